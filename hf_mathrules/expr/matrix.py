@@ -1,0 +1,64 @@
+"""Exact augmented matrices and named row operations for step-by-step Gaussian elimination."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .render import _num
+
+
+class Matrix:
+    """An immutable matrix of Fractions.  Row operations return a new matrix."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows) -> None:
+        self.rows = tuple(tuple(Fraction(v) for v in row) for row in rows)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.rows), len(self.rows[0]) if self.rows else 0)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Matrix) and self.rows == other.rows
+
+    def __hash__(self) -> int:
+        return hash(self.rows)
+
+    def swap(self, i: int, j: int) -> Matrix:
+        rows = list(self.rows)
+        rows[i], rows[j] = rows[j], rows[i]
+        return Matrix(rows)
+
+    def scale(self, i: int, c: Fraction) -> Matrix:
+        if c == 0:
+            raise ValueError("scaling a row by 0 is not a row operation")
+        rows = list(self.rows)
+        rows[i] = tuple(v * c for v in rows[i])
+        return Matrix(rows)
+
+    def add_multiple(self, target: int, source: int, c: Fraction) -> Matrix:
+        """R_target <- R_target + c * R_source."""
+        rows = list(self.rows)
+        rows[target] = tuple(a + c * b for a, b in zip(rows[target], rows[source]))
+        return Matrix(rows)
+
+    def machine(self) -> str:
+        """SymPy-compatible: ``[[1, 2, 3], [0, 1, 1/2]]``."""
+        return "[" + ", ".join("[" + ", ".join(_num(v) for v in row) + "]" for row in self.rows) + "]"
+
+    def text(self, augmented: bool = True) -> str:
+        """Aligned rows with a bar before the last column."""
+        cells = [[_num(v) for v in row] for row in self.rows]
+        width = max((len(c) for row in cells for c in row), default=1)
+        lines = []
+        for row in cells:
+            body = [c.rjust(width) for c in row]
+            if augmented and len(body) > 1:
+                lines.append("[ " + " ".join(body[:-1]) + " | " + body[-1] + " ]")
+            else:
+                lines.append("[ " + " ".join(body) + " ]")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.machine()

@@ -1,0 +1,270 @@
+"""What every rule shares: the config base class, the row schema, per-item randomness, split assignment
+by problem hash, and the registry.
+
+A rule is a config dataclass (frozen, with ``validate()``) plus a ``Rule`` subclass whose ``sample(rng)``
+builds one problem and its step-by-step solution with the expression tree.  Item ``i`` of seed ``s`` is a
+pure function of (config, s, i): its random generator is seeded from a hash of (rule, s, i), so seeds 42
+and 43 share no more items than two unrelated seeds do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..vocab import Vocabulary, letters, words
+
+SPLITS = ("train", "validation", "test")
+OOD_SPLITS = ("test_ood_level", "test_ood_vocab")
+# Per-mille buckets of the problem hash: 80% train, 10% validation, 10% test.
+SPLIT_BOUNDS = ((800, "train"), (900, "validation"), (1000, "test"))
+LEVELS = (1, 2, 3, 4, 5)
+OOD_LEVEL = 6  # harder than any training level; only used for the test_ood_level split
+ROW_FIELDS = ("id", "rule", "split", "difficulty", "prompt", "completion", "problem", "answer", "steps", "meta")
+
+
+class ConfigError(ValueError):
+    """A config value is invalid; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """Base of every rule's config.  Knob fields default to ``None`` and are then taken from the
+    rule's level table; any knob set explicitly overrides the level."""
+
+    level: int = 1
+    vocab: Vocabulary = field(default_factory=letters)
+
+    # {level: {knob: value}} for levels 1-5 and OOD_LEVEL; set by each subclass
+    LEVEL_KNOBS: ClassVar[dict[int, dict[str, Any]]] = {}
+
+    def knob_names(self) -> list[str]:
+        return [f.name for f in dataclasses.fields(self) if f.name not in ("level", "vocab")]
+
+    def knobs(self) -> dict[str, Any]:
+        """The resolved knob values: the level's table overlaid with what was set explicitly."""
+        table = self.LEVEL_KNOBS[self.level]
+        out = {}
+        for name in self.knob_names():
+            value = getattr(self, name)
+            out[name] = table[name] if value is None else value
+        return out
+
+    def validate(self) -> None:
+        if not isinstance(self.level, int) or isinstance(self.level, bool):
+            raise ConfigError(f"level must be an integer 1-5, got {self.level!r}")
+        if self.level not in (*LEVELS, OOD_LEVEL):
+            raise ConfigError(f"level must be 1-5 (or {OOD_LEVEL} for out-of-distribution), got {self.level}")
+        if not isinstance(self.vocab, Vocabulary):
+            raise ConfigError("vocab must be a hf_mathrules.vocab.Vocabulary")
+        k = self.knobs()
+        self.validate_knobs(k)
+
+    def validate_knobs(self, k: dict[str, Any]) -> None:
+        """Subclasses check ranges and impossible combinations here (raise ConfigError naming the knob)."""
+
+    def replace(self, **changes: Any) -> RuleConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_meta(self) -> dict[str, Any]:
+        return {"level": self.level, "vocab": self.vocab.label, **self.knobs()}
+
+
+def check_int(name: str, value: Any, lo: int, hi: int) -> None:
+    """Shared range check for integer knobs."""
+    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        raise ConfigError(f"{name} must be an integer from {lo} to {hi}, got {value!r}")
+
+
+def check_choice(name: str, value: Any, choices: tuple) -> None:
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}")
+
+
+@dataclass
+class Problem:
+    """What a rule's ``sample`` returns; ``Rule.item`` turns it into a row."""
+
+    instruction: str  # e.g. "Expand and simplify:"
+    problem_text: str  # textbook syntax, shown in the prompt
+    problem: str  # machine syntax
+    answer: str  # machine syntax
+    steps: list[str]  # machine syntax, in order, the last one equal to the answer's content
+    step_lines: list[str]  # the completion's lines (textbook syntax with short explanations)
+    variables: list[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def item_seed(rule: str, seed: int, index: int) -> int:
+    digest = hashlib.blake2b(f"{rule}\x1f{seed}\x1f{index}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def item_rng(rule: str, seed: int, index: int) -> random.Random:
+    return random.Random(item_seed(rule, seed, index))
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+_KEEP = frozenset({"sqrt", "I", "or"})
+
+
+def canonical_form(rule: str, problem: str) -> str:
+    """The problem with its variables renamed in order of appearance (``v0, v1, ...``): two problems
+    that differ only in variable names are the same problem, and so land in the same split."""
+    names: dict[str, str] = {}
+
+    def rename(m: re.Match) -> str:
+        name = m.group(0)
+        if name in _KEEP:
+            return name
+        if name not in names:
+            names[name] = f"v{len(names)}"
+        return names[name]
+
+    return rule + "\x1f" + _NAME.sub(rename, problem)
+
+
+def split_of(canonical: str) -> str:
+    bucket = int.from_bytes(hashlib.blake2b(canonical.encode(), digest_size=8).digest(), "little") % 1000
+    for bound, name in SPLIT_BOUNDS:
+        if bucket < bound:
+            return name
+    raise AssertionError("unreachable")
+
+
+class Rule:
+    """Base of every rule.  Subclasses set ``name``, ``config_class``, ``target_form``, ``kind``,
+    ``description`` and implement ``sample``."""
+
+    name: ClassVar[str]
+    config_class: ClassVar[type[RuleConfig]]
+    target_form: ClassVar[str]  # expanded | factored | ordered | simplified | solved | system | roots
+    kind: ClassVar[str]  # expression | equation | system | matrix | roots: how problem/answer read
+    description: ClassVar[str] = ""
+    word_problem: ClassVar[bool] = False
+
+    def __init__(self, config: RuleConfig | None = None, **kwargs: Any) -> None:
+        if config is None:
+            try:
+                config = self.config_class(**kwargs)
+            except TypeError as exc:
+                raise ConfigError(f"{self.name}: {exc}") from None
+        elif kwargs:
+            config = config.replace(**kwargs)
+        if not isinstance(config, self.config_class):
+            raise ConfigError(f"{self.name} needs a {self.config_class.__name__}, got {type(config).__name__}")
+        config.validate()
+        self.config = config
+        self.k = config.knobs()
+
+    def sample(self, rng: random.Random) -> Problem:
+        raise NotImplementedError
+
+    def prompt(self, p: Problem) -> str:
+        return f"{p.instruction}\n{p.problem_text}"
+
+    def completion(self, p: Problem) -> str:
+        return "\n".join([*p.step_lines, f"Answer: {p.answer}"])
+
+    def item(self, seed: int, index: int) -> dict[str, Any]:
+        """Row ``index`` of ``seed``: a pure function of (config, seed, index)."""
+        p = self.sample(item_rng(self.name, seed, index))
+        canonical = canonical_form(self.name, p.problem)
+        digest = hashlib.blake2b(canonical.encode(), digest_size=8).hexdigest()
+        meta = {**self.config.to_meta(), "variables": p.variables, "seed": seed, "index": index, **p.extra}
+        return {
+            "id": f"{self.name}-{digest}",
+            "rule": self.name,
+            "split": split_of(canonical),
+            "difficulty": self.config.level,
+            "prompt": self.prompt(p),
+            "completion": self.completion(p),
+            "problem": p.problem,
+            "answer": p.answer,
+            "steps": p.steps,
+            "meta": json.dumps(meta, sort_keys=True),
+            "_canonical": canonical,
+        }
+
+    def iter_rows(self, seed: int = 0, split: str | None = None, start: int = 0) -> Iterator[dict[str, Any]]:
+        """Endless rows of one split (or all), duplicates within the stream dropped."""
+        seen: set[str] = set()
+        index = start
+        while True:
+            row = self.item(seed, index)
+            index += 1
+            if split is not None and row["split"] != split:
+                continue
+            c = row.pop("_canonical")
+            if c in seen:
+                continue
+            seen.add(c)
+            yield row
+
+    def generate(self, n: int, seed: int = 0, split: str | None = None, max_tries: int | None = None) -> list[dict]:
+        """``n`` distinct rows of ``split``; a clear error when the knobs allow fewer distinct problems."""
+        rows: list[dict] = []
+        seen: set[str] = set()
+        limit = max_tries if max_tries is not None else 30 * n + 2000
+        for index in range(limit):
+            row = self.item(seed, index)
+            if split is not None and row["split"] != split:
+                continue
+            c = row.pop("_canonical")
+            if c in seen:
+                continue
+            seen.add(c)
+            rows.append(row)
+            if len(rows) == n:
+                return rows
+        raise ConfigError(
+            f"{self.name}: found only {len(rows)} distinct {split or ''} problems in {limit} draws at "
+            f"level {self.config.level}; ask for fewer rows or raise the level/knobs"
+        )
+
+
+REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def rule_names() -> list[str]:
+    return list(REGISTRY)
+
+
+def get_rule(name: str) -> type[Rule]:
+    names = rule_names()
+    if name not in REGISTRY:
+        raise ConfigError(f"unknown rule {name!r}; valid rules: {', '.join(names)}")
+    return REGISTRY[name]
+
+
+def make_rule(name: str, level: int = 1, vocab: Vocabulary | None = None, **knobs: Any) -> Rule:
+    """``make_rule("distributivity", level=3, n_terms=4)``: look up, configure and validate a rule."""
+    cls = get_rule(name)
+    valid = {f.name for f in dataclasses.fields(cls.config_class)}
+    unknown = sorted(set(knobs) - valid)
+    if unknown:
+        raise ConfigError(f"{name}: unknown knob(s) {', '.join(unknown)}; valid: {', '.join(sorted(valid - {'level', 'vocab'}))}")
+    cfg_kwargs: dict[str, Any] = {"level": level, **knobs}
+    if vocab is not None:
+        cfg_kwargs["vocab"] = vocab
+    return cls(cls.config_class(**cfg_kwargs))
+
+
+def ood_rules(name: str, vocab: Vocabulary | None = None, **knobs: Any) -> dict[str, Rule]:
+    """The out-of-distribution test sets of a rule: a level harder than any training level, and the
+    default level with a vocabulary never used for training (built-in words, or the given one)."""
+    return {
+        "test_ood_level": make_rule(name, level=OOD_LEVEL, **knobs),
+        "test_ood_vocab": make_rule(name, level=3, vocab=vocab or words(), **knobs),
+    }

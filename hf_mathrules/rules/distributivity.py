@@ -1,0 +1,96 @@
+"""Distributivity: expand products over sums, nested and multi-factor, with coefficients and powers."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from ..expr.nodes import Add, Expr, Mul
+from ..expr.render import machine, text
+from ..expr.rewrite import expand_steps
+from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .terms import coeff, distinct_sum, monomial, monomial_tree
+
+
+@dataclass(frozen=True)
+class DistributivityConfig(RuleConfig):
+    n_factors: int | None = None  # how many sums are multiplied: (a + b)(c + d) has 2
+    n_terms: int | None = None  # terms in each sum
+    n_vars: int | None = None  # distinct variables in the problem
+    max_coeff: int | None = None  # largest coefficient magnitude (1: no coefficients)
+    max_power: int | None = None  # largest exponent of a variable in a term
+    outer: bool | None = None  # a monomial in front: 3x(a + b)
+    nested: int | None = None  # sums nested inside a term of the first sum: a(b + c(d + e))
+
+    LEVEL_KNOBS = {
+        1: dict(n_factors=1, n_terms=2, n_vars=3, max_coeff=1, max_power=1, outer=True, nested=0),
+        2: dict(n_factors=1, n_terms=3, n_vars=4, max_coeff=5, max_power=1, outer=True, nested=0),
+        3: dict(n_factors=2, n_terms=2, n_vars=4, max_coeff=5, max_power=2, outer=False, nested=0),
+        4: dict(n_factors=2, n_terms=3, n_vars=5, max_coeff=9, max_power=2, outer=True, nested=0),
+        5: dict(n_factors=2, n_terms=3, n_vars=6, max_coeff=9, max_power=2, outer=True, nested=1),
+        6: dict(n_factors=3, n_terms=3, n_vars=6, max_coeff=12, max_power=2, outer=True, nested=1),
+    }
+
+    def validate_knobs(self, k: dict) -> None:
+        check_int("n_factors", k["n_factors"], 1, 4)
+        check_int("n_terms", k["n_terms"], 2, 6)
+        check_int("n_vars", k["n_vars"], 1, 26)
+        check_int("max_coeff", k["max_coeff"], 1, 1000)
+        check_int("max_power", k["max_power"], 1, 5)
+        check_int("nested", k["nested"], 0, 3)
+        if not isinstance(k["outer"], bool):
+            raise ConfigError(f"outer must be true or false, got {k['outer']!r}")
+        if k["n_factors"] == 1 and not k["outer"]:
+            raise ConfigError("n_factors=1 with outer=false leaves nothing to distribute; set outer=true")
+        if k["n_vars"] > len(self.vocab):
+            raise ConfigError(f"n_vars={k['n_vars']} distinct variables cannot come from vocabulary "
+                              f"{self.vocab.label!r} of size {len(self.vocab)}")
+
+
+@register
+class Distributivity(Rule):
+    name = "distributivity"
+    config_class = DistributivityConfig
+    target_form = "expanded"
+    kind = "expression"
+    description = "Expand products over sums (a(b + c) = ab + ac), nested and multi-factor."
+
+    def build(self, rng: random.Random, names: list[str]) -> Expr:
+        k = self.k
+        sums: list[Expr] = []
+        for i in range(k["n_factors"]):
+            s = distinct_sum(rng, names, k["n_terms"], k["max_coeff"], k["max_power"], max_vars=1,
+                             constant=rng.random() < 0.3)
+            if i == 0 and k["nested"]:
+                s = self._nest(rng, names, s, k["nested"])
+            sums.append(s)
+        factors: list[Expr] = []
+        if k["outer"]:
+            factors.append(monomial_tree(coeff(rng, k["max_coeff"], allow_negative=False) if k["max_coeff"] > 1 else 1,
+                                         monomial(rng, names, 1, k["max_power"])))
+        factors.extend(sums)
+        return Mul(tuple(factors)) if len(factors) > 1 else factors[0]
+
+    def _nest(self, rng: random.Random, names: list[str], s: Expr, depth: int) -> Expr:
+        k = self.k
+        inner = distinct_sum(rng, names, 2, k["max_coeff"], 1)
+        if depth > 1:
+            inner = self._nest(rng, names, inner, depth - 1)
+        outer_mono = monomial_tree(coeff(rng, k["max_coeff"], allow_negative=False), monomial(rng, names, 1, 1))
+        terms = s.terms if isinstance(s, Add) else (s,)
+        return Add((*terms[:-1], Mul((outer_mono, inner))))
+
+    def sample(self, rng: random.Random) -> Problem:
+        names = self.config.vocab.sample(rng, self.k["n_vars"])
+        expr = self.build(rng, names)
+        steps = expand_steps(expr)
+        used = sorted(expr.free_symbols())
+        return Problem(
+            instruction="Expand and simplify:",
+            problem_text=text(expr),
+            problem=machine(expr),
+            answer=machine(steps[-1]),
+            steps=[machine(s) for s in steps],
+            step_lines=["= " + text(s) for s in steps],
+            variables=used,
+        )

@@ -95,7 +95,12 @@ class Num(Expr):
     prec = 100
 
     def __init__(self, value: Number) -> None:
-        self.value = Fraction(value)
+        # integers stay ``int`` (ints have .numerator/.denominator too); Fraction arithmetic is 10x slower
+        if type(value) is not int:
+            value = Fraction(value)
+            if value.denominator == 1:
+                value = int(value)
+        self.value = value
 
     def _key(self) -> tuple:
         return (self.value,)
@@ -291,7 +296,7 @@ def mul(*factors: ExprLike) -> Expr:
 def term(coeff: Number, *factors: Expr) -> Expr:
     """``coeff * f1 * f2 ...`` written the textbook way: a coefficient of 1 is dropped, -1 becomes a
     negation, a negative coefficient is pulled out as ``Neg`` so renderers write ``- 3x``."""
-    c = Fraction(coeff)
+    c = coeff if type(coeff) is int else Fraction(coeff)
     if not factors:
         return Num(c) if c >= 0 else Neg(Num(-c))
     body: Expr = factors[0] if len(factors) == 1 else Mul(tuple(factors))
@@ -305,5 +310,4 @@ def term(coeff: Number, *factors: Expr) -> Expr:
 
 def number(value: Number) -> Expr:
     """A signed number as a tree: negatives become ``Neg(Num)`` so the sign renders as subtraction."""
-    v = Fraction(value)
-    return Neg(Num(-v)) if v < 0 else Num(v)
+    return Neg(Num(-value)) if value < 0 else Num(value)

@@ -59,27 +59,27 @@ def to_poly(e: Expr) -> Poly:
     if isinstance(e, Num):
         return {ONE: e.value} if e.value else {}
     if isinstance(e, Sym):
-        return {((e.name, 1),): Fraction(1)}
+        return {((e.name, 1),): 1}
     if isinstance(e, Add):
         out: Poly = {}
         for t in e.terms:
             out = poly_add(out, to_poly(t))
         return out
     if isinstance(e, Mul):
-        out = {ONE: Fraction(1)}
+        out = {ONE: 1}
         for f in e.factors:
             out = poly_mul(out, to_poly(f))
         return out
     if isinstance(e, Neg):
-        return poly_scale(to_poly(e.arg), Fraction(-1))
+        return poly_scale(to_poly(e.arg), -1)
     if isinstance(e, Pow) and isinstance(e.exp, Num) and e.exp.is_integer and e.exp.value >= 0:
         base = to_poly(e.base)
-        out = {ONE: Fraction(1)}
+        out = {ONE: 1}
         for _ in range(int(e.exp.value)):
             out = poly_mul(out, base)
         return out
     if isinstance(e, Div) and isinstance(e.den, Num) and e.den.value:
-        return poly_scale(to_poly(e.num), 1 / e.den.value)
+        return poly_scale(to_poly(e.num), Fraction(1, 1) / e.den.value)
     raise ValueError(f"not a polynomial: {e}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 
 from .nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Pow, Sym, add, mul
 from .poly import Monomial, monomial_expr, poly_to_expr, to_poly
@@ -20,13 +21,33 @@ def is_monomial(e: Expr) -> bool:
     return False
 
 
+def _monomial_parts(e: Expr, exps: dict[str, int]) -> Fraction | int:
+    """Coefficient of a monomial tree; its variable exponents are added into ``exps``."""
+    if isinstance(e, Num):
+        return e.value
+    if isinstance(e, Sym):
+        exps[e.name] = exps.get(e.name, 0) + 1
+        return 1
+    if isinstance(e, Neg):
+        return -_monomial_parts(e.arg, exps)
+    if isinstance(e, Mul):
+        c: Fraction | int = 1
+        for f in e.factors:
+            c *= _monomial_parts(f, exps)
+        return c
+    if isinstance(e, Pow) and isinstance(e.base, Sym) and isinstance(e.exp, Num) and e.exp.is_integer:
+        exps[e.base.name] = exps.get(e.base.name, 0) + int(e.exp.value)
+        return 1
+    raise ValueError(f"not a monomial: {e}")
+
+
 def simplify_monomial(e: Expr) -> Expr:
     """Multiply out the numbers and merge powers of a product of monomials: ``3x*(-2xy)`` -> ``-6x^2y``."""
-    p = to_poly(e)
-    if not p:
+    exps: dict[str, int] = {}
+    c = _monomial_parts(e, exps)
+    if not c:
         return Num(0)
-    ((m, c),) = p.items()
-    return monomial_expr(c, m)
+    return monomial_expr(c, tuple(sorted((v, k) for v, k in exps.items() if k)))
 
 
 def _terms(e: Expr) -> tuple[Expr, ...]:

@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import json
 import random
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -110,24 +109,11 @@ def item_rng(rule: str, seed: int, index: int) -> random.Random:
     return random.Random(item_seed(rule, seed, index))
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
-_KEEP = frozenset({"sqrt", "I", "or"})
-
-
 def canonical_form(rule: str, problem: str) -> str:
-    """The problem with its variables renamed in order of appearance (``v0, v1, ...``): two problems
-    that differ only in variable names are the same problem, and so land in the same split."""
-    names: dict[str, str] = {}
-
-    def rename(m: re.Match) -> str:
-        name = m.group(0)
-        if name in _KEEP:
-            return name
-        if name not in names:
-            names[name] = f"v{len(names)}"
-        return names[name]
-
-    return rule + "\x1f" + _NAME.sub(rename, problem)
+    """The identity of a problem for splitting and deduplication: the rule and the problem in machine
+    syntax with white space removed.  (Variable names are part of the identity: the vocabulary
+    experiments test unseen names, so ``x(y + z)`` and ``a(b + c)`` are different problems.)"""
+    return rule + "\x1f" + "".join(problem.split())
 
 
 def split_of(canonical: str) -> str:
@@ -165,6 +151,11 @@ class Rule:
 
     def sample(self, rng: random.Random) -> Problem:
         raise NotImplementedError
+
+    def check_form(self, row: dict[str, Any], problem: Any, answer: Any) -> str | None:
+        """SymPy check that ``answer`` (a parsed ``hf_mathrules.validate.Statement``) has this rule's
+        target form; a message when it does not.  Runs at validation time only."""
+        return None
 
     def prompt(self, p: Problem) -> str:
         return f"{p.instruction}\n{p.problem_text}"

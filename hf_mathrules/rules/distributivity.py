@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from ..expr.nodes import Add, Expr, Mul
 from ..expr.render import machine, text
@@ -79,6 +80,13 @@ class Distributivity(Rule):
         outer_mono = monomial_tree(coeff(rng, k["max_coeff"], allow_negative=False), monomial(rng, names, 1, 1))
         terms = s.terms if isinstance(s, Add) else (s,)
         return Add((*terms[:-1], Mul((outer_mono, inner))))
+
+    def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
+        import sympy
+
+        if "(" in row["answer"] or sympy.expand(answer.expr) != answer.expr:
+            return "not a sum of monomials"
+        return None
 
     def sample(self, rng: random.Random) -> Problem:
         names = self.config.vocab.sample(rng, self.k["n_vars"])

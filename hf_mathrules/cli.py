@@ -11,7 +11,7 @@ import argparse
 import sys
 from importlib import import_module
 
-COMMAND_MODULES = ("generate", "verify", "build", "push", "train", "evaluate", "demo")
+COMMAND_MODULES = ("rules", "generate", "verify", "build", "push", "train", "evaluate", "demo")
 
 
 class UserError(Exception):
@@ -19,7 +19,9 @@ class UserError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mathrules", description="Synthetic math-rule data and its checker.")
+    parser = argparse.ArgumentParser(
+        prog="mathrules", description="Synthetic math-rule data and its checker."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:

@@ -145,7 +145,9 @@ def validate_row(row: dict[str, Any], rule: Rule | None = None) -> list[str]:
             chain = [problem, *steps, answer]
             for i in range(1, len(chain)):
                 if not is_zero(chain[i].expr - chain[i - 1].expr):
-                    errors.append(f"step {i} is not equivalent to the one before: {([row['problem'], *row['steps'], row['answer']])[i]}")
+                    errors.append(
+                        f"step {i} is not equivalent to the one before: {([row['problem'], *row['steps'], row['answer']])[i]}"
+                    )
                     break
         elif kind == "equation":
             ((var, value),) = answer.assign.items()
@@ -166,7 +168,9 @@ def validate_row(row: dict[str, Any], rule: Rule | None = None) -> list[str]:
                 if not _satisfies(eq, sol):
                     errors.append(f"answer does not satisfy {eq} = 0")
             unique = _unique_solution(problem, unknowns)
-            if problem.kind in ("system", "matrix") and (unique is None or any(not is_zero(unique[u] - sol[u]) for u in unknowns)):
+            if problem.kind in ("system", "matrix") and (
+                unique is None or any(not is_zero(unique[u] - sol[u]) for u in unknowns)
+            ):
                 errors.append("the problem has no unique solution equal to the answer")
             for i, st in enumerate(steps, 1):
                 if st.kind == "matrix":

@@ -15,9 +15,48 @@ from dataclasses import dataclass
 LETTERS: tuple[str, ...] = tuple(c for c in "abcdfghjkmnpqrstuvwxyz")
 # names a parser would take for a constant, a function or a keyword
 RESERVED = frozenset(
-    {"I", "E", "S", "N", "O", "Q", "pi", "oo", "nan", "zoo", "sqrt", "exp", "log", "ln", "sin", "cos",
-     "tan", "abs", "Abs", "or", "and", "not", "in", "is", "if", "Answer", "Step", "True", "False", "None",
-     "lambda", "Matrix", "Eq", "frac", "cdot", "times", "left", "right", "boxed", "text"}
+    {
+        "I",
+        "E",
+        "S",
+        "N",
+        "O",
+        "Q",
+        "pi",
+        "oo",
+        "nan",
+        "zoo",
+        "sqrt",
+        "exp",
+        "log",
+        "ln",
+        "sin",
+        "cos",
+        "tan",
+        "abs",
+        "Abs",
+        "or",
+        "and",
+        "not",
+        "in",
+        "is",
+        "if",
+        "Answer",
+        "Step",
+        "True",
+        "False",
+        "None",
+        "lambda",
+        "Matrix",
+        "Eq",
+        "frac",
+        "cdot",
+        "times",
+        "left",
+        "right",
+        "boxed",
+        "text",
+    }
 )
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z]*$")
 
@@ -57,14 +96,18 @@ class Vocabulary:
 
     def sample(self, rng: random.Random, k: int) -> list[str]:
         if k > len(self.names):
-            raise ValueError(f"{k} distinct variables requested from vocabulary {self.label!r} of size {len(self.names)}")
+            raise ValueError(
+                f"{k} distinct variables requested from vocabulary {self.label!r} of size {len(self.names)}"
+            )
         return rng.sample(self.names, k)
 
     def split(self, k: int, seed: int = 0) -> tuple[Vocabulary, Vocabulary]:
         """A seeded training vocabulary of size ``k`` and its held-out complement."""
         if not 0 < k < len(self.names):
             raise ValueError(f"training vocabulary size must be between 1 and {len(self.names) - 1}, got {k}")
-        order = sorted(self.names, key=lambda n: hashlib.blake2b(f"{seed}:{n}".encode(), digest_size=8).digest())
+        order = sorted(
+            self.names, key=lambda n: hashlib.blake2b(f"{seed}:{n}".encode(), digest_size=8).digest()
+        )
         train = tuple(sorted(order[:k]))
         held = tuple(sorted(order[k:]))
         return Vocabulary(train, f"{self.label}[train:{k}]"), Vocabulary(held, f"{self.label}[heldout:{k}]")
@@ -87,13 +130,17 @@ def from_list(names: Iterable[str], label: str = "list") -> Vocabulary:
     return Vocabulary(tuple(seen), label)
 
 
-def from_tokenizer(name_or_path: str, min_len: int = 2, max_len: int = 12, limit: int | None = None) -> Vocabulary:
+def from_tokenizer(
+    name_or_path: str, min_len: int = 2, max_len: int = 12, limit: int | None = None
+) -> Vocabulary:
     """Alphabetic tokens of a ``transformers`` tokenizer (by Hub id or local path), word-boundary markers
     (``Ġ``, ``▁``) stripped, deduplicated, in vocabulary-id order."""
     try:
         from transformers import AutoTokenizer
     except ImportError as exc:  # pragma: no cover - depends on the extras installed
-        raise ValueError("a tokenizer vocabulary needs transformers: pip install 'hf-mathrules[train]'") from exc
+        raise ValueError(
+            "a tokenizer vocabulary needs transformers: pip install 'hf-mathrules[train]'"
+        ) from exc
     try:
         tok = AutoTokenizer.from_pretrained(name_or_path)
     except Exception as exc:
@@ -132,7 +179,9 @@ def parse_vocab_spec(spec: str | None) -> Vocabulary:
     elif kind == "tokenizer":
         vocab = from_tokenizer(arg)
     else:
-        raise ValueError(f"unknown vocabulary {kind!r}; use letters, words, list:..., file:..., tokenizer:...")
+        raise ValueError(
+            f"unknown vocabulary {kind!r}; use letters, words, list:..., file:..., tokenizer:..."
+        )
     if part:
         which, _, rest = part.partition(":")
         k_s, _, seed_s = rest.partition(":")

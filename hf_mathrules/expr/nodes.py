@@ -9,9 +9,8 @@ simplified trees (``add``/``mul`` flattening, ``Num`` normalisation of Fractions
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Union
 
-Number = Union[int, Fraction]
+Number = int | Fraction
 
 
 class Expr:
@@ -242,7 +241,7 @@ class Eq(Expr):
         return (self.lhs, self.rhs)
 
 
-ExprLike = Union[Expr, int, Fraction, str]
+ExprLike = Expr | int | Fraction | str
 I = ImagUnit()  # noqa: E741 - the conventional name
 
 

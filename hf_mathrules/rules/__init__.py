@@ -11,6 +11,7 @@ from .base import (
     Problem,
     Rule,
     RuleConfig,
+    generate_rows,
     get_rule,
     make_rule,
     ood_rules,
@@ -40,6 +41,18 @@ for _mod in RULE_MODULES:
             raise
 
 __all__ = [
-    "OOD_SPLITS", "REGISTRY", "ROW_FIELDS", "SPLITS", "ConfigError", "Problem", "Rule", "RuleConfig",
-    "get_rule", "make_rule", "ood_rules", "register", "rule_names",
+    "OOD_SPLITS",
+    "REGISTRY",
+    "ROW_FIELDS",
+    "SPLITS",
+    "ConfigError",
+    "Problem",
+    "generate_rows",
+    "Rule",
+    "RuleConfig",
+    "get_rule",
+    "make_rule",
+    "ood_rules",
+    "register",
+    "rule_names",
 ]

@@ -25,7 +25,18 @@ OOD_SPLITS = ("test_ood_level", "test_ood_vocab")
 SPLIT_BOUNDS = ((800, "train"), (900, "validation"), (1000, "test"))
 LEVELS = (1, 2, 3, 4, 5)
 OOD_LEVEL = 6  # harder than any training level; only used for the test_ood_level split
-ROW_FIELDS = ("id", "rule", "split", "difficulty", "prompt", "completion", "problem", "answer", "steps", "meta")
+ROW_FIELDS = (
+    "id",
+    "rule",
+    "split",
+    "difficulty",
+    "prompt",
+    "completion",
+    "problem",
+    "answer",
+    "steps",
+    "meta",
+)
 
 
 class ConfigError(ValueError):
@@ -144,7 +155,9 @@ class Rule:
         elif kwargs:
             config = config.replace(**kwargs)
         if not isinstance(config, self.config_class):
-            raise ConfigError(f"{self.name} needs a {self.config_class.__name__}, got {type(config).__name__}")
+            raise ConfigError(
+                f"{self.name} needs a {self.config_class.__name__}, got {type(config).__name__}"
+            )
         config.validate()
         self.config = config
         self.k = config.knobs()
@@ -198,7 +211,9 @@ class Rule:
             seen.add(c)
             yield row
 
-    def generate(self, n: int, seed: int = 0, split: str | None = None, max_tries: int | None = None) -> list[dict]:
+    def generate(
+        self, n: int, seed: int = 0, split: str | None = None, max_tries: int | None = None
+    ) -> list[dict]:
         """``n`` distinct rows of ``split``; a clear error when the knobs allow fewer distinct problems."""
         rows: list[dict] = []
         seen: set[str] = set()
@@ -245,7 +260,9 @@ def make_rule(name: str, level: int = 1, vocab: Vocabulary | None = None, **knob
     valid = {f.name for f in dataclasses.fields(cls.config_class)}
     unknown = sorted(set(knobs) - valid)
     if unknown:
-        raise ConfigError(f"{name}: unknown knob(s) {', '.join(unknown)}; valid: {', '.join(sorted(valid - {'level', 'vocab'}))}")
+        raise ConfigError(
+            f"{name}: unknown knob(s) {', '.join(unknown)}; valid: {', '.join(sorted(valid - {'level', 'vocab'}))}"
+        )
     cfg_kwargs: dict[str, Any] = {"level": level, **knobs}
     if vocab is not None:
         cfg_kwargs["vocab"] = vocab
@@ -259,3 +276,25 @@ def ood_rules(name: str, vocab: Vocabulary | None = None, **knobs: Any) -> dict[
         "test_ood_level": make_rule(name, level=OOD_LEVEL, **knobs),
         "test_ood_vocab": make_rule(name, level=3, vocab=vocab or words(), **knobs),
     }
+
+
+def generate_rows(
+    name: str,
+    n: int,
+    seed: int = 0,
+    split: str | None = "train",
+    level: int = 1,
+    vocab: Vocabulary | None = None,
+    **knobs: Any,
+) -> list[dict[str, Any]]:
+    """``n`` rows of any split, the out-of-distribution ones included.  OOD rows are drawn from the
+    test bucket of the problem hash too, so they can never coincide with a training problem."""
+    if split in OOD_SPLITS:
+        rule = ood_rules(name, vocab=vocab, **knobs)[split]
+        rows = rule.generate(n, seed, split="test")
+        for row in rows:
+            row["split"] = split
+        return rows
+    if split is not None and split not in SPLITS:
+        raise ConfigError(f"unknown split {split!r}; valid: {', '.join((*SPLITS, *OOD_SPLITS))}")
+    return make_rule(name, level=level, vocab=vocab, **knobs).generate(n, seed, split=split)

@@ -44,8 +44,10 @@ class DistributivityConfig(RuleConfig):
         if k["n_factors"] == 1 and not k["outer"]:
             raise ConfigError("n_factors=1 with outer=false leaves nothing to distribute; set outer=true")
         if k["n_vars"] > len(self.vocab):
-            raise ConfigError(f"n_vars={k['n_vars']} distinct variables cannot come from vocabulary "
-                              f"{self.vocab.label!r} of size {len(self.vocab)}")
+            raise ConfigError(
+                f"n_vars={k['n_vars']} distinct variables cannot come from vocabulary "
+                f"{self.vocab.label!r} of size {len(self.vocab)}"
+            )
 
 
 @register
@@ -60,15 +62,26 @@ class Distributivity(Rule):
         k = self.k
         sums: list[Expr] = []
         for i in range(k["n_factors"]):
-            s = distinct_sum(rng, names, k["n_terms"], k["max_coeff"], k["max_power"], max_vars=1,
-                             constant=rng.random() < 0.3)
+            s = distinct_sum(
+                rng,
+                names,
+                k["n_terms"],
+                k["max_coeff"],
+                k["max_power"],
+                max_vars=1,
+                constant=rng.random() < 0.3,
+            )
             if i == 0 and k["nested"]:
                 s = self._nest(rng, names, s, k["nested"])
             sums.append(s)
         factors: list[Expr] = []
         if k["outer"]:
-            factors.append(monomial_tree(coeff(rng, k["max_coeff"], allow_negative=False) if k["max_coeff"] > 1 else 1,
-                                         monomial(rng, names, 1, k["max_power"])))
+            factors.append(
+                monomial_tree(
+                    coeff(rng, k["max_coeff"], allow_negative=False) if k["max_coeff"] > 1 else 1,
+                    monomial(rng, names, 1, k["max_power"]),
+                )
+            )
         factors.extend(sums)
         return Mul(tuple(factors)) if len(factors) > 1 else factors[0]
 
@@ -77,7 +90,9 @@ class Distributivity(Rule):
         inner = distinct_sum(rng, names, 2, k["max_coeff"], 1)
         if depth > 1:
             inner = self._nest(rng, names, inner, depth - 1)
-        outer_mono = monomial_tree(coeff(rng, k["max_coeff"], allow_negative=False), monomial(rng, names, 1, 1))
+        outer_mono = monomial_tree(
+            coeff(rng, k["max_coeff"], allow_negative=False), monomial(rng, names, 1, 1)
+        )
         terms = s.terms if isinstance(s, Add) else (s,)
         return Add((*terms[:-1], Mul((outer_mono, inner))))
 

@@ -46,4 +46,9 @@ def distinct_sum(
         if m not in monos:
             monos.append(m)
     rng.shuffle(monos)
-    return add(*[monomial_tree(coeff(rng, max_coeff) if i else coeff(rng, max_coeff), m) for i, m in enumerate(monos)])
+    return add(
+        *[
+            monomial_tree(coeff(rng, max_coeff) if i else coeff(rng, max_coeff), m)
+            for i, m in enumerate(monos)
+        ]
+    )

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite: set up with the dev extras, lint and format-check with ruff, run pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh dev
+export HF_HUB_OFFLINE=1 HF_EVALUATE_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+python3 -m ruff check .
+python3 -m ruff format --check .
+python3 -m pytest "$@"

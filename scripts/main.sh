@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh all
-exec mathrules demo "$@"
+exec "${PYTHON:-python3}" -m hf_mathrules.cli demo "$@"

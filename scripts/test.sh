@@ -4,6 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
 export HF_HUB_OFFLINE=1 HF_EVALUATE_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
-python3 -m ruff check .
-python3 -m ruff format --check .
-python3 -m pytest "$@"
+"${PYTHON:-python3}" -m ruff check .
+"${PYTHON:-python3}" -m ruff format --check .
+"${PYTHON:-python3}" -m pytest "$@"

@@ -18,7 +18,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise ValueError(f"-n must be at least 1, got {args.n}")
     kwargs = rule_kwargs(args)
     split = None if args.split == "all" else args.split
-    rows = generate_rows(args.rule, args.n, seed=args.seed, split=split, **kwargs)
+    rows = generate_rows(args.rule, args.n, seed=args.seed, split=split, progress=not args.quiet, **kwargs)
     rc = 0
     if args.validate:
         from ..rules import make_rule

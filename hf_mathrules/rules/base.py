@@ -212,9 +212,19 @@ class Rule:
             yield row
 
     def generate(
-        self, n: int, seed: int = 0, split: str | None = None, max_tries: int | None = None
+        self,
+        n: int,
+        seed: int = 0,
+        split: str | None = None,
+        max_tries: int | None = None,
+        progress: bool = False,
     ) -> list[dict]:
         """``n`` distinct rows of ``split``; a clear error when the knobs allow fewer distinct problems."""
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=n, desc=f"generating {self.name}", unit="row")
         rows: list[dict] = []
         seen: set[str] = set()
         limit = max_tries if max_tries is not None else 30 * n + 2000
@@ -227,8 +237,14 @@ class Rule:
                 continue
             seen.add(c)
             rows.append(row)
+            if bar is not None:
+                bar.update(1)
             if len(rows) == n:
+                if bar is not None:
+                    bar.close()
                 return rows
+        if bar is not None:
+            bar.close()
         raise ConfigError(
             f"{self.name}: found only {len(rows)} distinct {split or ''} problems in {limit} draws at "
             f"level {self.config.level}; ask for fewer rows or raise the level/knobs"
@@ -285,16 +301,19 @@ def generate_rows(
     split: str | None = "train",
     level: int = 1,
     vocab: Vocabulary | None = None,
+    progress: bool = False,
     **knobs: Any,
 ) -> list[dict[str, Any]]:
     """``n`` rows of any split, the out-of-distribution ones included.  OOD rows are drawn from the
     test bucket of the problem hash too, so they can never coincide with a training problem."""
     if split in OOD_SPLITS:
         rule = ood_rules(name, vocab=vocab, **knobs)[split]
-        rows = rule.generate(n, seed, split="test")
+        rows = rule.generate(n, seed, split="test", progress=progress)
         for row in rows:
             row["split"] = split
         return rows
     if split is not None and split not in SPLITS:
         raise ConfigError(f"unknown split {split!r}; valid: {', '.join((*SPLITS, *OOD_SPLITS))}")
-    return make_rule(name, level=level, vocab=vocab, **knobs).generate(n, seed, split=split)
+    return make_rule(name, level=level, vocab=vocab, **knobs).generate(
+        n, seed, split=split, progress=progress
+    )

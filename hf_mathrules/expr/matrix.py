@@ -62,3 +62,21 @@ class Matrix:
 
     def __str__(self) -> str:
         return self.machine()
+
+
+def is_rref(rows) -> bool:
+    """Reduced row echelon form: every pivot is 1, the only non-zero of its column, pivots move right,
+    zero rows last.  Works on any sequence of rows of numbers (``Matrix.rows`` or SymPy rows)."""
+    last = -1
+    seen_zero = False
+    for i, row in enumerate(rows):
+        lead = next((j for j, v in enumerate(row) if v != 0), None)
+        if lead is None:
+            seen_zero = True
+            continue
+        if seen_zero or lead <= last or row[lead] != 1:
+            return False
+        if any(rows[k][lead] != 0 for k in range(len(rows)) if k != i):
+            return False
+        last = lead
+    return True

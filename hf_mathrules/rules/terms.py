@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from fractions import Fraction
+from math import gcd
 
-from ..expr.nodes import Expr, Num, Pow, Sym, add, term
+from ..expr.nodes import Eq, Expr, Num, Pow, Sym, add, number, term
 from ..expr.poly import Monomial
 
 
@@ -52,3 +54,79 @@ def distinct_sum(
             for i, m in enumerate(monos)
         ]
     )
+
+
+# -- linear systems (gaussian_elimination, linear_system, word problems) ----------------------------
+def linear_expr(coeffs: list, names: list[str]) -> Expr:
+    """``c1*x1 + c2*x2 + ...`` in the given variable order, zero coefficients left out (0 when all are)."""
+    terms = [term(c, Sym(v)) for c, v in zip(coeffs, names) if c]
+    return add(*terms) if terms else Num(0)
+
+
+def linear_eq(coeffs: list, names: list[str], rhs) -> Eq:
+    """The equation ``c1*x1 + ... = rhs``."""
+    return Eq(linear_expr(coeffs, names), number(rhs))
+
+
+def determinant(rows: list[list]) -> Fraction:
+    """Exact determinant by fraction-free-enough elimination (small matrices, Fractions)."""
+    m = [[Fraction(v) for v in row] for row in rows]
+    n, det = len(m), Fraction(1)
+    for j in range(n):
+        p = next((i for i in range(j, n) if m[i][j]), None)
+        if p is None:
+            return Fraction(0)
+        if p != j:
+            m[j], m[p] = m[p], m[j]
+            det = -det
+        det *= m[j][j]
+        for i in range(j + 1, n):
+            f = m[i][j] / m[j][j]
+            if f:
+                m[i] = [a - f * b for a, b in zip(m[i], m[j])]
+    return det
+
+
+def nonsingular_int_matrix(
+    rng: random.Random, n: int, max_coeff: int, zero_ok: bool = True
+) -> list[list[int]]:
+    """An ``n x n`` integer matrix with entries in [-max_coeff, max_coeff] (0 allowed when ``zero_ok``),
+    no zero row, and a non-zero determinant (rejection sampling: a pure function of ``rng``)."""
+    while True:
+        rows = [
+            [
+                coeff(rng, max_coeff) if not zero_ok or rng.random() >= 1 / (2 * max_coeff + 1) else 0
+                for _ in range(n)
+            ]
+            for _ in range(n)
+        ]
+        if all(any(row) for row in rows) and determinant(rows):
+            return rows
+
+
+def rational_value(rng: random.Random, max_value: int, max_denominator: int = 1) -> Fraction | int:
+    """An integer in [-max_value, max_value], or with ``max_denominator`` > 1 sometimes a fraction p/q
+    (q <= max_denominator, |p/q| <= max_value)."""
+    q = rng.randint(1, max_denominator) if max_denominator > 1 else 1
+    p = rng.randint(-max_value * q, max_value * q)
+    v = Fraction(p, q)
+    return int(v) if v.denominator == 1 else v
+
+
+def integer_row(coeffs: list, rhs) -> tuple[list[int], int]:
+    """Scale an equation with rational coefficients to coprime integers, first non-zero coefficient
+    positive: ``1/2*x - 3/4*y = 1`` -> ``2*x - 3*y = 4``."""
+    vals = [Fraction(c) for c in (*coeffs, rhs)]
+    den = 1
+    for v in vals:
+        den = den * v.denominator // gcd(den, v.denominator)
+    ints = [int(v * den) for v in vals]
+    g = 0
+    for v in ints:
+        g = gcd(g, v)
+    g = g or 1
+    lead = next((v for v in ints[:-1] if v), 1)
+    if lead < 0:
+        g = -g
+    ints = [v // g for v in ints]
+    return ints[:-1], ints[-1]

@@ -1,0 +1,171 @@
+"""Gaussian elimination: row-reduce the augmented matrix of an ``n x n`` linear system to reduced row
+echelon form, one named row operation per step, exact rationals throughout (rules paper, section on
+linear systems).
+
+The reduction is Gauss-Jordan, column by column: swap a non-zero pivot into place when needed, scale the
+pivot row so the pivot is 1, then clear the pivot's column in every other row.  The system is built
+from its solution (an integer, or at the OOD level sometimes fractional, point) and a non-singular
+integer matrix, so the answer is right by construction; validation re-checks it with SymPy.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from ..expr.matrix import Matrix, is_rref
+from ..expr.nodes import number
+from ..expr.render import _num, machine, text
+from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .terms import determinant, integer_row, linear_eq, nonsingular_int_matrix, rational_value
+
+
+@dataclass(frozen=True)
+class GaussianEliminationConfig(RuleConfig):
+    n_unknowns: int | None = None  # size of the square system (unknowns = equations)
+    max_coeff: int | None = None  # largest coefficient magnitude of the matrix before clearing fractions
+    max_value: int | None = None  # largest magnitude of a solution component
+    max_denominator: int | None = None  # 1: integer solutions; q > 1: components may be p/q
+    p_zero_pivot: float | None = None  # probability that the first pivot is 0, forcing a row swap
+
+    LEVEL_KNOBS = {
+        1: dict(n_unknowns=2, max_coeff=3, max_value=5, max_denominator=1, p_zero_pivot=0.0),
+        2: dict(n_unknowns=2, max_coeff=6, max_value=9, max_denominator=1, p_zero_pivot=0.2),
+        3: dict(n_unknowns=3, max_coeff=4, max_value=6, max_denominator=1, p_zero_pivot=0.2),
+        4: dict(n_unknowns=3, max_coeff=8, max_value=9, max_denominator=1, p_zero_pivot=0.3),
+        5: dict(n_unknowns=4, max_coeff=5, max_value=9, max_denominator=1, p_zero_pivot=0.3),
+        6: dict(n_unknowns=4, max_coeff=12, max_value=12, max_denominator=3, p_zero_pivot=0.5),
+    }
+
+    def validate_knobs(self, k: dict) -> None:
+        check_int("n_unknowns", k["n_unknowns"], 2, 6)
+        check_int("max_coeff", k["max_coeff"], 1, 1000)
+        check_int("max_value", k["max_value"], 1, 10**6)
+        check_int("max_denominator", k["max_denominator"], 1, 100)
+        p = k["p_zero_pivot"]
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+            raise ConfigError(f"p_zero_pivot must be a probability from 0 to 1, got {p!r}")
+        if k["n_unknowns"] > len(self.vocab):
+            raise ConfigError(
+                f"n_unknowns={k['n_unknowns']} distinct unknowns cannot come from vocabulary "
+                f"{self.vocab.label!r} of size {len(self.vocab)}"
+            )
+        if k["max_coeff"] == 1 and k["n_unknowns"] > 3 and p > 0:
+            # with entries in {-1, 0, 1} a zero first pivot leaves too few non-singular matrices to vary
+            raise ConfigError("p_zero_pivot > 0 needs max_coeff >= 2 when n_unknowns > 3")
+
+
+def _coef(c: Fraction) -> str:
+    """A multiplier written before ``R1``: ``R1``, ``-R1``, ``1/2*R1``."""
+    if c == 1:
+        return ""
+    if c == -1:
+        return "-"
+    return _num(c) + "*"
+
+
+def operation_text(op: tuple) -> str:
+    """``swap R1, R2``, ``R1 <- 1/2*R1``, ``R2 <- R2 - 3*R1`` (rows numbered from 1)."""
+    if op[0] == "swap":
+        return f"swap R{op[1] + 1}, R{op[2] + 1}"
+    if op[0] == "scale":
+        return f"R{op[1] + 1} <- {_coef(op[2])}R{op[1] + 1}"
+    _, target, source, c = op
+    sign = "-" if c < 0 else "+"
+    return f"R{target + 1} <- R{target + 1} {sign} {_coef(abs(c))}R{source + 1}"
+
+
+def gauss_jordan(m: Matrix) -> list[tuple[tuple, Matrix]]:
+    """The row operations (and the matrix after each) that bring a non-singular augmented matrix to
+    reduced row echelon form: per column, a swap if the pivot is 0, a scaling if it is not 1, then one
+    elimination per other row with a non-zero entry in the column."""
+    out: list[tuple[tuple, Matrix]] = []
+    n = m.shape[0]
+    for j in range(n):
+        if m.rows[j][j] == 0:
+            p = next(i for i in range(j + 1, n) if m.rows[i][j] != 0)
+            m = m.swap(j, p)
+            out.append((("swap", j, p), m))
+        pivot = m.rows[j][j]
+        if pivot != 1:
+            m = m.scale(j, 1 / pivot)
+            out.append((("scale", j, 1 / pivot), m))
+        for i in range(n):
+            if i != j and m.rows[i][j] != 0:
+                c = -m.rows[i][j]
+                m = m.add_multiple(i, j, c)
+                out.append((("add", i, j, c), m))
+    return out
+
+
+@register
+class GaussianElimination(Rule):
+    name = "gaussian_elimination"
+    config_class = GaussianEliminationConfig
+    target_form = "solved"
+    kind = "matrix"
+    description = "Solve an n x n linear system by row-reducing its augmented matrix to RREF, step by step."
+
+    def build(self, rng: random.Random, n: int) -> tuple[list[list[int]], list[int], list]:
+        """Coefficient rows, right-hand sides and the solution, chosen first."""
+        k = self.k
+        solution = [rational_value(rng, k["max_value"], k["max_denominator"]) for _ in range(n)]
+        zero_pivot = rng.random() < k["p_zero_pivot"]
+        while True:
+            rows = nonsingular_int_matrix(rng, n, k["max_coeff"])
+            if zero_pivot:
+                rows[0][0] = 0
+                if not all(any(r) for r in rows) or not determinant(rows):
+                    continue
+            break
+        coeffs, rhs = [], []
+        for row in rows:
+            b = sum(Fraction(a) * x for a, x in zip(row, solution))
+            # fractional solutions give fractional constants: scale the equation back to integers
+            r, c = integer_row(row, b) if Fraction(b).denominator != 1 else (row, int(b))
+            coeffs.append(r)
+            rhs.append(c)
+        return coeffs, rhs, solution
+
+    def sample(self, rng: random.Random) -> Problem:
+        n = self.k["n_unknowns"]
+        names = sorted(self.config.vocab.sample(rng, n))
+        coeffs, rhs, solution = self.build(rng, n)
+        eqs = [linear_eq(r, names, b) for r, b in zip(coeffs, rhs)]
+        start = Matrix([[*r, b] for r, b in zip(coeffs, rhs)])
+        ops = gauss_jordan(start)
+        answer = ", ".join(f"{v} = {machine(number(x))}" for v, x in zip(names, solution))
+        lines = [f"Augmented matrix (columns {', '.join(names)} | constant):", start.text()]
+        for op, m in ops:
+            lines.append(operation_text(op))
+            lines.append(m.text())
+        lines.append("The matrix is in reduced row echelon form: " + answer)
+        return Problem(
+            instruction=(
+                f"Solve the system by Gaussian elimination (unknowns in the order {', '.join(names)}), "
+                "showing each row operation:"
+            ),
+            problem_text="\n".join(text(e) for e in eqs),
+            problem="; ".join(machine(e) for e in eqs),
+            answer=answer,
+            steps=[start.machine(), *(m.machine() for _, m in ops)],
+            step_lines=lines,
+            variables=names,
+            extra={"row_operations": [operation_text(op) for op, _ in ops]},
+        )
+
+    def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
+        from ..validate import parse_statement
+
+        if answer.kind != "assign" or any(v.free_symbols for v in answer.assign.values()):
+            return "the answer does not give every unknown a number"
+        if not row["steps"]:
+            return "no row-reduction steps"
+        last = parse_statement(row["steps"][-1])
+        if last.kind != "matrix":
+            return "the last step is not a matrix"
+        if not is_rref(last.matrix.tolist()):
+            return f"the last matrix is not in reduced row echelon form: {row['steps'][-1]}"
+        return None

@@ -1,0 +1,64 @@
+"""gaussian_elimination: SymPy-valid rows at every level, determinism, knob errors, RREF form check."""
+
+import json
+
+import pytest
+
+from hf_mathrules.rules import ConfigError, make_rule
+from hf_mathrules.validate import validate_row, validate_rows
+from hf_mathrules.vocab import from_list
+
+RULE = "gaussian_elimination"
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5, 6])
+def test_rows_validate(level):
+    rule = make_rule(RULE, level=level)
+    rows = rule.generate(120 if level < 5 else 60, seed=level)
+    report = validate_rows(rows, rule)
+    assert report.ok, report.failures[:3]
+    n = rule.k["n_unknowns"]
+    for row in rows[:20]:
+        assert len(row["problem"].split("; ")) == n
+        assert row["steps"][0].startswith("[[") and row["completion"].endswith("Answer: " + row["answer"])
+        assert len(json.loads(row["meta"])["row_operations"]) == len(row["steps"]) - 1
+
+
+def test_row_operations_are_named_and_reach_rref():
+    rule = make_rule(RULE, level=4, p_zero_pivot=1.0)
+    row = rule.item(0, 0)
+    lines = row["completion"].splitlines()
+    assert lines[2].split()[1] == "0"  # the first pivot is zero
+    assert "swap R1, R" in row["completion"]
+    last = row["steps"][-1]
+    values = [v.split(" = ")[1] for v in row["answer"].split(", ")]
+    expected = [[("1" if i == j else "0") for j in range(3)] + [values[i]] for i in range(3)]
+    assert last == "[" + ", ".join("[" + ", ".join(r) + "]" for r in expected) + "]"
+
+
+def test_deterministic_and_seed_independent():
+    rule = make_rule(RULE, level=3)
+    assert rule.generate(30, seed=5) == rule.generate(30, seed=5)
+    a = {r["problem"] for r in rule.generate(200, seed=1)}
+    b = {r["problem"] for r in rule.generate(200, seed=2)}
+    assert len(a & b) < 5
+
+
+def test_bad_knobs():
+    with pytest.raises(ConfigError, match="n_unknowns"):
+        make_rule(RULE, n_unknowns=1)
+    with pytest.raises(ConfigError, match="p_zero_pivot"):
+        make_rule(RULE, p_zero_pivot=1.5)
+    with pytest.raises(ConfigError, match="max_denominator"):
+        make_rule(RULE, max_denominator=0)
+    with pytest.raises(ConfigError, match="n_unknowns=4"):
+        make_rule(RULE, level=5, vocab=from_list(["a", "b", "c"]))
+
+
+def test_form_check_rejects_a_matrix_not_in_rref():
+    rule = make_rule(RULE, level=2)
+    row = rule.item(0, 1)
+    assert validate_row(row, rule) == []
+    bad = dict(row, steps=row["steps"][:-1])  # stop one operation early
+    errors = validate_row(bad, rule)
+    assert any("reduced row echelon" in e for e in errors)

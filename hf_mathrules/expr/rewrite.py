@@ -130,3 +130,23 @@ def has_division(e: Expr) -> bool:
             return True
         stack.extend(n.children())
     return False
+
+
+def substitute(e: Expr, values: dict[str, Expr]) -> Expr:
+    """Replace variables by trees, keeping the rest of the tree exactly as written (no simplification):
+    ``substitute(x - y, {"y": 5 - 2*x})`` is ``x - (5 - 2*x)``."""
+    if isinstance(e, Sym):
+        return values.get(e.name, e)
+    if isinstance(e, Add):
+        return Add(tuple(substitute(t, values) for t in e.terms))
+    if isinstance(e, Mul):
+        return Mul(tuple(substitute(f, values) for f in e.factors))
+    if isinstance(e, Neg):
+        return Neg(substitute(e.arg, values))
+    if isinstance(e, Div):
+        return Div(substitute(e.num, values), substitute(e.den, values))
+    if isinstance(e, Pow):
+        return Pow(substitute(e.base, values), substitute(e.exp, values))
+    if isinstance(e, Eq):
+        return Eq(substitute(e.lhs, values), substitute(e.rhs, values))
+    return e

@@ -113,14 +113,17 @@ def rational_value(rng: random.Random, max_value: int, max_denominator: int = 1)
     return int(v) if v.denominator == 1 else v
 
 
-def integer_row(coeffs: list, rhs) -> tuple[list[int], int]:
-    """Scale an equation with rational coefficients to coprime integers, first non-zero coefficient
-    positive: ``1/2*x - 3/4*y = 1`` -> ``2*x - 3*y = 4``."""
+def integer_row(coeffs: list, rhs, reduce: bool = True) -> tuple[list[int], int]:
+    """Scale an equation with rational coefficients to integers: ``1/2*x - 3/4*y = 1`` -> ``2*x - 3*y = 4``.
+    With ``reduce`` the integers are made coprime and the first coefficient positive; without it the
+    equation is only multiplied by the common denominator (``-4*z = -20`` stays as it is)."""
     vals = [Fraction(c) for c in (*coeffs, rhs)]
     den = 1
     for v in vals:
         den = den * v.denominator // gcd(den, v.denominator)
     ints = [int(v * den) for v in vals]
+    if not reduce:
+        return ints[:-1], ints[-1]
     g = 0
     for v in ints:
         g = gcd(g, v)

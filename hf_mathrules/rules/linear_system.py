@@ -1,0 +1,324 @@
+"""Linear systems solved by recursive substitution (rules paper, section 3: a model that can call itself).
+
+One step of the rule: isolate a variable from one equation, substitute it into the other equations and
+simplify them into a smaller system; that smaller system is *itself a prompt of this rule*; with its
+solution, back-substitute to get the isolated variable.
+
+Recursion interface (what an evaluator uses to call a model on the sub-problems):
+
+* A completion contains one ``Sub-problem:`` block holding the smaller system's prompt, each line
+  indented by two spaces, exactly as this rule would write that system as a top-level prompt.  It is
+  followed by the line ``Sub-answer: <answer of the smaller system>``, then the back-substitution.
+  With ``inline=False`` (the default, the paper's recursive setting) the completion does not solve the
+  smaller system itself: the evaluator stops generation at ``Sub-answer:``, cuts the sub-prompt out with
+  ``LinearSystem.extract_subproblem(text)``, calls the model on it (recursively), writes
+  ``Sub-answer: <its answer>`` and lets the model finish.  With ``inline=True`` the smaller system's own
+  completion (without its ``Answer:`` line) is written between the two, each line prefixed by ``  | ``,
+  so a completion is a self-contained full solution.
+* ``meta["subproblems"]``: the prompts of the nested smaller systems, outermost first (n - 1 of them,
+  the last with a single equation); ``meta["subanswers"]``: their answers, in the same order.
+* ``LinearSystem.split_prompt(prompt)``: the variables and equation lines of a prompt of this rule.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from ..expr.nodes import Div, Eq, Expr, Mul, Neg, Num, Sym, add, number, term
+from ..expr.render import machine, text
+from ..expr.rewrite import substitute
+from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .terms import integer_row, linear_eq, nonsingular_int_matrix
+
+SUBPROBLEM_HEADER = "Sub-problem:"
+SUBANSWER_PREFIX = "Sub-answer: "
+INLINE_PREFIX = "  | "
+_INSTRUCTION = "Solve the system of linear equations for {} by substitution:"
+
+
+def instruction(names: list[str]) -> str:
+    return _INSTRUCTION.format(", ".join(names))
+
+
+def assignment(names: list[str], values: dict[str, Fraction]) -> str:
+    """``x = 2, y = -1/2`` in the given variable order."""
+    return ", ".join(f"{v} = {machine(number(values[v]))}" for v in names)
+
+
+@dataclass
+class Level:
+    """One level of the recursion on a system with integer coefficients ``rows`` and constants ``rhs``."""
+
+    names: list[str]
+    rows: list[list[int]]
+    rhs: list[int]
+    values: dict[str, Fraction]
+    eq_index: int = 0  # the equation the variable is isolated from
+    var: str = ""  # the isolated variable ("" for a single equation: it is divided through)
+    isolated: Expr | None = None  # the variable's value in terms of the others
+    substituted: list[Eq] = field(default_factory=list)
+    sub: Level | None = None  # the smaller system
+
+    @property
+    def eqs(self) -> list[Eq]:
+        return [linear_eq(r, self.names, b) for r, b in zip(self.rows, self.rhs)]
+
+    def prompt(self) -> str:
+        return instruction(self.names) + "\n" + "\n".join(text(e) for e in self.eqs)
+
+    def answer(self) -> str:
+        return assignment(self.names, self.values)
+
+    def unit_pivots(self) -> bool:
+        """Every level isolates a variable whose coefficient is 1 or -1 (no division needed)."""
+        lvl: Level | None = self
+        while lvl is not None and lvl.var:
+            j = lvl.names.index(lvl.var)
+            if abs(lvl.rows[lvl.eq_index][j]) != 1:
+                return False
+            lvl = lvl.sub
+        return True
+
+
+def _pivot(rows: list[list[int]]) -> tuple[int, int]:
+    """The first (equation, variable) with coefficient +-1; else the smallest coefficient magnitude."""
+    best = None
+    for i, row in enumerate(rows):
+        for j, c in enumerate(row):
+            if c and (best is None or abs(c) < abs(rows[best[0]][best[1]])):
+                best = (i, j)
+                if abs(c) == 1:
+                    return best
+    assert best is not None
+    return best
+
+
+def _isolate(row: list[int], b: int, names: list[str], j: int) -> Expr:
+    """``a*v + sum(c*u) = b`` -> ``v = (b - sum(c*u))/a`` written with the constant first."""
+    a = row[j]
+    s = 1 if a > 0 else -1
+    parts = [number(s * b)] if b else []
+    parts += [term(-s * c, Sym(u)) for u, c in zip(names, row) if c and u != names[j]]
+    num = add(*parts) if parts else Num(0)
+    return num if abs(a) == 1 else Div(num, Num(abs(a)))
+
+
+def _times(c: int, e: Expr) -> Expr:
+    """``c*(e)`` as written after substituting ``e`` for a variable with coefficient ``c``."""
+    if c == 1:
+        return e
+    if c == -1:
+        return Neg(e)
+    body = Mul((Num(abs(c)), e))
+    return Neg(body) if c < 0 else body
+
+
+def build_levels(
+    rows: list[list[int]], rhs: list[int], names: list[str], values: dict[str, Fraction]
+) -> Level:
+    """The whole recursion for a non-singular integer system whose solution is ``values``."""
+    level = Level(names, rows, rhs, {v: values[v] for v in names})
+    if len(names) == 1:
+        return level
+    i, j = _pivot(rows)
+    v = names[j]
+    level.eq_index, level.var = i, v
+    level.isolated = _isolate(rows[i], rhs[i], names, j)
+    a = Fraction(rows[i][j])
+    rest = [u for u in names if u != v]
+    sub_rows, sub_rhs = [], []
+    for k, (row, b) in enumerate(zip(rows, rhs)):
+        if k == i:
+            continue
+        lhs = add(
+            *[_times(c, level.isolated) if u == v else term(c, Sym(u)) for u, c in zip(names, row) if c]
+        )
+        level.substituted.append(Eq(lhs, number(b)))
+        f = row[j] / a
+        coeffs = [row[q] - f * rows[i][q] for q in range(len(names)) if q != j]
+        r, c = integer_row(coeffs, b - f * rhs[i], reduce=False)
+        sub_rows.append(r)
+        sub_rhs.append(c)
+    level.sub = build_levels(sub_rows, sub_rhs, rest, values)
+    return level
+
+
+def _system(eqs: list[Eq]) -> str:
+    return "; ".join(machine(e) for e in eqs)
+
+
+def level_lines(level: Level, inline: bool, blocks: bool = True) -> tuple[list[str], list[str]]:
+    """Completion lines and machine steps of one level.  ``blocks``: write the smaller system as a
+    ``Sub-problem:`` prompt block with a ``Sub-answer:`` line; without it (word problems) the smaller
+    system is solved in place.  ``inline`` writes the smaller system's solution too."""
+    names = level.names
+    if not level.var:  # a single equation a*x = b
+        (a,), x = level.rows[0], names[0]
+        sol = Eq(Sym(x), number(level.values[x]))
+        if a == 1:
+            return [f"The equation already gives {text(sol)}"], [machine(sol)]
+        return [f"Divide both sides by {a}: {text(sol)}"], [machine(sol)]
+    v, iso, sub = level.var, level.isolated, level.sub
+    assert iso is not None and sub is not None
+    lines = [f"Isolate {v} in equation {level.eq_index + 1}: {text(Eq(Sym(v), iso))}"]
+    steps = [machine(Eq(Sym(v), iso))]
+    lines.append("Substitute it into the other equations:")
+    lines += [text(e) for e in level.substituted]
+    steps.append(_system(level.substituted))
+    lines.append(f"Simplify: a smaller system in {', '.join(sub.names)}")
+    steps.append(_system(sub.eqs))
+    if blocks:
+        lines.append(SUBPROBLEM_HEADER)
+        lines += ["  " + s for s in sub.prompt().splitlines()]
+    else:
+        lines += [text(e) for e in sub.eqs]
+    if inline or not blocks:
+        sub_lines, sub_steps = level_lines(sub, inline, blocks)
+        lines += [INLINE_PREFIX + s for s in sub_lines] if blocks else sub_lines
+        steps += sub_steps
+    if blocks:
+        lines.append(SUBANSWER_PREFIX + sub.answer())
+        steps.append(sub.answer())
+    back = substitute(iso, {u: number(sub.values[u]) for u in sub.names})
+    value = Eq(Sym(v), number(level.values[v]))
+    lines.append(f"Back-substitute into {text(Eq(Sym(v), iso))}: {v} = {text(back)} = {text(value.rhs)}")
+    steps += [machine(Eq(Sym(v), back)), machine(value)]
+    return lines, steps
+
+
+def _has_unit_pivots(rows: list[list[int]]) -> bool:
+    """Cheap integer-only run of the recursion's pivot choice: does every level have a +-1 to isolate?"""
+    while len(rows) > 1:
+        i, j = _pivot(rows)
+        a = rows[i][j]
+        if abs(a) != 1:
+            return False
+        rows = [
+            [c - r[j] * a * p for q, (c, p) in enumerate(zip(r, rows[i])) if q != j]
+            for k, r in enumerate(rows)
+            if k != i
+        ]
+    return True
+
+
+def random_system(
+    rng: random.Random, names: list[str], max_coeff: int, max_value: int, unit_pivots: bool
+) -> Level:
+    """A random non-singular integer system with an integer solution, chosen first."""
+    n = len(names)
+    values = {v: Fraction(rng.randint(-max_value, max_value)) for v in names}
+    while True:
+        rows = nonsingular_int_matrix(rng, n, max_coeff)
+        if unit_pivots and not _has_unit_pivots(rows):
+            continue
+        rhs = [int(sum(c * values[v] for c, v in zip(row, names))) for row in rows]
+        return build_levels(rows, rhs, names, values)
+
+
+@dataclass(frozen=True)
+class LinearSystemConfig(RuleConfig):
+    n_unknowns: int | None = None  # equations = unknowns
+    max_coeff: int | None = None  # largest coefficient magnitude of the system
+    max_value: int | None = None  # largest magnitude of a solution component (integers)
+    unit_pivots: bool | None = None  # every level can isolate a variable with coefficient +-1
+    inline: bool | None = None  # also write the sub-problem's solution (else: recursive, one level)
+
+    LEVEL_KNOBS = {
+        1: dict(n_unknowns=2, max_coeff=3, max_value=5, unit_pivots=True, inline=False),
+        2: dict(n_unknowns=2, max_coeff=6, max_value=9, unit_pivots=False, inline=False),
+        3: dict(n_unknowns=3, max_coeff=4, max_value=6, unit_pivots=True, inline=False),
+        4: dict(n_unknowns=3, max_coeff=6, max_value=9, unit_pivots=False, inline=False),
+        5: dict(n_unknowns=4, max_coeff=4, max_value=9, unit_pivots=True, inline=False),
+        6: dict(n_unknowns=4, max_coeff=9, max_value=12, unit_pivots=False, inline=False),
+    }
+
+    def validate_knobs(self, k: dict) -> None:
+        check_int("n_unknowns", k["n_unknowns"], 2, 6)
+        check_int("max_coeff", k["max_coeff"], 1, 1000)
+        check_int("max_value", k["max_value"], 1, 10**6)
+        for name in ("unit_pivots", "inline"):
+            if not isinstance(k[name], bool):
+                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
+        if k["n_unknowns"] > len(self.vocab):
+            raise ConfigError(
+                f"n_unknowns={k['n_unknowns']} distinct unknowns cannot come from vocabulary "
+                f"{self.vocab.label!r} of size {len(self.vocab)}"
+            )
+        if k["unit_pivots"] and k["n_unknowns"] > 4:
+            raise ConfigError(
+                "unit_pivots=true is only supported up to n_unknowns=4 (rejection gets too slow)"
+            )
+
+
+@register
+class LinearSystem(Rule):
+    name = "linear_system"
+    config_class = LinearSystemConfig
+    target_form = "solved"
+    kind = "system"
+    description = (
+        "Solve a linear system by isolating a variable, substituting, and solving the smaller system "
+        "recursively (each smaller system is itself a prompt of this rule)."
+    )
+
+    def sample(self, rng: random.Random) -> Problem:
+        k = self.k
+        names = sorted(self.config.vocab.sample(rng, k["n_unknowns"]))
+        level = random_system(rng, names, k["max_coeff"], k["max_value"], k["unit_pivots"])
+        lines, steps = level_lines(level, k["inline"])
+        subs: list[Level] = []
+        lvl = level.sub
+        while lvl is not None:
+            subs.append(lvl)
+            lvl = lvl.sub
+        eqs = level.eqs
+        return Problem(
+            instruction=instruction(names),
+            problem_text="\n".join(text(e) for e in eqs),
+            problem=_system(eqs),
+            answer=level.answer(),
+            steps=steps,
+            step_lines=lines,
+            variables=names,
+            extra={"subproblems": [s.prompt() for s in subs], "subanswers": [s.answer() for s in subs]},
+        )
+
+    # -- recursion helpers -------------------------------------------------------------------------
+    @staticmethod
+    def split_prompt(prompt: str) -> tuple[list[str], list[str]]:
+        """``(variables, equation lines)`` of a prompt of this rule; ``ValueError`` for anything else."""
+        head, _, body = prompt.strip().partition("\n")
+        pre, post = _INSTRUCTION.split("{}")
+        if not (head.startswith(pre) and head.endswith(post)) or not body.strip():
+            raise ValueError("not a linear_system prompt: " + head[:80])
+        names = [n.strip() for n in head[len(pre) : len(head) - len(post)].split(",")]
+        return names, [ln.strip() for ln in body.splitlines() if ln.strip()]
+
+    @staticmethod
+    def extract_subproblem(completion: str) -> str | None:
+        """The last ``Sub-problem:`` block of a (possibly partial, possibly model-written) completion as
+        a prompt of this rule, or ``None`` when there is none."""
+        lines = completion.splitlines()
+        starts = [i for i, ln in enumerate(lines) if ln.strip() == SUBPROBLEM_HEADER]
+        if not starts:
+            return None
+        block = []
+        for ln in lines[starts[-1] + 1 :]:
+            if not ln.startswith("  ") or ln.startswith(INLINE_PREFIX):
+                break
+            block.append(ln[2:])
+        return "\n".join(block) if block else None
+
+    def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
+        if answer.kind != "assign":
+            return "the answer is not a list of assignments"
+        want = [Sym(v).name for v in self.split_prompt(row["prompt"])[0]]
+        got = [str(s) for s in answer.assign]
+        if got != want:
+            return f"the answer gives {', '.join(got)}, not {', '.join(want)} in the prompt's order"
+        if any(v.free_symbols for v in answer.assign.values()):
+            return "an unknown is not given a number"
+        return None

@@ -1,0 +1,172 @@
+"""The checking pipeline: extract, parse (bounded), decide fast without SymPy when possible, else with
+SymPy.  ``decide_request`` is what a worker process runs; it never raises."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+
+from .compare import _EXPR_TAGS, last_value
+from .extract import extract_answer
+from .fastpath import NotFast, rf_equal, rf_value, to_rf, total_degree
+from .forms import FORM_ALIASES, FORMS, TREE_FORMS, check_form, factor_trees
+from .kinds import KINDS, detect_kind, is_assignment
+from .limits import Limits, Unsupported, VerifyError
+from .parser import parse, symbols_of
+from .to_sympy import decimal_places, is_decimal_literal
+from .verdict import Verdict, refusal
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How one pair is checked."""
+
+    kind: str = field(default="auto", metadata={"help": f"one of {', '.join(KINDS)}"})
+    form: str | None = field(default=None, metadata={"help": f"target form: {', '.join(FORMS)}"})
+    rel_tol: float = field(default=1e-6, metadata={"help": "relative tolerance for a decimal reference"})
+    round_exact_to_gold: bool = field(
+        default=True, metadata={"help": "an exact prediction (pi, 1/3) may round to a decimal reference"}
+    )
+    extract: bool = field(default=True, metadata={"help": "find the answer inside a full completion"})
+    limits: Limits = field(default_factory=Limits)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Settings:
+        d = dict(d)
+        d["limits"] = Limits.from_dict(d.get("limits"))
+        return cls(**d)
+
+    def validate(self) -> None:
+        if self.kind not in KINDS and self.kind != "number":
+            raise Unsupported(f"unknown kind {self.kind!r}; expected one of {', '.join(KINDS)}")
+        if self.form is not None and self.form not in FORMS:
+            raise Unsupported(f"unknown form {self.form!r}; expected one of {', '.join(FORMS)}")
+
+
+@dataclass
+class Prepared:
+    gold_text: str
+    pred_text: str
+    gold: tuple
+    pred: tuple
+    kind: str
+
+
+def prepare(gold: str, pred: str, s: Settings) -> Prepared:
+    s.validate()
+    if not isinstance(gold, str) or not isinstance(pred, str):
+        raise Unsupported("gold and pred must be strings")
+    g_text = extract_answer(gold, s.limits) if s.extract else gold
+    p_text = extract_answer(pred, s.limits) if s.extract else pred
+    g_tree = parse(g_text, s.limits)
+    p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree))
+    kind = detect_kind(g_tree) if s.kind == "auto" else s.kind
+    return Prepared(g_text, p_text, g_tree, p_tree, kind)
+
+
+def _verdict(prep: Prepared, s: Settings, equivalent, reason, detail="", path="") -> Verdict:
+    return Verdict(equivalent, reason, detail, prep.kind, s.form, prep.gold_text, prep.pred_text, path)
+
+
+def _scalar_pair(prep: Prepared):
+    g, p = prep.gold, prep.pred
+    if prep.kind in ("expression", "number"):
+        if is_assignment(g) and is_assignment(p) and g[2][0] != p[2][0]:
+            return None
+        pt = last_value(p) if p[0] == "rel" and all(op == "=" for op in p[1]) else p
+        return last_value(g), pt
+    if prep.kind == "equation" and is_assignment(g):
+        if is_assignment(p) and p[2][0] == g[2][0]:
+            return g[2][1], p[2][1]
+        if p[0] in _EXPR_TAGS:
+            return g[2][1], p
+    return None
+
+
+def fast_decide(prep: Prepared, s: Settings) -> Verdict | None:
+    """Exact decision without SymPy for rational expressions; None when SymPy is needed."""
+    pair = _scalar_pair(prep)
+    if pair is None or pair[1][0] not in _EXPR_TAGS or pair[0][0] not in _EXPR_TAGS:
+        return None
+    gt, pt = pair
+    try:
+        grf, prf = to_rf(gt, s.limits), to_rf(pt, s.limits)
+        if is_decimal_literal(gt):
+            gv, pv = Fraction(rf_value(grf)), rf_value(prf)
+            if pv is None:
+                return None
+            ok = abs(pv - gv) <= Fraction(s.rel_tol) * abs(gv)
+            if not ok and s.round_exact_to_gold and not is_decimal_literal(pt):
+                ok = abs(pv - gv) <= Fraction(1, 2) * Fraction(10) ** (-decimal_places(gt))
+        else:
+            ok = rf_equal(grf, prf, s.limits)
+        if not ok:
+            return _verdict(prep, s, False, "not_equivalent", "differs (exact rational arithmetic)", "fast")
+        if s.form:
+            form = FORM_ALIASES.get(s.form, s.form)
+            if form in TREE_FORMS:
+                fok, why = check_form(prep.gold, prep.pred, form)
+            elif form == "factored":
+                degrees = []
+                for f in factor_trees(prep.pred):
+                    n, d = to_rf(f, s.limits)
+                    degrees.append(max(total_degree(n), total_degree(d)))
+                if any(dg > 1 for dg in degrees):
+                    return None  # irreducibility of a higher-degree factor needs SymPy
+                fok, why = True, ""
+            elif form == "ordered":
+                g_terms = list(gt[1]) if gt[0] == "add" else [gt]
+                p_terms = list(pt[1]) if pt[0] == "add" else [pt]
+                fok = len(g_terms) == len(p_terms) and all(
+                    rf_equal(to_rf(a, s.limits), to_rf(b, s.limits), s.limits)
+                    for a, b in zip(g_terms, p_terms)
+                )
+                why = "" if fok else "terms are not in the reference's order"
+            else:
+                return None
+            if not fok:
+                return _verdict(prep, s, False, "wrong_form", why, "fast")
+        return _verdict(prep, s, True, "equivalent", "exact rational arithmetic", "fast")
+    except NotFast:
+        return None
+
+
+def full_decide(prep: Prepared, s: Settings) -> Verdict:
+    """The SymPy comparison; call only under a hard timeout (in a worker)."""
+    from .compare import Comparer, Options
+    from .forms import check_form_sympy
+
+    comparer = Comparer(
+        Options(rel_tol=s.rel_tol, round_exact_to_gold=s.round_exact_to_gold, limits=s.limits)
+    )
+    ok, detail = comparer.compare(prep.gold, prep.pred, prep.kind)
+    if not ok:
+        return _verdict(prep, s, False, "not_equivalent", detail, "worker")
+    if s.form:
+        form = FORM_ALIASES.get(s.form, s.form)
+        if form in TREE_FORMS:
+            fok, why = check_form(prep.gold, prep.pred, form)
+        else:
+            fok, why = check_form_sympy(form, prep.gold, prep.pred, comparer)
+        if not fok:
+            return _verdict(prep, s, False, "wrong_form", why, "worker")
+    return _verdict(prep, s, True, "equivalent", detail, "worker")
+
+
+def decide_request(req: dict) -> dict:
+    """Worker entry: a request dict in, a verdict dict out; never raises."""
+    gold, pred = req.get("gold"), req.get("pred")
+    try:
+        s = Settings.from_dict(req.get("settings") or {})
+        prep = prepare(gold, pred, s)
+        v = fast_decide(prep, s) or full_decide(prep, s)
+    except VerifyError as exc:
+        v = refusal(exc.reason, str(exc), path="worker")
+    except (MemoryError, RecursionError, OverflowError) as exc:
+        v = refusal("too_large", f"{type(exc).__name__} while comparing", path="worker")
+    except Exception as exc:  # SymPy raises many types on odd input: an undecided verdict, not a crash
+        v = refusal("unsupported", f"{type(exc).__name__}: {str(exc)[:200]}", path="worker")
+    return v.to_dict()

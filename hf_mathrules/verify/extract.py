@@ -1,0 +1,76 @@
+"""Find the final answer in a full completion: the last ``\\boxed{}``, our datasets' ``Answer:`` line,
+"the (final) answer is ...", the final ``x = ...`` line, else the last ``$...$`` span.  Plain text only:
+regexes and brace matching, bounded by the completion length limit."""
+
+from __future__ import annotations
+
+import re
+
+from .limits import Limits, TooLarge
+
+_BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_ANSWER_LINE = re.compile(
+    r"^\s*(?:\*\*)?(?:final\s+)?answer\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?(.+?)\s*$", re.I | re.M
+)
+_ANSWER_IS = re.compile(r"(?:final\s+answer|the\s+answer)\s+is\s*[:：]?\s*(.+)", re.I | re.S)
+_ASSIGN_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z0-9_]*\s*=\s*[^=]+$")
+_SPANS = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|\$(.+?)\$", re.S)
+_TAIL = re.compile(r"\s*(?:\.|I hope it is correct\.?|$)\s*$", re.I)
+
+
+def _boxed_contents(text: str) -> list[str]:
+    out = []
+    for m in _BOXED.finditer(text):
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            if text[i] == "{":
+                depth += 1
+            elif text[i] == "}":
+                depth -= 1
+            i += 1
+        if depth == 0:
+            out.append(text[m.end() : i - 1])
+    return out
+
+
+def _math_span(s: str, last: bool = True) -> str | None:
+    spans = [next(g for g in m.groups() if g is not None) for m in _SPANS.finditer(s)]
+    spans = [x for x in spans if x.strip()]
+    if not spans:
+        return None
+    return spans[-1] if last else spans[0]
+
+
+def extract_answer(text: str, limits: Limits | None = None) -> str:
+    """The answer part of ``text`` (the text itself when it already is a bare answer)."""
+    limits = limits or Limits()
+    if len(text) > limits.max_completion_length:
+        raise TooLarge(f"completion is {len(text)} characters, limit is {limits.max_completion_length}")
+    s = text.strip()
+    boxed = _boxed_contents(s)
+    if boxed:
+        return boxed[-1].strip()
+    lines = _ANSWER_LINE.findall(s)
+    if lines:
+        ans = lines[-1].strip()
+        return (_math_span(ans, last=False) or ans).strip().rstrip(".").strip()
+    matches = list(_ANSWER_IS.finditer(s))
+    if matches:
+        m = matches[-1]
+        rest = m.group(1).strip()
+        span = _math_span(rest, last=False)
+        if span is not None and rest.startswith(("$", "\\[", "\\(")):
+            return span.strip()
+        first = rest.split("\n", 1)[0]
+        first = re.split(r"\.\s", first + " ", maxsplit=1)[0]
+        return _TAIL.sub("", first).strip() or rest
+    if "\n" in s:
+        for line in reversed(s.splitlines()):
+            if _ASSIGN_LINE.match(line.strip().strip("$")):
+                return line.strip().strip("$").strip()
+    span = _math_span(s)
+    if span is not None and span.strip() != s:
+        return span.strip()
+    if "\n" in s:
+        return s.splitlines()[-1].strip() or s
+    return s

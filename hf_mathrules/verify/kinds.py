@@ -1,0 +1,63 @@
+"""Answer kinds read off a parsed tree, and the tree views the comparisons use (no SymPy here)."""
+
+from __future__ import annotations
+
+KINDS = ("auto", "expression", "equation", "system", "roots", "set", "tuple", "matrix", "text")
+INEQ = frozenset({"<", ">", "<=", ">=", "!="})
+
+
+def is_assignment(tree) -> bool:
+    """``x = value`` with ``x`` a symbol not on the right (``x = \\pm 2`` included)."""
+    if tree[0] != "rel" or tree[1] != ("=",):
+        return False
+    lhs, rhs = tree[2]
+    return lhs[0] == "sym" and not _mentions(rhs, lhs[1])
+
+
+def _mentions(tree, name: str) -> bool:
+    from .parser import walk
+
+    return any(n[0] == "sym" and n[1] == name for n in walk(tree))
+
+
+def is_equation(tree) -> bool:
+    return tree[0] == "rel" and tree[1] == ("=",)
+
+
+def is_inequality(tree) -> bool:
+    return tree[0] == "rel" and any(op in INEQ for op in tree[1])
+
+
+def detect_kind(tree) -> str:
+    from .parser import walk
+
+    tag = tree[0]
+    if tag == "text":
+        return "text"
+    if tag == "matrix":
+        return "matrix"
+    if tag in ("interval", "union") or is_inequality(tree):
+        return "set"
+    if tag in ("set", "in") or any(n[0] == "pm" for n in walk(tree)):
+        return "roots"
+    if tag in ("tuple", "bracket"):
+        return "tuple"
+    if tag == "rel":
+        if len(tree[1]) > 1:
+            return "expression"  # a = b = c: the answer is the last value
+        if any(n[0] == "pm" for n in walk(tree[2][1])):
+            return "roots"
+        return "equation"
+    if tag == "seq":
+        items = tree[2]
+        if all(is_equation(i) for i in items):
+            assigned = [i[2][0][1] for i in items if is_assignment(i)]
+            if len(assigned) == len(items) and len(set(assigned)) == 1:
+                return "roots"
+            if tree[1] == "or":
+                return "roots"
+            return "system"
+        if tree[1] in (";",):
+            return "system"
+        return "roots"
+    return "expression"

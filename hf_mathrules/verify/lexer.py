@@ -1,0 +1,178 @@
+"""Normalise untrusted math text (plain, textbook or LaTeX) and cut it into tokens.
+
+Nothing here evaluates anything: the output is a list of ``Token(kind, text)`` with kinds NUM, NAME,
+CMD (a LaTeX command, without the backslash), OP, TEXT (``\\text{...}`` content), BEGIN/END (LaTeX
+environments) and EOF.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .limits import Limits, ParseError, TooLarge
+
+
+class Token(NamedTuple):
+    kind: str
+    text: str
+
+
+_UNICODE = {
+    "\u2212": "-",  # minus sign
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00d7": r"\times ",
+    "\u00f7": r"\div ",
+    "\u00b7": r"\cdot ",
+    "\u22c5": r"\cdot ",
+    "\u2219": r"\cdot ",
+    "\u221a": r"\sqrt ",
+    "\u03c0": r"\pi ",
+    "\u221e": r"\infty ",
+    "\u2264": "<=",
+    "\u2266": "<=",
+    "\u2265": ">=",
+    "\u2267": ">=",
+    "\u2260": "!=",
+    "\u00b1": r"\pm ",
+    "\u00b2": "^2",
+    "\u00b3": "^3",
+    "\u222a": r"\cup ",
+    "\u2229": r"\cap ",
+    "\u2208": r"\in ",
+    "\u00b0": "",
+    "\u2009": " ",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2192": r"\to ",
+}
+_UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
+# styling with no mathematical meaning
+_DROP_RE = re.compile(
+    r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|limits)"
+    r"(?![A-Za-z])|(?<!\\)\\[,;:!> ]|\\q?quad(?![A-Za-z])|~|\\\$|\$|\\%|%|\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ"
+    r"|\\degree|\\(?:hbox|mbox)(?=\{)"
+)
+_FRAC_RE = re.compile(r"\\[dtc]frac(?![A-Za-z])")
+_TEXT_CMDS = frozenset(
+    {"text", "textbf", "textit", "textrm", "mathrm", "mathbf", "mathit", "operatorname", "mbox", "mathsf"}
+)
+_NUM_RE = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+(?![A-Za-z0-9]))?")
+_NAME_RE = re.compile(r"[A-Za-z]+\d*")
+_OPS = ("**", "<=", ">=", "!=", "==", "\\\\", "=<", "=>")
+_SINGLE_OPS = set("+-*/^()[]{},;=<>!|&_'.:")
+# "1,000,000" / "1 000": a thousands separator when the whole answer has this shape
+_THOUSANDS_RE = re.compile(r"^-?[1-9]\d{0,2}(?:(?:,\d{3})+|(?: \d{3})+)(?:\.\d+)?$")
+_DECIMAL_COMMA_RE = re.compile(r"^-?\d+,(?:\d{1,2}|\d{4,})$|^-?0,\d+$")
+
+
+def normalize(text: str, limits: Limits) -> str:
+    """Unicode and styling cleanup; raises TooLarge on over-long input."""
+    if len(text) > limits.max_length:
+        raise TooLarge(f"answer is {len(text)} characters, limit is {limits.max_length}")
+    s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], text)
+    s = _FRAC_RE.sub(r"\\frac", s)
+    s = s.replace("{,}", "")
+    s = _DROP_RE.sub(" ", s)
+    s = s.strip().rstrip(".").strip()
+    if _THOUSANDS_RE.match(s):
+        s = s.replace(",", "").replace(" ", "")
+    elif _DECIMAL_COMMA_RE.match(s):
+        s = s.replace(",", ".")
+    return s
+
+
+def check_nesting(s: str, limits: Limits) -> None:
+    """Linear scan so a 10,000-deep input is refused before any recursion."""
+    depth = peak = 0
+    for ch in s:
+        if ch in "([{":
+            depth += 1
+            if depth > peak:
+                peak = depth
+                if peak > limits.max_depth:
+                    raise TooLarge(f"nesting deeper than {limits.max_depth}")
+        elif ch in ")]}":
+            depth -= 1
+
+
+def _read_group(s: str, i: int) -> tuple[str, int]:
+    """Content of a ``{...}`` group starting at s[i] == '{'; returns (content, index after '}')."""
+    depth = 0
+    for j in range(i, len(s)):
+        if s[j] == "{":
+            depth += 1
+        elif s[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return s[i + 1 : j], j + 1
+    raise ParseError("unbalanced '{'")
+
+
+def tokenize(s: str, limits: Limits) -> list[Token]:
+    toks: list[Token] = []
+    i, n = 0, len(s)
+    while i < n:
+        ch = s[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch.isdigit() or (ch == "." and i + 1 < n and s[i + 1].isdigit()):
+            m = _NUM_RE.match(s, i)
+            digits = sum(c.isdigit() for c in m.group(0))
+            if digits > limits.max_digits:
+                raise TooLarge(f"a number has {digits} digits, limit is {limits.max_digits}")
+            toks.append(Token("NUM", m.group(0)))
+            i = m.end()
+            continue
+        if ch.isalpha() and ch.isascii():
+            m = _NAME_RE.match(s, i)
+            toks.append(Token("NAME", m.group(0)))
+            i = m.end()
+            continue
+        if ch == "\\":
+            if i + 1 < n and s[i + 1] == "\\":
+                toks.append(Token("OP", "\\\\"))
+                i += 2
+                continue
+            m = re.compile(r"\\([A-Za-z]+|.)").match(s, i)
+            if not m:
+                raise ParseError("a lone backslash")
+            name = m.group(1)
+            i = m.end()
+            if name in ("{", "}"):
+                toks.append(Token("OP", "\\" + name))
+            elif name in ("begin", "end"):
+                j = i
+                while j < n and s[j].isspace():
+                    j += 1
+                if j >= n or s[j] != "{":
+                    raise ParseError(f"\\{name} without an environment name")
+                env, i = _read_group(s, j)
+                env = env.strip().rstrip("*")
+                toks.append(Token("BEGIN" if name == "begin" else "END", env))
+                if name == "begin" and env == "array" and i < n and s[i] == "{":
+                    _, i = _read_group(s, i)  # column spec
+            elif name in _TEXT_CMDS:
+                j = i
+                while j < n and s[j].isspace():
+                    j += 1
+                if j < n and s[j] == "{":
+                    content, i = _read_group(s, j)
+                    toks.append(Token("TEXT", content.strip()))
+            else:
+                toks.append(Token("CMD", name))
+            continue
+        two = s[i : i + 2]
+        if two in _OPS:
+            toks.append(Token("OP", {"=<": "<=", "=>": ">=", "==": "="}.get(two, two)))
+            i += 2
+            continue
+        if ch in _SINGLE_OPS:
+            toks.append(Token("OP", ch))
+            i += 1
+            continue
+        raise ParseError(f"unexpected character {ch!r}")
+    toks.append(Token("EOF", ""))
+    return toks

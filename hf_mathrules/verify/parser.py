@@ -1,0 +1,541 @@
+"""Recursive-descent parser from tokens to a whitelisted tree of tuples.
+
+Nodes (first item is the tag): ``num`` (literal text), ``sym`` (name), ``const`` (pi, E, I, oo),
+``add`` (terms, subtraction as ``neg``), ``mul`` (factors), ``div``, ``pow``, ``neg``, ``pm`` (a ± b;
+a may be None), ``func`` (name, args), ``fact``, ``rel`` (operators, operands), ``in`` (element, set),
+``tuple``, ``bracket`` (``[a, b]``: closed interval or list), ``set``, ``interval`` (lo, hi, left_open,
+right_open), ``union``, ``matrix`` (rows), ``seq`` (separator, items: several answers), ``text``.
+Only these tags exist; the SymPy builders dispatch on them, so nothing in the input can name a Python
+object.
+"""
+
+from __future__ import annotations
+
+from .lexer import Token, check_nesting, normalize, tokenize
+from .limits import Limits, ParseError, TooLarge, Unsupported
+
+FUNCS = frozenset(
+    "sqrt cbrt sin cos tan cot sec csc asin acos atan arcsin arccos arctan sinh cosh tanh ln log exp "
+    "abs Abs floor ceil".split()
+)
+GREEK = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho "
+    "sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split()
+)
+RELOPS = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "!=": "!="}
+CMD_RELOPS = {
+    "le": "<=",
+    "leq": "<=",
+    "leqslant": "<=",
+    "ge": ">=",
+    "geq": ">=",
+    "geqslant": ">=",
+    "lt": "<",
+    "gt": ">",
+    "ne": "!=",
+    "neq": "!=",
+    "approx": "=",
+    "equiv": "=",
+}
+MUL_CMDS = frozenset({"cdot", "times", "ast"})
+FILLER_WORDS = frozenset({"percent", "pct", "percentage", "degrees", "degree"})
+MATRIX_ENVS = frozenset({"pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array"})
+SEP_WORDS = frozenset({"or", "and"})
+
+
+class Parser:
+    def __init__(self, tokens: list[Token], limits: Limits, symbols: frozenset[str] | None, latex: bool):
+        self.toks = tokens
+        self.pos = 0
+        self.limits = limits
+        self.symbols = symbols
+        self.latex = latex
+        self.depth = 0
+        self.nodes = 0
+        self.abs_depth = 0
+        self.names: set[str] = set()
+
+    # -- helpers --------------------------------------------------------------------------------
+    def peek(self, k: int = 0) -> Token:
+        return self.toks[min(self.pos + k, len(self.toks) - 1)]
+
+    def next(self) -> Token:
+        t = self.toks[self.pos]
+        self.pos += 1
+        return t
+
+    def at(self, kind: str, text: str | None = None) -> bool:
+        t = self.peek()
+        return t.kind == kind and (text is None or t.text == text)
+
+    def expect(self, kind: str, text: str) -> None:
+        t = self.next()
+        if t.kind != kind or t.text != text:
+            raise ParseError(f"expected {text!r}, found {t.text or 'end of input'!r}")
+
+    def node(self, *items) -> tuple:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            raise TooLarge(f"more than {self.limits.max_nodes} nodes")
+        return items
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > self.limits.max_depth:
+            raise TooLarge(f"nesting deeper than {self.limits.max_depth}")
+
+    def sym(self, name: str) -> tuple:
+        self.names.add(name)
+        if len(self.names) > self.limits.max_symbols:
+            raise TooLarge(f"more than {self.limits.max_symbols} distinct symbols")
+        return self.node("sym", name)
+
+    # -- grammar --------------------------------------------------------------------------------
+    def parse_answer(self) -> tuple:
+        items = [self.parse_relation()]
+        seps = set()
+        while True:
+            t = self.peek()
+            if t.kind == "OP" and t.text in (",", ";"):
+                seps.add(t.text)
+            elif t.kind == "SEP":
+                seps.add(t.text)
+            else:
+                break
+            self.next()
+            if self.at("EOF"):
+                break
+            items.append(self.parse_relation())
+            if len(items) > self.limits.max_items:
+                raise TooLarge(f"more than {self.limits.max_items} items")
+        if not self.at("EOF"):
+            raise ParseError(f"unexpected {self.peek().text!r}")
+        if len(items) == 1:
+            return items[0]
+        sep = ";" if ";" in seps else "or" if "or" in seps else "and" if "and" in seps else ","
+        return self.node("seq", sep, tuple(items))
+
+    def parse_relation(self) -> tuple:
+        first = self.parse_union()
+        ops, operands = [], [first]
+        while True:
+            t = self.peek()
+            if t.kind == "OP" and t.text in RELOPS:
+                ops.append(RELOPS[t.text])
+            elif t.kind == "CMD" and t.text in CMD_RELOPS:
+                ops.append(CMD_RELOPS[t.text])
+            elif t.kind == "CMD" and t.text == "in":
+                self.next()
+                return self.node("in", first, self.parse_union())
+            else:
+                break
+            self.next()
+            operands.append(self.parse_union())
+        if not ops:
+            return first
+        return self.node("rel", tuple(ops), tuple(operands))
+
+    def parse_union(self) -> tuple:
+        first = self.parse_expr()
+        parts = [first]
+        while self.at("CMD", "cup") or self.at("OP", "U") or (self.at("NAME", "U")):
+            self.next()
+            parts.append(self.parse_expr())
+        return first if len(parts) == 1 else self.node("union", tuple(parts))
+
+    def parse_expr(self) -> tuple:
+        self.enter()
+        terms: list[tuple] = []
+        deltas: list[tuple] = []
+        sign = "+"
+        t = self.peek()
+        if t.kind == "OP" and t.text in "+-" or t.kind == "CMD" and t.text in ("pm", "mp"):
+            self.next()
+            sign = "pm" if t.kind == "CMD" else t.text
+        while True:
+            term = self.parse_term()
+            if sign == "pm":
+                deltas.append(term)
+            else:
+                terms.append(term if sign == "+" else self.node("neg", term))
+            t = self.peek()
+            if t.kind == "OP" and t.text in "+-":
+                sign = t.text
+            elif t.kind == "CMD" and t.text in ("pm", "mp"):
+                sign = "pm"
+            else:
+                break
+            self.next()
+        self.depth -= 1
+        base = None if not terms else terms[0] if len(terms) == 1 else self.node("add", tuple(terms))
+        if deltas:
+            delta = deltas[0] if len(deltas) == 1 else self.node("add", tuple(deltas))
+            return self.node("pm", base, delta)
+        return base
+
+    def starts_atom(self) -> bool:
+        t = self.peek()
+        if t.kind in ("NUM", "NAME", "BEGIN"):
+            return True
+        if t.kind == "OP":
+            return (
+                t.text in ("(", "{", "\\{")
+                or (t.text == "[" and False)
+                or (t.text == "|" and not self.abs_depth)
+            )
+        if t.kind == "CMD":
+            return (
+                t.text not in MUL_CMDS
+                and t.text not in CMD_RELOPS
+                and t.text
+                not in (
+                    "pm",
+                    "mp",
+                    "div",
+                    "in",
+                    "cup",
+                    "cap",
+                    "to",
+                )
+            )
+        return False
+
+    def parse_term(self) -> tuple:
+        node = self.parse_unary()
+        while True:
+            t = self.peek()
+            if t.kind == "OP" and t.text in ("*", "/") or t.kind == "CMD" and t.text in MUL_CMDS | {"div"}:
+                self.next()
+                rhs = self.parse_unary()
+                if t.text in ("/", "div"):
+                    node = self.node("div", node, rhs)
+                    continue
+            elif self.starts_atom():
+                rhs = self.parse_power()
+            else:
+                return node
+            node = self.node("mul", (*node[1], rhs)) if node[0] == "mul" else self.node("mul", (node, rhs))
+
+    def parse_unary(self) -> tuple:
+        t = self.peek()
+        if t.kind == "OP" and t.text in "+-":
+            self.next()
+            self.enter()
+            inner = self.parse_unary()
+            self.depth -= 1
+            return inner if t.text == "+" else self.node("neg", inner)
+        return self.parse_power()
+
+    def parse_power(self) -> tuple:
+        base = self.parse_postfix()
+        if self.at("OP", "^") or self.at("OP", "**"):
+            self.next()
+            self.enter()
+            exp = self.parse_exponent()
+            self.depth -= 1
+            return self.node("pow", base, exp)
+        return base
+
+    def parse_exponent(self) -> tuple:
+        if self.at("OP", "{"):
+            return self.parse_group()
+        t = self.peek()
+        if self.latex and t.kind == "NUM" and len(t.text) > 1 and t.text.isdigit():
+            return self.split_num()
+        if self.latex and t.kind == "NAME" and len(t.text) > 1:
+            return self.split_name()
+        return self.parse_unary()
+
+    def split_num(self) -> tuple:
+        """``\\frac13`` / ``x^23``: in LaTeX an ungrouped argument is one character."""
+        t = self.next()
+        self.toks.insert(self.pos, Token("NUM", t.text[1:]))
+        return self.node("num", t.text[0])
+
+    def split_name(self) -> tuple:
+        t = self.next()
+        self.toks.insert(self.pos, Token("NAME", t.text[1:]))
+        return self.name_atom(t.text[0])
+
+    def parse_postfix(self) -> tuple:
+        node = self.parse_atom()
+        while self.at("OP", "!"):
+            self.next()
+            node = self.node("fact", node)
+        return node
+
+    def parse_group(self) -> tuple:
+        self.expect("OP", "{")
+        inner = self.parse_relation()
+        self.expect("OP", "}")
+        return inner
+
+    def parse_arg(self) -> tuple:
+        """One LaTeX argument: a braced group or a single token."""
+        t = self.peek()
+        if t.kind == "OP" and t.text == "{":
+            return self.parse_group()
+        if t.kind == "NUM" and len(t.text) > 1 and t.text.isdigit():
+            return self.split_num()
+        if t.kind == "NAME" and len(t.text) > 1:
+            return self.split_name()
+        return self.parse_atom()
+
+    def parse_items(self, closers: tuple[str, ...]) -> tuple[list[tuple], str]:
+        items = [self.parse_relation()]
+        while self.at("OP", ","):
+            self.next()
+            items.append(self.parse_relation())
+            if len(items) > self.limits.max_items:
+                raise TooLarge(f"more than {self.limits.max_items} items")
+        t = self.next()
+        if t.kind != "OP" or t.text not in closers:
+            raise ParseError(f"expected one of {' '.join(closers)}, found {t.text or 'end of input'!r}")
+        return items, t.text
+
+    def parse_atom(self) -> tuple:
+        self.enter()
+        try:
+            return self._atom()
+        finally:
+            self.depth -= 1
+
+    def _atom(self) -> tuple:
+        t = self.next()
+        if t.kind == "NUM":
+            return self.node("num", t.text)
+        if t.kind == "NAME":
+            return self.name_atom(t.text)
+        if t.kind == "OP":
+            if t.text == "(":
+                items, close = self.parse_items((")", "]"))
+                if close == "]":
+                    if len(items) != 2:
+                        raise ParseError("a half-open interval needs two ends")
+                    return self.node("interval", items[0], items[1], True, False)
+                return items[0] if len(items) == 1 else self.node("tuple", tuple(items))
+            if t.text == "[":
+                items, close = self.parse_items(("]", ")"))
+                if close == ")":
+                    if len(items) != 2:
+                        raise ParseError("a half-open interval needs two ends")
+                    return self.node("interval", items[0], items[1], False, True)
+                if len(items) > 0 and all(it[0] == "bracket" for it in items):
+                    return self.node("matrix", tuple(tuple(it[1]) for it in items))
+                return self.node("bracket", tuple(items))
+            if t.text == "{":
+                items, _ = self.parse_items(("}",))
+                return items[0] if len(items) == 1 else self.node("set", tuple(items))
+            if t.text == "\\{":
+                if self.at("OP", "\\}"):
+                    self.next()
+                    return self.node("set", ())
+                items, _ = self.parse_items(("\\}",))
+                return self.node("set", tuple(items))
+            if t.text == "|":
+                self.abs_depth += 1
+                inner = self.parse_expr()
+                self.abs_depth -= 1
+                self.expect("OP", "|")
+                return self.node("func", "abs", (inner,))
+        if t.kind == "CMD":
+            return self.command(t.text)
+        if t.kind == "BEGIN":
+            return self.environment(t.text)
+        if t.kind == "TEXT":
+            return self.node("text", t.text)
+        raise ParseError(f"unexpected {t.text or 'end of input'!r}")
+
+    def command(self, name: str) -> tuple:
+        if name == "frac":
+            return self.node("div", self.parse_arg(), self.parse_arg())
+        if name == "binom":
+            return self.node("func", "binomial", (self.parse_arg(), self.parse_arg()))
+        if name == "sqrt":
+            if self.at("OP", "["):
+                self.next()
+                index = self.parse_expr()
+                self.expect("OP", "]")
+                return self.node("func", "root", (self.parse_arg(), index))
+            return self.node("func", "sqrt", (self.parse_arg(),))
+        if name in ("pi", "infty", "infin", "imath"):
+            return self.node("const", {"pi": "pi", "imath": "I"}.get(name, "oo"))
+        if name in FUNCS or name in ("arcsin", "arccos", "arctan"):
+            return self.function(name)
+        if name in GREEK:
+            return self.sym(name)
+        if name == "emptyset" or name == "varnothing":
+            return self.node("set", ())
+        raise Unsupported(f"LaTeX command \\{name} is not supported")
+
+    def function(self, name: str) -> tuple:
+        power = None
+        base = None
+        if name == "log" and self.at("OP", "_"):
+            self.next()
+            base = self.parse_arg()
+        if self.at("OP", "^"):
+            self.next()
+            power = self.parse_exponent()
+        if self.at("OP", "("):
+            self.next()
+            args, _ = self.parse_items((")",))
+        elif self.at("OP", "{"):
+            args = [self.parse_group()]
+        else:
+            args = [self.parse_power()]
+        if base is not None:
+            args.append(base)
+        node = self.node("func", name, tuple(args))
+        return self.node("pow", node, power) if power is not None else node
+
+    def environment(self, env: str) -> tuple:
+        if env not in MATRIX_ENVS:
+            raise Unsupported(f"LaTeX environment {env} is not supported")
+        rows: list[list[tuple]] = [[]]
+        while not self.at("END"):
+            if self.at("EOF"):
+                raise ParseError(f"\\begin{{{env}}} without \\end")
+            rows[-1].append(self.parse_expr())
+            if self.at("OP", "&"):
+                self.next()
+            elif self.at("OP", "\\\\"):
+                self.next()
+                if not self.at("END"):
+                    rows.append([])
+            if sum(len(r) for r in rows) > self.limits.max_items:
+                raise TooLarge(f"more than {self.limits.max_items} matrix entries")
+        self.next()
+        rows = [r for r in rows if r]
+        if len({len(r) for r in rows}) > 1:
+            raise ParseError("matrix rows have different lengths")
+        return self.node("matrix", tuple(tuple(r) for r in rows))
+
+    def name_atom(self, word: str) -> tuple:
+        if self.at("OP", "_") and not (self.symbols and word in self.symbols and False):
+            self.next()
+            sub = self.next()
+            if sub.kind == "OP" and sub.text == "{":
+                parts = []
+                while not self.at("OP", "}"):
+                    tok = self.next()
+                    if tok.kind not in ("NUM", "NAME"):
+                        raise ParseError("unsupported subscript")
+                    parts.append(tok.text)
+                self.next()
+                sub_text = "".join(parts)
+            elif sub.kind in ("NUM", "NAME"):
+                sub_text = sub.text
+            else:
+                raise ParseError("unsupported subscript")
+            return self.sym(f"{word}_{sub_text}")
+        if self.symbols is not None and word in self.symbols:
+            return self.sym(word)
+        low = word.lower()
+        if low in FUNCS and (self.at("OP", "(") or low in ("sqrt", "ln", "log", "sin", "cos", "tan", "exp")):
+            return self.function({"abs": "abs"}.get(low, low))
+        if word in ("pi", "oo", "inf", "infty"):
+            return self.node("const", "oo" if word != "pi" else "pi")
+        if word in ("I", "i", "j") and not (self.symbols and word in self.symbols):
+            if word != "j" or self.latex:
+                return self.node("const", "I") if word != "j" else self.sym(word)
+        if word in ("E", "e"):
+            return self.node("const", "E")
+        parts = self.split_word(word)
+        if len(parts) == 1:
+            return self.sym(parts[0])
+        return self.node("mul", tuple(self.name_atom_simple(p) for p in parts))
+
+    def name_atom_simple(self, part: str) -> tuple:
+        if self.symbols is not None and part in self.symbols:
+            return self.sym(part)
+        if part in ("e", "E"):
+            return self.node("const", "E")
+        if part in ("i", "I"):
+            return self.node("const", "I")
+        return self.sym(part)
+
+    def split_word(self, word: str) -> list[str]:
+        """``xy`` -> ``x*y`` unless ``xy`` is a known symbol; known multi-letter symbols are kept whole."""
+        if len(word) == 1:
+            return [word]
+        if self.symbols:
+            found = _split_into(word, self.symbols)
+            if found:
+                return found
+        if self.symbols is None and not self.latex:
+            return [word]  # SymPy-style text without context: names are written whole
+        letters = word.rstrip("0123456789")
+        digits = word[len(letters) :]
+        if len(letters) <= 1:
+            return [word]
+        parts = list(letters)
+        parts[-1] += digits
+        return parts
+
+
+def _split_into(word: str, symbols: frozenset[str]) -> list[str] | None:
+    """Split ``word`` into a sequence of known symbols (longest first), or None."""
+    best: dict[int, list[str]] = {len(word): []}
+    for i in range(len(word) - 1, -1, -1):
+        for j in range(len(word), i, -1):
+            piece = word[i:j]
+            if j in best and (piece in symbols or piece in ("e", "i", "pi")):
+                best[i] = [piece, *best[j]]
+                break
+    return best.get(0)
+
+
+def _pretokens(toks: list[Token], symbols: frozenset[str] | None) -> list[Token]:
+    """Text and filler words: ``\\text{or}`` separates answers, units and annotations are dropped."""
+    only_text = len(toks) == 2 and toks[0].kind == "TEXT"
+    out: list[Token] = []
+    for t in toks:
+        if t.kind == "TEXT" and not only_text:
+            word = t.text.strip().lower()
+            if word in SEP_WORDS:
+                out.append(Token("SEP", word))
+            elif word == ",":
+                out.append(Token("OP", ","))
+            continue
+        if t.kind == "NAME" and t.text in SEP_WORDS and not (symbols and t.text in symbols):
+            out.append(Token("SEP", t.text))
+            continue
+        if t.kind == "NAME" and t.text.lower() in FILLER_WORDS and not (symbols and t.text in symbols):
+            continue
+        out.append(t)
+    return out
+
+
+def parse(text: str, limits: Limits, symbols: frozenset[str] | None = None) -> tuple:
+    """Parse one answer (no surrounding prose) into a tree; raises a VerifyError subclass."""
+    s = normalize(text, limits)
+    if not s:
+        raise ParseError("empty answer")
+    check_nesting(s, limits)
+    latex = "\\" in text or "{" in s or "$" in text
+    toks = _pretokens(tokenize(s, limits), symbols)
+    p = Parser(toks, limits, symbols, latex)
+    try:
+        return p.parse_answer()
+    except RecursionError as exc:  # only reachable with a max_depth configured far above the default
+        raise TooLarge("nesting too deep for the parser") from exc
+
+
+def walk(tree):
+    """Every node of a tree (children lists are flattened)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, tuple) or not node:
+            continue
+        if isinstance(node[0], str):
+            yield node
+            stack.extend(x for x in node[1:] if isinstance(x, tuple))
+        else:
+            stack.extend(node)
+
+
+def symbols_of(tree) -> frozenset[str]:
+    """Variable names used in a tree."""
+    return frozenset(n[1] for n in walk(tree) if n[0] == "sym")

@@ -15,6 +15,13 @@ class Matrix:
     def __init__(self, rows) -> None:
         self.rows = tuple(tuple(Fraction(v) for v in row) for row in rows)
 
+    @classmethod
+    def _of(cls, rows: tuple) -> Matrix:
+        """A matrix from rows that already are tuples of Fractions (row operations: no re-conversion)."""
+        m = cls.__new__(cls)
+        m.rows = rows
+        return m
+
     @property
     def shape(self) -> tuple[int, int]:
         return (len(self.rows), len(self.rows[0]) if self.rows else 0)
@@ -28,20 +35,22 @@ class Matrix:
     def swap(self, i: int, j: int) -> Matrix:
         rows = list(self.rows)
         rows[i], rows[j] = rows[j], rows[i]
-        return Matrix(rows)
+        return Matrix._of(tuple(rows))
 
     def scale(self, i: int, c: Fraction) -> Matrix:
         if c == 0:
             raise ValueError("scaling a row by 0 is not a row operation")
         rows = list(self.rows)
+        c = Fraction(c)
         rows[i] = tuple(v * c for v in rows[i])
-        return Matrix(rows)
+        return Matrix._of(tuple(rows))
 
     def add_multiple(self, target: int, source: int, c: Fraction) -> Matrix:
         """R_target <- R_target + c * R_source."""
         rows = list(self.rows)
-        rows[target] = tuple(a + c * b for a, b in zip(rows[target], rows[source]))
-        return Matrix(rows)
+        c = Fraction(c)
+        rows[target] = tuple(a + c * b if b else a for a, b in zip(rows[target], rows[source]))
+        return Matrix._of(tuple(rows))
 
     def machine(self) -> str:
         """SymPy-compatible: ``[[1, 2, 3], [0, 1, 1/2]]``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
-from .nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Pow, Sym, add, mul
+from .nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Pow, Sqrt, Sym, add, mul
 from .poly import Monomial, monomial_expr, poly_to_expr, to_poly
 
 
@@ -147,6 +147,8 @@ def substitute(e: Expr, values: dict[str, Expr]) -> Expr:
         return Div(substitute(e.num, values), substitute(e.den, values))
     if isinstance(e, Pow):
         return Pow(substitute(e.base, values), substitute(e.exp, values))
+    if isinstance(e, Sqrt):
+        return Sqrt(substitute(e.arg, values))
     if isinstance(e, Eq):
         return Eq(substitute(e.lhs, values), substitute(e.rhs, values))
     return e

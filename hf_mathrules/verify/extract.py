@@ -12,7 +12,7 @@ _BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _ANSWER_LINE = re.compile(
     r"^\s*(?:\*\*)?(?:final\s+)?answer\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?(.+?)\s*$", re.I | re.M
 )
-_ANSWER_IS = re.compile(r"(?:final\s+answer|the\s+answer)\s+is\s*[:：]?\s*(.+)", re.I | re.S)
+_ANSWER_IS = re.compile(r"(?:final\s+answer|the\s+answer)\s+is\s*[:：]?\s*", re.I)
 _ASSIGN_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z0-9_]*\s*=\s*[^=]+$")
 _SPANS = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|\$(.+?)\$", re.S)
 _TAIL = re.compile(r"\s*(?:\.|I hope it is correct\.?|$)\s*$", re.I)
@@ -56,8 +56,7 @@ def extract_answer(text: str, limits: Limits | None = None) -> str:
         return (_math_span(ans, last=False) or ans).strip().rstrip(".").strip()
     matches = list(_ANSWER_IS.finditer(s))
     if matches:
-        m = matches[-1]
-        rest = m.group(1).strip()
+        rest = s[matches[-1].end() :].strip()
         span = _math_span(rest, last=False)
         if span is not None and rest.startswith(("$", "\\[", "\\(")):
             return span.strip()

@@ -1,9 +1,14 @@
 """Renderers: machine syntax (``3*x**2 + 2*x*y``, what SymPy and our checker read) and textbook syntax
 (``3x^2 + 2xy``, what prompts show).  Parentheses are minimal but correct: a child is wrapped only when
-its binding strength is lower than its position needs."""
+its binding strength is lower than its position needs.
+
+Rendering is on the hot path of every rule (each step is rendered twice), so nodes are dispatched by
+exact type through a table instead of an ``isinstance`` chain, and a child is rendered and wrapped in
+one call; a strict position (``need`` must be exceeded) is ``need + 1`` since strengths are integers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from .nodes import Add, Div, Eq, Expr, ImagUnit, Mul, Neg, Num, Pow, Sqrt, Sym
@@ -24,66 +29,133 @@ def _num(v: Fraction) -> str:
     return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
 
 
+Table = dict[type, Callable[[Expr], str]]
+
+
+def _lookup(table: Table, t: type) -> Callable[[Expr], str]:
+    """The renderer of a node type not in the table: that of its nearest listed base class."""
+    for base in t.__mro__:
+        if base in table:
+            table[t] = table[base]
+            return table[t]
+    raise TypeError(f"cannot render {t.__name__}")
+
+
+def _make(text: bool) -> tuple[Callable[[Expr], str], Callable[[Expr, int], str]]:
+    """The (render, render-and-wrap) pair of one style."""
+    table: Table = {}
+    pow_op = "^" if text else "**"
+    exp_need = P_ATOM if text else P_POW
+
+    def r(e: Expr) -> str:
+        try:
+            return table[type(e)](e)
+        except KeyError:
+            return _lookup(table, type(e))(e)
+
+    def w(e: Expr, need: int) -> str:
+        """``e`` rendered, in parentheses when its binding strength is below ``need``."""
+        t = type(e)
+        if t is Sym:
+            return e.name if need <= P_ATOM else f"({e.name})"
+        if t is Num:
+            v = e.value
+            if type(v) is int:
+                s = str(v)
+                p = P_ATOM if v >= 0 else P_NEG
+            else:
+                s = _num(v)
+                p = P_NEG if v < 0 else (P_ATOM if v.denominator == 1 else P_MUL)
+            return s if p >= need else f"({s})"
+        s = r(e)
+        p = _prec(e) if isinstance(e, Num) else e.prec
+        return s if p >= need else f"({s})"
+
+    def num(e: Num) -> str:
+        v = e.value
+        return str(v) if type(v) is int else _num(v)
+
+    def add(e: Add) -> str:
+        parts: list[str] = []
+        first = True
+        for t in e.terms:
+            tt = type(t)
+            if tt is Neg or isinstance(t, Neg):
+                body = w(t.arg, P_MUL)
+                parts.append("-" + body if first else " - " + body)
+            elif isinstance(t, Num) and t.value < 0:
+                body = w(Num(-t.value), P_MUL)
+                parts.append("-" + body if first else " - " + body)
+            elif first:
+                parts.append(w(t, P_ADD))
+            else:
+                parts.append(" + " + w(t, P_ADD + 1))
+            first = False
+        return "".join(parts)
+
+    if text:
+
+        def mul(e: Mul) -> str:
+            fs = e.factors
+            prev = fs[0]
+            out = w(prev, P_MUL)
+            for f in fs[1:]:
+                s = w(f, P_MUL + 1)
+                out += s if _juxtaposable(prev, f, out, s) else "*" + s
+                prev = f
+            return out
+
+    else:
+
+        def mul(e: Mul) -> str:
+            fs = e.factors
+            return w(fs[0], P_MUL) + "".join(["*" + w(f, P_MUL + 1) for f in fs[1:]])
+
+    table.update(
+        {
+            Num: num,
+            Sym: lambda e: e.name,
+            Add: add,
+            Mul: mul,
+            # the denominator binds strictly: a/(b*c), a/(b/c)
+            Div: lambda e: w(e.num, P_MUL) + "/" + w(e.den, P_MUL + 1),
+            Neg: lambda e: "-" + w(e.arg, P_MUL),
+            # powers are right-associative: (a^b)^c needs parentheses, a^(b^c) does not
+            Pow: lambda e: w(e.base, P_POW + 1) + pow_op + w(e.exp, exp_need),
+            Sqrt: lambda e: f"sqrt({r(e.arg)})",
+            ImagUnit: lambda e: "I",
+            Eq: lambda e: f"{r(e.lhs)} = {r(e.rhs)}",
+        }
+    )
+    return r, w
+
+
+_machine, _machine_wrap = _make(text=False)
+_text, _text_wrap = _make(text=True)
+
+
 class _Renderer:
     pow_op = "**"
+    _render = staticmethod(_machine)
+    _wrap = staticmethod(_machine_wrap)
 
     def __call__(self, e: Expr) -> str:
-        return self.r(e)
+        return self._render(e)
 
     def wrap(self, e: Expr, need: int, strict: bool = False) -> str:
-        p = _prec(e)
-        s = self.r(e)
-        return f"({s})" if (p < need or (strict and p == need)) else s
+        return self._wrap(e, need + 1 if strict else need)
 
     def r(self, e: Expr) -> str:
-        if isinstance(e, Num):
-            return _num(e.value)
-        if isinstance(e, Sym):
-            return e.name
-        if isinstance(e, Add):
-            return self.add(e)
-        if isinstance(e, Mul):
-            return self.mul(e)
-        if isinstance(e, Div):
-            # the denominator binds strictly: a/(b*c), a/(b/c)
-            return f"{self.wrap(e.num, P_MUL)}/{self.wrap(e.den, P_MUL, strict=True)}"
-        if isinstance(e, Neg):
-            return "-" + self.wrap(e.arg, P_MUL)
-        if isinstance(e, Pow):
-            # powers are right-associative: (a^b)^c needs parentheses, a^(b^c) does not
-            return f"{self.wrap(e.base, P_POW, strict=True)}{self.pow_op}{self.exponent(e.exp)}"
-        if isinstance(e, Sqrt):
-            return f"sqrt({self.r(e.arg)})"
-        if isinstance(e, ImagUnit):
-            return "I"
-        if isinstance(e, Eq):
-            return f"{self.r(e.lhs)} = {self.r(e.rhs)}"
-        raise TypeError(f"cannot render {type(e).__name__}")
+        return self._render(e)
 
     def exponent(self, e: Expr) -> str:
         return self.wrap(e, P_POW)
 
     def add(self, e: Add) -> str:
-        parts: list[str] = []
-        for i, t in enumerate(e.terms):
-            neg = None
-            if isinstance(t, Neg):
-                neg = t.arg
-            elif isinstance(t, Num) and t.value < 0:
-                neg = Num(-t.value)
-            if neg is not None:
-                body = self.wrap(neg, P_MUL)
-                parts.append(f"-{body}" if i == 0 else f" - {body}")
-            else:
-                body = self.wrap(t, P_ADD, strict=i > 0)
-                parts.append(body if i == 0 else f" + {body}")
-        return "".join(parts)
+        return self._render(e)
 
     def mul(self, e: Mul) -> str:
-        out = [self.wrap(e.factors[0], P_MUL)]
-        for f in e.factors[1:]:
-            out.append("*" + self.wrap(f, P_MUL, strict=True))
-        return "".join(out)
+        return self._render(e)
 
 
 class MachineRenderer(_Renderer):
@@ -94,16 +166,11 @@ class TextRenderer(_Renderer):
     """Textbook style: ``^`` for powers, implicit multiplication where it cannot be misread."""
 
     pow_op = "^"
+    _render = staticmethod(_text)
+    _wrap = staticmethod(_text_wrap)
 
     def exponent(self, e: Expr) -> str:
         return self.wrap(e, P_ATOM)
-
-    def mul(self, e: Mul) -> str:
-        pieces = [(f, self.wrap(f, P_MUL, strict=i > 0)) for i, f in enumerate(e.factors)]
-        out = pieces[0][1]
-        for (prev, _), (f, s) in zip(pieces, pieces[1:]):
-            out += s if _juxtaposable(prev, f, out, s) else "*" + s
-        return out
 
 
 def _head(f: Expr) -> Expr:

@@ -127,12 +127,25 @@ def canonical_form(rule: str, problem: str) -> str:
     return rule + "\x1f" + "".join(problem.split())
 
 
-def split_of(canonical: str) -> str:
-    bucket = int.from_bytes(hashlib.blake2b(canonical.encode(), digest_size=8).digest(), "little") % 1000
+def _problem_digest(canonical: str) -> bytes:
+    """The 8-byte hash of a problem's identity: its row id (hex) and its split bucket both come from it."""
+    return hashlib.blake2b(canonical.encode(), digest_size=8).digest()
+
+
+def _split_of_digest(digest: bytes) -> str:
+    bucket = int.from_bytes(digest, "little") % 1000
     for bound, name in SPLIT_BOUNDS:
         if bucket < bound:
             return name
     raise AssertionError("unreachable")
+
+
+def split_of(canonical: str) -> str:
+    return _split_of_digest(_problem_digest(canonical))
+
+
+# built once: json.dumps(..., sort_keys=True) would construct an encoder for every row
+_META_ENCODER = json.JSONEncoder(sort_keys=True)
 
 
 class Rule:
@@ -180,21 +193,29 @@ class Rule:
         """Row ``index`` of ``seed``: a pure function of (config, seed, index)."""
         p = self.sample(item_rng(self.name, seed, index))
         canonical = canonical_form(self.name, p.problem)
-        digest = hashlib.blake2b(canonical.encode(), digest_size=8).hexdigest()
-        meta = {**self.config.to_meta(), "variables": p.variables, "seed": seed, "index": index, **p.extra}
+        digest = _problem_digest(canonical)
+        meta = {**self._config_meta(), "variables": p.variables, "seed": seed, "index": index, **p.extra}
         return {
-            "id": f"{self.name}-{digest}",
+            "id": f"{self.name}-{digest.hex()}",
             "rule": self.name,
-            "split": split_of(canonical),
+            "split": _split_of_digest(digest),
             "difficulty": self.config.level,
             "prompt": self.prompt(p),
             "completion": self.completion(p),
             "problem": p.problem,
             "answer": p.answer,
             "steps": p.steps,
-            "meta": json.dumps(meta, sort_keys=True),
+            "meta": _META_ENCODER.encode(meta),
             "_canonical": canonical,
         }
+
+    def _config_meta(self) -> dict[str, Any]:
+        """``config.to_meta()``, computed once per config (the config is frozen)."""
+        cached = self.__dict__.get("_meta_cache")
+        if cached is None or cached[0] is not self.config:
+            cached = (self.config, self.config.to_meta())
+            self._meta_cache = cached
+        return cached[1]
 
     def iter_rows(self, seed: int = 0, split: str | None = None, start: int = 0) -> Iterator[dict[str, Any]]:
         """Endless rows of one split (or all), duplicates within the stream dropped."""

@@ -108,12 +108,13 @@ class Distributivity(Rule):
         expr = self.build(rng, names)
         steps = expand_steps(expr)
         used = sorted(expr.free_symbols())
+        machine_steps = [machine(s) for s in steps]
         return Problem(
             instruction="Expand and simplify:",
             problem_text=text(expr),
             problem=machine(expr),
-            answer=machine(steps[-1]),
-            steps=[machine(s) for s in steps],
+            answer=machine_steps[-1],
+            steps=machine_steps,
             step_lines=["= " + text(s) for s in steps],
             variables=used,
         )

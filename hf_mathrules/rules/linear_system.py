@@ -72,16 +72,6 @@ class Level:
     def answer(self) -> str:
         return assignment(self.names, self.values)
 
-    def unit_pivots(self) -> bool:
-        """Every level isolates a variable whose coefficient is 1 or -1 (no division needed)."""
-        lvl: Level | None = self
-        while lvl is not None and lvl.var:
-            j = lvl.names.index(lvl.var)
-            if abs(lvl.rows[lvl.eq_index][j]) != 1:
-                return False
-            lvl = lvl.sub
-        return True
-
 
 def _pivot(rows: list[list[int]]) -> tuple[int, int]:
     """The first (equation, variable) with coefficient +-1; else the smallest coefficient magnitude."""

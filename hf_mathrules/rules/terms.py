@@ -133,3 +133,57 @@ def integer_row(coeffs: list, rhs, reduce: bool = True) -> tuple[list[int], int]
         g = -g
     ints = [v // g for v in ints]
     return ints[:-1], ints[-1]
+
+
+# -- common factors of monomials (factorization, simplification) ------------------------------------
+def mono_gcd(a: Monomial, b: Monomial) -> Monomial:
+    """The largest monomial dividing both: ``gcd(x^2y, xy^3) = xy``."""
+    db = dict(b)
+    return tuple((v, min(k, db[v])) for v, k in a if v in db)
+
+
+def mono_div(a: Monomial, b: Monomial) -> Monomial:
+    """``a / b`` for a monomial ``b`` that divides ``a``."""
+    db = dict(b)
+    return tuple((v, k - db.get(v, 0)) for v, k in a if k - db.get(v, 0))
+
+
+def poly_common_factor(p: dict) -> tuple[int, Monomial]:
+    """Integer content (gcd of the coefficients) and the largest monomial dividing every term."""
+    g, m = 0, None
+    for mono, c in p.items():
+        g = gcd(g, int(c))
+        m = mono if m is None else mono_gcd(m, mono)
+    return g, m or ()
+
+
+# -- reading our own answer strings back (form checks; these are generated strings, never model text) --
+def split_top_level(s: str) -> list[str]:
+    """The terms of a machine-syntax sum, with their minus signs: ``3*x - (a + b)*y`` -> ``['3*x', '-(a+b)*y']``.
+    A ``+``/``-`` right after ``(``, ``*``, ``/``, ``**`` or at the start is a sign, not a separator."""
+    out: list[str] = []
+    depth, start, prev = 0, 0, ""
+    for i, ch in enumerate(s):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch in "+-" and depth == 0 and i > 0 and prev not in "(*/=":
+            out.append(s[start:i].strip())
+            start = i
+        if not ch.isspace():
+            prev = ch
+    out.append(s[start:].strip())
+    return [t.replace(" ", "").removeprefix("+") for t in out if t.strip() not in ("", "+")]
+
+
+def parse_unevaluated(s: str):
+    """SymPy tree of one of our machine strings *as written* (``3*(x + y)`` stays a product)."""
+    import re
+
+    import sympy
+    from sympy.parsing.sympy_parser import parse_expr
+
+    names = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", s))
+    local = {n: sympy.sqrt if n == "sqrt" else sympy.I if n == "I" else sympy.Symbol(n) for n in names}
+    return parse_expr(s, local_dict=local, evaluate=False)

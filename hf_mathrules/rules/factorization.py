@@ -1,0 +1,223 @@
+"""Factorization: the reverse of distributivity.  Pull out the greatest common factor (numeric gcd and
+common variable powers), ``6x^2y + 9xy^2 = 3xy(2x + 3y)``, and at higher levels factor four terms by
+grouping, ``ax + ay + bx + by = a(x + y) + b(x + y) = (a + b)(x + y)``.
+
+Problems are built from their factored form, so the answer is correct by construction: the factor left
+inside the parentheses is drawn with content 1 and no variable common to all its terms."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from math import gcd
+from typing import Any
+
+from ..expr.nodes import Add, Expr, Mul, Neg, mul, term
+from ..expr.poly import Monomial, grlex_key, mono_mul, monomial_factors
+from ..expr.render import machine, text
+from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .terms import coeff, monomial, monomial_tree, parse_unevaluated
+
+Term = tuple[int, Monomial]  # (coefficient, monomial)
+
+
+@dataclass(frozen=True)
+class FactorizationConfig(RuleConfig):
+    n_terms: int | None = None  # terms of a common-factor problem (grouping problems always have 4)
+    n_vars: int | None = None  # distinct variables drawn for a problem
+    max_coeff: int | None = None  # largest coefficient magnitude inside the parentheses
+    max_gcf: int | None = None  # largest numeric common factor (1: only variables are pulled out)
+    max_power: int | None = None  # largest exponent of a variable in the common factor and in the sum
+    var_factor: bool | None = None  # the common factor may contain variables (3xy), not only a number
+    grouping: float | None = None  # share of problems factored by grouping into (a + b)(x + y)
+    shuffle: bool | None = None  # terms come in random order (grouping must first reorder them)
+
+    LEVEL_KNOBS = {
+        1: dict(n_terms=2, n_vars=2, max_coeff=5, max_gcf=6, max_power=1, var_factor=True, grouping=0.0,
+                shuffle=False),
+        2: dict(n_terms=3, n_vars=3, max_coeff=6, max_gcf=8, max_power=2, var_factor=True, grouping=0.0,
+                shuffle=False),
+        3: dict(n_terms=3, n_vars=3, max_coeff=9, max_gcf=12, max_power=3, var_factor=True, grouping=0.0,
+                shuffle=False),
+        4: dict(n_terms=3, n_vars=4, max_coeff=9, max_gcf=12, max_power=3, var_factor=True, grouping=0.5,
+                shuffle=False),
+        5: dict(n_terms=4, n_vars=4, max_coeff=12, max_gcf=15, max_power=3, var_factor=True, grouping=0.5,
+                shuffle=False),
+        6: dict(n_terms=5, n_vars=5, max_coeff=12, max_gcf=20, max_power=4, var_factor=True, grouping=0.5,
+                shuffle=True),
+    }  # fmt: skip
+
+    def validate_knobs(self, k: dict) -> None:
+        check_int("n_terms", k["n_terms"], 2, 8)
+        check_int("n_vars", k["n_vars"], 1, 26)
+        check_int("max_coeff", k["max_coeff"], 2, 1000)
+        check_int("max_gcf", k["max_gcf"], 1, 1000)
+        check_int("max_power", k["max_power"], 1, 6)
+        for name in ("var_factor", "shuffle"):
+            if not isinstance(k[name], bool):
+                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
+        g = k["grouping"]
+        if isinstance(g, bool) or not isinstance(g, (int, float)) or not 0 <= g <= 1:
+            raise ConfigError(f"grouping must be a share from 0 to 1, got {g!r}")
+        if k["n_vars"] > len(self.vocab):
+            raise ConfigError(
+                f"n_vars={k['n_vars']} distinct variables cannot come from vocabulary "
+                f"{self.vocab.label!r} of size {len(self.vocab)}"
+            )
+        if k["max_gcf"] == 1 and not k["var_factor"]:
+            raise ConfigError("max_gcf=1 with var_factor=false leaves no common factor; raise max_gcf")
+        # distinct monomials of the sum: each variable to a power 0..max_power, the constant included
+        room = (k["max_power"] + 1) ** min(k["n_vars"], 6)
+        if k["n_terms"] > room:
+            raise ConfigError(
+                f"n_terms={k['n_terms']} distinct terms cannot be made from n_vars={k['n_vars']} variables "
+                f"with max_power={k['max_power']}; lower n_terms or raise n_vars/max_power"
+            )
+
+
+def _tree(c: int, m: Monomial) -> Expr:
+    return monomial_tree(c, m)
+
+
+def _sum(terms: list[Term]) -> Expr:
+    return Add(tuple(_tree(c, m) for c, m in terms))
+
+
+@register
+class Factorization(Rule):
+    name = "factorization"
+    config_class = FactorizationConfig
+    target_form = "factored"
+    kind = "expression"
+    description = "Factor out the greatest common factor (6x^2y + 9xy^2 = 3xy(2x + 3y)); factor by grouping."
+
+    def _inner(self, rng: random.Random, names: list[str]) -> list[Term]:
+        """The sum left in the parentheses: distinct monomials, content 1, no common variable."""
+        k = self.k
+        while True:
+            monos: list[Monomial] = []
+            for _ in range(20 * k["n_terms"]):
+                m = () if rng.random() < 0.25 else monomial(rng, names, 2, k["max_power"])
+                if m not in monos:
+                    monos.append(m)
+                if len(monos) == k["n_terms"]:
+                    break
+            cs = [coeff(rng, k["max_coeff"]) for _ in monos]
+            g = 0
+            for c in cs:
+                g = gcd(g, c)
+            common = set(names)
+            for m in monos:
+                common &= {v for v, _ in m}
+            if len(monos) == k["n_terms"] and g == 1 and not common:
+                return list(zip(cs, monos))
+
+    def _common_factor(self, rng: random.Random) -> tuple[list[Term], list[Expr], list[str]]:
+        """Problem terms, solution steps and completion lines of a greatest-common-factor problem."""
+        k = self.k
+        names = self.config.vocab.sample(rng, k["n_vars"])
+        inner = self._inner(rng, names)
+        while True:
+            g = rng.randint(1, k["max_gcf"])
+            gm = monomial(rng, names, 2, k["max_power"]) if k["var_factor"] and rng.random() < 0.8 else ()
+            if g > 1 or gm:
+                break
+        order = grlex_key()
+        inner.sort(key=lambda t: order(mono_mul(gm, t[1])))
+        if k["shuffle"]:
+            rng.shuffle(inner)
+        if inner[0][0] < 0:  # textbook convention: the sum in parentheses starts positive
+            g, inner = -g, [(-c, m) for c, m in inner]
+        expanded = [(g * c, mono_mul(gm, m)) for c, m in inner]
+        gcf = _tree(g, gm)
+        gcf_abs = _tree(abs(g), gm)
+        # 3xy(2x) + 3xy(3y): each term written as the common factor times what is left
+        shown = Add(tuple(term(1 if g * c > 0 else -1, gcf_abs, _tree(abs(c), m)) for c, m in inner))
+        inner_sum = _sum(inner)
+        factored = Neg(mul(gcf_abs, inner_sum)) if g < 0 else mul(gcf, inner_sum)
+        cs = ", ".join(str(abs(c)) for c, _ in expanded)
+        lines = [
+            f"The coefficients {cs} have greatest common divisor {abs(g)}."
+            if abs(g) > 1
+            else "The coefficients have no common divisor."
+        ]
+        if gm:
+            lines.append(f"Every term contains {text(_tree(1, gm))}.")
+        lines.append(f"Common factor: {text(gcf)}")
+        lines += ["= " + text(shown), "= " + text(factored)]
+        return expanded, [shown, factored], lines
+
+    def _grouping(self, rng: random.Random) -> tuple[list[Term], list[Expr], list[str]]:
+        """``(c1 m1 + c2 m2)(c3 n1 + c4 n2)`` expanded to four distinct terms."""
+        k = self.k
+        mc = k["max_coeff"]
+        while True:
+            if k["n_vars"] >= 4 and rng.random() < 0.5:
+                a, b, x, y = self.config.vocab.sample(rng, 4)
+                m1, m2, n1, n2 = (((a, 1),), ((b, 1),), ((x, 1),), ((y, 1),))
+            else:
+                (x,) = self.config.vocab.sample(rng, 1)
+                m1, m2, n1, n2 = (((x, rng.randint(2, max(2, k["max_power"]))),), (), ((x, 1),), ())
+            c1, c3 = coeff(rng, mc, allow_negative=False), coeff(rng, mc, allow_negative=False)
+            c2, c4 = coeff(rng, mc), coeff(rng, mc)
+            if gcd(c1, c2) == 1 and gcd(c3, c4) == 1:
+                break
+        first, second = [(c1, m1), (c2, m2)], [(c3, n1), (c4, n2)]
+        expanded = [(p * q, mono_mul(pm, qm)) for p, pm in first for q, qm in second]
+        s = _sum(second)
+        pieces = [term(c, *monomial_factors(m), s) for c, m in first]
+        shown = Add(tuple(pieces))
+        factored = Mul((_sum(first), s))
+        lines = ["The terms have no common factor; group them in pairs."]
+        steps: list[Expr] = []
+        if k["shuffle"]:
+            order = list(expanded)
+            while order == expanded:
+                rng.shuffle(order)
+            lines.append("Reorder so that each pair shares a factor:")
+            lines.append("= " + text(_sum(expanded)))
+            steps.append(_sum(expanded))
+            expanded = order
+        lines.append(
+            f"Factor {text(_tree(c1, m1))} out of the first pair and {text(_tree(c2, m2))} out of the second:"
+        )
+        lines += ["= " + text(shown), f"Factor out the common {text(s)}:", "= " + text(factored)]
+        return expanded, [*steps, shown, factored], lines
+
+    def sample(self, rng: random.Random) -> Problem:
+        method = "grouping" if rng.random() < self.k["grouping"] else "common_factor"
+        expanded, trees, lines = self._grouping(rng) if method == "grouping" else self._common_factor(rng)
+        steps = [machine(t) for t in trees]
+        problem = _sum(expanded)
+        return Problem(
+            instruction="Factor completely:" if method == "common_factor" else "Factor by grouping:",
+            problem_text=text(problem),
+            problem=machine(problem),
+            answer=steps[-1],
+            steps=steps,
+            step_lines=lines,
+            variables=sorted(problem.free_symbols()),
+            extra={"method": method},
+        )
+
+    def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
+        import sympy
+
+        expr = parse_unevaluated(row["answer"])
+        if isinstance(expr, sympy.Mul) and expr.args and expr.args[0] == -1:
+            expr = sympy.Mul(*expr.args[1:], evaluate=False)
+        factors = sympy.Mul.make_args(expr)
+        sums = [f for f in factors if isinstance(f, sympy.Add)]
+        if len(factors) < 2 or not sums:
+            return "not a product with a sum as a factor"
+        for s in sums:
+            p = sympy.Poly(s, *sorted(s.free_symbols, key=str))
+            content = 0
+            for c in p.coeffs():
+                content = sympy.igcd(content, int(c))
+            if content != 1:
+                return f"the coefficients of {s} still have the common factor {content}"
+            exps, _ = p.terms_gcd()
+            if any(exps):
+                return f"the terms of {s} still have a common variable"
+        return None

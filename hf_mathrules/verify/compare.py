@@ -194,7 +194,9 @@ def value_trees(tree) -> tuple[str | None, list] | None:
         var = tree[2][0][1]
         inner = value_trees(tree[2][1])
         return var, inner[1] if inner else [tree[2][1]]
-    if tag in ("rel", "interval", "union", "matrix", "text", "tuple"):
+    if tag == "tuple":
+        return None, [tree]
+    if tag in ("rel", "interval", "union", "matrix", "text"):
         return None
     return None, expand_pm(tree)
 
@@ -288,6 +290,14 @@ class Comparer:
         return values_equal(g_tree, g, p, self.opts, p_tree), "expression"
 
     def cmp_equation(self, gold, pred):
+        if pred[0] == "rel" and len(pred[1]) > 1 and all(op == "=" for op in pred[1]):
+            pred = ("rel", ("=",), (pred[2][0], pred[2][-1]))  # x = 5+5+1 = 11: the stated value is the last
+        if gold[0] == "rel" and gold[2][1][0] not in _EXPR_TAGS:
+            # (p, q) = (3, 2), D = (0, 1): compare what is assigned
+            p_val = pred[2][1] if is_equation(pred) else pred
+            return self.compare(gold[2][1], p_val, "auto")
+        if _is_label(gold[2][0]) and not is_equation(pred) and pred[0] in _EXPR_TAGS:
+            return self.cmp_expression(gold[2][1], pred)  # |AB| = 1, f(x) = 1 against 1
         if is_assignment(gold):
             var = gold[2][0][1]
             rhs_tree = gold[2][1]
@@ -336,6 +346,8 @@ class Comparer:
         g_exprs = [self.b(lhs) - self.b(rhs) for lhs, rhs in g_eqs]
         unknowns = sorted(set().union(*(e.free_symbols for e in g_exprs)), key=lambda s: s.name)
         p_eqs = equations_of(pred)
+        if pred[0] == "seq" and pred[1] == "," and not any(is_equation(i) for i in pred[2]):
+            pred = ("tuple", pred[2])
         if p_eqs is None and pred[0] in ("tuple",) and len(pred[1]) == len(g_eqs):
             # (1, -2) for x = 1, y = -2: values in the order the reference assigns them
             if all(is_assignment(("rel", ("=",), e)) for e in g_eqs):
@@ -363,11 +375,27 @@ class Comparer:
             return False, "expected a list of values"
         if gv[0] is not None and pv[0] is not None and gv[0] != pv[0]:
             return False, "values for a different variable"
+        if any(t[0] == "tuple" for t in gv[1] + pv[1]):
+            ok = all(any(self.item_equal(g, p) for p in pv[1]) for g in gv[1]) and all(
+                any(self.item_equal(g, p) for g in gv[1]) for p in pv[1]
+            )
+            return ok, "tuples"
         g_vals = [self.b(t) for t in gv[1]]
         p_vals = [self.b(t) for t in pv[1]]
         return _value_set_equal(g_vals, p_vals, gv[1], self.opts, pv[1]), "values"
 
+    def item_equal(self, g, p) -> bool:
+        if g[0] == "tuple" or p[0] == "tuple":
+            if g[0] != p[0] or len(g[1]) != len(p[1]):
+                return False
+            return all(self.cmp_expression(a, b)[0] for a, b in zip(g[1], p[1]))
+        return self.cmp_expression(g, p)[0]
+
     def cmp_tuple(self, gold, pred):
+        if gold[0] == "rel":
+            gold = gold[2][1]
+            if is_equation(pred) and pred[2][0][0] == "tuple":
+                pred = pred[2][1]
         g_items = gold[1]
         if pred[0] == "interval" and len(g_items) == 2:
             open_ = gold[0] == "tuple"
@@ -427,7 +455,14 @@ class Comparer:
             (var,) = free
             result = sympy.S.Reals
             for op, a, c in zip(tree[1], operands, operands[1:]):
-                rel = {"<": sympy.Lt, ">": sympy.Gt, "<=": sympy.Le, ">=": sympy.Ge, "=": sympy.Eq}.get(op)
+                rel = {
+                    "<": sympy.Lt,
+                    ">": sympy.Gt,
+                    "<=": sympy.Le,
+                    ">=": sympy.Ge,
+                    "=": sympy.Eq,
+                    "!=": sympy.Ne,
+                }.get(op)
                 if rel is None:
                     raise Unsupported(f"relation {op} as a set")
                 part = sympy.solveset(rel(a, c), var, domain=sympy.S.Reals)
@@ -442,6 +477,19 @@ class Comparer:
         return (
             sympy.Complement(g, p) == sympy.S.EmptySet and sympy.Complement(p, g) == sympy.S.EmptySet
         ), "set"
+
+
+def _is_label(lhs) -> bool:
+    """A left side that names a quantity (``f(x)``, ``|AB|``, ``NO/BO``), not an expression to solve."""
+    from .parser import walk
+
+    nodes = list(walk(lhs))
+    if lhs[0] == "tuple":
+        return True
+    if any(n[0] == "num" for n in nodes):
+        return False
+    names = {n[1] for n in nodes if n[0] == "sym"}
+    return len(names) >= 2 or any(n[0] == "func" for n in nodes)
 
 
 _EXPR_TAGS = frozenset({"num", "sym", "const", "add", "mul", "div", "pow", "neg", "func", "fact"})

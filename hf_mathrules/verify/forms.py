@@ -135,7 +135,21 @@ def is_solved(gold, pred) -> tuple[bool, str]:
         for v in vt[1]:
             if _mentions_any(v, unknowns):
                 return False, "the value still contains an unknown"
+            if _pending_arithmetic(v):
+                return False, "the value still has arithmetic to do"
     return True, ""
+
+
+def _is_number(t) -> bool:
+    return t[0] == "num" or t[0] == "neg" and t[1][0] == "num"
+
+
+def _pending_arithmetic(t) -> bool:
+    """``32 + 3``, ``2*5``: numbers still to be combined."""
+    for n in walk(t):
+        if n[0] in ("add", "mul") and len(n[1]) >= 2 and all(_is_number(c) for c in n[1]):
+            return True
+    return False
 
 
 def _mentions_any(t, names: set) -> bool:

@@ -43,6 +43,8 @@ def detect_kind(tree) -> str:
     if tag in ("tuple", "bracket"):
         return "tuple"
     if tag == "rel":
+        if tree[1] == ("=",) and tree[2][0][0] == "tuple":
+            return "tuple"
         if len(tree[1]) > 1:
             return "expression"  # a = b = c: the answer is the last value
         if any(n[0] == "pm" for n in walk(tree[2][1])):

@@ -51,19 +51,34 @@ _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 # styling with no mathematical meaning
 _DROP_RE = re.compile(
     r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|limits)"
-    r"(?![A-Za-z])|(?<!\\)\\[,;:!> ]|\\q?quad(?![A-Za-z])|~|\\\$|\$|\\%|%|\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ"
+    r"(?![A-Za-z])|(?<!\\)\\[,;:!> ]|\\q?quad|~|\\\$|\$|\\%|%|\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ"
     r"|\\degree|\\(?:hbox|mbox)(?=\{)"
 )
+# "\\\\frac" (an over-escaped backslash) before a command name reads as one backslash
+_DOUBLED_RE = re.compile(r"\\\\(?=[A-Za-z])")
 _FRAC_RE = re.compile(r"\\[dtc]frac(?![A-Za-z])")
 _TEXT_CMDS = frozenset(
-    {"text", "textbf", "textit", "textrm", "mathrm", "mathbf", "mathit", "operatorname", "mbox", "mathsf"}
+    {
+        "text",
+        "textbf",
+        "textit",
+        "textrm",
+        "textnormal",
+        "mathrm",
+        "mathbf",
+        "mathit",
+        "operatorname",
+        "mbox",
+        "mathsf",
+    }
 )
+_NAME_CMDS = frozenset({"mathrm", "mathbf", "mathit", "operatorname", "mathsf"})  # \mathrm{e}: a name
 _NUM_RE = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+(?![A-Za-z0-9]))?")
 _NAME_RE = re.compile(r"[A-Za-z]+\d*")
 _OPS = ("**", "<=", ">=", "!=", "==", "\\\\", "=<", "=>")
 _SINGLE_OPS = set("+-*/^()[]{},;=<>!|&_'.:")
 # "1,000,000" / "1 000": a thousands separator when the whole answer has this shape
-_THOUSANDS_RE = re.compile(r"^-?[1-9]\d{0,2}(?:(?:,\d{3})+|(?: \d{3})+)(?:\.\d+)?$")
+_THOUSANDS_RE = re.compile(r"^-?[1-9]\d{0,2}(?:(?:,\s*\d{3})+|(?: \d{3})+)(?:\.\d+)?$")
 _DECIMAL_COMMA_RE = re.compile(r"^-?\d+,(?:\d{1,2}|\d{4,})$|^-?0,\d+$")
 
 
@@ -72,12 +87,13 @@ def normalize(text: str, limits: Limits) -> str:
     if len(text) > limits.max_length:
         raise TooLarge(f"answer is {len(text)} characters, limit is {limits.max_length}")
     s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], text)
+    s = _DOUBLED_RE.sub(r"\\", s)
     s = _FRAC_RE.sub(r"\\frac", s)
     s = s.replace("{,}", "")
     s = _DROP_RE.sub(" ", s)
     s = s.strip().rstrip(".").strip()
     if _THOUSANDS_RE.match(s):
-        s = s.replace(",", "").replace(" ", "")
+        s = re.sub(r"[,\s]", "", s)
     elif _DECIMAL_COMMA_RE.match(s):
         s = s.replace(",", ".")
     return s
@@ -160,7 +176,11 @@ def tokenize(s: str, limits: Limits) -> list[Token]:
                     j += 1
                 if j < n and s[j] == "{":
                     content, i = _read_group(s, j)
-                    toks.append(Token("TEXT", content.strip()))
+                    content = content.strip()
+                    if name in _NAME_CMDS and re.fullmatch(r"[A-Za-z]", content):
+                        toks.append(Token("NAME", content))
+                    else:
+                        toks.append(Token("TEXT", content))
             else:
                 toks.append(Token("CMD", name))
             continue

@@ -103,6 +103,8 @@ class Parser:
             else:
                 break
             self.next()
+            while self.at("SEP") or self.at("OP", ","):
+                self.next()
             if self.at("EOF"):
                 break
             items.append(self.parse_relation())
@@ -122,6 +124,10 @@ class Parser:
             t = self.peek()
             if t.kind == "OP" and t.text in RELOPS:
                 ops.append(RELOPS[t.text])
+            elif t.kind == "CMD" and t.text == "approx" and ops:
+                self.next()
+                self.parse_union()  # "= 1/3 \\approx 0.33": the approximation is commentary
+                continue
             elif t.kind == "CMD" and t.text in CMD_RELOPS:
                 ops.append(CMD_RELOPS[t.text])
             elif t.kind == "CMD" and t.text == "in":
@@ -320,6 +326,8 @@ class Parser:
                     if len(items) != 2:
                         raise ParseError("a half-open interval needs two ends")
                     return self.node("interval", items[0], items[1], False, True)
+                if len(items) == 1 and items[0][0] == "matrix":
+                    return items[0]
                 if len(items) > 0 and all(it[0] == "bracket" for it in items):
                     return self.node("matrix", tuple(tuple(it[1]) for it in items))
                 return self.node("bracket", tuple(items))

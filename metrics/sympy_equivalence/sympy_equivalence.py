@@ -10,7 +10,8 @@ from collections import Counter
 import datasets
 import evaluate
 
-from hf_mathrules.verify import REASONS, verify_batch
+from hf_mathrules.verify import verify_batch
+from hf_mathrules.verify.verdict import REASONS
 
 _DESCRIPTION = """
 Fraction of predictions equivalent to a reference answer (any of several acceptable references), decided

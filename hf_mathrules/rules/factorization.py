@@ -16,7 +16,7 @@ from ..expr.nodes import Add, Expr, Mul, Neg, mul, term
 from ..expr.poly import Monomial, grlex_key, mono_mul, monomial_factors
 from ..expr.render import machine, text
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import coeff, monomial, monomial_tree, parse_unevaluated
+from .terms import coeff, monomial, monomial_tree, parse_unevaluated, primitive_terms
 
 Term = tuple[int, Monomial]  # (coefficient, monomial)
 
@@ -91,32 +91,11 @@ class Factorization(Rule):
     kind = "expression"
     description = "Factor out the greatest common factor (6x^2y + 9xy^2 = 3xy(2x + 3y)); factor by grouping."
 
-    def _inner(self, rng: random.Random, names: list[str]) -> list[Term]:
-        """The sum left in the parentheses: distinct monomials, content 1, no common variable."""
-        k = self.k
-        while True:
-            monos: list[Monomial] = []
-            for _ in range(20 * k["n_terms"]):
-                m = () if rng.random() < 0.25 else monomial(rng, names, 2, k["max_power"])
-                if m not in monos:
-                    monos.append(m)
-                if len(monos) == k["n_terms"]:
-                    break
-            cs = [coeff(rng, k["max_coeff"]) for _ in monos]
-            g = 0
-            for c in cs:
-                g = gcd(g, c)
-            common = set(names)
-            for m in monos:
-                common &= {v for v, _ in m}
-            if len(monos) == k["n_terms"] and g == 1 and not common:
-                return list(zip(cs, monos))
-
     def _common_factor(self, rng: random.Random) -> tuple[list[Term], list[Expr], list[str]]:
         """Problem terms, solution steps and completion lines of a greatest-common-factor problem."""
         k = self.k
         names = self.config.vocab.sample(rng, k["n_vars"])
-        inner = self._inner(rng, names)
+        inner = primitive_terms(rng, names, k["n_terms"], k["max_coeff"], k["max_power"])
         while True:
             g = rng.randint(1, k["max_gcf"])
             gm = monomial(rng, names, 2, k["max_power"]) if k["var_factor"] and rng.random() < 0.8 else ()

@@ -187,3 +187,27 @@ def parse_unevaluated(s: str):
     names = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", s))
     local = {n: sympy.sqrt if n == "sqrt" else sympy.I if n == "I" else sympy.Symbol(n) for n in names}
     return parse_expr(s, local_dict=local, evaluate=False)
+
+
+def primitive_terms(
+    rng: random.Random, names: list[str], n_terms: int, max_coeff: int, max_power: int
+) -> list[tuple[int, Monomial]]:
+    """``n_terms`` distinct (coefficient, monomial) pairs with nothing left to factor out: coefficients
+    with gcd 1 and no variable in every term (rejection sampling, a pure function of ``rng``)."""
+    while True:
+        monos: list[Monomial] = []
+        for _ in range(20 * n_terms):
+            m = () if rng.random() < 0.25 else monomial(rng, names, 2, max_power)
+            if m not in monos:
+                monos.append(m)
+            if len(monos) == n_terms:
+                break
+        cs = [coeff(rng, max_coeff) for _ in monos]
+        g = 0
+        for c in cs:
+            g = gcd(g, c)
+        common = set(names)
+        for m in monos:
+            common &= {v for v, _ in m}
+        if len(monos) == n_terms and g == 1 and not common:
+            return list(zip(cs, monos))

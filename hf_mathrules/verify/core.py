@@ -55,6 +55,13 @@ class Prepared:
     kind: str
 
 
+def _plain_text(s: str) -> str:
+    import re
+
+    m = re.search(r"\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}", s)
+    return (m.group(1) if m else s).strip().strip("$").strip()
+
+
 def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     s.validate()
     if not isinstance(gold, str) or not isinstance(pred, str):
@@ -62,6 +69,8 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     g_text = extract_answer(gold, s.limits) if s.extract else gold
     p_text = extract_answer(pred, s.limits) if s.extract else pred
     g_tree = parse(g_text, s.limits)
+    if g_tree[0] == "text":  # a word answer: compare normalised text, whatever the prediction parses to
+        return Prepared(g_text, p_text, g_tree, ("text", _plain_text(p_text)), "text")
     p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree))
     kind = detect_kind(g_tree) if s.kind == "auto" else s.kind
     return Prepared(g_text, p_text, g_tree, p_tree, kind)

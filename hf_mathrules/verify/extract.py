@@ -12,6 +12,7 @@ _BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _ANSWER_LINE = re.compile(
     r"^\s*(?:\*\*)?(?:final\s+)?answer\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?(.+?)\s*$", re.I | re.M
 )
+_FINAL_ANSWER = re.compile(r"final\s+answer\s*[:：]\s*(.+?)\s*$", re.I | re.M)
 _ANSWER_IS = re.compile(r"(?:final\s+answer|the\s+answer)\s+is\s*[:：]?\s*", re.I)
 _ASSIGN_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z0-9_]*\s*=\s*[^=]+$")
 _SPANS = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|\$(.+?)\$", re.S)
@@ -94,7 +95,7 @@ def extract_answer(text: str, limits: Limits | None = None) -> str:
             return ", ".join(b.strip() for b in boxed)
     if boxed:
         return boxed[-1].strip()
-    lines = _ANSWER_LINE.findall(s)
+    lines = _ANSWER_LINE.findall(s) or _FINAL_ANSWER.findall(s)
     if lines:
         ans = re.sub(r"\s*I hope it is correct\.?\s*$", "", lines[-1].strip(), flags=re.I)
         ans = re.sub(r"^.*?\b(?:answer|it|this|result|value)?\s*\bis\s+", "", ans, count=1, flags=re.I | re.S)

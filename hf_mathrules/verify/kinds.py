@@ -38,6 +38,8 @@ def detect_kind(tree) -> str:
         return "matrix"
     if tag in ("interval", "union") or is_inequality(tree):
         return "set"
+    if tag == "in" and tree[2][0] in ("interval", "bracket", "union", "tuple"):
+        return "set"
     if tag in ("set", "in") or any(n[0] == "pm" for n in walk(tree)):
         return "roots"
     if tag in ("tuple", "bracket"):

@@ -78,8 +78,8 @@ _NAME_RE = re.compile(r"[A-Za-z]+\d*")
 _OPS = ("**", "<=", ">=", "!=", "==", "\\\\", "=<", "=>")
 _SINGLE_OPS = set("+-*/^()[]{},;=<>!|&_'.:")
 # "1,000,000" / "1 000": a thousands separator when the whole answer has this shape
-_THOUSANDS_RE = re.compile(r"^-?[1-9]\d{0,2}(?:(?:,\s*\d{3})+|(?: \d{3})+)(?:\.\d+)?$")
-_DECIMAL_COMMA_RE = re.compile(r"^-?\d+,(?:\d{1,2}|\d{4,})$|^-?0,\d+$")
+_THOUSANDS_RE = re.compile(r"^-?[1-9]\d{0,2}(?:(?:,\d{3})+|(?: \d{3})+)(?:\.\d+)?$")
+_DECIMAL_COMMA_RE = re.compile(r"^-?\d+,\d\d$|^-?0,\d+$")
 
 
 def normalize(text: str, limits: Limits) -> str:
@@ -89,6 +89,7 @@ def normalize(text: str, limits: Limits) -> str:
     s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], text)
     s = _DOUBLED_RE.sub(r"\\", s)
     s = _FRAC_RE.sub(r"\\frac", s)
+    s = re.sub(r",\\!\s*", ",", s)  # 11,\! 111: a thousands separator
     s = s.replace("{,}", "")
     s = _DROP_RE.sub(" ", s)
     s = s.strip().rstrip(".").strip()

@@ -1,5 +1,5 @@
-"""Gradio 6 demo of the sympy_equivalence metric (hand-written: evaluate's widget helper uses gr.inputs,
-which Gradio 6 removed)."""
+"""Gradio 6 demo of the sympy_equivalence metric (hand-written: evaluate's widget helper relies on the
+inputs module that Gradio 6 removed)."""
 
 from pathlib import Path
 

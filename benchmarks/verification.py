@@ -197,11 +197,12 @@ def build(tests_dir: Path) -> None:
 def kind_of(case: dict) -> str:
     if case.get("kind"):
         return {"equation": "equation", "expression": "expression"}.get(case["kind"], case["kind"])
-    from hf_mathrules.verify.core import Settings, prepare
+    from hf_mathrules.verify import Limits, extract_answer
+    from hf_mathrules.verify.kinds import detect_kind
+    from hf_mathrules.verify.parser import parse
 
     try:
-        prep = prepare(case["gold"], case["gold"], Settings())
-        kind = prep.kind
+        kind = detect_kind(parse(extract_answer(case["gold"]), Limits()))
     except Exception:
         kind = "other"
     if kind == "expression":

@@ -406,6 +406,8 @@ class Comparer:
             p_items = pred[1]
         elif pred[0] == "seq" and pred[1] == ",":
             p_items = pred[2]
+        elif pred[0] == "set":
+            p_items = pred[1]  # {1, 3} for (1, 3): the elements as listed
         else:
             return False, "expected a tuple"
         if len(p_items) != len(g_items):

@@ -55,6 +55,10 @@ class Prepared:
     kind: str
 
 
+def _squash(s: str) -> str:
+    return "".join(s.split()).strip("$")
+
+
 def _plain_text(s: str) -> str:
     import re
 
@@ -68,6 +72,8 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
         raise Unsupported("gold and pred must be strings")
     g_text = extract_answer(gold, s.limits) if s.extract else gold
     p_text = extract_answer(pred, s.limits) if s.extract else pred
+    if s.form is None and _squash(g_text) == _squash(p_text) and len(g_text) <= s.limits.max_length:
+        return Prepared(g_text, p_text, ("text", g_text), ("text", p_text), "identical")
     g_tree = parse(g_text, s.limits)
     if g_tree[0] == "text":  # a word answer: compare normalised text, whatever the prediction parses to
         return Prepared(g_text, p_text, g_tree, ("text", _plain_text(p_text)), "text")
@@ -97,6 +103,8 @@ def _scalar_pair(prep: Prepared):
 
 def fast_decide(prep: Prepared, s: Settings) -> Verdict | None:
     """Exact decision without SymPy for rational expressions; None when SymPy is needed."""
+    if prep.kind == "identical":
+        return _verdict(prep, s, True, "equivalent", "identical text", "fast")
     pair = _scalar_pair(prep)
     if pair is None or pair[1][0] not in _EXPR_TAGS or pair[0][0] not in _EXPR_TAGS:
         return None

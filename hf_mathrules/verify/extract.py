@@ -66,8 +66,8 @@ def _math_span(s: str, last: bool = True) -> str | None:
 _SPECIAL = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id)\|>.*", re.S)
 _DOUBLED = re.compile(r"\\\\(?=[A-Za-z])")
 _SEP_ONLY = re.compile(r"^(?:\s|,|;|and|or|\\quad|\\text\{\s*(?:and|or)\s*\})*$", re.I)
-_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
-_PROSE = re.compile(r"(?:\b[A-Za-z]{2,}\b\s+){3,}")
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
+_PROSE = re.compile(r"(?:\b[A-Za-z']{2,}\s+){2,}")
 
 
 def last_number(text: str) -> str | None:
@@ -87,12 +87,16 @@ def extract_answer(text: str, limits: Limits | None = None) -> str:
         raise TooLarge(f"completion is {len(text)} characters, limit is {limits.max_completion_length}")
     s = _SPECIAL.sub("", _DOUBLED.sub(r"\\", text)).strip()
     boxed = _boxed_contents(s)
+    line_matches = list(_ANSWER_LINE.finditer(s)) or list(_FINAL_ANSWER.finditer(s))
+    last_box = max((m.start() for m in _BOXED.finditer(s)), default=-1)
+    if boxed and line_matches and line_matches[-1].start() > last_box:
+        boxed = []  # a final "Answer:" line after the last box is the answer
     if len(boxed) > 1:
         # several boxes: all of them when only separators stand between them, else the last
         between = _BOXED.split(s)
-        tail_ok = all(_SEP_ONLY.match(_strip_box_rest(seg)) for seg in between[2:])
+        tail_ok = all(_SEP_ONLY.match(_strip_box_rest(seg)) for seg in between[1:])
         if tail_ok:
-            return ", ".join(b.strip() for b in boxed)
+            return ", ".join(dict.fromkeys(b.strip() for b in boxed))
     if boxed:
         return boxed[-1].strip()
     lines = _ANSWER_LINE.findall(s) or _FINAL_ANSWER.findall(s)

@@ -210,10 +210,15 @@ class Parser:
         node = self.parse_unary()
         while True:
             t = self.peek()
-            if t.kind == "OP" and t.text in ("*", "/") or t.kind == "CMD" and t.text in MUL_CMDS | {"div"}:
+            if (
+                t.kind == "OP"
+                and t.text in ("*", "/", ":")
+                or t.kind == "CMD"
+                and t.text in MUL_CMDS | {"div"}
+            ):
                 self.next()
                 rhs = self.parse_unary()
-                if t.text in ("/", "div"):
+                if t.text in ("/", "div", ":"):  # a ratio a:b is the quotient
                     node = self.node("div", node, rhs)
                     continue
             elif self.starts_atom():
@@ -289,7 +294,7 @@ class Parser:
 
     def parse_items(self, closers: tuple[str, ...]) -> tuple[list[tuple], str]:
         items = [self.parse_relation()]
-        while self.at("OP", ","):
+        while self.at("OP", ",") or self.at("OP", ";"):
             self.next()
             items.append(self.parse_relation())
             if len(items) > self.limits.max_items:

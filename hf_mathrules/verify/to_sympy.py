@@ -112,7 +112,7 @@ def build(tree, limits: Limits):
     if tag == "div":
         num, den = build(tree[1], limits), build(tree[2], limits)
         if den == 0:
-            return sympy.zoo if num != 0 else sympy.nan
+            raise Unsupported("division by zero")
         return num / den
     if tag == "pow":
         base, exp = build(tree[1], limits), build(tree[2], limits)

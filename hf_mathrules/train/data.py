@@ -1,0 +1,129 @@
+"""Training data: a mix of rules and levels from the rule engine, plus optional general instruction data
+(a Hub dataset id or a local file) mixed in to limit forgetting."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..rules import ConfigError, generate_rows, rule_names
+from .formatting import sft_row
+
+
+@dataclass(frozen=True)
+class MixEntry:
+    """One component of the training mix: ``rows`` training rows of ``rule`` at each of ``levels``."""
+
+    rule: str
+    levels: tuple[int, ...]
+    rows: int
+
+    def label(self) -> str:
+        return f"{self.rule}:{','.join(map(str, self.levels))}:{self.rows}"
+
+
+def _levels(text: str) -> tuple[int, ...]:
+    out: list[int] = []
+    for part in text.split(","):
+        lo, sep, hi = part.partition("-")
+        try:
+            out.extend(range(int(lo), int(hi) + 1) if sep else [int(lo)])
+        except ValueError:
+            raise ConfigError(f"levels must look like 1 or 1-3 or 1,3, got {text!r}") from None
+    for lv in out:
+        if not 1 <= lv <= 5:
+            raise ConfigError(f"training levels are 1-5 (6 is the out-of-distribution test), got {lv}")
+    return tuple(out)
+
+
+def parse_mix(specs: list[str], default_levels: str = "1", default_rows: int = 20000) -> list[MixEntry]:
+    """Parse ``NAME[:LEVELS[:ROWS]]`` entries (e.g. ``distributivity:1-3:5000``); unknown rules are an
+    error naming the rule and the known ones."""
+    if not specs:
+        raise ConfigError("no rules to train on; give at least one, e.g. --rules distributivity")
+    known = rule_names()
+    entries = []
+    for spec in specs:
+        name, _, rest = str(spec).partition(":")
+        levels_text, _, rows_text = rest.partition(":")
+        if name not in known:
+            raise ConfigError(f"unknown rule {name!r}; known rules: {', '.join(known)}")
+        try:
+            rows = int(rows_text) if rows_text else default_rows
+        except ValueError:
+            raise ConfigError(f"rows must be an integer in {spec!r}") from None
+        if rows < 1:
+            raise ConfigError(f"rows must be positive in {spec!r}")
+        entries.append(MixEntry(name, _levels(levels_text or default_levels), rows))
+    return entries
+
+
+def rule_rows(
+    mix: list[MixEntry], split: str, seed: int = 0, rows: int | None = None, progress: bool = False
+) -> list[dict[str, Any]]:
+    """Full rule rows (all columns) of ``split`` for every entry and level; ``rows`` overrides the count."""
+    out: list[dict[str, Any]] = []
+    for e in mix:
+        for lv in e.levels:
+            out.extend(
+                generate_rows(e.rule, rows or e.rows, seed=seed, split=split, level=lv, progress=progress)
+            )
+    return out
+
+
+def load_general_rows(source: str, n: int, seed: int = 0, split: str = "train") -> list[dict[str, str]]:
+    """``n`` prompt/completion rows from general instruction data: a local json/jsonl/parquet/csv file or
+    folder, or a Hub dataset id.  Accepts prompt/completion, instruction/(input)/output, or messages
+    (user then assistant) columns."""
+    from datasets import load_dataset
+
+    path = Path(source)
+    if path.is_file():
+        fmt = {".jsonl": "json", ".json": "json", ".parquet": "parquet", ".csv": "csv"}.get(path.suffix)
+        if fmt is None:
+            raise ConfigError(f"general data file {source!r}: use .json, .jsonl, .parquet or .csv")
+        ds = load_dataset(fmt, data_files=str(path), split="train")
+    else:
+        ds = load_dataset(source, split=split)
+    ds = ds.shuffle(seed=seed).select(range(min(n, len(ds))))
+    return [_general_row(r, source) for r in ds]
+
+
+def _general_row(r: dict[str, Any], source: str) -> dict[str, str]:
+    if "prompt" in r and "completion" in r:
+        return {"prompt": str(r["prompt"]), "completion": str(r["completion"])}
+    if "instruction" in r and "output" in r:
+        prompt = str(r["instruction"]) + (f"\n{r['input']}" if r.get("input") else "")
+        return {"prompt": prompt + "\n", "completion": str(r["output"])}
+    if "messages" in r:
+        user = [m["content"] for m in r["messages"] if m.get("role") == "user"]
+        bot = [m["content"] for m in r["messages"] if m.get("role") == "assistant"]
+        if user and bot:
+            return {"prompt": user[0] + "\n", "completion": bot[0]}
+    raise ConfigError(
+        f"general data {source!r}: rows need prompt/completion, instruction/output or messages columns; "
+        f"got {sorted(r)}"
+    )
+
+
+def build_sft_datasets(
+    mix: list[MixEntry],
+    validation_rows: int,
+    seed: int = 0,
+    general: str | None = None,
+    general_fraction: float = 0.0,
+    progress: bool = True,
+):
+    """``(train, validation, validation_rule_rows)``: TRL prompt/completion datasets, shuffled, and the
+    full rule rows of the validation set (for the generation callback, which needs rule and answer)."""
+    from datasets import Dataset
+
+    train = [sft_row(r) for r in rule_rows(mix, "train", seed, progress=progress)]
+    if general and general_fraction > 0:
+        train.extend(load_general_rows(general, int(len(train) * general_fraction), seed))
+    random.Random(seed).shuffle(train)
+    val_full = rule_rows(mix, "validation", seed, rows=validation_rows)
+    validation = Dataset.from_list([sft_row(r) for r in val_full])
+    return Dataset.from_list(train), validation, val_full

@@ -1,0 +1,253 @@
+"""``mathrules train``: build the rule mix, load or build the model, train with TRL's ``SFTTrainer``
+(QLoRA by default, LoRA or full), score with our checker while training, save adapter/model, tokenizer,
+training config and model card, and optionally push to the Hub."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..rules import ConfigError
+from .config import MathRulesArguments, apply_cpu_threads, arguments_dict
+from .data import build_sft_datasets, parse_mix
+
+DONE_FILE = "training_complete.json"
+
+
+@dataclass
+class TrainResult:
+    """What a training run produced."""
+
+    output_dir: Path
+    resumed_from: str | None
+    interrupted: bool
+    global_step: int
+    train_seconds: float
+    train_tokens: int
+    generation_history: list[dict[str, float]] = field(default_factory=list)
+    log_history: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.train_tokens / self.train_seconds if self.train_seconds else 0.0
+
+
+def prepare_output_dir(output_dir: Path, overwrite: bool) -> str | None:
+    """Refuse to overwrite a finished run without ``overwrite``; return the checkpoint to resume from."""
+    from transformers.trainer_utils import get_last_checkpoint
+
+    if (output_dir / DONE_FILE).exists():
+        if not overwrite:
+            raise ConfigError(
+                f"{output_dir} already holds a finished model; pass --overwrite to replace it "
+                "or choose another --output_dir"
+            )
+        shutil.rmtree(output_dir)
+        return None
+    if output_dir.is_dir() and overwrite:
+        shutil.rmtree(output_dir)
+        return None
+    return get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
+
+
+def _build_model(margs: MathRulesArguments, train_ds):
+    """``(model, tokenizer, peft_config)`` for the preset or the base model and method."""
+    if margs.preset == "tiny":
+        from .tiny import TinyModelConfig, character_tokenizer, tiny_llama
+
+        texts = train_ds["prompt"][:5000] + train_ds["completion"][:5000]
+        tok = character_tokenizer(texts)
+        shape = TinyModelConfig(
+            hidden_size=margs.tiny_hidden_size,
+            num_hidden_layers=margs.tiny_layers,
+            num_attention_heads=margs.tiny_heads,
+            intermediate_size=margs.tiny_intermediate_size,
+        )
+        model = tiny_llama(tok, shape)
+        base = None
+    else:
+        from transformers import AutoTokenizer
+
+        from .modeling import load_training_model
+
+        tok = AutoTokenizer.from_pretrained(margs.model_name_or_path)
+        if tok.pad_token is None:
+            tok.pad_token = tok.eos_token
+        model = load_training_model(margs.model_name_or_path, margs.resolved_method())
+        base = margs.model_name_or_path
+    peft_config = None
+    method = margs.resolved_method()
+    if method in ("qlora", "lora"):
+        from .modeling import lora_config
+
+        peft_config = lora_config(
+            margs.lora_r, margs.lora_alpha, margs.lora_dropout, margs.lora_target_modules
+        )
+        if method == "qlora" and base is None:
+            raise ConfigError(
+                "--method qlora needs a pretrained --model_name_or_path (the tiny preset trains fully)"
+            )
+    return model, tok, peft_config
+
+
+def train(margs: MathRulesArguments, sft, progress: bool = True) -> TrainResult:
+    """Run one training job; errors the user can fix are raised before any training step."""
+    from trl import SFTTrainer
+
+    from .callbacks import GenerationEvalCallback, GracefulStopCallback, WallClockCallback
+    from .modeling import check_model_source
+
+    mix = parse_mix(margs.rules, margs.levels, margs.rows_per_level)
+    output_dir = Path(sft.output_dir)
+    if margs.model_name_or_path:
+        check_model_source(margs.model_name_or_path, "base model")
+    resume = prepare_output_dir(output_dir, margs.overwrite)
+    apply_cpu_threads(margs.cpu_threads)
+    push_id = sft.hub_model_id if sft.push_to_hub else None
+    sft.push_to_hub = False  # we push once, at the end, with the card (one atomic commit)
+    sft.include_num_input_tokens_seen = True
+
+    train_ds, val_ds, val_rows = build_sft_datasets(
+        mix,
+        margs.validation_rows,
+        seed=margs.rules_seed,
+        general=margs.general_dataset,
+        general_fraction=margs.general_fraction,
+        progress=progress,
+    )
+    if resume and margs.preset == "tiny":
+        from transformers import AutoTokenizer
+
+        # reuse the checkpoint's tokenizer so token ids match the saved weights
+        model, tok, peft_config = _build_model(margs, train_ds)
+        tok = AutoTokenizer.from_pretrained(resume)
+        tok.padding_side = "left"
+    else:
+        model, tok, peft_config = _build_model(margs, train_ds)
+    if sft.eval_strategy != "no" and sft.eval_steps is None:
+        sft.eval_steps = sft.save_steps
+
+    gen_cb = GenerationEvalCallback(
+        val_rows,
+        tok,
+        every=margs.generation_eval_steps,
+        samples=margs.generation_eval_samples,
+        max_new_tokens=margs.max_new_tokens,
+        batch_size=sft.per_device_eval_batch_size,
+        seed=margs.rules_seed,
+    )
+    stop_cb, clock_cb = GracefulStopCallback(), WallClockCallback()
+    trainer = SFTTrainer(
+        model=model,
+        args=sft,
+        train_dataset=train_ds,
+        eval_dataset=val_ds if sft.eval_strategy != "no" else None,
+        processing_class=tok,
+        peft_config=peft_config,
+        callbacks=[gen_cb, stop_cb, clock_cb],
+    )
+    gen_cb.trainer = trainer
+    t0 = time.perf_counter()
+    out = trainer.train(resume_from_checkpoint=resume)
+    seconds = time.perf_counter() - t0
+    result = TrainResult(
+        output_dir=output_dir,
+        resumed_from=resume,
+        interrupted=stop_cb.requested,
+        global_step=trainer.state.global_step,
+        train_seconds=float(out.metrics.get("train_runtime", seconds)),
+        train_tokens=int(getattr(trainer.state, "num_input_tokens_seen", 0) or 0),
+        generation_history=gen_cb.history,
+        log_history=clock_cb.log_rows,
+    )
+    if stop_cb.requested:
+        return result  # a checkpoint was saved by the trainer; no final artefacts
+    if trainer.accelerator.is_main_process:
+        _save_final(trainer, tok, margs, sft, mix, result)
+    trainer.accelerator.wait_for_everyone()
+    if push_id and trainer.accelerator.is_main_process:
+        from .hub import push_output
+
+        push_output(output_dir, push_id, private=bool(sft.hub_private_repo))
+    return result
+
+
+def _save_final(trainer, tok, margs, sft, mix, result: TrainResult) -> None:
+    from .card import write_model_card
+    from .hub import fix_adapter_base
+
+    output_dir = result.output_dir
+    trainer.save_model(str(output_dir))
+    tok.save_pretrained(str(output_dir))
+    config = arguments_dict(margs, sft)
+    (output_dir / "training_config.json").write_text(json.dumps(config, indent=2, default=str))
+    hub_base = base_model_hub_id(margs)
+    fix_adapter_base(output_dir, hub_base)
+    test_results = _test_accuracy(trainer, tok, margs, mix)
+    write_model_card(output_dir, margs, sft, mix, config, test_results, result, hub_base)
+    summary: dict[str, Any] = {
+        "global_step": result.global_step,
+        "train_seconds": result.train_seconds,
+        "train_tokens": result.train_tokens,
+        "tokens_per_second": result.tokens_per_second,
+        "resumed_from": result.resumed_from,
+        "test": test_results,
+        "generation_history": result.generation_history,
+    }
+    (output_dir / "train_results.json").write_text(json.dumps(summary, indent=2))
+    (output_dir / DONE_FILE).write_text(json.dumps({"global_step": result.global_step}))
+
+
+def base_model_hub_id(margs: MathRulesArguments) -> str | None:
+    """The base model's Hub id (never a local path), or None (trained from scratch / unknown)."""
+    if margs.base_model_hub_id:
+        return margs.base_model_hub_id
+    m = margs.model_name_or_path
+    if not m:
+        return None
+    if not Path(m).exists():
+        return m
+    # a snapshot in the Hub cache: .../models--org--name/snapshots/<sha>
+    for part in Path(m).resolve().parts:
+        if part.startswith("models--"):
+            return part[len("models--") :].replace("--", "/")
+    return None
+
+
+def _test_accuracy(trainer, tok, margs, mix) -> list[dict[str, Any]]:
+    """Verified accuracy on the test split of every rule and level trained on (for the model card)."""
+    from ..evaluation.generation import generate
+    from ..evaluation.scoring import score_batch
+    from .data import rule_rows
+
+    if margs.test_rows <= 0:
+        return []
+    model = trainer.accelerator.unwrap_model(trainer.model)
+    results = []
+    for entry in mix:
+        for level in entry.levels:
+            rows = rule_rows([type(entry)(entry.rule, (level,), margs.test_rows)], "test", margs.rules_seed)
+            completions = generate(
+                model,
+                tok,
+                [r["prompt"] for r in rows],
+                max_new_tokens=margs.max_new_tokens,
+                batch_size=trainer.args.per_device_eval_batch_size,
+                progress=True,
+            )
+            scores = score_batch(rows, completions)
+            results.append(
+                {
+                    "rule": entry.rule,
+                    "level": level,
+                    "split": "test",
+                    "n": len(scores),
+                    "verified_accuracy": sum(s.correct for s in scores) / max(1, len(scores)),
+                    "form_errors": sum(s.outcome == "wrong_form" for s in scores) / max(1, len(scores)),
+                }
+            )
+    return results

@@ -1,0 +1,244 @@
+"""Simplification: combine like terms (``3x + 2y - x + 5y - 4 = 2x + 7y - 4``), expand small products
+first where they appear (``2(x + 3) + 4x``), and cancel simple fractions (``(6x^2 + 3x)/(3x) = 2x + 1``,
+``(2x^2 + 7x + 3)/(2x + 1) = x + 3``).  Steps: expand, group like terms, add their coefficients, write
+the result; for fractions: factor, cancel the common factor."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from math import gcd
+from typing import Any
+
+from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, add, mul, number
+from ..expr.poly import Monomial, grlex_key, mono_mul, monomial_factors, poly_to_expr
+from ..expr.render import machine, text
+from ..expr.rewrite import simplify_monomial
+from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .terms import coeff, monomial, monomial_tree, parse_unevaluated, primitive_terms, split_top_level
+
+Term = tuple[int, Monomial]
+
+
+@dataclass(frozen=True)
+class SimplificationConfig(RuleConfig):
+    n_terms: int | None = None  # terms written in a like-terms problem
+    n_groups: int | None = None  # distinct monomials among them (terms left after combining, at most)
+    n_vars: int | None = None  # distinct variables
+    max_coeff: int | None = None  # largest coefficient magnitude
+    max_power: int | None = None  # largest exponent of a variable in a term
+    products: float | None = None  # share of like-terms problems with a product c(a + b) to expand first
+    fractions: float | None = None  # share of problems that are a fraction to cancel
+    binomial_den: bool | None = None  # fractions may have a binomial denominator (px + a)
+
+    LEVEL_KNOBS = {
+        1: dict(n_terms=4, n_groups=2, n_vars=1, max_coeff=9, max_power=1, products=0.0, fractions=0.0,
+                binomial_den=False),
+        2: dict(n_terms=5, n_groups=3, n_vars=2, max_coeff=9, max_power=1, products=0.0, fractions=0.0,
+                binomial_den=False),
+        3: dict(n_terms=5, n_groups=3, n_vars=2, max_coeff=9, max_power=2, products=0.3, fractions=0.3,
+                binomial_den=False),
+        4: dict(n_terms=6, n_groups=3, n_vars=3, max_coeff=9, max_power=2, products=0.3, fractions=0.3,
+                binomial_den=True),
+        5: dict(n_terms=7, n_groups=4, n_vars=3, max_coeff=12, max_power=2, products=0.5, fractions=0.4,
+                binomial_den=True),
+        6: dict(n_terms=9, n_groups=5, n_vars=4, max_coeff=15, max_power=3, products=0.5, fractions=0.4,
+                binomial_den=True),
+    }  # fmt: skip
+
+    def validate_knobs(self, k: dict) -> None:
+        check_int("n_terms", k["n_terms"], 2, 16)
+        check_int("n_groups", k["n_groups"], 1, 12)
+        check_int("n_vars", k["n_vars"], 1, 8)
+        check_int("max_coeff", k["max_coeff"], 2, 1000)
+        check_int("max_power", k["max_power"], 1, 6)
+        for name in ("products", "fractions"):
+            v = k[name]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+                raise ConfigError(f"{name} must be a share from 0 to 1, got {v!r}")
+        if not isinstance(k["binomial_den"], bool):
+            raise ConfigError(f"binomial_den must be true or false, got {k['binomial_den']!r}")
+        if k["n_groups"] >= k["n_terms"]:
+            raise ConfigError(
+                f"n_groups={k['n_groups']} must be below n_terms={k['n_terms']}, or no terms are alike"
+            )
+        if k["n_vars"] > len(self.vocab):
+            raise ConfigError(
+                f"n_vars={k['n_vars']} distinct variables cannot come from vocabulary "
+                f"{self.vocab.label!r} of size {len(self.vocab)}"
+            )
+        room = (k["max_power"] + 1) ** k["n_vars"]  # exponent vectors, the constant included
+        if k["n_groups"] > room:
+            raise ConfigError(
+                f"n_groups={k['n_groups']} distinct terms cannot be made from n_vars={k['n_vars']} "
+                f"variables with max_power={k['max_power']}; lower n_groups or raise n_vars/max_power"
+            )
+
+
+def _t(c: int, m: Monomial) -> Expr:
+    return monomial_tree(c, m)
+
+
+def _sum(terms: list[Term]) -> Expr:
+    return add(*[_t(c, m) for c, m in terms])
+
+
+def combine_steps(terms: list[Term]) -> tuple[list[Expr], list[str]]:
+    """Group like terms (textbook order of the result), add their coefficients, write the result."""
+    key = grlex_key()
+    order = sorted({m for _, m in terms}, key=key)
+    grouped = sorted(terms, key=lambda t: order.index(t[1]))  # stable: keeps the order inside a group
+    trees: list[Expr] = []
+    lines: list[str] = []
+    if grouped != terms:
+        trees.append(_sum(grouped))
+        lines += ["Group like terms:", "= " + text(trees[-1])]
+    parts: list[Expr] = []
+    total: dict[Monomial, int] = {}
+    for m in order:
+        cs = [c for c, mm in grouped if mm == m]
+        total[m] = sum(cs)
+        if len(cs) == 1:
+            parts.append(_t(cs[0], m))
+        else:
+            coef = add(*[number(c) for c in cs])
+            parts.append(Mul((coef, *monomial_factors(m))) if m else coef)
+    trees.append(Add(tuple(parts)))
+    lines += ["Add the coefficients of like terms:", "= " + text(trees[-1])]
+    result = poly_to_expr({m: c for m, c in total.items() if c}, key)
+    trees.append(result)
+    lines.append("= " + text(result))
+    return trees, lines
+
+
+@register
+class Simplification(Rule):
+    name = "simplification"
+    config_class = SimplificationConfig
+    target_form = "simplified"
+    kind = "expression"
+    description = "Combine like terms, expand and collect, cancel common factors of simple fractions."
+
+    def _like_terms(self, rng: random.Random) -> tuple[Expr, list[Expr], list[str], str]:
+        k = self.k
+        names = self.config.vocab.sample(rng, k["n_vars"])
+        while True:
+            monos: list[Monomial] = []
+            while len(monos) < k["n_groups"]:  # validate_knobs made sure there are enough monomials
+                m = () if rng.random() < 0.2 else monomial(rng, names, len(names), k["max_power"])
+                if m not in monos:
+                    monos.append(m)
+            pick = monos + [rng.choice(monos) for _ in range(k["n_terms"] - k["n_groups"])]
+            rng.shuffle(pick)
+            terms = [(coeff(rng, k["max_coeff"]), m) for m in pick]
+            totals = {m: sum(c for c, mm in terms if mm == m) for m in monos}
+            if any(totals.values()):
+                break
+        trees: list[Expr] = []
+        lines: list[str] = []
+        shown: list[Expr] = [_t(c, m) for c, m in terms]
+        if rng.random() < k["products"]:
+            # fold two unlike neighbours with a common factor c into c(a + b); expanding restores them
+            spots = list(range(len(terms) - 1))
+            rng.shuffle(spots)
+            for i in spots:
+                (c1, m1), (c2, m2) = terms[i], terms[i + 1]
+                f = gcd(c1, c2) * (1 if c1 > 0 else -1)
+                if m1 == m2 or abs(f) == 1:
+                    continue
+                inner = Add((_t(c1 // f, m1), _t(c2 // f, m2)))
+                shown[i : i + 2] = [Neg(Mul((Num(-f), inner))) if f < 0 else Mul((Num(f), inner))]
+                trees.append(_sum(terms))
+                lines += ["Expand the product:", "= " + text(trees[-1])]
+                break
+        problem = add(*shown)
+        more, more_lines = combine_steps(terms)
+        return problem, trees + more, lines + more_lines, "like_terms"
+
+    def _fraction(self, rng: random.Random) -> tuple[Expr, list[Expr], list[str], str]:
+        k = self.k
+        if k["binomial_den"] and rng.random() < 0.4:
+            (x,) = self.config.vocab.sample(rng, 1)
+            while True:
+                p, q = (rng.randint(1, min(4, k["max_coeff"])) for _ in range(2))
+                a, b = coeff(rng, k["max_coeff"]), coeff(rng, k["max_coeff"])
+                if gcd(p, a) == 1 and gcd(q, b) == 1:
+                    break
+            den = [(p, ((x, 1),)), (a, ())]
+            quo = [(q, ((x, 1),)), (b, ())]
+            num = {}
+            for c1, m1 in den:
+                for c2, m2 in quo:
+                    m = mono_mul(m1, m2)
+                    num[m] = num.get(m, 0) + c1 * c2
+            problem = Div(poly_to_expr({m: c for m, c in num.items() if c}), _sum(den))
+            factored = Div(Mul((_sum(den), _sum(quo))), _sum(den))
+            result = _sum(quo)
+            lines = ["Factor the numerator:", "= " + text(factored), f"Cancel {text(_sum(den))}:"]
+            return problem, [factored, result], [*lines, "= " + text(result)], "binomial_fraction"
+        names = self.config.vocab.sample(rng, k["n_vars"])
+        inner = primitive_terms(rng, names, rng.randint(2, 3), k["max_coeff"], k["max_power"])
+        inner.sort(key=lambda t: grlex_key()(t[1]))
+        while True:
+            g = rng.randint(1, k["max_coeff"])
+            gm = monomial(rng, names, 2, k["max_power"]) if rng.random() < 0.8 else ()
+            if g > 1 or gm:
+                break
+        # the denominator: the common factor, sometimes times a leftover r*mr that does not cancel
+        r, rm = 1, ()
+        if rng.random() < 0.4:  # coprime to the sum: its coefficients have gcd 1, no variable in all terms
+            r = rng.randint(1, 5)
+            rm = monomial(rng, names, 1, 2) if rng.random() < 0.6 else ()
+        common = _t(g, gm)
+        num = [(g * c, mono_mul(gm, m)) for c, m in inner]
+        den_rest = _t(r, rm) if (r, rm) != (1, ()) else None
+        den = simplify_monomial(mul(common, den_rest)) if den_rest is not None else common
+        problem = Div(_sum(num), den)
+        inner_sum = _sum(inner)
+        factored = Div(mul(common, inner_sum), mul(common, den_rest) if den_rest is not None else common)
+        result = Div(inner_sum, den_rest) if den_rest is not None else inner_sum
+        lines = [
+            f"Factor out {text(common)}:",
+            "= " + text(factored),
+            f"Cancel {text(common)}:",
+            "= " + text(result),
+        ]
+        return problem, [factored, result], lines, "monomial_fraction"
+
+    def sample(self, rng: random.Random) -> Problem:
+        if rng.random() < self.k["fractions"]:
+            problem, trees, lines, method = self._fraction(rng)
+            instruction = "Simplify the fraction:"
+        else:
+            problem, trees, lines, method = self._like_terms(rng)
+            instruction = "Simplify by combining like terms:"
+        steps = [machine(t) for t in trees]
+        return Problem(
+            instruction=instruction,
+            problem_text=text(problem),
+            problem=machine(problem),
+            answer=steps[-1],
+            steps=steps,
+            step_lines=lines,
+            variables=sorted(problem.free_symbols()),
+            extra={"method": method},
+        )
+
+    def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
+        import sympy
+
+        num, den = sympy.fraction(parse_unevaluated(row["answer"]))
+        num, den = sympy.sympify(num).doit(), sympy.sympify(den).doit()
+        if den != 1:
+            g = sympy.gcd(num, den)
+            if g.free_symbols or abs(g) != 1:
+                return f"numerator and denominator still share the factor {g}"
+            if sympy.expand(num) != num:
+                return "the numerator is not multiplied out"
+            return None
+        expr = answer.expr
+        if sympy.expand(expr) != expr:
+            return "not multiplied out"
+        if len(split_top_level(row["answer"])) != len(sympy.Add.make_args(expr)):
+            return "like terms are left"
+        return None

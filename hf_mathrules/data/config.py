@@ -79,7 +79,7 @@ class MathRulesConfig(datasets.BuilderConfig):
             return mixes[self.name]
         raise ConfigError(
             f"unknown config {self.name!r}; valid configs: {', '.join(config_names())} "
-            "(or pass rules=[...] for a custom mixture)"
+            "(or a custom mixture of several rules: rules=[...] in Python, --mix NAME on the command line)"
         )
 
     def split_sizes(self) -> dict[str, int]:

@@ -1,0 +1,146 @@
+"""``mathrules build``: prepare rule datasets into the datasets cache under their Hub-style ids.
+
+Afterwards, in any process, ``load_dataset("hf_mathrules/<rule>")`` loads them.  Run that with
+``HF_HUB_OFFLINE=1``: without it, when the Hub cannot be reached, huggingface_hub retries for about 23 s
+before datasets falls back to the cache.  ``--output-dir`` also writes a folder (parquet per split and a
+README.md dataset card with ``configs:``) that ``load_dataset(folder)`` loads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .options import parse_knob
+
+EPILOG = """\
+examples:
+  mathrules build distributivity
+  HF_HUB_OFFLINE=1 python -c 'from datasets import load_dataset; print(load_dataset("hf_mathrules/distributivity"))'
+  mathrules build distributivity factorization --mix algebra --weights 2 1 --num-proc 2
+  mathrules build distributivity --n-train 50000 --level 1 2 3 --output-dir out/distributivity
+
+Loading by the Hub-style id reads the datasets cache; set HF_HUB_OFFLINE=1 for that call, otherwise
+huggingface_hub first tries the Hub and, when it cannot be reached, retries for about 23 s.
+"""
+
+
+def add_dataset_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by `build` and `push dataset`: sizes, seed, levels, vocabulary, knobs."""
+    p.add_argument("--n-train", type=int, default=10_000, help="rows of the train split (default 10000)")
+    p.add_argument("--n-validation", type=int, default=1_000, help="rows of the validation split")
+    p.add_argument("--n-test", type=int, default=1_000, help="rows of the test split")
+    p.add_argument(
+        "--n-ood", type=int, default=500, help="rows of each out-of-distribution test split (0: none)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed (items are a hash of rule, seed and index)")
+    p.add_argument("--level", type=int, nargs="+", default=[1], help="difficulty level(s) 1-5 (default 1)")
+    p.add_argument(
+        "--vocab",
+        default=None,
+        help="variable names: letters, words, list:a,b, file:P, tokenizer:N[@train:K]",
+    )
+    p.add_argument(
+        "--ood-vocab", default=None, help="held-out vocabulary for test_ood_vocab (default: words)"
+    )
+    p.add_argument(
+        "--knob",
+        action="append",
+        default=[],
+        metavar="[RULE:]NAME=VALUE",
+        help="set a rule knob (repeatable); in a mixture prefix the rule: --knob distributivity:n_terms=3",
+    )
+    p.add_argument("--num-proc", type=int, default=None, help="processes (a mixture's rules run in parallel)")
+    p.add_argument("--cache-dir", default=None, help="datasets cache (default: HF_DATASETS_CACHE)")
+
+
+def dataset_params(args: argparse.Namespace, rules: list[str], mix: str | None) -> tuple[str, dict[str, Any]]:
+    """(name, params) for hf_mathrules.data from parsed options."""
+    knobs: dict[str, Any] = {}
+    for text in args.knob:
+        name, value = parse_knob(text)
+        if ":" in name:
+            rule, _, knob = name.partition(":")
+            knobs.setdefault(rule, {})[knob] = value
+        elif mix:
+            raise ValueError(f"--knob {text!r}: in a mixture name the rule, e.g. --knob {rules[0]}:{text}")
+        else:
+            knobs[name] = value
+    if len(rules) == 1 and not mix and set(knobs) == {rules[0]}:
+        knobs = knobs[rules[0]]
+    params: dict[str, Any] = {
+        "n_train": args.n_train,
+        "n_validation": args.n_validation,
+        "n_test": args.n_test,
+        "n_ood": args.n_ood,
+        "seed": args.seed,
+        "levels": tuple(args.level),
+        "vocab": args.vocab,
+        "ood_vocab": args.ood_vocab,
+        "knobs": knobs,
+    }
+    if mix:
+        params["rules"] = tuple(rules)
+        if getattr(args, "weights", None):
+            params["weights"] = tuple(args.weights)
+        return mix, params
+    if getattr(args, "weights", None):
+        raise ValueError("--weights needs --mix NAME (weights of a mixture)")
+    return rules[0], params
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from ..data import build_to_cache, hub_id, make_config
+    from ..data.export import export_folder
+
+    if args.mix:
+        jobs = [dataset_params(args, args.rules, args.mix)]
+    else:
+        if args.output_dir and len(args.rules) > 1:
+            raise ValueError("--output-dir takes one dataset: one RULE, or several with --mix NAME")
+        jobs = [dataset_params(args, [r], None) for r in args.rules]
+    for name, params in jobs:  # every config is checked before anything is generated
+        make_config(name, **params)
+    for name, params in jobs:
+        path = build_to_cache(name, num_proc=args.num_proc, cache_dir=args.cache_dir, **params)
+        print(f"built {hub_id(name)} in {path}", file=sys.stderr)
+        if args.output_dir:
+            out = export_folder(
+                name,
+                args.output_dir,
+                overwrite=args.overwrite,
+                num_proc=args.num_proc,
+                cache_dir=args.cache_dir,
+                validate_sample=args.validate_sample,
+                **params,
+            )
+            print(f"wrote {out} (parquet per split + README.md)", file=sys.stderr)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "build",
+        help="prepare rule datasets into the datasets cache (load_dataset('hf_mathrules/RULE') then works)",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "rules",
+        nargs="+",
+        metavar="RULE",
+        help="rule name(s) or a named mixture (all, symbolic, word_problems)",
+    )
+    p.add_argument("--mix", default=None, metavar="NAME", help="build the RULEs as one mixture called NAME")
+    p.add_argument("--weights", type=float, nargs="+", default=None, help="mixture weights, one per RULE")
+    p.add_argument(
+        "--output-dir", default=None, help="also write parquet + README.md here (load_dataset(folder))"
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace a non-empty --output-dir")
+    p.add_argument(
+        "--validate-sample", type=int, default=200, help="rows per split re-checked with SymPy for the card"
+    )
+    add_dataset_options(p)
+    p.set_defaults(func=cmd_build)

@@ -1,0 +1,66 @@
+"""``mathrules push``: publish a dataset (parquet + card) or the sympy_equivalence metric (a Gradio
+Space) to the Hugging Face Hub, each in a single commit.  The token comes from `hf auth login` or
+HF_TOKEN and is never printed.  ``--dry-run DIR`` writes the exact folder that would be pushed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .build import add_dataset_options, dataset_params
+
+
+def cmd_push_dataset(args: argparse.Namespace) -> int:
+    from ..data.publishing import push_dataset
+
+    name, params = dataset_params(args, args.rules, args.mix)
+    where = push_dataset(
+        name,
+        args.repo_id,
+        dry_run_dir=args.dry_run,
+        private=args.private,
+        num_proc=args.num_proc,
+        cache_dir=args.cache_dir,
+        validate_sample=args.validate_sample,
+        **params,
+    )
+    print(f"{'wrote' if args.dry_run else 'pushed'} {where}", file=sys.stderr)
+    return 0
+
+
+def cmd_push_metric(args: argparse.Namespace) -> int:
+    from ..data.publishing import push_metric
+
+    where = push_metric(args.repo_id, folder=args.folder, dry_run_dir=args.dry_run, private=args.private)
+    print(f"{'wrote' if args.dry_run else 'pushed'} {where}", file=sys.stderr)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "push", help="publish a dataset or the metric to the Hub (one commit)", description=__doc__
+    )
+    what = p.add_subparsers(dest="what", metavar="WHAT")
+    what.required = True
+
+    d = what.add_parser("dataset", help="build RULE(s) and push parquet + dataset card")
+    d.add_argument("rules", nargs="+", metavar="RULE", help="rule name(s); several need --mix NAME")
+    d.add_argument("--repo-id", default=None, help="Hub dataset repo (default hf_mathrules/<name>)")
+    d.add_argument("--mix", default=None, metavar="NAME", help="push the RULEs as one mixture called NAME")
+    d.add_argument("--weights", type=float, nargs="+", default=None, help="mixture weights, one per RULE")
+    d.add_argument(
+        "--dry-run", default=None, metavar="DIR", help="write the exact folder to DIR, push nothing"
+    )
+    d.add_argument("--private", action="store_true", help="create the repo private")
+    d.add_argument("--validate-sample", type=int, default=200, help="rows per split re-checked for the card")
+    add_dataset_options(d)
+    d.set_defaults(func=cmd_push_dataset)
+
+    m = what.add_parser("metric", help="push metrics/sympy_equivalence as a Gradio Space (evaluate.load)")
+    m.add_argument("--repo-id", required=True, help="Space id; its name must be sympy_equivalence")
+    m.add_argument("--folder", default=None, help="metric folder (default metrics/sympy_equivalence)")
+    m.add_argument(
+        "--dry-run", default=None, metavar="DIR", help="copy the exact folder to DIR, push nothing"
+    )
+    m.add_argument("--private", action="store_true", help="create the Space private")
+    m.set_defaults(func=cmd_push_metric)

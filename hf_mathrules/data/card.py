@@ -80,7 +80,10 @@ def render_card(
     total = sum(len(d) for d in dataset.values())
     info = next(iter(dataset.values())).info
     features_yaml = info._to_yaml_dict()["features"]
-    splits_yaml = [{"name": s, "num_examples": len(d)} for s, d in dataset.items()]
+    splits_yaml = [
+        {"name": s, "num_bytes": d.info.splits[s].num_bytes, "num_examples": len(d)}
+        for s, d in dataset.items()
+    ]
     word = any(get_rule(r).word_problem for r in rules)
     data = DatasetCardData(
         license="apache-2.0",

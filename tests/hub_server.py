@@ -468,3 +468,25 @@ class HubServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def client_env(tmp: str, endpoint: str | None = None, **extra: str) -> dict[str, str]:
+    """Environment for a client subprocess: caches under ``tmp``; talking to ``endpoint`` (this test
+    double) when given, otherwise fully offline.  Set before huggingface_hub is imported, as it must be."""
+    import os
+
+    env = {
+        **os.environ,
+        "HF_HOME": f"{tmp}/hf_home",
+        "HF_DATASETS_CACHE": f"{tmp}/datasets_cache",
+        "HF_HUB_DISABLE_XET": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+    }
+    env.pop("HF_TOKEN", None)
+    if endpoint:
+        env.update(HF_ENDPOINT=endpoint, HF_HUB_OFFLINE="0", HF_DATASETS_OFFLINE="0", HF_EVALUATE_OFFLINE="0")
+    else:
+        env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", HF_EVALUATE_OFFLINE="1")
+    env.update(extra)
+    return env

@@ -87,7 +87,10 @@ def build_to_cache(
     tmp_root = tempfile.mkdtemp(prefix=".mathrules-build-", dir=root)
     try:
         builder = _builder(config, repo_id, tmp_root)
-        builder.download_and_prepare(num_proc=num_proc)
+        try:
+            builder.download_and_prepare(num_proc=num_proc)
+        except datasets.exceptions.DatasetGenerationError as exc:
+            raise _user_error(exc) from exc
         built = Path(builder.cache_dir)
         final.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileExistsError, OSError):
@@ -97,6 +100,17 @@ def build_to_cache(
     finally:
         shutil.rmtree(tmp_root, ignore_errors=True)
     return final
+
+
+def _user_error(exc: BaseException) -> BaseException:
+    """The ``ConfigError`` behind datasets' generic "An error occurred while generating" (a parameter
+    that only shows as wrong part-way, e.g. more rows than distinct problems), else ``exc`` itself."""
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, ConfigError):
+            return ConfigError(str(seen))
+        seen = seen.__cause__ or seen.__context__
+    return exc
 
 
 def load(

@@ -1,0 +1,335 @@
+"""Isolate a variable: solve linear equations (``3x + 5 = 2x - 7``, with parentheses and fractions at
+higher levels) and rearrange formulas for a named variable (``v = u + at`` for ``t``, reciprocal sums
+``1/R = 1/a + 1/b`` for ``b``).  Every step is an equation with the same solution for the target.
+
+Linear equations are built from their solution; formulas are built by wrapping the target in random
+operations, and solved by undoing them from the outside in (the textbook "inverse operations")."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+from math import gcd, lcm
+from typing import Any
+
+from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Sym, add, mul, number, term
+from ..expr.poly import to_poly
+from ..expr.render import machine, text
+from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .terms import coeff, rational_value
+
+SUBTYPES = ("linear", "formula")
+
+
+@dataclass(frozen=True)
+class IsolateVariableConfig(RuleConfig):
+    subtypes: tuple | None = None  # linear (numbers) and/or formula (letters), drawn per problem
+    max_coeff: int | None = None  # largest coefficient magnitude
+    max_value: int | None = None  # largest magnitude of a linear equation's solution
+    both_sides: bool | None = None  # the unknown appears on both sides: 3x + 5 = 2x - 7
+    parentheses: bool | None = None  # a product c(x + d) to expand first
+    fractions: bool | None = None  # terms x/q and fractional solutions
+    formula_depth: int | None = None  # operations wrapped around the target in a formula
+    reciprocal: float | None = None  # share of formulas in the reciprocal form 1/R = 1/a + 1/b
+
+    LEVEL_KNOBS = {
+        1: dict(subtypes=("linear",), max_coeff=9, max_value=10, both_sides=False, parentheses=False,
+                fractions=False, formula_depth=1, reciprocal=0.0),
+        2: dict(subtypes=("linear",), max_coeff=9, max_value=12, both_sides=True, parentheses=False,
+                fractions=False, formula_depth=1, reciprocal=0.0),
+        3: dict(subtypes=SUBTYPES, max_coeff=9, max_value=12, both_sides=True, parentheses=True,
+                fractions=False, formula_depth=2, reciprocal=0.2),
+        4: dict(subtypes=SUBTYPES, max_coeff=9, max_value=12, both_sides=True, parentheses=True,
+                fractions=True, formula_depth=2, reciprocal=0.3),
+        5: dict(subtypes=SUBTYPES, max_coeff=12, max_value=15, both_sides=True, parentheses=True,
+                fractions=True, formula_depth=3, reciprocal=0.3),
+        6: dict(subtypes=SUBTYPES, max_coeff=15, max_value=20, both_sides=True, parentheses=True,
+                fractions=True, formula_depth=4, reciprocal=0.3),
+    }  # fmt: skip
+
+    def validate_knobs(self, k: dict) -> None:
+        st = k["subtypes"]
+        if isinstance(st, str) or not isinstance(st, (tuple, list)) or not st:
+            raise ConfigError(f"subtypes must be a non-empty list of {', '.join(SUBTYPES)}; got {st!r}")
+        for s in st:
+            if s not in SUBTYPES:
+                raise ConfigError(f"subtypes: unknown subtype {s!r}; valid: {', '.join(SUBTYPES)}")
+        check_int("max_coeff", k["max_coeff"], 2, 1000)
+        check_int("max_value", k["max_value"], 1, 10_000)
+        check_int("formula_depth", k["formula_depth"], 1, 6)
+        for name in ("both_sides", "parentheses", "fractions"):
+            if not isinstance(k[name], bool):
+                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
+        r = k["reciprocal"]
+        if isinstance(r, bool) or not isinstance(r, (int, float)) or not 0 <= r <= 1:
+            raise ConfigError(f"reciprocal must be a share from 0 to 1, got {r!r}")
+        need = k["formula_depth"] + 2 if "formula" in st else 1
+        if need > len(self.vocab):
+            raise ConfigError(
+                f"formula_depth={k['formula_depth']} needs {need} distinct variables; vocabulary "
+                f"{self.vocab.label!r} has {len(self.vocab)}"
+            )
+
+
+# -- tree helpers ------------------------------------------------------------------------------------
+def _neg(e: Expr) -> Expr:
+    if isinstance(e, Neg):
+        return e.arg
+    if isinstance(e, Num):
+        return number(-e.value)
+    if isinstance(e, Add):
+        return add(*[_neg(t) for t in e.terms])
+    return Neg(e)
+
+
+def _terms(e: Expr) -> list[Expr]:
+    return list(e.terms) if isinstance(e, Add) else [e]
+
+
+def _has(e: Expr, v: str) -> bool:
+    return v in e.free_symbols()
+
+
+def _mul(*factors: Expr) -> Expr:
+    """A flat product with its numbers multiplied out in front: ``2*m*9`` -> ``18*m``."""
+    flat = mul(*factors)
+    fs = list(flat.factors) if isinstance(flat, Mul) else [flat]
+    c, rest = 1, []
+    for f in fs:
+        if isinstance(f, Num):
+            c *= f.value
+        else:
+            rest.append(f)
+    return mul(*([Num(c)] if c != 1 or not rest else []), *rest)
+
+
+def _over(num: Expr, den: Expr) -> Expr:
+    """``num / den`` without a fraction inside a fraction."""
+    if isinstance(num, Div):
+        return Div(num.num, _mul(num.den, den))
+    return Div(num, den)
+
+
+def _times(e: Expr, f: Expr) -> Expr:
+    """``f * e``, cancelling ``f`` against a denominator equal to it."""
+    if isinstance(e, Div):
+        return e.num if e.den == f else Div(_mul(f, e.num), e.den)
+    return _mul(f, e)
+
+
+def combine_fractions(e: Expr) -> Expr:
+    """A sum with simple denominators as one fraction: ``1/y - 1/a`` -> ``(a - y)/(a*y)``."""
+    parts = []
+    for t in _terms(e):
+        sign, body = (-1, t.arg) if isinstance(t, Neg) else (1, t)
+        num, den = (body.num, body.den) if isinstance(body, Div) else (body, None)
+        parts.append((sign, num, den))
+    dens: list[Expr] = []
+    for _, _, d in parts:
+        if d is not None and d not in dens:
+            dens.append(d)
+    dens.sort(key=machine)
+    out = []
+    for sign, num, d in parts:
+        others = [x for x in dens if x != d]
+        factors = ([] if num == Num(1) and others else [num]) + others
+        t = mul(*factors)
+        out.append(Neg(t) if sign < 0 else t)
+    return Div(add(*out), mul(*dens))
+
+
+def isolate_steps(eq: Eq, v: str) -> list[tuple[str, Eq]]:
+    """Undo the operations around ``v`` (which occurs once) from the outside in."""
+    steps: list[tuple[str, Eq]] = []
+    if _has(eq.rhs, v):
+        eq = Eq(eq.rhs, eq.lhs)
+        steps.append(("Swap the two sides:", eq))
+    target = Sym(v)
+    while eq.lhs != target:
+        lhs, rhs = eq.lhs, eq.rhs
+        if isinstance(lhs, Add):
+            keep = next(t for t in lhs.terms if _has(t, v))
+            others = [t for t in lhs.terms if t is not keep]
+            eq = Eq(keep, add(*_terms(rhs), *[_neg(t) for t in others]))
+            if len(others) > 1:
+                note = f"Subtract ({text(add(*others))}) from both sides:"
+            elif isinstance(others[0], Neg) or isinstance(others[0], Num) and others[0].value < 0:
+                note = f"Add {text(_neg(others[0]))} to both sides:"
+            else:
+                note = f"Subtract {text(others[0])} from both sides:"
+            steps.append((note, eq))
+        elif isinstance(lhs, Neg):
+            eq = Eq(lhs.arg, _neg(rhs))
+            steps.append(("Multiply both sides by -1:", eq))
+        elif isinstance(lhs, Mul):
+            keep = next(f for f in lhs.factors if _has(f, v))
+            other = mul(*[f for f in lhs.factors if f is not keep])
+            eq = Eq(keep, _over(rhs, other))
+            steps.append((f"Divide both sides by {text(other)}:", eq))
+        elif isinstance(lhs, Div) and _has(lhs.num, v):
+            eq = Eq(lhs.num, _times(rhs, lhs.den))
+            steps.append((f"Multiply both sides by {text(lhs.den)}:", eq))
+        elif isinstance(lhs, Div):
+            if isinstance(rhs, Add) and any(isinstance(t, Div) or isinstance(t, Neg) and isinstance(t.arg, Div)
+                                            for t in rhs.terms):  # fmt: skip
+                rhs = combine_fractions(rhs)
+                steps.append(("Write the right-hand side as one fraction:", Eq(lhs, rhs)))
+            if lhs.num == Num(1):
+                new = Div(rhs.den, rhs.num) if isinstance(rhs, Div) else Div(Num(1), rhs)
+                steps.append(("Take the reciprocal of both sides:", Eq(lhs.den, new)))
+            else:
+                new = Div(_mul(lhs.num, rhs.den), rhs.num) if isinstance(rhs, Div) else Div(lhs.num, rhs)
+                steps.append((f"Multiply both sides by {text(lhs.den)} and divide by the other side:",
+                              Eq(lhs.den, new)))  # fmt: skip
+            eq = steps[-1][1]
+        else:  # pragma: no cover - the builder only makes the shapes above
+            raise AssertionError(f"cannot isolate {v} in {machine(eq)}")
+    return steps
+
+
+def _linear(e: Expr, v: str) -> tuple[Fraction, Fraction]:
+    """(coefficient of ``v``, constant) of a linear expression."""
+    p = to_poly(e)
+    return Fraction(p.get(((v, 1),), 0)), Fraction(p.get((), 0))
+
+
+def _side(a: Fraction, b: Fraction, x: Sym) -> Expr:
+    parts = [t for t in (term(a, x) if a else None, number(b) if b else None) if t is not None]
+    return add(*parts) if parts else Num(0)
+
+
+@register
+class IsolateVariable(Rule):
+    name = "isolate_variable"
+    config_class = IsolateVariableConfig
+    target_form = "solved"
+    kind = "equation"
+    description = (
+        "Solve linear equations and rearrange formulas (v = u + at, 1/R = 1/a + 1/b) for a variable."
+    )
+
+    # -- linear equations with numbers ----------------------------------------------------------------
+    def _x_piece(self, rng: random.Random, x: Sym) -> Expr:
+        k = self.k
+        r = rng.random()
+        if k["parentheses"] and r < 0.4:
+            inner = add(term(coeff(rng, 3, allow_negative=False), x), number(coeff(rng, k["max_coeff"])))
+            return mul(Num(coeff(rng, 5, allow_negative=False) + 1), inner)
+        if k["fractions"] and r < 0.7:
+            q = rng.randint(2, 6)
+            c = rng.choice([c for c in range(1, 6) if gcd(c, q) == 1])
+            return Div(term(c, x), Num(q))
+        return term(coeff(rng, k["max_coeff"]), x)
+
+    def _linear_problem(self, rng: random.Random) -> tuple[Eq, str, list[tuple[str, Eq]]]:
+        k = self.k
+        x = Sym(self.config.vocab.sample(rng, 1)[0])
+        denom = 3 if k["fractions"] else 1
+        while True:
+            x0 = Fraction(rational_value(rng, k["max_value"], denom))
+            left = [self._x_piece(rng, x), number(coeff(rng, k["max_coeff"]))]
+            rng.shuffle(left)
+            right = [self._x_piece(rng, x)] if k["both_sides"] else []
+            lhs = add(*left)
+            a_l, b_l = _linear(lhs, x.name)
+            a_r, _ = _linear(add(*right), x.name) if right else (Fraction(0), Fraction(0))
+            const = a_l * x0 + b_l - a_r * x0
+            if a_l != a_r and (const.denominator == 1 or k["fractions"]):
+                break
+        rhs = add(*right, number(const)) if const or not right else add(*right)
+        eq = Eq(lhs, rhs)
+        steps: list[tuple[str, Eq]] = []
+        dens = [n.den.value for side in (lhs, rhs) for n in _terms(side) if isinstance(n, Div)]
+        dens += [abs(n.value).denominator for side in (lhs, rhs) for n in _terms(side) if isinstance(n, Num)]
+        a_l, b_l = _linear(lhs, x.name)
+        a_r, b_r = _linear(rhs, x.name)
+        m = lcm(*dens) if dens else 1
+        if m > 1:
+            a_l, b_l, a_r, b_r = a_l * m, b_l * m, a_r * m, b_r * m
+            steps.append((f"Multiply both sides by {m}:", Eq(_side(a_l, b_l, x), _side(a_r, b_r, x))))
+        elif any(
+            isinstance(t, Mul) and any(isinstance(f, Add) for f in t.factors)
+            for t in _terms(lhs) + _terms(rhs)
+        ):
+            steps.append(("Expand the parentheses:", Eq(_side(a_l, b_l, x), _side(a_r, b_r, x))))
+        if a_r or b_l:
+            moved = add(*[t for t in (term(a_l, x) if a_l else None, term(-a_r, x) if a_r else None) if t])
+            consts = add(*[t for t in (number(b_r) if b_r else None, number(-b_l) if b_l else None) if t])
+            steps.append((f"Collect the {x.name} terms on the left and the numbers on the right:",
+                          Eq(moved, consts if not isinstance(consts, Num) or consts.value else Num(0))))  # fmt: skip
+        a, b = a_l - a_r, b_r - b_l
+        combined = Eq(term(a, x), number(b))
+        if not steps or steps[-1][1] != combined:
+            steps.append(("Combine like terms:", combined))
+        if a != 1:
+            steps.append((f"Divide both sides by {text(number(a))}:", Eq(x, number(b / a))))
+        return eq, x.name, steps
+
+    # -- formulas with letters ------------------------------------------------------------------------
+    def _formula_problem(self, rng: random.Random) -> tuple[Eq, str, list[tuple[str, Eq]]]:
+        k = self.k
+        if rng.random() < k["reciprocal"]:
+            n = rng.choice((2, 2, 3))
+            names = self.config.vocab.sample(rng, n + 1)
+            total, parts = Sym(names[0]), [Div(Num(1), Sym(v)) for v in names[1:]]
+            eq = Eq(Div(Num(1), total), Add(tuple(parts)))
+            target = rng.choice(names)
+        else:
+            names = self.config.vocab.sample(rng, k["formula_depth"] + 2)
+            target, result, pool = names[0], names[1], names[2:]
+            e: Expr = Sym(target)
+            for _ in range(k["formula_depth"]):
+                s: Expr = (
+                    Sym(pool.pop()) if pool and rng.random() < 0.75 else Num(rng.randint(2, k["max_coeff"]))
+                )
+                op = rng.choice(("add", "sub", "mul", "div", "inv") if isinstance(e, Sym) else
+                                ("add", "sub", "mul", "div"))  # fmt: skip
+                if op == "add":
+                    e = add(e, s) if rng.random() < 0.5 else add(s, e)
+                elif op == "sub":
+                    e = Add((e, Neg(s))) if rng.random() < 0.5 else Add((s, Neg(e)))
+                elif op == "mul" and isinstance(e, Div):
+                    e = Div(_mul(s, e.num), e.den)
+                elif op == "mul":
+                    e = mul(s, e)
+                elif op == "div":
+                    e = _over(e, s)
+                else:
+                    e = Div(s, e)
+            eq = Eq(Sym(result), e)
+        return eq, target, isolate_steps(eq, target)
+
+    def sample(self, rng: random.Random) -> Problem:
+        subtype = rng.choice(list(self.k["subtypes"]))
+        if subtype == "linear":
+            eq, v, steps = self._linear_problem(rng)
+        else:
+            eq, v, steps = self._formula_problem(rng)
+        lines = [line for note, s in steps for line in (note, text(s))]
+        answer = machine(steps[-1][1])
+        return Problem(
+            instruction=f"Solve for {v}:",
+            problem_text=text(eq),
+            problem=machine(eq),
+            answer=answer,
+            steps=[machine(s) for _, s in steps],
+            step_lines=lines,
+            variables=sorted(eq.free_symbols()),
+            extra={"subtype": subtype, "target": v},
+        )
+
+    def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
+        import json
+
+        target = json.loads(row["meta"])["target"]
+        if len(answer.assign) != 1:
+            if answer.kind == "eq" and row["answer"].split("=")[0].strip() == target:
+                return f"{target} still appears on the right-hand side"
+            return f"not of the form {target} = expression"
+        ((var, value),) = answer.assign.items()
+        if str(var) != target:
+            return f"solved for {var}, not for {target}"
+        if var in value.free_symbols:
+            return f"{target} still appears on the right-hand side"
+        return None

@@ -62,7 +62,8 @@ class Expr:
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Expr) and type(self) is type(other) and self._key() == other._key()
+        # same type implies both are Expr; identity first (nodes are immutable)
+        return other is self or (type(self) is type(other) and self._key() == other._key())
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self._key()))
@@ -300,8 +301,8 @@ def term(coeff: Number, *factors: Expr) -> Expr:
         return Num(c) if c >= 0 else Neg(Num(-c))
     body: Expr = factors[0] if len(factors) == 1 else Mul(tuple(factors))
     mag = abs(c)
-    if mag != 1:
-        body = mul(Num(mag), body)
+    if mag != 1:  # mul(Num(mag), body) without the as_expr round trip
+        body = Mul((Num(mag), *body.factors)) if isinstance(body, Mul) else Mul((Num(mag), body))
     if c == 0:
         return Num(0)
     return Neg(body) if c < 0 else body

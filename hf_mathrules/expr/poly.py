@@ -56,6 +56,20 @@ def poly_scale(a: Poly, c: Fraction) -> Poly:
 def to_poly(e: Expr) -> Poly:
     """Expand a polynomial expression (sums, products, negation, non-negative integer powers,
     division by a number).  Raises ``ValueError`` for anything else."""
+    t = type(e)
+    if t is Sym:  # the common cases first, by exact type (subclasses take the isinstance chain)
+        return {((e.name, 1),): 1}
+    if t is Add:
+        # summed in place: the same additions, in the same order, as folding with poly_add
+        out: Poly = {}
+        for term_ in e.terms:
+            for m, c in to_poly(term_).items():
+                s = out.get(m, 0) + c
+                if s:
+                    out[m] = s
+                else:
+                    out.pop(m, None)
+        return out
     if isinstance(e, Num):
         return {ONE: e.value} if e.value else {}
     if isinstance(e, Sym):
@@ -66,8 +80,12 @@ def to_poly(e: Expr) -> Poly:
             out = poly_add(out, to_poly(t))
         return out
     if isinstance(e, Mul):
-        out = {ONE: 1}
-        for f in e.factors:
+        fs = e.factors
+        if not fs:
+            return {ONE: 1}
+        # {ONE: 1} times p equals p (no poly holds a zero coefficient): start from the first factor
+        out = to_poly(fs[0])
+        for f in fs[1:]:
             out = poly_mul(out, to_poly(f))
         return out
     if isinstance(e, Neg):
@@ -90,6 +108,8 @@ def degree(m: Monomial) -> int:
 def grlex_key(var_order: Iterable[str] | None = None, graded: bool = True) -> Callable[[Monomial], tuple]:
     """Textbook order: higher total degree first (when ``graded``), then lexicographic by the variables'
     order (default alphabetical): ``x^2 + xy + y^2 + x + 1``."""
+    if var_order is None:
+        return _grlex_alpha if graded else _lex_alpha
     index = {v: i for i, v in enumerate(var_order or ())}
 
     def rank(v: str) -> tuple:
@@ -100,6 +120,31 @@ def grlex_key(var_order: Iterable[str] | None = None, graded: bool = True) -> Ca
         return (-degree(m), lex) if graded else (lex,)
 
     return key
+
+
+def _first(vk: tuple[str, int]) -> str:
+    return vk[0]
+
+
+def _lex_alpha_part(m: Monomial) -> tuple:
+    # grlex_key(None)'s key with the rank (0, v) of every variable written out; same values, no closures
+    return tuple([((0, v), -k) for v, k in sorted(m, key=_first)])
+
+
+_GRLEX_ALPHA: dict[Monomial, tuple] = {}  # memo of the default key (keys are immutable tuples)
+
+
+def _grlex_alpha(m: Monomial) -> tuple:
+    key = _GRLEX_ALPHA.get(m)
+    if key is None:
+        if len(_GRLEX_ALPHA) > 100_000:  # bound the memo on long runs over big vocabularies
+            _GRLEX_ALPHA.clear()
+        key = _GRLEX_ALPHA[m] = (-degree(m), _lex_alpha_part(m))
+    return key
+
+
+def _lex_alpha(m: Monomial) -> tuple:
+    return (_lex_alpha_part(m),)
 
 
 def monomial_factors(m: Monomial) -> list[Expr]:

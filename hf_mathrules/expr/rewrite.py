@@ -23,6 +23,12 @@ def is_monomial(e: Expr) -> bool:
 
 def _monomial_parts(e: Expr, exps: dict[str, int]) -> Fraction | int:
     """Coefficient of a monomial tree; its variable exponents are added into ``exps``."""
+    t = type(e)
+    if t is Sym:  # the common leaves first, by exact type (the isinstance chain below handles the rest)
+        exps[e.name] = exps.get(e.name, 0) + 1
+        return 1
+    if t is Num:
+        return e.value
     if isinstance(e, Num):
         return e.value
     if isinstance(e, Sym):
@@ -47,7 +53,7 @@ def simplify_monomial(e: Expr) -> Expr:
     c = _monomial_parts(e, exps)
     if not c:
         return Num(0)
-    return monomial_expr(c, tuple(sorted((v, k) for v, k in exps.items() if k)))
+    return monomial_expr(c, tuple(sorted([(v, k) for v, k in exps.items() if k])))
 
 
 def _terms(e: Expr) -> tuple[Expr, ...]:
@@ -68,8 +74,14 @@ def _distribute_mul(e: Mul) -> Expr:
     return rest[0] if len(rest) == 1 else Mul(tuple(rest))
 
 
+# node types that distribute_once never rewrites (exact types: a subclass takes the general path)
+_INERT = frozenset({Num, Sym, Pow, Div, Sqrt})
+
+
 def distribute_once(e: Expr) -> Expr | None:
     """Distribute the innermost, leftmost product that holds a sum; ``None`` when nothing is left."""
+    if type(e) in _INERT:
+        return None
     if isinstance(e, Mul):
         for k, f in enumerate(e.factors):
             r = distribute_once(f)

@@ -10,17 +10,42 @@ from ..expr.nodes import Eq, Expr, Num, Pow, Sym, add, number, term
 from ..expr.poly import Monomial
 
 
+def randint(rng: random.Random, lo: int, hi: int) -> int:
+    """``rng.randint(lo, hi)`` drawing exactly the same random bits, without ``randrange``'s argument
+    checks (a third of the cost of a draw on the generators' hot path)."""
+    return lo + rng._randbelow(hi - lo + 1) if hi >= lo else rng.randint(lo, hi)
+
+
+def sample(rng: random.Random, population: list | tuple, k: int) -> list:
+    """``rng.sample(population, k)`` with the same draws: the standard library's small-population
+    branch (n <= 21, k <= 5) written out, everything else delegated."""
+    n = len(population)
+    if k == 1 and n and type(population) in (list, tuple):
+        return [population[rng._randbelow(n)]]
+    if 0 <= k <= 5 and k <= n <= 21 and type(population) in (list, tuple):
+        pool = list(population)
+        out = []
+        for i in range(k):
+            j = rng._randbelow(n - i)
+            out.append(pool[j])
+            pool[j] = pool[n - i - 1]
+        return out
+    return rng.sample(population, k)
+
+
 def coeff(rng: random.Random, max_coeff: int, allow_negative: bool = True) -> int:
     """A non-zero integer in [-max_coeff, max_coeff] (only positive when ``allow_negative`` is False)."""
-    c = rng.randint(1, max_coeff)
+    c = randint(rng, 1, max_coeff)
     return -c if allow_negative and rng.random() < 0.5 else c
 
 
 def monomial(rng: random.Random, names: list[str], max_vars: int, max_power: int) -> Monomial:
     """A product of 1..max_vars distinct variables from ``names``, each to a power 1..max_power."""
-    k = rng.randint(1, min(max_vars, len(names)))
-    chosen = sorted(rng.sample(names, k))
-    return tuple((v, rng.randint(1, max_power) if max_power > 1 else 1) for v in chosen)
+    k = randint(rng, 1, min(max_vars, len(names)))
+    chosen = sorted(sample(rng, names, k))
+    if max_power > 1:
+        return tuple([(v, randint(rng, 1, max_power)) for v in chosen])
+    return tuple([(v, 1) for v in chosen])
 
 
 def monomial_tree(c: int, m: Monomial) -> Expr:

@@ -174,15 +174,16 @@ class Handler(BaseHTTPRequestHandler):
         repo_id = f"{body['organization']}/{body['name']}" if body.get("organization") else body["name"]
         prefix = "" if repo_type == "model" else f"{repo_type}s/"
         with self.state.lock:
-            if (repo_type, repo_id) in self.state.repos:
-                return self._error(409, "You already created this repo")
+            url = f"{self._base()}/{prefix}{repo_id}"
+            if (repo_type, repo_id) in self.state.repos:  # the Hub answers 409 with the repo's url
+                return self._json(409, {"error": "You already created this repo", "url": url})
             repo = Repo(repo_type, repo_id, sdk=body.get("sdk"), private=bool(body.get("private")))
             attrs = b"*.parquet filter=lfs diff=lfs merge=lfs -text\n"
             repo.commits.append(
                 Commit(self.state.new_sha(), "initial commit", {".gitattributes": Blob(attrs, False)})
             )
             self.state.repos[(repo_type, repo_id)] = repo
-        self._json(200, {"url": f"{self._base()}/{prefix}{repo_id}", "name": repo_id})
+        self._json(200, {"url": url, "name": repo_id})
 
     def h_info(self, method: str, query: dict, kind: str, repo_id: str, revision: str | None = None) -> None:
         repo = self._repo(kind[:-1], repo_id)

@@ -73,7 +73,7 @@ def test_form_check_rejects_unsolved_answers():
 
     assert errors(row["steps"][0])  # the swapped problem is not solved
     unsolved = parse_statement(row["steps"][0])
-    assert rule.check_form(row, None, unsolved).startswith("not of the form")
+    assert rule.check_form(dict(row, answer=row["steps"][0]), None, unsolved).startswith("not of the form")
     circular = parse_statement(f"{target} = 2*{target} - 1")
     assert "still appears" in rule.check_form(dict(row, answer=f"{target} = 2*{target} - 1"), None, circular)
     other = next(v for v in json.loads(row["meta"])["variables"] if v != target)

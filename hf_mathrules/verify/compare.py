@@ -16,6 +16,7 @@ import sympy
 from .kinds import INEQ, detect_kind, is_assignment, is_equation
 from .limits import Limits, Unsupported
 from .to_sympy import build, decimal_places, is_decimal_literal, symbol
+from .views import equations_of, last_value, same_variable, solution_dicts, value_trees
 
 _POINTS = (sympy.Rational(7, 11), sympy.Rational(-13, 17), sympy.Rational(29, 23), sympy.Rational(-5, 31))
 
@@ -74,6 +75,8 @@ def expr_equal(g, p) -> bool:
     d = g - p
     if sympy.expand(d) == 0:
         return True
+    if d.has(sympy.Sum, sympy.Product):  # no closed form: numeric points would not mean anything
+        return sympy.simplify(d) == 0
     if d.is_rational_function() and d.free_symbols:
         return sympy.cancel(d) == 0
     diff = numerically_different(d)
@@ -113,107 +116,6 @@ def values_equal(gold_tree, g, p, opts: Options, pred_tree=None) -> bool:
             return abs(pv - gv) <= opts.rel_tol * max(abs(gv), 1e-300)
         return number_equal(gold_tree, g, p, opts)
     return expr_equal(g, p)
-
-
-# -- tree views ---------------------------------------------------------------------------------
-def last_value(tree):
-    """The value an answer states: ``k = 1/3`` -> 1/3, ``a = b = c`` -> c."""
-    if tree[0] == "rel" and all(op == "=" for op in tree[1]):
-        return tree[2][-1]
-    return tree
-
-
-def _replace_first_pm(tree, sign: int):
-    """(tree with its first ± taken as + (sign 1) or - (sign -1), whether one was found)."""
-    if not isinstance(tree, tuple) or not tree:
-        return tree, False
-    if not isinstance(tree[0], str):
-        out, done = [], False
-        for x in tree:
-            if not done:
-                x, done = _replace_first_pm(x, sign)
-            out.append(x)
-        return tuple(out), done
-    if tree[0] == "pm":
-        delta = tree[2] if sign > 0 else ("neg", tree[2])
-        return (delta if tree[1] is None else ("add", (tree[1], delta))), True
-    out, done = [tree[0]], False
-    for x in tree[1:]:
-        if not done:
-            x, done = _replace_first_pm(x, sign)
-        out.append(x)
-    return tuple(out), done
-
-
-def expand_pm(tree, limit: int = 4) -> list:
-    """``(1 ± sqrt 5)/2`` -> both values (at most 2**limit of them)."""
-    trees = [tree]
-    for _ in range(limit):
-        nxt, found = [], False
-        for t in trees:
-            plus, hit = _replace_first_pm(t, 1)
-            if hit:
-                found = True
-                nxt.extend([plus, _replace_first_pm(t, -1)[0]])
-            else:
-                nxt.append(t)
-        trees = nxt
-        if not found:
-            break
-    return trees
-
-
-def value_trees(tree) -> tuple[str | None, list] | None:
-    """(variable or None, value trees) for answers that list values; None when it is not such a list."""
-    tag = tree[0]
-    if tag in ("set", "bracket"):
-        out = []
-        for it in tree[1]:
-            vt = value_trees(it)
-            if vt is None:
-                return None
-            out.extend(vt[1])
-        return None, out
-    if tag == "in":
-        inner = value_trees(tree[2])
-        var = tree[1][1] if tree[1][0] == "sym" else None
-        return (var, inner[1]) if inner else None
-    if tag == "seq":
-        var, out = None, []
-        for it in tree[2]:
-            vt = value_trees(it)
-            if vt is None:
-                return None
-            if vt[0] is not None:
-                if var is not None and vt[0] != var:
-                    return None
-                var = vt[0]
-            out.extend(vt[1])
-        return var, out
-    if is_assignment(tree):
-        var = tree[2][0][1]
-        inner = value_trees(tree[2][1])
-        return var, inner[1] if inner else [tree[2][1]]
-    if tag == "tuple":
-        return None, [tree]
-    if tag in ("rel", "interval", "union", "matrix", "text"):
-        return None
-    return None, expand_pm(tree)
-
-
-def equations_of(tree) -> list | None:
-    """Equations of an answer as (lhs, rhs) trees, or None."""
-    if tree[0] == "seq":
-        out = []
-        for it in tree[2]:
-            sub = equations_of(it)
-            if sub is None:
-                return None
-            out.extend(sub)
-        return out
-    if is_equation(tree):
-        return [tuple(tree[2])]
-    return None
 
 
 # -- solution sets --------------------------------------------------------------------------------
@@ -339,7 +241,23 @@ class Comparer:
                 return _same_solutions(gs, ps), f"solved for {var}"
         return False, "could not solve"
 
+    def cmp_solution_list(self, g_sols: list[dict], pred):
+        """Several solutions of a system: the same set of assignments, in any order."""
+        order = list(g_sols[0])
+        p_sols = solution_dicts(pred, order)
+        if p_sols is None:
+            return False, "expected one solution per group"
+
+        def same(a: dict, b: dict) -> bool:
+            return set(a) == set(b) and all(self.cmp_expression(a[k], b[k])[0] for k in a)
+
+        ok = all(any(same(a, b) for b in p_sols) for a in g_sols)
+        return ok and all(any(same(a, b) for a in g_sols) for b in p_sols), "solutions"
+
     def cmp_system(self, gold, pred):
+        g_sols = solution_dicts(gold)
+        if g_sols and len(g_sols) > 1 and len({frozenset(d) for d in g_sols}) == 1:
+            return self.cmp_solution_list(g_sols, pred)
         g_eqs = equations_of(gold)
         if g_eqs is None:
             return self.cmp_roots(gold, pred)
@@ -373,7 +291,7 @@ class Comparer:
             return _value_set_equal([self.b(t) for t in gv[1]], [d[var] for d in sols if var in d]), "roots"
         if pv is None:
             return False, "expected a list of values"
-        if gv[0] is not None and pv[0] is not None and gv[0] != pv[0]:
+        if gv[0] is not None and pv[0] is not None and not same_variable(gv[0], pv[0]):
             return False, "values for a different variable"
         if any(t[0] == "tuple" for t in gv[1] + pv[1]):
             ok = all(any(self.item_equal(g, p) for p in pv[1]) for g in gv[1]) and all(
@@ -397,6 +315,11 @@ class Comparer:
             if is_equation(pred) and pred[2][0][0] == "tuple":
                 pred = pred[2][1]
         g_items = gold[1]
+        if pred[0] == "in" and pred[1][0] == "sym":
+            pred = pred[2]  # x \in [-2, 7] for [-2, 7]: an interval, its ends as written
+            if pred[0] in ("tuple", "bracket") and len(pred[1]) == 2:
+                open_ = pred[0] == "tuple"
+                pred = ("interval", pred[1][0], pred[1][1], open_, open_)
         if pred[0] == "interval" and len(g_items) == 2:
             open_ = gold[0] == "tuple"
             if pred[3] != open_ or pred[4] != open_:
@@ -421,8 +344,8 @@ class Comparer:
     def cmp_matrix(self, gold, pred):
         if pred[0] == "bracket" and all(it[0] == "bracket" for it in pred[1]):
             pred = ("matrix", tuple(tuple(it[1]) for it in pred[1]))
-        if pred[0] != "matrix":
-            return False, "expected a matrix"
+        if gold[0] != "matrix" or pred[0] != "matrix":
+            return self.cmp_matrix_values(gold, pred)
         if len(gold[1]) != len(pred[1]) or any(len(a) != len(b) for a, b in zip(gold[1], pred[1])):
             return False, "different shape"
         for grow, prow in zip(gold[1], pred[1]):
@@ -430,6 +353,18 @@ class Comparer:
                 if not self.cmp_expression(gt, pt)[0]:
                     return False, "an entry differs"
         return True, "matrix"
+
+    def cmp_matrix_values(self, gold, pred):
+        """A matrix expression (sum, product, power...) on either side: compare the computed entries."""
+        from .matrices import has_matrix, matrix_value
+
+        if not has_matrix(pred):
+            return False, "expected a matrix"
+        g, p = matrix_value(gold, self.limits), matrix_value(pred, self.limits)
+        if not (isinstance(g, sympy.MatrixBase) and isinstance(p, sympy.MatrixBase)) or g.shape != p.shape:
+            return False, "different shape"
+        ok = all(expr_equal(a, b) for a, b in zip(g, p))
+        return ok, "matrix arithmetic"
 
     def to_set(self, tree):
         tag = tree[0]
@@ -494,5 +429,7 @@ def _is_label(lhs) -> bool:
     return len(names) >= 2 or any(n[0] == "func" for n in nodes)
 
 
-_EXPR_TAGS = frozenset({"num", "sym", "const", "add", "mul", "div", "pow", "neg", "func", "fact"})
+_EXPR_TAGS = frozenset(
+    {"num", "sym", "const", "add", "mul", "div", "pow", "neg", "func", "fact", "bigop", "idx"}
+)
 _ = INEQ  # re-exported for forms

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
 from .compare import _EXPR_TAGS, last_value
-from .extract import extract_answer
+from .extract import boxed_answers, extract_answer
 from .fastpath import NotFast, rf_equal, rf_value, to_rf, total_degree
 from .forms import FORM_ALIASES, FORMS, TREE_FORMS, check_form, factor_trees
 from .kinds import KINDS, detect_kind, is_assignment
@@ -66,11 +66,28 @@ def _plain_text(s: str) -> str:
     return (m.group(1) if m else s).strip().strip("$").strip()
 
 
+def _items(tree) -> int:
+    return len(tree[2]) if tree[0] == "seq" else 1
+
+
+def _parts_from_boxes(pred: str, k: int, g_tree, limits: Limits):
+    """The reference lists k answers: a completion that boxed them one by one, with words between the
+    boxes ("(3, 3) for part (a) and (1, 1)"), answers with its last k boxes.  None when it did not."""
+    boxes = boxed_answers(pred)
+    if len(boxes) < k:
+        return None
+    text = ", ".join(boxes[-k:])
+    try:
+        return text, parse(text, limits, symbols=symbols_of(g_tree))
+    except VerifyError:
+        return None
+
+
 def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     s.validate()
     if not isinstance(gold, str) or not isinstance(pred, str):
         raise Unsupported("gold and pred must be strings")
-    g_text = extract_answer(gold, s.limits) if s.extract else gold
+    g_text = extract_answer(gold, s.limits, reference=True) if s.extract else gold
     p_text = extract_answer(pred, s.limits) if s.extract else pred
     if s.form is None and _squash(g_text) == _squash(p_text) and len(g_text) <= s.limits.max_length:
         return Prepared(g_text, p_text, ("text", g_text), ("text", p_text), "identical")
@@ -78,6 +95,8 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     if g_tree[0] == "text":  # a word answer: compare normalised text, whatever the prediction parses to
         return Prepared(g_text, p_text, g_tree, ("text", _plain_text(p_text)), "text")
     p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree))
+    if s.extract and g_tree[0] == "seq" and _items(p_tree) < len(g_tree[2]):
+        p_text, p_tree = _parts_from_boxes(pred, len(g_tree[2]), g_tree, s.limits) or (p_text, p_tree)
     kind = detect_kind(g_tree) if s.kind == "auto" else s.kind
     return Prepared(g_text, p_text, g_tree, p_tree, kind)
 

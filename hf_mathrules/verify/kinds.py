@@ -34,7 +34,11 @@ def detect_kind(tree) -> str:
     tag = tree[0]
     if tag == "text":
         return "text"
-    if tag == "matrix":
+    if (
+        tag == "matrix"
+        or tag in ("add", "mul", "neg", "pow", "div")
+        and any(n[0] == "matrix" for n in walk(tree))
+    ):
         return "matrix"
     if tag in ("interval", "union") or is_inequality(tree):
         return "set"

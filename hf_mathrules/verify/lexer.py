@@ -79,6 +79,9 @@ _OPS = ("**", "<=", ">=", "!=", "==", "\\\\", "=<", "=>")
 _SINGLE_OPS = set("+-*/^()[]{},;=<>!|&_'.:")
 # "1,000,000" / "1 000": a thousands separator when the whole answer has this shape
 _THOUSANDS_RE = re.compile(r"^-?[1-9]\d{0,2}(?:(?:,\d{3})+|(?: \d{3})+)(?:\.\d+)?$")
+SEP_WORDS = frozenset({"or", "and"})
+FILLER_WORDS = frozenset({"percent", "pct", "percentage", "degrees", "degree"})
+_GLUED_SEP = re.compile(r"^(or|and)([A-Za-z]\d*)$")
 _DECIMAL_COMMA_RE = re.compile(r"^-?\d+,\d\d$|^-?0,\d+$")
 
 
@@ -197,3 +200,29 @@ def tokenize(s: str, limits: Limits) -> list[Token]:
         raise ParseError(f"unexpected character {ch!r}")
     toks.append(Token("EOF", ""))
     return toks
+
+
+def pretokens(toks: list[Token], symbols: frozenset[str] | None) -> list[Token]:
+    """Text and filler words: ``\\text{or}`` separates answers, units and annotations are dropped."""
+    only_text = len(toks) == 2 and toks[0].kind == "TEXT"
+    out: list[Token] = []
+    for t in toks:
+        if t.kind == "TEXT" and not only_text:
+            word = t.text.strip().lower()
+            if word in SEP_WORDS:
+                out.append(Token("SEP", word))
+            elif word == ",":
+                out.append(Token("OP", ","))
+            continue
+        if t.kind == "NAME" and t.text in SEP_WORDS and not (symbols and t.text in symbols):
+            out.append(Token("SEP", t.text))
+            continue
+        glued = _GLUED_SEP.match(t.text) if t.kind == "NAME" and out else None
+        if glued and out[-1].kind in ("NUM", "OP") and out[-1].text not in "({[,;=<>+-*/^":
+            # "x=1orx=2": a separator word written without spaces after a value
+            out += [Token("SEP", glued.group(1)), Token("NAME", glued.group(2))]
+            continue
+        if t.kind == "NAME" and t.text.lower() in FILLER_WORDS and not (symbols and t.text in symbols):
+            continue
+        out.append(t)
+    return out

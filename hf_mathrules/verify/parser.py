@@ -11,17 +11,10 @@ object.
 
 from __future__ import annotations
 
-from .lexer import Token, check_nesting, normalize, tokenize
-from .limits import Limits, ParseError, TooLarge, Unsupported
+from .latex import FUNCS, LatexMixin
+from .lexer import Token, check_nesting, normalize, pretokens, tokenize
+from .limits import Limits, ParseError, TooLarge
 
-FUNCS = frozenset(
-    "sqrt cbrt sin cos tan cot sec csc asin acos atan arcsin arccos arctan sinh cosh tanh ln log exp "
-    "abs Abs floor ceil".split()
-)
-GREEK = frozenset(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho "
-    "sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split()
-)
 RELOPS = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "!=": "!="}
 CMD_RELOPS = {
     "le": "<=",
@@ -38,12 +31,9 @@ CMD_RELOPS = {
     "equiv": "=",
 }
 MUL_CMDS = frozenset({"cdot", "times", "ast"})
-FILLER_WORDS = frozenset({"percent", "pct", "percentage", "degrees", "degree"})
-MATRIX_ENVS = frozenset({"pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array"})
-SEP_WORDS = frozenset({"or", "and"})
 
 
-class Parser:
+class Parser(LatexMixin):
     def __init__(self, tokens: list[Token], limits: Limits, symbols: frozenset[str] | None, latex: bool):
         self.toks = tokens
         self.pos = 0
@@ -54,6 +44,7 @@ class Parser:
         self.nodes = 0
         self.abs_depth = 0
         self.names: set[str] = set()
+        self.bound: list[str] = []  # index variables of enclosing \sum / \prod
 
     # -- helpers --------------------------------------------------------------------------------
     def peek(self, k: int = 0) -> Token:
@@ -94,10 +85,13 @@ class Parser:
     def parse_answer(self) -> tuple:
         items = [self.parse_relation()]
         seps = set()
+        groups = [0]  # item indices where a ";"-separated group starts
         while True:
             t = self.peek()
             if t.kind == "OP" and t.text in (",", ";"):
                 seps.add(t.text)
+                if t.text == ";":
+                    groups.append(len(items))
             elif t.kind == "SEP":
                 seps.add(t.text)
             else:
@@ -114,6 +108,12 @@ class Parser:
             raise ParseError(f"unexpected {self.peek().text!r}")
         if len(items) == 1:
             return items[0]
+        if ";" in seps and "," in seps and len(groups) > 1:
+            # "p=5, q=2; p=7, q=2": ";" separates solutions, "," the parts of one
+            bounds = [*groups, len(items)]
+            parts = [items[a:b] for a, b in zip(bounds, bounds[1:])]
+            parts = [p[0] if len(p) == 1 else self.node("seq", ",", tuple(p)) for p in parts]
+            return self.node("seq", ";", tuple(parts))
         sep = ";" if ";" in seps else "or" if "or" in seps else "and" if "and" in seps else ","
         return self.node("seq", sep, tuple(items))
 
@@ -314,6 +314,8 @@ class Parser:
     def _atom(self) -> tuple:
         t = self.next()
         if t.kind == "NUM":
+            if self.at("OP", "_"):
+                return self.base_numeral(t.text)
             return self.node("num", t.text)
         if t.kind == "NAME":
             return self.name_atom(t.text)
@@ -359,89 +361,14 @@ class Parser:
             return self.node("text", t.text)
         raise ParseError(f"unexpected {t.text or 'end of input'!r}")
 
-    def command(self, name: str) -> tuple:
-        if name == "frac":
-            return self.node("div", self.parse_arg(), self.parse_arg())
-        if name == "binom":
-            return self.node("func", "binomial", (self.parse_arg(), self.parse_arg()))
-        if name == "sqrt":
-            if self.at("OP", "["):
-                self.next()
-                index = self.parse_expr()
-                self.expect("OP", "]")
-                return self.node("func", "root", (self.parse_arg(), index))
-            return self.node("func", "sqrt", (self.parse_arg(),))
-        if name in ("pi", "infty", "infin", "imath"):
-            return self.node("const", {"pi": "pi", "imath": "I"}.get(name, "oo"))
-        if name in FUNCS or name in ("arcsin", "arccos", "arctan"):
-            return self.function(name)
-        if name in GREEK:
-            return self.sym(name)
-        if name == "emptyset" or name == "varnothing":
-            return self.node("set", ())
-        raise Unsupported(f"LaTeX command \\{name} is not supported")
-
-    def function(self, name: str) -> tuple:
-        power = None
-        base = None
-        if name == "log" and self.at("OP", "_"):
-            self.next()
-            base = self.parse_arg()
-        if self.at("OP", "^"):
-            self.next()
-            power = self.parse_exponent()
-        if self.at("OP", "("):
-            self.next()
-            args, _ = self.parse_items((")",))
-        elif self.at("OP", "{"):
-            args = [self.parse_group()]
-        else:
-            args = [self.parse_power()]
-        if base is not None:
-            args.append(base)
-        node = self.node("func", name, tuple(args))
-        return self.node("pow", node, power) if power is not None else node
-
-    def environment(self, env: str) -> tuple:
-        if env not in MATRIX_ENVS:
-            raise Unsupported(f"LaTeX environment {env} is not supported")
-        rows: list[list[tuple]] = [[]]
-        while not self.at("END"):
-            if self.at("EOF"):
-                raise ParseError(f"\\begin{{{env}}} without \\end")
-            rows[-1].append(self.parse_expr())
-            if self.at("OP", "&"):
-                self.next()
-            elif self.at("OP", "\\\\"):
-                self.next()
-                if not self.at("END"):
-                    rows.append([])
-            if sum(len(r) for r in rows) > self.limits.max_items:
-                raise TooLarge(f"more than {self.limits.max_items} matrix entries")
-        self.next()
-        rows = [r for r in rows if r]
-        if len({len(r) for r in rows}) > 1:
-            raise ParseError("matrix rows have different lengths")
-        return self.node("matrix", tuple(tuple(r) for r in rows))
-
     def name_atom(self, word: str) -> tuple:
-        if self.at("OP", "_") and not (self.symbols and word in self.symbols and False):
+        if self.at("OP", "_"):
             self.next()
-            sub = self.next()
-            if sub.kind == "OP" and sub.text == "{":
-                parts = []
-                while not self.at("OP", "}"):
-                    tok = self.next()
-                    if tok.kind not in ("NUM", "NAME"):
-                        raise ParseError("unsupported subscript")
-                    parts.append(tok.text)
-                self.next()
-                sub_text = "".join(parts)
-            elif sub.kind in ("NUM", "NAME"):
-                sub_text = sub.text
-            else:
-                raise ParseError("unsupported subscript")
-            return self.sym(f"{word}_{sub_text}")
+            return self.subscripted(word)
+        if word in self.bound:
+            return self.sym(word)
+        if self.at("OP", "(") and self.is_application(word):
+            return self.application(word)
         if self.symbols is not None and word in self.symbols:
             return self.sym(word)
         low = word.lower()
@@ -458,6 +385,38 @@ class Parser:
         if len(parts) == 1:
             return self.sym(parts[0])
         return self.node("mul", tuple(self.name_atom_simple(p) for p in parts))
+
+    def is_application(self, word: str) -> bool:
+        """``f(x)``, ``W(n)``, ``P(2)``: a function letter applied to plain arguments (not ``a(b+c)``)."""
+        if len(word) != 1 or not (word in "fgh" or word.isupper()):
+            return False
+        if self.symbols is not None and word in self.symbols:
+            return False  # the reference uses the letter as a variable: keep multiplication
+        j = self.pos + 1
+        while True:
+            if self.toks[j].kind == "OP" and self.toks[j].text == "-":
+                j += 1
+            t = self.toks[j]
+            if not (t.kind == "NUM" or t.kind == "NAME" and len(t.text) == 1):
+                return False
+            j += 1
+            if self.toks[j].kind == "OP" and self.toks[j].text == ",":
+                j += 1
+                continue
+            return self.toks[j].kind == "OP" and self.toks[j].text == ")"
+
+    def application(self, word: str) -> tuple:
+        """An opaque name for a function value: ``f(x)`` is one unknown, the same wherever it occurs."""
+        self.expect("OP", "(")
+        args = []
+        while not self.at("OP", ")"):
+            t = self.next()
+            args.append(t.text if t.kind != "OP" else "-")
+            if t.kind != "OP" and self.at("OP", ","):
+                self.next()
+                args.append(",")
+        self.next()
+        return self.sym(f"{word}({''.join(args)})")
 
     def name_atom_simple(self, part: str) -> tuple:
         if self.symbols is not None and part in self.symbols:
@@ -499,27 +458,6 @@ def _split_into(word: str, symbols: frozenset[str]) -> list[str] | None:
     return best.get(0)
 
 
-def _pretokens(toks: list[Token], symbols: frozenset[str] | None) -> list[Token]:
-    """Text and filler words: ``\\text{or}`` separates answers, units and annotations are dropped."""
-    only_text = len(toks) == 2 and toks[0].kind == "TEXT"
-    out: list[Token] = []
-    for t in toks:
-        if t.kind == "TEXT" and not only_text:
-            word = t.text.strip().lower()
-            if word in SEP_WORDS:
-                out.append(Token("SEP", word))
-            elif word == ",":
-                out.append(Token("OP", ","))
-            continue
-        if t.kind == "NAME" and t.text in SEP_WORDS and not (symbols and t.text in symbols):
-            out.append(Token("SEP", t.text))
-            continue
-        if t.kind == "NAME" and t.text.lower() in FILLER_WORDS and not (symbols and t.text in symbols):
-            continue
-        out.append(t)
-    return out
-
-
 def parse(text: str, limits: Limits, symbols: frozenset[str] | None = None) -> tuple:
     """Parse one answer (no surrounding prose) into a tree; raises a VerifyError subclass."""
     s = normalize(text, limits)
@@ -527,7 +465,7 @@ def parse(text: str, limits: Limits, symbols: frozenset[str] | None = None) -> t
         raise ParseError("empty answer")
     check_nesting(s, limits)
     latex = "\\" in text or "{" in s or "$" in text
-    toks = _pretokens(tokenize(s, limits), symbols)
+    toks = pretokens(tokenize(s, limits), symbols)
     p = Parser(toks, limits, symbols, latex)
     try:
         return p.parse_answer()

@@ -143,6 +143,33 @@ def build(tree, limits: Limits):
         if name not in _FUNCS or len(args) != 1:
             raise Unsupported(f"function {name} with {len(args)} arguments")
         return _FUNCS[name](args[0])
+    if tag == "idx":
+        return sympy.Indexed(sympy.IndexedBase(tree[1]), build(tree[2], limits))
+    if tag == "bigop":
+        return _big_operator(tree, limits)
     if tag == "pm":
         raise Unsupported("± inside an expression")
     raise Unsupported(f"{tag} where an expression was expected")
+
+
+def _big_operator(tree, limits: Limits):
+    """A finite sum/product: expanded exactly term by term for small integer bounds, else kept as an
+    unevaluated ``Sum``/``Product`` (compared structurally); huge numeric ranges are refused."""
+    _, op, var, lo_t, hi_t, body_t = tree
+    k, lo, hi = symbol(var), build(lo_t, limits), build(hi_t, limits)
+    body = build(body_t, limits)
+    if lo.is_Integer and hi.is_Integer:
+        count = int(hi) - int(lo) + 1
+        if count > limits.max_items * 5:
+            raise TooLarge(f"a \\{op} over {count} terms")
+        terms = [body.xreplace({k: sympy.Integer(i)}) for i in range(int(lo), int(hi) + 1)]
+        if op == "sum":
+            return sympy.Add(*terms)
+        digits = sum(_digits(t) for t in terms if t.is_Rational)
+        if digits > limits.max_digits:
+            raise TooLarge(f"a product would have more than {limits.max_digits} digits")
+        return sympy.Mul(*terms)
+    if lo.is_number and hi.is_number:
+        raise Unsupported(f"\\{op} bounds must be integers")
+    unevaluated = (sympy.Sum if op == "sum" else sympy.Product)(body, (k, lo, hi))
+    return unevaluated.doit(deep=False)  # a closed form when SymPy knows one (runs under the timeout)

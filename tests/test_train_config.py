@@ -1,0 +1,80 @@
+"""``mathrules train`` argument parsing: defaults, presets, YAML with overrides, clear errors."""
+
+import pytest
+
+from hf_mathrules.cli import main
+from hf_mathrules.rules import ConfigError
+from hf_mathrules.train.config import parse_train_args, rewrite_push_flag
+from hf_mathrules.train.data import parse_mix
+
+
+def test_tiny_preset_is_the_default_with_its_training_defaults(tmp_path):
+    margs, sft = parse_train_args(["--output_dir", str(tmp_path / "o")])
+    assert margs.preset == "tiny" and margs.resolved_method() == "full"
+    assert sft.learning_rate == 2e-3 and sft.per_device_train_batch_size == 64
+    assert sft.bf16 is False  # no GPU here
+
+
+def test_base_model_defaults_to_qlora(tmp_path):
+    (tmp_path / "base").mkdir()
+    margs, sft = parse_train_args(
+        ["--model_name_or_path", str(tmp_path / "base"), "--output_dir", str(tmp_path)]
+    )
+    assert margs.preset is None and margs.resolved_method() == "qlora"
+    assert sft.learning_rate == 2e-4
+
+
+def test_yaml_config_then_command_line_overrides(tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(
+        "rules: [distributivity:1-2:300]\nmax_steps: 7\nlearning_rate: 0.01\nlora_r: 4\n"
+        f"output_dir: {tmp_path / 'from_yaml'}\n"
+    )
+    margs, sft = parse_train_args(["--config", str(cfg), "--max_steps", "9"])
+    assert sft.max_steps == 9  # the flag wins
+    assert sft.learning_rate == 0.01  # the file beats the preset default
+    assert margs.rules == ["distributivity:1-2:300"] and margs.lora_r == 4
+    assert str(sft.output_dir).endswith("from_yaml")
+    (entry,) = parse_mix(margs.rules)
+    assert entry.levels == (1, 2) and entry.rows == 300
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--lerning_rate", "1"], "unknown option --lerning_rate (did you mean --learning_rate?)"),
+        (["--rules", "no_such_rule"], "unknown rule 'no_such_rule'"),
+        (["--rules", "distributivity:9"], "training levels are 1-5"),
+        (["--model_name_or_path", "./missing/model"], "'./missing/model' is neither a local folder"),
+        (
+            ["--preset", "tiny", "--model_name_or_path", "org/name"],
+            "either --preset tiny or --model_name_or_path",
+        ),
+    ],
+)
+def test_bad_input_is_one_clear_error(argv, message, tmp_path, capsys):
+    assert main(["train", *argv, "--output_dir", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    assert not (tmp_path / "o").exists()  # nothing started
+
+
+def test_unknown_config_file_field(tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("max_step: 3\n")
+    with pytest.raises(ConfigError, match="unknown config field 'max_step'.*did you mean max_steps"):
+        parse_train_args(["--config", str(cfg)])
+
+
+def test_push_to_hub_takes_a_repository_id():
+    assert rewrite_push_flag(["--push-to-hub", "me/tiny", "--x", "1"]) == [
+        "--push_to_hub",
+        "true",
+        "--hub_model_id",
+        "me/tiny",
+        "--x",
+        "1",
+    ]
+    assert rewrite_push_flag(["--push_to_hub", "false"]) == ["--push_to_hub", "false"]
+    margs, sft = parse_train_args(["--push-to-hub=me/tiny"])
+    assert sft.push_to_hub and sft.hub_model_id == "me/tiny"

@@ -1,0 +1,82 @@
+"""The tiny preset end to end on CPU, a few steps only: tokenizer, training through the CLI, saved
+artefacts and card, no silent overwrite, interruption leaves a checkpoint that a rerun resumes."""
+
+import json
+import os
+import signal
+
+import pytest
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from hf_mathrules.cli import main
+from hf_mathrules.rules import ConfigError, make_rule
+from hf_mathrules.train import callbacks
+from hf_mathrules.train.config import parse_train_args
+from hf_mathrules.train.sft import DONE_FILE, train
+from hf_mathrules.train.tiny import character_tokenizer
+
+FEW = [
+    "--rules", "distributivity:1:64", "--validation_rows", "8", "--per_device_train_batch_size", "16",
+    "--generation_eval_steps", "2", "--generation_eval_samples", "4", "--max_new_tokens", "24",
+    "--test_rows", "4", "--logging_steps", "1", "--tiny_hidden_size", "32", "--tiny_layers", "1",
+    "--tiny_intermediate_size", "64", "--disable_tqdm", "true",
+]  # fmt: skip
+
+
+def test_character_tokenizer_round_trips_and_reloads(tmp_path):
+    rows = make_rule("distributivity", level=2).generate(20, split="train")
+    tok = character_tokenizer(r["prompt"] + r["completion"] for r in rows)
+    text = rows[0]["prompt"] + "\n" + rows[0]["completion"]
+    ids = tok(text)["input_ids"]
+    assert ids[0] == tok.bos_token_id and len(ids) == len(text) + 1  # one token per character
+    assert tok.decode(ids, skip_special_tokens=True) == text
+    tok.save_pretrained(tmp_path)
+    again = AutoTokenizer.from_pretrained(tmp_path)
+    assert again(text)["input_ids"] == ids and again.padding_side == "left"
+
+
+def test_train_saves_model_tokenizer_card_and_refuses_to_overwrite(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", *FEW, "--max_steps", "4", "--output_dir", str(out)]) == 0
+    for name in ("model.safetensors", "tokenizer.json", "README.md", "training_config.json", DONE_FILE):
+        assert (out / name).is_file(), name
+    card = (out / "README.md").read_text()
+    assert "model-index:" in card and "hf_mathrules/distributivity" in card and str(tmp_path) not in card
+    results = json.loads((out / "train_results.json").read_text())
+    assert results["global_step"] == 4 and results["test"][0]["n"] == 4
+    assert [h["step"] for h in results["generation_history"]] == [2, 4]
+    model = AutoModelForCausalLM.from_pretrained(out)
+    assert model.config.model_type == "llama" and model.config.hidden_size == 32
+    capsys.readouterr()
+    assert main(["train", *FEW, "--max_steps", "4", "--output_dir", str(out)]) == 2
+    assert "already holds a finished model; pass --overwrite" in capsys.readouterr().err
+    stamp = (out / "model.safetensors").stat().st_mtime_ns
+    assert (out / "model.safetensors").stat().st_mtime_ns == stamp  # untouched
+
+
+def test_interrupted_run_leaves_checkpoint_and_rerun_resumes(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    argv = [*FEW, "--max_steps", "6", "--save_steps", "100", "--output_dir", str(out)]
+    original = callbacks.GracefulStopCallback.on_step_end
+
+    def ctrl_c_at_step_3(self, args, state, control, **kw):
+        if state.global_step == 3 and not self.requested:
+            os.kill(os.getpid(), signal.SIGINT)  # the real signal path, as from a terminal
+        return original(self, args, state, control, **kw)
+
+    monkeypatch.setattr(callbacks.GracefulStopCallback, "on_step_end", ctrl_c_at_step_3)
+    first = train(*parse_train_args(argv), progress=False)
+    assert first.interrupted and first.global_step == 3
+    assert (out / "checkpoint-3" / "optimizer.pt").is_file() and not (out / DONE_FILE).exists()
+    monkeypatch.setattr(callbacks.GracefulStopCallback, "on_step_end", original)
+    second = train(*parse_train_args(argv), progress=False)
+    assert second.resumed_from.endswith("checkpoint-3") and second.global_step == 6
+    assert (out / DONE_FILE).is_file()
+
+
+def test_qlora_needs_a_pretrained_base(tmp_path):
+    with pytest.raises(ConfigError, match="qlora needs a pretrained"):
+        train(
+            *parse_train_args([*FEW, "--method", "qlora", "--output_dir", str(tmp_path / "o")]),
+            progress=False,
+        )

@@ -70,13 +70,13 @@ def _items(tree) -> int:
     return len(tree[2]) if tree[0] == "seq" else 1
 
 
-def _parts_from_boxes(pred: str, k: int, g_tree, limits: Limits):
-    """The reference lists k answers: a completion that boxed them one by one, with words between the
-    boxes ("(3, 3) for part (a) and (1, 1)"), answers with its last k boxes.  None when it did not."""
+def _parts_from_boxes(pred: str, have: int, g_tree, limits: Limits):
+    """The reference lists several answers: a completion that boxed them one by one with a connective
+    between the boxes ("(3, 3) for part (a) and (1, 1)") answers with all of them.  None otherwise."""
     boxes = boxed_answers(pred)
-    if len(boxes) < k:
+    if len(boxes) <= have:
         return None
-    text = ", ".join(boxes[-k:])
+    text = ", ".join(boxes)
     try:
         return text, parse(text, limits, symbols=symbols_of(g_tree))
     except VerifyError:
@@ -96,7 +96,7 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
         return Prepared(g_text, p_text, g_tree, ("text", _plain_text(p_text)), "text")
     p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree))
     if s.extract and g_tree[0] == "seq" and _items(p_tree) < len(g_tree[2]):
-        p_text, p_tree = _parts_from_boxes(pred, len(g_tree[2]), g_tree, s.limits) or (p_text, p_tree)
+        p_text, p_tree = _parts_from_boxes(pred, _items(p_tree), g_tree, s.limits) or (p_text, p_tree)
     kind = detect_kind(g_tree) if s.kind == "auto" else s.kind
     return Prepared(g_text, p_text, g_tree, p_tree, kind)
 

@@ -25,7 +25,7 @@ _CONCLUSION = re.compile(
     re.I,
 )
 _LONG_WORD = re.compile(r"(?<![A-Za-z0-9\\])[A-Za-z]{4,}(?![A-Za-z0-9])")
-_CONNECTIVE = re.compile(r"(?:^|\s|,)(?:and|or)\b|,|;")
+_CONNECTIVE = re.compile(r"(?:^|[\s,}])(?:and|or)\b")
 _MATHY = re.compile(r"[\\=^*/()\[\]{}<>|_]")
 _TAIL = re.compile(r"\s*(?:\.|I hope it is correct\.?|$)\s*$", re.I)
 
@@ -60,25 +60,29 @@ def _connected(between: str) -> bool:
     return len(between) <= 40 and (not re.search(r"[A-Za-z]", between) or bool(_CONNECTIVE.search(between)))
 
 
-def _final_run(text: str, boxes: list, reference: bool = False) -> list[str]:
+def _final_run(text: str, boxes: list, relaxed: bool = False, keep: bool = False) -> list:
     """The last box and the boxes before it with only separators ("and", ",", "\\quad") between them
-    (for a reference, any connective)."""
+    (``relaxed``: any connective); their contents, or with ``keep`` the (start, end, content) boxes."""
     run = [boxes[-1]]
     for prev in reversed(boxes[:-1]):
         between = _delimiters_removed(text[prev[1] : run[0][0]])
-        if not (_SEP_ONLY.match(between) or reference and _connected(between)):
+        if not (_SEP_ONLY.match(between) or relaxed and _connected(between)):
             break
         run.insert(0, prev)
-    return [b[2].strip() for b in run]
+    return run if keep else [b[2].strip() for b in run]
 
 
-def boxed_answers(text: str, labels: bool = True) -> list[str]:
-    """Every boxed answer of a completion's final part (after ``</think>``), in order; with ``labels``
-    a box written as ``y_1 = \\boxed{...}`` keeps its ``y_1 =``."""
+def boxed_answers(text: str) -> list[str]:
+    """The final run of boxes of a completion (after ``</think>``) joined by any connective ("(3, 3) for
+    part (a) and (1, 1)"), in order; a box written as ``y_1 = \\boxed{...}`` keeps its ``y_1 =``."""
     s = _final_part(_DOUBLED.sub(r"\\", text))
+    boxes = _boxes(s)
+    if not boxes:
+        return []
+    run = _final_run(s, boxes, relaxed=True, keep=True)
     out = []
-    for start, _, content in _boxes(s):
-        m = _LABEL.search(_delimiters_removed(s[max(0, start - 40) : start]) + " ") if labels else None
+    for start, _, content in run:
+        m = _LABEL.search(_delimiters_removed(s[max(0, start - 40) : start]) + " ")
         out.append(f"{m.group(1)} = {content.strip()}" if m else content.strip())
     return out
 
@@ -120,17 +124,16 @@ def _span_text(m: re.Match) -> str:
     return next(g for g in m.groups() if g is not None).strip()
 
 
-def _joined_spans(s: str) -> str | None:
+def _joined_spans(s: str, found: list[re.Match] | None = None) -> str | None:
     """``$12$ and $13$``: several spans with only separators around them, as one list."""
-    found = _spans(s)
+    found = _spans(s) if found is None else found
     if len(found) > 1 and _SEP_ONLY.match(_SPANS.sub("", s).replace('\\"', "").replace('"', "").strip(" .")):
         return ", ".join(_span_text(m) for m in found)
     return None
 
 
-def _conclusion_number(s: str) -> str | None:
+def _conclusion_number(s: str, found: list[re.Match]) -> str | None:
     """A number stated only in prose after the last math: "Therefore, there are 12 sequences."."""
-    found = _spans(s)
     tail = s[found[-1].end() :] if found else s
     if not is_prose(tail):
         return None
@@ -155,7 +158,7 @@ def extract_answer(text: str, limits: Limits | None = None, reference: bool = Fa
     if boxes and line_matches and line_matches[-1].start() > boxes[-1][0]:
         boxes = []  # a final "Answer:" line after the last box is the answer
     if boxes:
-        contents = _final_run(s, boxes, reference)
+        contents = _final_run(s, boxes, relaxed=reference)
         return ", ".join(dict.fromkeys(contents))
     lines = _ANSWER_LINE.findall(s) or _FINAL_ANSWER.findall(s)
     if lines:
@@ -177,17 +180,18 @@ def extract_answer(text: str, limits: Limits | None = None, reference: bool = Fa
         first = rest.split("\n", 1)[0]
         first = re.split(r"\.\s", first + " ", maxsplit=1)[0]
         return _TAIL.sub("", first).strip() or rest
-    concluded = _conclusion_number(s)
+    found = _spans(s)  # once: a completion may be a megabyte
+    concluded = _conclusion_number(s, found)
     if concluded:
         return concluded
     if "\n" in s:
         for line in reversed(s.splitlines()):
             if _ASSIGN_LINE.match(line.strip().strip("$")):
                 return line.strip().strip("$").strip()
-    joined = _joined_spans(s)
+    joined = _joined_spans(s, found)
     if joined:
         return joined
-    span = _math_span(s)
+    span = _span_text(found[-1]) if found else None
     if span is not None and span.strip() != s:
         return span.strip()
     if (is_prose(s) or is_wordy_number(s)) and span is None:

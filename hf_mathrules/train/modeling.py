@@ -89,8 +89,10 @@ def adapter_config(adapter: str) -> dict[str, Any]:
         raise FileNotFoundError(f"cannot load adapter {adapter!r}: {type(exc).__name__}") from None
 
 
-def _module_names(model) -> set[str]:
-    return {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
+def _missing_modules(model, targets: list[str]) -> list[str]:
+    """Targets (short names like ``q_proj`` or full paths) that no module of ``model`` matches."""
+    names = [name for name, _ in model.named_modules()]
+    return sorted(t for t in targets if not any(n == t or n.endswith("." + t) for n in names))
 
 
 def attach_adapter(model, adapter: str):
@@ -100,7 +102,7 @@ def attach_adapter(model, adapter: str):
     cfg = adapter_config(adapter)
     targets = cfg.get("target_modules")
     if isinstance(targets, list):
-        missing = sorted(set(targets) - _module_names(model))
+        missing = _missing_modules(model, targets)
         if missing:
             raise ConfigError(
                 f"adapter {adapter} does not match base model {model.name_or_path}: it adapts modules "

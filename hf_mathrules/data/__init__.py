@@ -3,6 +3,7 @@
 from .builder import FEATURES, MathRules
 from .config import HUB_NAMESPACE, MathRulesConfig, config_names, make_config, mixtures
 from .loading import build_to_cache, hub_id, load
+from .streaming import stream
 
 __all__ = [
     "FEATURES",
@@ -15,4 +16,5 @@ __all__ = [
     "load",
     "make_config",
     "mixtures",
+    "stream",
 ]

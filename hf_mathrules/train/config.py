@@ -176,7 +176,14 @@ def rewrite_push_flag(argv: list[str]) -> list[str]:
 
 
 def _parser(extra_defaults: dict[str, Any]):
+    import warnings
+
     from trl import SFTConfig, TrlParser
+
+    # SFTConfig's own defaults trip transformers' deprecation notice for a field nobody set
+    warnings.filterwarnings(
+        "ignore", message=".*gradient_checkpointing. is deprecated", category=FutureWarning
+    )
 
     parser = TrlParser((MathRulesArguments, SFTConfig))
     parser.prog = "mathrules train"

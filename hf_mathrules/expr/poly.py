@@ -53,6 +53,32 @@ def poly_scale(a: Poly, c: Fraction) -> Poly:
     return {m: v * c for m, v in a.items()} if c else {}
 
 
+def _product_monomial(factors: tuple[Expr, ...]) -> Poly | None:
+    """A non-empty product of numbers, variables and positive integer powers of variables as a one-term
+    poly, computed directly: the same coefficient (product, same type) and sorted monomial that folding
+    with ``poly_mul`` gives.  ``None`` for anything else."""
+    if not factors:
+        return None
+    c: Fraction | int = 1
+    exps: dict[str, int] = {}
+    for f in factors:
+        tf = type(f)
+        if tf is Sym:
+            exps[f.name] = exps.get(f.name, 0) + 1
+        elif tf is Num:
+            c = c * f.value
+        elif tf is Pow and type(f.base) is Sym and type(f.exp) is Num:
+            k = f.exp.value
+            if type(k) is not int or k <= 0:
+                return None
+            exps[f.base.name] = exps.get(f.base.name, 0) + k
+        else:
+            return None
+    if not c:
+        return {}
+    return {tuple(sorted(exps.items())): c}
+
+
 def to_poly(e: Expr) -> Poly:
     """Expand a polynomial expression (sums, products, negation, non-negative integer powers,
     division by a number).  Raises ``ValueError`` for anything else."""
@@ -79,6 +105,10 @@ def to_poly(e: Expr) -> Poly:
         for t in e.terms:
             out = poly_add(out, to_poly(t))
         return out
+    if t is Mul:
+        single = _product_monomial(e.factors)
+        if single is not None:
+            return single
     if isinstance(e, Mul):
         fs = e.factors
         if not fs:

@@ -83,17 +83,24 @@ def distribute_once(e: Expr) -> Expr | None:
     if type(e) in _INERT:
         return None
     if isinstance(e, Mul):
+        has_sum = False
         for k, f in enumerate(e.factors):
+            if type(f) in _INERT:  # the recursive call would return None
+                continue
+            if isinstance(f, Add):
+                has_sum = True
             r = distribute_once(f)
             if r is not None:
                 fs = list(e.factors)
                 fs[k] = r
                 return Mul(tuple(fs))
-        if any(isinstance(f, Add) for f in e.factors) and len(e.factors) > 1:
+        if has_sum and len(e.factors) > 1:
             return _distribute_mul(e)
         return None
     if isinstance(e, Add):
         for k, t in enumerate(e.terms):
+            if type(t) in _INERT:
+                continue
             r = distribute_once(t)
             if r is not None:
                 terms = list(e.terms)

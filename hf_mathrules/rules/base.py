@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..vocab import Vocabulary, letters, words
+from .meta_json import encode_meta, encode_values
 
 SPLITS = ("train", "validation", "test")
 OOD_SPLITS = ("test_ood_level", "test_ood_vocab")
@@ -144,10 +144,6 @@ def split_of(canonical: str) -> str:
     return _split_of_digest(_problem_digest(canonical))
 
 
-# built once: json.dumps(..., sort_keys=True) would construct an encoder for every row
-_META_ENCODER = json.JSONEncoder(sort_keys=True)
-
-
 class Rule:
     """Base of every rule.  Subclasses set ``name``, ``config_class``, ``target_form``, ``kind``,
     ``description`` and implement ``sample``."""
@@ -194,7 +190,7 @@ class Rule:
         p = self.sample(item_rng(self.name, seed, index))
         canonical = canonical_form(self.name, p.problem)
         digest = _problem_digest(canonical)
-        meta = {**self._config_meta(), "variables": p.variables, "seed": seed, "index": index, **p.extra}
+        row_meta = {"variables": p.variables, "seed": seed, "index": index, **p.extra}
         return {
             "id": f"{self.name}-{digest.hex()}",
             "rule": self.name,
@@ -205,15 +201,16 @@ class Rule:
             "problem": p.problem,
             "answer": p.answer,
             "steps": p.steps,
-            "meta": _META_ENCODER.encode(meta),
+            "meta": encode_meta(*self._config_meta(), row_meta),
             "_canonical": canonical,
         }
 
-    def _config_meta(self) -> dict[str, Any]:
-        """``config.to_meta()``, computed once per config (the config is frozen)."""
+    def _config_meta(self) -> tuple[dict[str, Any], dict[str, str] | None]:
+        """``config.to_meta()`` and its encoded values, computed once per config (the config is frozen)."""
         cached = self.__dict__.get("_meta_cache")
         if cached is None or cached[0] is not self.config:
-            cached = (self.config, self.config.to_meta())
+            meta = self.config.to_meta()
+            cached = (self.config, (meta, encode_values(meta)))
             self._meta_cache = cached
         return cached[1]
 

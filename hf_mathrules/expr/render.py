@@ -201,6 +201,71 @@ machine = MachineRenderer()
 text = TextRenderer()
 
 
+def _prec_both(e: Expr) -> int:
+    return _prec(e) if isinstance(e, Num) else e.prec
+
+
+def _both_wrapped(e: Expr, need: int) -> tuple[str, str]:
+    m, t = machine_and_text(e)
+    if _prec_both(e) < need:
+        return f"({m})", f"({t})"
+    return m, t
+
+
+def machine_and_text(e: Expr) -> tuple[str, str]:
+    """``(machine(e), text(e))`` in one walk of the tree (rules render every step in both styles).
+    Node types other than the built-in ones are rendered by the two renderers separately."""
+    t = type(e)
+    if t is Sym:
+        return e.name, e.name
+    if t is Num:
+        v = e.value
+        s = str(v) if type(v) is int else _num(v)
+        return s, s
+    if t is Add:
+        ms: list[str] = []
+        ts: list[str] = []
+        first = True
+        for term_ in e.terms:
+            if isinstance(term_, Neg):
+                m, x = _both_wrapped(term_.arg, P_MUL)
+                sep = "-" if first else " - "
+            elif isinstance(term_, Num) and term_.value < 0:
+                m, x = _both_wrapped(Num(-term_.value), P_MUL)
+                sep = "-" if first else " - "
+            else:
+                m, x = _both_wrapped(term_, P_ADD if first else P_ADD + 1)
+                sep = "" if first else " + "
+            ms.append(sep + m)
+            ts.append(sep + x)
+            first = False
+        return "".join(ms), "".join(ts)
+    if t is Mul:
+        fs = e.factors
+        prev = fs[0]
+        m_out, t_out = _both_wrapped(prev, P_MUL)
+        for f in fs[1:]:
+            m, x = _both_wrapped(f, P_MUL + 1)
+            m_out += "*" + m
+            t_out += x if _juxtaposable(prev, f, t_out, x) else "*" + x
+            prev = f
+        return m_out, t_out
+    if t is Pow:
+        mb, tb = _both_wrapped(e.base, P_POW + 1)
+        me, te = machine_and_text(e.exp)
+        p = _prec_both(e.exp)
+        # the exponent: machine needs parentheses below a power, textbook around anything not atomic
+        return mb + "**" + (f"({me})" if p < P_POW else me), tb + "^" + (f"({te})" if p < P_ATOM else te)
+    if t is Neg:
+        m, x = _both_wrapped(e.arg, P_MUL)
+        return "-" + m, "-" + x
+    if t is Div:
+        mn, tn = _both_wrapped(e.num, P_MUL)
+        md, td = _both_wrapped(e.den, P_MUL + 1)
+        return mn + "/" + md, tn + "/" + td
+    return machine(e), text(e)
+
+
 def render(e: Expr, style: str = "machine") -> str:
     if style == "machine":
         return machine(e)

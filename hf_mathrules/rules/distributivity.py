@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..expr.nodes import Add, Expr, Mul
-from ..expr.render import machine, text
+from ..expr.render import machine_and_text
 from ..expr.rewrite import expand_steps
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
 from .terms import coeff, distinct_sum, monomial, monomial_tree
@@ -108,13 +108,15 @@ class Distributivity(Rule):
         expr = self.build(rng, names)
         steps = expand_steps(expr)
         used = sorted(expr.free_symbols())
-        machine_steps = [machine(s) for s in steps]
+        problem_machine, problem_text = machine_and_text(expr)
+        rendered = [machine_and_text(s) for s in steps]
+        machine_steps = [m for m, _ in rendered]
         return Problem(
             instruction="Expand and simplify:",
-            problem_text=text(expr),
-            problem=machine(expr),
+            problem_text=problem_text,
+            problem=problem_machine,
             answer=machine_steps[-1],
             steps=machine_steps,
-            step_lines=["= " + text(s) for s in steps],
+            step_lines=["= " + t for _, t in rendered],
             variables=used,
         )

@@ -150,6 +150,8 @@ def validate_row(row: dict[str, Any], rule: Rule | None = None) -> list[str]:
                     )
                     break
         elif kind == "equation":
+            if len(answer.assign) != 1:
+                return [f"answer {row['answer']!r} is not of the form 'variable = value'"]
             ((var, value),) = answer.assign.items()
             if var in value.free_symbols:
                 errors.append(f"answer still contains {var} on the right-hand side")

@@ -41,10 +41,11 @@ def test_deterministic_byte_identical(name):
 
 @pytest.mark.parametrize("name", RULES)
 def test_nearby_seeds_share_almost_nothing(name):
-    a = {r["problem"] for r in make_rule(name, level=3).generate(200, seed=42, split=None)}
-    b = {r["problem"] for r in make_rule(name, level=3).generate(200, seed=43, split=None)}
-    # reasoning-gym's seed+index makes these share 199 of 200; ours are independent draws
-    assert len(a & b) < 20, len(a & b)
+    rule = make_rule(name, level=3)
+    # reasoning-gym's seed+index makes item i+1 of seed 42 equal item i of seed 43; ours are unrelated draws
+    shifted = sum(rule.item(42, i + 1)["problem"] == rule.item(43, i)["problem"] for i in range(200))
+    same_index = sum(rule.item(42, i)["problem"] == rule.item(43, i)["problem"] for i in range(200))
+    assert shifted < 20 and same_index < 20, (shifted, same_index)
 
 
 @pytest.mark.parametrize("name", RULES)

@@ -58,3 +58,13 @@ def test_tokenizer_vocabulary(tmp_path):
     assert {"river", "stone", "maple"} <= set(v.names)
     assert "lambda" not in v.names and all(n.isalpha() for n in v.names)
     assert tokenizers  # imported for the trainer above
+
+
+def test_fruit_basket_unknowns_take_vocabulary_names():
+    import json
+
+    rows = make_rule("word_fruit_baskets", level=2, vocab=words()).generate(20, seed=0)
+    for r in rows:
+        names = json.loads(r["meta"])["variables"]
+        assert set(names) <= set(words().names)
+        assert all(f"{n} = " in r["answer"] for n in names)

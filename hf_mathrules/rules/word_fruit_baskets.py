@@ -44,6 +44,11 @@ class WordFruitBasketsConfig(RuleConfig):
             raise ConfigError(f"zero_counts must be true or false, got {k['zero_counts']!r}")
         if k["max_count"] == 1 and not k["zero_counts"]:
             raise ConfigError("max_count=1 without zero_counts makes every basket the same; raise max_count")
+        if self.vocab.label != "letters" and k["n_fruits"] > len(self.vocab):
+            raise ConfigError(
+                f"n_fruits={k['n_fruits']} unknowns cannot be named from vocabulary "
+                f"{self.vocab.label!r} of size {len(self.vocab)}"
+            )
 
 
 def dollars(x: int) -> str:
@@ -82,6 +87,8 @@ class WordFruitBaskets(Rule):
         n = self.k["n_fruits"]
         fruits = rng.sample(FRUITS, n)
         names = [f[2] for f in fruits]
+        if self.config.vocab.label != "letters":  # unseen-name tests: the unknowns take vocabulary names
+            names = self.config.vocab.sample(rng, n)
         prices = [rng.randint(1, self.k["max_price"]) for _ in range(n)]
         rows = self.counts(rng, n)
         totals = [sum(c * p for c, p in zip(r, prices)) for r in rows]

@@ -39,6 +39,7 @@ from hf_mathrules.expr import (
     to_sympy,
 )
 from hf_mathrules.expr.poly import mono_mul, poly_add, poly_mul, poly_scale
+from hf_mathrules.expr.render import machine_and_text
 from hf_mathrules.expr.rewrite import (
     collect,
     distribute_once,
@@ -47,6 +48,7 @@ from hf_mathrules.expr.rewrite import (
     simplify_monomial,
     substitute,
 )
+from hf_mathrules.rules.terms import randint, sample
 from hf_mathrules.validate import parse_trusted
 
 x, y, z = symbols("x y z")
@@ -254,6 +256,38 @@ trees = st.recursive(leaves, _extend, max_leaves=8)
 @given(trees)
 def test_machine_rendering_round_trips_through_parse_trusted(tree):
     assert same_value(tree), machine(tree)
+    assert machine_and_text(tree) == (machine(tree), text(tree))
     # the textbook form is a different string only where implicit products or ^ appear
     if "**" not in machine(tree) and "*" not in machine(tree):
         assert text(tree) == machine(tree)
+
+
+@pytest.mark.parametrize("tree", [c[0] for c in RENDER_CASES])
+def test_machine_and_text_is_both_renderings(tree):
+    assert machine_and_text(tree) == (machine(tree), text(tree))
+
+
+def test_fast_random_helpers_draw_what_the_standard_library_draws():
+    """Rows are a pure function of (seed, index): the generators' faster randint/sample must consume
+    exactly the bits random.Random.randint/sample consume, so outputs never change."""
+    import random
+
+    for seed in range(300):
+        ours, std = random.Random(seed), random.Random(seed)
+        for _ in range(30):
+            lo = std.randint(-5, 5)
+            hi = lo + std.randint(0, 300)
+            size = std.randint(1, 30)
+            k = std.randint(0, size)
+            assert (lo, hi, size, k) == (
+                randint(ours, -5, 5),
+                lo + randint(ours, 0, 300),
+                randint(ours, 1, 30),
+                randint(ours, 0, size),
+            )
+            assert randint(ours, lo, hi) == std.randint(lo, hi)
+            assert sample(ours, list(range(size)), k) == std.sample(list(range(size)), k)
+            assert sample(ours, tuple("abcdefgh"), 1) == std.sample(tuple("abcdefgh"), 1)
+        assert ours.getstate() == std.getstate()
+    with pytest.raises(ValueError):
+        randint(random.Random(0), 3, 2)

@@ -265,10 +265,16 @@ def symbols(names: str | list[str]) -> tuple[Sym, ...]:
 
 
 # -- builders that flatten (a deliberate, named simplification) -------------------------------------
+_NOT_SUMS = frozenset({Num, Sym, Mul, Div, Neg, Pow, Sqrt, ImagUnit, Eq})
+
+
 def add(*terms: ExprLike) -> Expr:
     """A flat sum: nested sums are spliced in, a single term is returned as is."""
     flat: list[Expr] = []
     for t in terms:
+        if type(t) in _NOT_SUMS:  # the common case, by exact type: no as_expr round trip
+            flat.append(t)
+            continue
         e = as_expr(t)
         if isinstance(e, Add):
             flat.extend(e.terms)

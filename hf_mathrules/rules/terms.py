@@ -13,7 +13,17 @@ from ..expr.poly import Monomial
 def randint(rng: random.Random, lo: int, hi: int) -> int:
     """``rng.randint(lo, hi)`` drawing exactly the same random bits, without ``randrange``'s argument
     checks (a third of the cost of a draw on the generators' hot path)."""
-    return lo + rng._randbelow(hi - lo + 1) if hi >= lo else rng.randint(lo, hi)
+    n = hi - lo + 1
+    if n <= 0:
+        return rng.randint(lo, hi)  # raises the standard error
+    if type(rng) is random.Random:
+        # Random._randbelow_with_getrandbits written out (tests check the draws stay identical)
+        k = n.bit_length()
+        r = rng.getrandbits(k)
+        while r >= n:
+            r = rng.getrandbits(k)
+        return lo + r
+    return lo + rng._randbelow(n)
 
 
 def sample(rng: random.Random, population: list | tuple, k: int) -> list:

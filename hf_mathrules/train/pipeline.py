@@ -106,7 +106,7 @@ def run_main_job(
         "train_seconds": result.train_seconds,
         "tokens_per_second": result.tokens_per_second,
         "total_seconds": time.perf_counter() - t_start,
-        "files": [str(p) for p in [*paths.values(), curve]],
+        "files": sorted({str(p) for p in [*paths.values(), curve]}),
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary

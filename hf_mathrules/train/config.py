@@ -175,9 +175,18 @@ def rewrite_push_flag(argv: list[str]) -> list[str]:
     return out
 
 
+def quiet_optional_kernel_warning() -> None:
+    """bitsandbytes logs a warning about the optional ``kernels`` package (which would download from the
+    Hub) on import; the CPU fallback it uses instead is fine."""
+    import logging
+
+    logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
+
+
 def _parser(extra_defaults: dict[str, Any]):
     import warnings
 
+    quiet_optional_kernel_warning()
     from trl import SFTConfig, TrlParser
 
     # SFTConfig's own defaults trip transformers' deprecation notice for a field nobody set

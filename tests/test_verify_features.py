@@ -129,3 +129,10 @@ def test_parser_nodes():
     assert grouped[0] == "seq" and grouped[1] == ";" and [g[1] for g in grouped[2]] == [",", ","]
     assert extract_answer(r"\boxed{3} apples and \boxed{4} pears", reference=True) == "3, 4"
     assert extract_answer(r"\boxed{3} apples and \boxed{4} pears") == "4"
+
+
+def test_power_after_split_word_binds_to_last_letter():
+    from hf_mathrules.verify import verify
+
+    assert verify("3*v*y**2 + 7", "7 + 3vy^2").equivalent is True
+    assert verify("3*v*y**2 + 7", "7 + 3(vy)^2").equivalent is False

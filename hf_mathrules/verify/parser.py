@@ -45,6 +45,7 @@ class Parser(LatexMixin):
         self.abs_depth = 0
         self.names: set[str] = set()
         self.bound: list[str] = []  # index variables of enclosing \sum / \prod
+        self.split_words: dict[int, int] = {}  # id of a node made by splitting a word -> position after it
 
     # -- helpers --------------------------------------------------------------------------------
     def peek(self, k: int = 0) -> Token:
@@ -239,11 +240,15 @@ class Parser(LatexMixin):
 
     def parse_power(self) -> tuple:
         base = self.parse_postfix()
+        pos_after_base = self.pos
         if self.at("OP", "^") or self.at("OP", "**"):
             self.next()
             self.enter()
             exp = self.parse_exponent()
             self.depth -= 1
+            if self.split_words.get(id(base)) == pos_after_base:
+                *head, last = base[1]
+                return self.node("mul", (*head, self.node("pow", last, exp)))
             return self.node("pow", base, exp)
         return base
 
@@ -384,7 +389,9 @@ class Parser(LatexMixin):
         parts = self.split_word(word)
         if len(parts) == 1:
             return self.sym(parts[0])
-        return self.node("mul", tuple(self.name_atom_simple(p) for p in parts))
+        node = self.node("mul", tuple(self.name_atom_simple(p) for p in parts))
+        self.split_words[id(node)] = self.pos  # a power right after it binds to the last letter: xy^2 = x*y^2
+        return node
 
     def is_application(self, word: str) -> bool:
         """``f(x)``, ``W(n)``, ``P(2)``: a function letter applied to plain arguments (not ``a(b+c)``)."""

@@ -96,8 +96,10 @@ class Num(Expr):
 
     def __init__(self, value: Number) -> None:
         # integers stay ``int`` (ints have .numerator/.denominator too); Fraction arithmetic is 10x slower
-        if type(value) is not int:
-            value = Fraction(value)
+        t = type(value)
+        if t is not int:
+            if t is not Fraction:  # a Fraction is immutable: kept as is, not copied
+                value = Fraction(value)
             if value.denominator == 1:
                 value = int(value)
         self.value = value

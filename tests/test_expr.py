@@ -291,3 +291,12 @@ def test_fast_random_helpers_draw_what_the_standard_library_draws():
         assert ours.getstate() == std.getstate()
     with pytest.raises(ValueError):
         randint(random.Random(0), 3, 2)
+
+
+def test_fractional_coefficient_is_not_juxtaposed_in_textbook_style():
+    from fractions import Fraction
+
+    from hf_mathrules.expr import Num, Sym, text
+
+    assert text(Num(Fraction(1, 2)) * Sym("x")) == "1/2*x"
+    assert text(Num(3) * Sym("x")) == "3x"

@@ -180,6 +180,8 @@ def _head(f: Expr) -> Expr:
 
 
 def _juxtaposable(prev: Expr, f: Expr, left: str, right: str) -> bool:
+    if type(prev) is Num and prev.value.denominator != 1:
+        return False  # 1/2x would read as 1/(2x): write 1/2*x
     if right.startswith("("):
         hp = _head(prev)
         return not (isinstance(hp, Sym) and len(hp.name) > 1)  # apple(x + 1) would read as a call

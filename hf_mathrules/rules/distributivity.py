@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..expr.nodes import Add, Expr, Mul
+from ..expr.poly import _grlex_alpha, mono_mul, monomial_expr
 from ..expr.render import machine_and_text
-from ..expr.rewrite import expand_steps
+from ..expr.rewrite import _monomial_parts, expand_steps
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
 from .terms import coeff, distinct_sum, monomial, monomial_tree
 
@@ -96,6 +97,12 @@ class Distributivity(Rule):
         terms = s.terms if isinstance(s, Add) else (s,)
         return Add((*terms[:-1], Mul((outer_mono, inner))))
 
+    @property
+    def _single_sum(self) -> bool:
+        """One monomial times one sum of distinct monomials (levels 1-2): the steps are computed directly."""
+        k = self.k
+        return k["n_factors"] == 1 and k["outer"] and not k["nested"]
+
     def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
         import sympy
 
@@ -106,10 +113,12 @@ class Distributivity(Rule):
     def sample(self, rng: random.Random) -> Problem:
         names = self.config.vocab.sample(rng, self.k["n_vars"])
         expr = self.build(rng, names)
-        steps = expand_steps(expr)
-        used = sorted(expr.free_symbols())
         problem_machine, problem_text = machine_and_text(expr)
-        rendered = [machine_and_text(s) for s in steps]
+        if self._single_sum and isinstance(expr.factors[1], Add):
+            rendered, used = _single_sum_steps(expr)
+        else:
+            rendered = [machine_and_text(s) for s in expand_steps(expr)]
+            used = sorted(expr.free_symbols())
         machine_steps = [m for m, _ in rendered]
         return Problem(
             instruction="Expand and simplify:",
@@ -120,3 +129,56 @@ class Distributivity(Rule):
             step_lines=["= " + t for _, t in rendered],
             variables=used,
         )
+
+
+def _monomial(e: Expr) -> tuple[int, tuple]:
+    """(coefficient, sorted monomial) of a monomial tree."""
+    exps: dict[str, int] = {}
+    c = _monomial_parts(e, exps)
+    return c, tuple(sorted(exps.items()))
+
+
+# (|coefficient|, monomial) -> its (machine, textbook) rendering: the same few terms recur across items
+_TERM_STRINGS: dict[tuple, tuple[str, str]] = {}
+
+
+def _term_strings(c: int, m: tuple) -> tuple[str, str]:
+    key = (c, m)
+    out = _TERM_STRINGS.get(key)
+    if out is None:
+        if len(_TERM_STRINGS) > 50_000:  # bounded on long runs over big vocabularies
+            _TERM_STRINGS.clear()
+        out = _TERM_STRINGS[key] = machine_and_text(monomial_expr(c, m))
+    return out
+
+
+def _sum_strings(products: list[tuple[int, tuple]]) -> tuple[str, str]:
+    """``machine_and_text`` of the sum of the monomial terms ``products`` (sign, then the term's body,
+    which never needs parentheses in a sum), from the cached term renderings."""
+    ms, ts = [], []
+    for i, (c, m) in enumerate(products):
+        bm, bt = _term_strings(-c if c < 0 else c, m)
+        sep = ("-" if c < 0 else "") if i == 0 else (" - " if c < 0 else " + ")
+        ms.append(sep + bm)
+        ts.append(sep + bt)
+    return "".join(ms), "".join(ts)
+
+
+def _single_sum_steps(expr: Expr) -> tuple[list[tuple[str, str]], list[str]]:
+    """The rendered ``expand_steps(m*(t1 + ... + tn))`` for a monomial ``m`` and distinct monomials ``ti``
+    and the variables used, without the generic rewrite: the distributed sum, then the same sum in
+    graded-lexicographic order when that differs.  The products of ``m`` with distinct monomials are
+    distinct, so there is nothing to combine."""
+    outer, s = expr.factors
+    c0, m0 = _monomial(outer)
+    products = []
+    used = {v for v, _ in m0}
+    for t in s.terms:
+        c, m = _monomial(t)
+        products.append((c0 * c, mono_mul(m0, m)))
+        used.update([v for v, _ in m])
+    steps = [_sum_strings(products)]
+    ordered = sorted(products, key=lambda p: _grlex_alpha(p[1]))
+    if ordered != products:
+        steps.append(_sum_strings(ordered))
+    return steps, sorted(used)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..expr.poly import Poly, poly_mul
+from ..expr.poly import poly_add as _add
 from .limits import Limits
 
-Poly = dict  # monomial (tuple of (name, exponent)) -> Fraction
 MAX_TERMS = 400
 
 
@@ -20,40 +21,10 @@ class NotFast(Exception):
     pass
 
 
-def _mono_mul(a: tuple, b: tuple) -> tuple:
-    if not a:
-        return b
-    if not b:
-        return a
-    d = dict(a)
-    for k, v in b:
-        d[k] = d.get(k, 0) + v
-    return tuple(sorted(d.items()))
-
-
-def _add(p: Poly, q: Poly) -> Poly:
-    r = dict(p)
-    for k, v in q.items():
-        c = r.get(k, 0) + v
-        if c:
-            r[k] = c
-        else:
-            r.pop(k, None)
-    return r
-
-
 def _mul(p: Poly, q: Poly, limits: Limits) -> Poly:
     if len(p) * len(q) > MAX_TERMS * 8:
         raise NotFast("too many terms")
-    r: Poly = {}
-    for k1, v1 in p.items():
-        for k2, v2 in q.items():
-            k = _mono_mul(k1, k2)
-            c = r.get(k, 0) + v1 * v2
-            if c:
-                r[k] = c
-            else:
-                r.pop(k, None)
+    r = poly_mul(p, q)
     if len(r) > MAX_TERMS:
         raise NotFast("too many terms")
     for k, v in r.items():

@@ -14,8 +14,7 @@ from math import gcd, lcm
 from typing import Any
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Sym, add, mul, number, term
-from ..expr.poly import to_poly
-from ..expr.render import machine, text
+from ..expr.render import machine, machine_and_text, text
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
 from .terms import coeff, rational_value
 
@@ -188,10 +187,11 @@ def isolate_steps(eq: Eq, v: str) -> list[tuple[str, Eq]]:
     return steps
 
 
-def _linear(e: Expr, v: str) -> tuple[Fraction, Fraction]:
-    """(coefficient of ``v``, constant) of a linear expression."""
-    p = to_poly(e)
-    return Fraction(p.get(((v, 1),), 0)), Fraction(p.get((), 0))
+def eq_strings(eq: Eq) -> tuple[str, str]:
+    """``(machine(eq), text(eq))``, both sides rendered in one walk each."""
+    lm, lt = machine_and_text(eq.lhs)
+    rm, rt = machine_and_text(eq.rhs)
+    return lm + " = " + rm, lt + " = " + rt
 
 
 def _side(a: Fraction, b: Fraction, x: Sym) -> Expr:
@@ -210,48 +210,52 @@ class IsolateVariable(Rule):
     )
 
     # -- linear equations with numbers ----------------------------------------------------------------
-    def _x_piece(self, rng: random.Random, x: Sym) -> Expr:
+    def _x_piece(self, rng: random.Random, x: Sym) -> tuple[Expr, int | Fraction, int, bool]:
+        """A piece holding the unknown, its (coefficient, constant) and whether it has parentheses."""
         k = self.k
         r = rng.random()
         if k["parentheses"] and r < 0.4:
-            inner = add(term(coeff(rng, 3, allow_negative=False), x), number(coeff(rng, k["max_coeff"])))
-            return mul(Num(coeff(rng, 5, allow_negative=False) + 1), inner)
+            a, d = coeff(rng, 3, allow_negative=False), coeff(rng, k["max_coeff"])
+            p = coeff(rng, 5, allow_negative=False) + 1
+            return mul(Num(p), add(term(a, x), number(d))), p * a, p * d, True
         if k["fractions"] and r < 0.7:
             q = rng.randint(2, 6)
             c = rng.choice([c for c in range(1, 6) if gcd(c, q) == 1])
-            return Div(term(c, x), Num(q))
-        return term(coeff(rng, k["max_coeff"]), x)
+            return Div(term(c, x), Num(q)), Fraction(c, q), 0, False
+        c = coeff(rng, k["max_coeff"])
+        return term(c, x), c, 0, False
 
     def _linear_problem(self, rng: random.Random) -> tuple[Eq, str, list[tuple[str, Eq]]]:
+        """An equation built from its solution; coefficients are tracked as numbers while it is built
+        (ints unless a fraction is involved), so no step needs the generic polynomial code."""
         k = self.k
         x = Sym(self.config.vocab.sample(rng, 1)[0])
         denom = 3 if k["fractions"] else 1
         while True:
-            x0 = Fraction(rational_value(rng, k["max_value"], denom))
-            left = [self._x_piece(rng, x), number(coeff(rng, k["max_coeff"]))]
+            x0 = rational_value(rng, k["max_value"], denom)
+            piece, a_l, b_piece, paren_l = self._x_piece(rng, x)
+            c = coeff(rng, k["max_coeff"])
+            left = [piece, number(c)]
             rng.shuffle(left)
-            right = [self._x_piece(rng, x)] if k["both_sides"] else []
-            lhs = add(*left)
-            a_l, b_l = _linear(lhs, x.name)
-            a_r, _ = _linear(add(*right), x.name) if right else (Fraction(0), Fraction(0))
-            const = a_l * x0 + b_l - a_r * x0
+            b_l = b_piece + c
+            if k["both_sides"]:
+                right_piece, a_r, b_r, paren_r = self._x_piece(rng, x)
+                right = [right_piece]
+            else:
+                right, a_r, b_r, paren_r = [], 0, 0, False
+            # the right side's number makes x0 the solution
+            const = a_l * x0 + b_l - a_r * x0 - b_r
             if a_l != a_r and (const.denominator == 1 or k["fractions"]):
                 break
+        lhs = add(*left)
         rhs = add(*right, number(const)) if const or not right else add(*right)
-        eq = Eq(lhs, rhs)
+        b_r += const
         steps: list[tuple[str, Eq]] = []
-        dens = [n.den.value for side in (lhs, rhs) for n in _terms(side) if isinstance(n, Div)]
-        dens += [abs(n.value).denominator for side in (lhs, rhs) for n in _terms(side) if isinstance(n, Num)]
-        a_l, b_l = _linear(lhs, x.name)
-        a_r, b_r = _linear(rhs, x.name)
-        m = lcm(*dens) if dens else 1
+        m = lcm(*[v.denominator for v in (a_l, b_l, a_r, b_r)])
+        a_l, b_l, a_r, b_r = (int(v * m) for v in (a_l, b_l, a_r, b_r))  # integers from here on
         if m > 1:
-            a_l, b_l, a_r, b_r = a_l * m, b_l * m, a_r * m, b_r * m
             steps.append((f"Multiply both sides by {m}:", Eq(_side(a_l, b_l, x), _side(a_r, b_r, x))))
-        elif any(
-            isinstance(t, Mul) and any(isinstance(f, Add) for f in t.factors)
-            for t in _terms(lhs) + _terms(rhs)
-        ):
+        elif paren_l or paren_r:
             steps.append(("Expand the parentheses:", Eq(_side(a_l, b_l, x), _side(a_r, b_r, x))))
         if a_r or b_l:
             moved = add(*[t for t in (term(a_l, x) if a_l else None, term(-a_r, x) if a_r else None) if t])
@@ -263,8 +267,9 @@ class IsolateVariable(Rule):
         if not steps or steps[-1][1] != combined:
             steps.append(("Combine like terms:", combined))
         if a != 1:
-            steps.append((f"Divide both sides by {text(number(a))}:", Eq(x, number(b / a))))
-        return eq, x.name, steps
+            value = b // a if b % a == 0 else Fraction(b, a)
+            steps.append((f"Divide both sides by {text(number(a))}:", Eq(x, number(value))))
+        return Eq(lhs, rhs), x.name, steps
 
     # -- formulas with letters ------------------------------------------------------------------------
     def _formula_problem(self, rng: random.Random) -> tuple[Eq, str, list[tuple[str, Eq]]]:
@@ -301,21 +306,23 @@ class IsolateVariable(Rule):
         return eq, target, isolate_steps(eq, target)
 
     def sample(self, rng: random.Random) -> Problem:
-        subtype = rng.choice(list(self.k["subtypes"]))
+        subtype = rng.choice(self.k["subtypes"])  # a tuple or list (validated)
         if subtype == "linear":
             eq, v, steps = self._linear_problem(rng)
+            variables = [v]
         else:
             eq, v, steps = self._formula_problem(rng)
-        lines = [line for note, s in steps for line in (note, text(s))]
-        answer = machine(steps[-1][1])
+            variables = sorted(eq.free_symbols())
+        problem_machine, problem_text = eq_strings(eq)
+        rendered = [eq_strings(s) for _, s in steps]
         return Problem(
             instruction=f"Solve for {v}:",
-            problem_text=text(eq),
-            problem=machine(eq),
-            answer=answer,
-            steps=[machine(s) for _, s in steps],
-            step_lines=lines,
-            variables=sorted(eq.free_symbols()),
+            problem_text=problem_text,
+            problem=problem_machine,
+            answer=rendered[-1][0],
+            steps=[m for m, _ in rendered],
+            step_lines=[line for (note, _), (_, t) in zip(steps, rendered) for line in (note, t)],
+            variables=variables,
             extra={"subtype": subtype, "target": v},
         )
 

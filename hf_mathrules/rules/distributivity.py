@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..expr.nodes import Add, Expr, Mul
-from ..expr.poly import _grlex_alpha, mono_mul, monomial_expr
+from ..expr.poly import _grlex_alpha, mono_mul
 from ..expr.render import machine_and_text
 from ..expr.rewrite import _monomial_parts, expand_steps
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import coeff, distinct_sum, monomial, monomial_tree
+from .terms import coeff, distinct_sum, monomial, monomial_tree, sum_strings
 
 
 @dataclass(frozen=True)
@@ -138,32 +138,6 @@ def _monomial(e: Expr) -> tuple[int, tuple]:
     return c, tuple(sorted(exps.items()))
 
 
-# (|coefficient|, monomial) -> its (machine, textbook) rendering: the same few terms recur across items
-_TERM_STRINGS: dict[tuple, tuple[str, str]] = {}
-
-
-def _term_strings(c: int, m: tuple) -> tuple[str, str]:
-    key = (c, m)
-    out = _TERM_STRINGS.get(key)
-    if out is None:
-        if len(_TERM_STRINGS) > 50_000:  # bounded on long runs over big vocabularies
-            _TERM_STRINGS.clear()
-        out = _TERM_STRINGS[key] = machine_and_text(monomial_expr(c, m))
-    return out
-
-
-def _sum_strings(products: list[tuple[int, tuple]]) -> tuple[str, str]:
-    """``machine_and_text`` of the sum of the monomial terms ``products`` (sign, then the term's body,
-    which never needs parentheses in a sum), from the cached term renderings."""
-    ms, ts = [], []
-    for i, (c, m) in enumerate(products):
-        bm, bt = _term_strings(-c if c < 0 else c, m)
-        sep = ("-" if c < 0 else "") if i == 0 else (" - " if c < 0 else " + ")
-        ms.append(sep + bm)
-        ts.append(sep + bt)
-    return "".join(ms), "".join(ts)
-
-
 def _single_sum_steps(expr: Expr) -> tuple[list[tuple[str, str]], list[str]]:
     """The rendered ``expand_steps(m*(t1 + ... + tn))`` for a monomial ``m`` and distinct monomials ``ti``
     and the variables used, without the generic rewrite: the distributed sum, then the same sum in
@@ -177,8 +151,8 @@ def _single_sum_steps(expr: Expr) -> tuple[list[tuple[str, str]], list[str]]:
         c, m = _monomial(t)
         products.append((c0 * c, mono_mul(m0, m)))
         used.update([v for v, _ in m])
-    steps = [_sum_strings(products)]
+    steps = [sum_strings(products)]
     ordered = sorted(products, key=lambda p: _grlex_alpha(p[1]))
     if ordered != products:
-        steps.append(_sum_strings(ordered))
+        steps.append(sum_strings(ordered))
     return steps, sorted(used)

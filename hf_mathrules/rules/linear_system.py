@@ -25,13 +25,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
+from math import gcd
 from typing import Any
 
 from ..expr.nodes import Div, Eq, Expr, Mul, Neg, Num, Sym, add, number, term
-from ..expr.render import machine, text
+from ..expr.render import machine, machine_and_text
 from ..expr.rewrite import substitute
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import integer_row, linear_eq, nonsingular_int_matrix
+from .terms import linear_eq, linear_eq_strings, nonsingular_int_matrix
 
 SUBPROBLEM_HEADER = "Sub-problem:"
 SUBANSWER_PREFIX = "Sub-answer: "
@@ -62,12 +63,27 @@ class Level:
     substituted: list[Eq] = field(default_factory=list)
     sub: Level | None = None  # the smaller system
 
+    _rendered: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+
     @property
     def eqs(self) -> list[Eq]:
         return [linear_eq(r, self.names, b) for r, b in zip(self.rows, self.rhs)]
 
+    def rendered(self) -> list[tuple[str, str]]:
+        """``(machine, text)`` of each equation, rendered once (prompts, steps and meta all use them)."""
+        if self._rendered is None:
+            ints = all(type(c) is int for row in self.rows for c in row)
+            self._rendered = [
+                linear_eq_strings(r, self.names, b) if ints else eq_strings(linear_eq(r, self.names, b))
+                for r, b in zip(self.rows, self.rhs)
+            ]
+        return self._rendered
+
+    def machine_system(self) -> str:
+        return "; ".join(m for m, _ in self.rendered())
+
     def prompt(self) -> str:
-        return instruction(self.names) + "\n" + "\n".join(text(e) for e in self.eqs)
+        return instruction(self.names) + "\n" + "\n".join(t for _, t in self.rendered())
 
     def answer(self) -> str:
         return assignment(self.names, self.values)
@@ -117,7 +133,7 @@ def build_levels(
     v = names[j]
     level.eq_index, level.var = i, v
     level.isolated = _isolate(rows[i], rhs[i], names, j)
-    a = Fraction(rows[i][j])
+    a, pivot_row, pivot_rhs = rows[i][j], rows[i], rhs[i]
     rest = [u for u in names if u != v]
     sub_rows, sub_rhs = [], []
     for k, (row, b) in enumerate(zip(rows, rhs)):
@@ -127,17 +143,26 @@ def build_levels(
             *[_times(c, level.isolated) if u == v else term(c, Sym(u)) for u, c in zip(names, row) if c]
         )
         level.substituted.append(Eq(lhs, number(b)))
-        f = row[j] / a
-        coeffs = [row[q] - f * rows[i][q] for q in range(len(names)) if q != j]
-        r, c = integer_row(coeffs, b - f * rhs[i], reduce=False)
-        sub_rows.append(r)
-        sub_rhs.append(c)
+        # row - (row[j]/a) * pivot row, times the common denominator of its reduced fractions (ints only:
+        # the same integers integer_row(..., reduce=False) gives for the Fraction version)
+        f = row[j]
+        nums = [row[q] * a - f * pivot_row[q] for q in range(len(names)) if q != j]
+        nums.append(b * a - f * pivot_rhs)
+        den = 1
+        for n_ in nums:
+            d = abs(a) // gcd(n_, a)
+            den = den * d // gcd(den, d)
+        sub_rows.append([n_ * den // a for n_ in nums[:-1]])
+        sub_rhs.append(nums[-1] * den // a)
     level.sub = build_levels(sub_rows, sub_rhs, rest, values)
     return level
 
 
-def _system(eqs: list[Eq]) -> str:
-    return "; ".join(machine(e) for e in eqs)
+def eq_strings(eq: Eq) -> tuple[str, str]:
+    """``(machine(eq), text(eq))``, both sides rendered in one walk each."""
+    lm, lt = machine_and_text(eq.lhs)
+    rm, rt = machine_and_text(eq.rhs)
+    return lm + " = " + rm, lt + " = " + rt
 
 
 def level_lines(level: Level, inline: bool, blocks: bool = True) -> tuple[list[str], list[str]]:
@@ -147,24 +172,26 @@ def level_lines(level: Level, inline: bool, blocks: bool = True) -> tuple[list[s
     names = level.names
     if not level.var:  # a single equation a*x = b
         (a,), x = level.rows[0], names[0]
-        sol = Eq(Sym(x), number(level.values[x]))
+        sol_m, sol_t = eq_strings(Eq(Sym(x), number(level.values[x])))
         if a == 1:
-            return [f"The equation already gives {text(sol)}"], [machine(sol)]
-        return [f"Divide both sides by {a}: {text(sol)}"], [machine(sol)]
+            return [f"The equation already gives {sol_t}"], [sol_m]
+        return [f"Divide both sides by {a}: {sol_t}"], [sol_m]
     v, iso, sub = level.var, level.isolated, level.sub
     assert iso is not None and sub is not None
-    lines = [f"Isolate {v} in equation {level.eq_index + 1}: {text(Eq(Sym(v), iso))}"]
-    steps = [machine(Eq(Sym(v), iso))]
+    iso_m, iso_t = machine_and_text(iso)
+    lines = [f"Isolate {v} in equation {level.eq_index + 1}: {v} = {iso_t}"]
+    steps = [f"{v} = {iso_m}"]
     lines.append("Substitute it into the other equations:")
-    lines += [text(e) for e in level.substituted]
-    steps.append(_system(level.substituted))
+    substituted = [eq_strings(e) for e in level.substituted]
+    lines += [t for _, t in substituted]
+    steps.append("; ".join(m for m, _ in substituted))
     lines.append(f"Simplify: a smaller system in {', '.join(sub.names)}")
-    steps.append(_system(sub.eqs))
+    steps.append(sub.machine_system())
     if blocks:
         lines.append(SUBPROBLEM_HEADER)
         lines += ["  " + s for s in sub.prompt().splitlines()]
     else:
-        lines += [text(e) for e in sub.eqs]
+        lines += [t for _, t in sub.rendered()]
     if inline or not blocks:
         sub_lines, sub_steps = level_lines(sub, inline, blocks)
         lines += [INLINE_PREFIX + s for s in sub_lines] if blocks else sub_lines
@@ -172,10 +199,10 @@ def level_lines(level: Level, inline: bool, blocks: bool = True) -> tuple[list[s
     if blocks:
         lines.append(SUBANSWER_PREFIX + sub.answer())
         steps.append(sub.answer())
-    back = substitute(iso, {u: number(sub.values[u]) for u in sub.names})
-    value = Eq(Sym(v), number(level.values[v]))
-    lines.append(f"Back-substitute into {text(Eq(Sym(v), iso))}: {v} = {text(back)} = {text(value.rhs)}")
-    steps += [machine(Eq(Sym(v), back)), machine(value)]
+    back_m, back_t = machine_and_text(substitute(iso, {u: number(sub.values[u]) for u in sub.names}))
+    value_m, value_t = machine_and_text(number(level.values[v]))
+    lines.append(f"Back-substitute into {v} = {iso_t}: {v} = {back_t} = {value_t}")
+    steps += [f"{v} = {back_m}", f"{v} = {value_m}"]
     return lines, steps
 
 
@@ -199,12 +226,12 @@ def random_system(
 ) -> Level:
     """A random non-singular integer system with an integer solution, chosen first."""
     n = len(names)
-    values = {v: Fraction(rng.randint(-max_value, max_value)) for v in names}
+    values = {v: rng.randint(-max_value, max_value) for v in names}  # ints: Fraction arithmetic is slow
     while True:
         rows = nonsingular_int_matrix(rng, n, max_coeff)
         if unit_pivots and not _has_unit_pivots(rows):
             continue
-        rhs = [int(sum(c * values[v] for c, v in zip(row, names))) for row in rows]
+        rhs = [sum([c * values[v] for c, v in zip(row, names)]) for row in rows]
         return build_levels(rows, rhs, names, values)
 
 
@@ -264,11 +291,10 @@ class LinearSystem(Rule):
         while lvl is not None:
             subs.append(lvl)
             lvl = lvl.sub
-        eqs = level.eqs
         return Problem(
             instruction=instruction(names),
-            problem_text="\n".join(text(e) for e in eqs),
-            problem=_system(eqs),
+            problem_text="\n".join(t for _, t in level.rendered()),
+            problem=level.machine_system(),
             answer=level.answer(),
             steps=steps,
             step_lines=lines,

@@ -7,7 +7,8 @@ from fractions import Fraction
 from math import gcd
 
 from ..expr.nodes import Eq, Expr, Num, Pow, Sym, add, number, term
-from ..expr.poly import Monomial
+from ..expr.poly import Monomial, monomial_expr
+from ..expr.render import machine_and_text
 
 
 def randint(rng: random.Random, lo: int, hi: int) -> int:
@@ -103,8 +104,49 @@ def linear_eq(coeffs: list, names: list[str], rhs) -> Eq:
     return Eq(linear_expr(coeffs, names), number(rhs))
 
 
-def determinant(rows: list[list]) -> Fraction:
-    """Exact determinant by fraction-free-enough elimination (small matrices, Fractions)."""
+# (|coefficient|, monomial) -> its (machine, textbook) rendering: the same few terms recur across items
+_TERM_STRINGS: dict[tuple, tuple[str, str]] = {}
+
+
+def term_strings(c: int, m: Monomial) -> tuple[str, str]:
+    """``machine_and_text(monomial_expr(c, m))`` for ``c > 0``, memoized."""
+    key = (c, m)
+    out = _TERM_STRINGS.get(key)
+    if out is None:
+        if len(_TERM_STRINGS) > 50_000:  # bounded on long runs over big vocabularies
+            _TERM_STRINGS.clear()
+        out = _TERM_STRINGS[key] = machine_and_text(monomial_expr(c, m))
+    return out
+
+
+def sum_strings(products: list[tuple[int, Monomial]]) -> tuple[str, str]:
+    """``machine_and_text`` of the sum of the non-zero integer terms ``(c, m)`` as ``term`` writes them (the
+    sign, then the term's body, which never needs parentheses in a sum), from the memoized terms."""
+    ms, ts = [], []
+    for i, (c, m) in enumerate(products):
+        bm, bt = term_strings(-c if c < 0 else c, m)
+        sep = ("-" if c < 0 else "") if i == 0 else (" - " if c < 0 else " + ")
+        ms.append(sep + bm)
+        ts.append(sep + bt)
+    return "".join(ms), "".join(ts)
+
+
+def linear_eq_strings(coeffs: list[int], names: list[str], rhs) -> tuple[str, str]:
+    """``(machine, text)`` of ``linear_eq(coeffs, names, rhs)`` for integer coefficients, without the tree."""
+    terms = [(c, ((v, 1),)) for c, v in zip(coeffs, names) if c]
+    lm, lt = sum_strings(terms) if terms else ("0", "0")
+    if type(rhs) is int:
+        r = str(rhs)
+        return lm + " = " + r, lt + " = " + r
+    rm, rt = machine_and_text(number(rhs))
+    return lm + " = " + rm, lt + " = " + rt
+
+
+def determinant(rows: list[list]) -> Fraction | int:
+    """Exact determinant: fraction-free (Bareiss) elimination in ints for an integer matrix, Fraction
+    elimination otherwise (small matrices)."""
+    if all(type(v) is int for row in rows for v in row):
+        return _int_determinant(rows)
     m = [[Fraction(v) for v in row] for row in rows]
     n, det = len(m), Fraction(1)
     for j in range(n):
@@ -120,6 +162,29 @@ def determinant(rows: list[list]) -> Fraction:
             if f:
                 m[i] = [a - f * b for a, b in zip(m[i], m[j])]
     return det
+
+
+def _int_determinant(rows: list[list[int]]) -> int:
+    """Bareiss elimination: every division is exact, so the whole computation stays in ints."""
+    n = len(rows)
+    if n == 2:
+        (a, b), (c, d) = rows
+        return a * d - b * c
+    m = [list(row) for row in rows]
+    sign, prev = 1, 1
+    for j in range(n - 1):
+        p = next((i for i in range(j, n) if m[i][j]), None)
+        if p is None:
+            return 0
+        if p != j:
+            m[j], m[p] = m[p], m[j]
+            sign = -sign
+        pivot, row_j = m[j][j], m[j]
+        for i in range(j + 1, n):
+            row_i, f = m[i], m[i][j]
+            m[i] = [(pivot * row_i[q] - f * row_j[q]) // prev if q > j else 0 for q in range(n)]
+        prev = pivot
+    return sign * m[n - 1][n - 1]
 
 
 def nonsingular_int_matrix(

@@ -208,8 +208,16 @@ def _prec_both(e: Expr) -> int:
 
 
 def _both_wrapped(e: Expr, need: int) -> tuple[str, str]:
+    te = type(e)
+    if te is Sym:  # the common leaves inline: a name never needs parentheses (need < P_ATOM)
+        return e.name, e.name
+    if te is Num and type(e.value) is int:
+        s = str(e.value)
+        if e.value < 0 and need > P_NEG:
+            s = f"({s})"
+        return s, s
     m, t = machine_and_text(e)
-    if _prec_both(e) < need:
+    if (_prec(e) if te is Num else e.prec) < need:
         return f"({m})", f"({t})"
     return m, t
 

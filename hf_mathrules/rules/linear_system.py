@@ -46,7 +46,11 @@ def instruction(names: list[str]) -> str:
 
 def assignment(names: list[str], values: dict[str, Fraction]) -> str:
     """``x = 2, y = -1/2`` in the given variable order."""
-    return ", ".join(f"{v} = {machine(number(values[v]))}" for v in names)
+    return ", ".join([f"{v} = {_number_machine(values[v])}" for v in names])
+
+
+def _number_machine(value: int | Fraction) -> str:
+    return str(value) if type(value) is int else machine(number(value))
 
 
 @dataclass
@@ -63,7 +67,10 @@ class Level:
     substituted: list[Eq] = field(default_factory=list)
     sub: Level | None = None  # the smaller system
 
+    # renderings, computed once (prompts, steps and meta all use them)
     _rendered: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+    _prompt: str | None = field(default=None, repr=False, compare=False)
+    _answer: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def eqs(self) -> list[Eq]:
@@ -83,10 +90,14 @@ class Level:
         return "; ".join(m for m, _ in self.rendered())
 
     def prompt(self) -> str:
-        return instruction(self.names) + "\n" + "\n".join(t for _, t in self.rendered())
+        if self._prompt is None:
+            self._prompt = instruction(self.names) + "\n" + "\n".join([t for _, t in self.rendered()])
+        return self._prompt
 
     def answer(self) -> str:
-        return assignment(self.names, self.values)
+        if self._answer is None:
+            self._answer = assignment(self.names, self.values)
+        return self._answer
 
 
 def _pivot(rows: list[list[int]]) -> tuple[int, int]:
@@ -172,7 +183,10 @@ def level_lines(level: Level, inline: bool, blocks: bool = True) -> tuple[list[s
     names = level.names
     if not level.var:  # a single equation a*x = b
         (a,), x = level.rows[0], names[0]
-        sol_m, sol_t = eq_strings(Eq(Sym(x), number(level.values[x])))
+        value = level.values[x]
+        sol_m, sol_t = (
+            (f"{x} = {value}",) * 2 if type(value) is int else eq_strings(Eq(Sym(x), number(value)))
+        )
         if a == 1:
             return [f"The equation already gives {sol_t}"], [sol_m]
         return [f"Divide both sides by {a}: {sol_t}"], [sol_m]
@@ -200,7 +214,8 @@ def level_lines(level: Level, inline: bool, blocks: bool = True) -> tuple[list[s
         lines.append(SUBANSWER_PREFIX + sub.answer())
         steps.append(sub.answer())
     back_m, back_t = machine_and_text(substitute(iso, {u: number(sub.values[u]) for u in sub.names}))
-    value_m, value_t = machine_and_text(number(level.values[v]))
+    value = level.values[v]
+    value_m, value_t = (str(value),) * 2 if type(value) is int else machine_and_text(number(value))
     lines.append(f"Back-substitute into {v} = {iso_t}: {v} = {back_t} = {value_t}")
     steps += [f"{v} = {back_m}", f"{v} = {value_m}"]
     return lines, steps

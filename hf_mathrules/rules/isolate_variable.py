@@ -16,7 +16,7 @@ from typing import Any
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Sym, add, mul, number, term
 from ..expr.render import machine, machine_and_text, text
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import coeff, rational_value
+from .terms import coeff, rational_value, sum_strings
 
 SUBTYPES = ("linear", "formula")
 
@@ -194,9 +194,15 @@ def eq_strings(eq: Eq) -> tuple[str, str]:
     return lm + " = " + rm, lt + " = " + rt
 
 
-def _side(a: Fraction, b: Fraction, x: Sym) -> Expr:
-    parts = [t for t in (term(a, x) if a else None, number(b) if b else None) if t is not None]
-    return add(*parts) if parts else Num(0)
+def _pairs(*terms: tuple) -> list[tuple]:
+    """The non-zero (coefficient, monomial) terms, in order."""
+    return [t for t in terms if t[0]]
+
+
+def _pairs_eq_strings(lhs: list[tuple], rhs: list[tuple]) -> tuple[str, str]:
+    lm, lt = sum_strings(lhs) if lhs else ("0", "0")
+    rm, rt = sum_strings(rhs) if rhs else ("0", "0")
+    return lm + " = " + rm, lt + " = " + rt
 
 
 @register
@@ -225,7 +231,7 @@ class IsolateVariable(Rule):
         c = coeff(rng, k["max_coeff"])
         return term(c, x), c, 0, False
 
-    def _linear_problem(self, rng: random.Random) -> tuple[Eq, str, list[tuple[str, Eq]]]:
+    def _linear_problem(self, rng: random.Random) -> tuple[Eq, str, list[tuple[str, tuple[str, str]]]]:
         """An equation built from its solution; coefficients are tracked as numbers while it is built
         (ints unless a fraction is involved), so no step needs the generic polynomial code."""
         k = self.k
@@ -250,26 +256,29 @@ class IsolateVariable(Rule):
         lhs = add(*left)
         rhs = add(*right, number(const)) if const or not right else add(*right)
         b_r += const
-        steps: list[tuple[str, Eq]] = []
         m = lcm(*[v.denominator for v in (a_l, b_l, a_r, b_r)])
         a_l, b_l, a_r, b_r = (int(v * m) for v in (a_l, b_l, a_r, b_r))  # integers from here on
-        if m > 1:
-            steps.append((f"Multiply both sides by {m}:", Eq(_side(a_l, b_l, x), _side(a_r, b_r, x))))
-        elif paren_l or paren_r:
-            steps.append(("Expand the parentheses:", Eq(_side(a_l, b_l, x), _side(a_r, b_r, x))))
+        # each later step is an equation between sums of integer terms (coefficient, monomial), listed
+        # as written and rendered from memoized terms; [] is 0
+        X = ((x.name, 1),)
+        steps: list[tuple[str, tuple[list, list]]] = []
+        if m > 1 or paren_l or paren_r:
+            note = f"Multiply both sides by {m}:" if m > 1 else "Expand the parentheses:"
+            steps.append((note, (_pairs((a_l, X), (b_l, ())), _pairs((a_r, X), (b_r, ())))))
         if a_r or b_l:
-            moved = add(*[t for t in (term(a_l, x) if a_l else None, term(-a_r, x) if a_r else None) if t])
-            consts = add(*[t for t in (number(b_r) if b_r else None, number(-b_l) if b_l else None) if t])
             steps.append((f"Collect the {x.name} terms on the left and the numbers on the right:",
-                          Eq(moved, consts if not isinstance(consts, Num) or consts.value else Num(0))))  # fmt: skip
+                          (_pairs((a_l, X), (-a_r, X)), _pairs((b_r, ()), (-b_l, ())))))  # fmt: skip
         a, b = a_l - a_r, b_r - b_l
-        combined = Eq(term(a, x), number(b))
+        combined = ([(a, X)], _pairs((b, ())))
         if not steps or steps[-1][1] != combined:
             steps.append(("Combine like terms:", combined))
+        rendered = [(note, _pairs_eq_strings(lhs_, rhs_)) for note, (lhs_, rhs_) in steps]
         if a != 1:
             value = b // a if b % a == 0 else Fraction(b, a)
-            steps.append((f"Divide both sides by {text(number(a))}:", Eq(x, number(value))))
-        return Eq(lhs, rhs), x.name, steps
+            a_m, a_t = sum_strings([(a, ())])
+            v_m, v_t = sum_strings([(value, ())]) if value else ("0", "0")
+            rendered.append((f"Divide both sides by {a_t}:", (f"{x.name} = {v_m}", f"{x.name} = {v_t}")))
+        return Eq(lhs, rhs), x.name, rendered
 
     # -- formulas with letters ------------------------------------------------------------------------
     def _formula_problem(self, rng: random.Random) -> tuple[Eq, str, list[tuple[str, Eq]]]:
@@ -308,20 +317,20 @@ class IsolateVariable(Rule):
     def sample(self, rng: random.Random) -> Problem:
         subtype = rng.choice(self.k["subtypes"])  # a tuple or list (validated)
         if subtype == "linear":
-            eq, v, steps = self._linear_problem(rng)
+            eq, v, rendered = self._linear_problem(rng)
             variables = [v]
         else:
             eq, v, steps = self._formula_problem(rng)
+            rendered = [(note, eq_strings(s)) for note, s in steps]
             variables = sorted(eq.free_symbols())
         problem_machine, problem_text = eq_strings(eq)
-        rendered = [eq_strings(s) for _, s in steps]
         return Problem(
             instruction=f"Solve for {v}:",
             problem_text=problem_text,
             problem=problem_machine,
-            answer=rendered[-1][0],
-            steps=[m for m, _ in rendered],
-            step_lines=[line for (note, _), (_, t) in zip(steps, rendered) for line in (note, t)],
+            answer=rendered[-1][1][0],
+            steps=[m for _, (m, _) in rendered],
+            step_lines=[line for note, (_, t) in rendered for line in (note, t)],
             variables=variables,
             extra={"subtype": subtype, "target": v},
         )

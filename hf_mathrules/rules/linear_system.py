@@ -32,7 +32,7 @@ from ..expr.nodes import Div, Eq, Expr, Mul, Neg, Num, Sym, add, number, term
 from ..expr.render import machine, machine_and_text
 from ..expr.rewrite import substitute
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import linear_eq, linear_eq_strings, nonsingular_int_matrix
+from .terms import linear_eq, linear_eq_strings, nonsingular_int_matrix, randint
 
 SUBPROBLEM_HEADER = "Sub-problem:"
 SUBANSWER_PREFIX = "Sub-answer: "
@@ -241,7 +241,7 @@ def random_system(
 ) -> Level:
     """A random non-singular integer system with an integer solution, chosen first."""
     n = len(names)
-    values = {v: rng.randint(-max_value, max_value) for v in names}  # ints: Fraction arithmetic is slow
+    values = {v: randint(rng, -max_value, max_value) for v in names}  # ints: Fraction arithmetic is slow
     while True:
         rows = nonsingular_int_matrix(rng, n, max_coeff)
         if unit_pivots and not _has_unit_pivots(rows):

@@ -25,13 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:
-        try:
-            mod = import_module(f"hf_mathrules.commands.{name}")
-        except ModuleNotFoundError as exc:  # a command whose module is not written yet
-            if exc.name != f"hf_mathrules.commands.{name}":
-                raise
-            continue
-        mod.register(sub)
+        import_module(f"hf_mathrules.commands.{name}").register(sub)
     return parser
 
 
@@ -40,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         rc = args.func(args)
+    except BrokenPipeError:  # `mathrules list | head`: the reader left; not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("mathrules: interrupted", file=sys.stderr)
         return 130

@@ -34,11 +34,7 @@ RULE_MODULES = (
 )
 
 for _mod in RULE_MODULES:
-    try:
-        import_module(f"{__name__}.{_mod}")
-    except ModuleNotFoundError as _exc:  # TODO(dev): remove once every rule module exists
-        if _exc.name != f"{__name__}.{_mod}":
-            raise
+    import_module(f"{__name__}.{_mod}")
 
 __all__ = [
     "OOD_SPLITS",

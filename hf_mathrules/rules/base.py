@@ -76,6 +76,13 @@ class RuleConfig:
         k = self.knobs()
         self.validate_knobs(k)
 
+    def check_vocab_size(self, knob: str, n: int) -> None:
+        """``n`` distinct names (the value of ``knob``) must fit in the vocabulary."""
+        if n > len(self.vocab):
+            raise ConfigError(
+                f"{knob}={n} distinct names cannot come from vocabulary {self.vocab.label!r} of size {len(self.vocab)}"
+            )
+
     def validate_knobs(self, k: dict[str, Any]) -> None:
         """Subclasses check ranges and impossible combinations here (raise ConfigError naming the knob)."""
 

@@ -65,11 +65,7 @@ class CommutativityConfig(RuleConfig):
         for name in ("given_order", "factor_order"):
             if not isinstance(k[name], bool):
                 raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
-        if k["n_vars"] > len(self.vocab):
-            raise ConfigError(
-                f"n_vars={k['n_vars']} distinct variables cannot come from vocabulary "
-                f"{self.vocab.label!r} of size {len(self.vocab)}"
-            )
+        self.check_vocab_size("n_vars", k["n_vars"])
         room = (k["max_power"] + 1) ** k["n_vars"]  # exponent vectors, the constant included
         if k["n_terms"] > room:
             raise ConfigError(

@@ -44,11 +44,7 @@ class DistributivityConfig(RuleConfig):
             raise ConfigError(f"outer must be true or false, got {k['outer']!r}")
         if k["n_factors"] == 1 and not k["outer"]:
             raise ConfigError("n_factors=1 with outer=false leaves nothing to distribute; set outer=true")
-        if k["n_vars"] > len(self.vocab):
-            raise ConfigError(
-                f"n_vars={k['n_vars']} distinct variables cannot come from vocabulary "
-                f"{self.vocab.label!r} of size {len(self.vocab)}"
-            )
+        self.check_vocab_size("n_vars", k["n_vars"])
 
 
 @register

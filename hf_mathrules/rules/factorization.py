@@ -59,11 +59,7 @@ class FactorizationConfig(RuleConfig):
         g = k["grouping"]
         if isinstance(g, bool) or not isinstance(g, (int, float)) or not 0 <= g <= 1:
             raise ConfigError(f"grouping must be a share from 0 to 1, got {g!r}")
-        if k["n_vars"] > len(self.vocab):
-            raise ConfigError(
-                f"n_vars={k['n_vars']} distinct variables cannot come from vocabulary "
-                f"{self.vocab.label!r} of size {len(self.vocab)}"
-            )
+        self.check_vocab_size("n_vars", k["n_vars"])
         if k["max_gcf"] == 1 and not k["var_factor"]:
             raise ConfigError("max_gcf=1 with var_factor=false leaves no common factor; raise max_gcf")
         # distinct monomials of the sum: each variable to a power 0..max_power, the constant included

@@ -47,11 +47,7 @@ class GaussianEliminationConfig(RuleConfig):
         p = k["p_zero_pivot"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ConfigError(f"p_zero_pivot must be a probability from 0 to 1, got {p!r}")
-        if k["n_unknowns"] > len(self.vocab):
-            raise ConfigError(
-                f"n_unknowns={k['n_unknowns']} distinct unknowns cannot come from vocabulary "
-                f"{self.vocab.label!r} of size {len(self.vocab)}"
-            )
+        self.check_vocab_size("n_unknowns", k["n_unknowns"])
         if k["max_coeff"] == 1 and k["n_unknowns"] > 3 and p > 0:
             # with entries in {-1, 0, 1} a zero first pivot leaves too few non-singular matrices to vary
             raise ConfigError("p_zero_pivot > 0 needs max_coeff >= 2 when n_unknowns > 3")

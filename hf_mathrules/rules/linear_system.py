@@ -274,11 +274,7 @@ class LinearSystemConfig(RuleConfig):
         for name in ("unit_pivots", "inline"):
             if not isinstance(k[name], bool):
                 raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
-        if k["n_unknowns"] > len(self.vocab):
-            raise ConfigError(
-                f"n_unknowns={k['n_unknowns']} distinct unknowns cannot come from vocabulary "
-                f"{self.vocab.label!r} of size {len(self.vocab)}"
-            )
+        self.check_vocab_size("n_unknowns", k["n_unknowns"])
         if k["unit_pivots"] and k["n_unknowns"] > 4:
             raise ConfigError(
                 "unit_pivots=true is only supported up to n_unknowns=4 (rejection gets too slow)"

@@ -62,11 +62,7 @@ class SimplificationConfig(RuleConfig):
             raise ConfigError(
                 f"n_groups={k['n_groups']} must be below n_terms={k['n_terms']}, or no terms are alike"
             )
-        if k["n_vars"] > len(self.vocab):
-            raise ConfigError(
-                f"n_vars={k['n_vars']} distinct variables cannot come from vocabulary "
-                f"{self.vocab.label!r} of size {len(self.vocab)}"
-            )
+        self.check_vocab_size("n_vars", k["n_vars"])
         room = (k["max_power"] + 1) ** k["n_vars"]  # exponent vectors, the constant included
         if k["n_groups"] > room:
             raise ConfigError(

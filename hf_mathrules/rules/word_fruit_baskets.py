@@ -44,11 +44,8 @@ class WordFruitBasketsConfig(RuleConfig):
             raise ConfigError(f"zero_counts must be true or false, got {k['zero_counts']!r}")
         if k["max_count"] == 1 and not k["zero_counts"]:
             raise ConfigError("max_count=1 without zero_counts makes every basket the same; raise max_count")
-        if self.vocab.label != "letters" and k["n_fruits"] > len(self.vocab):
-            raise ConfigError(
-                f"n_fruits={k['n_fruits']} unknowns cannot be named from vocabulary "
-                f"{self.vocab.label!r} of size {len(self.vocab)}"
-            )
+        if self.vocab.label != "letters":  # the unknowns take vocabulary names (see sample)
+            self.check_vocab_size("n_fruits", k["n_fruits"])
 
 
 def dollars(x: int) -> str:

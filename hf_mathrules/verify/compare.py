@@ -13,10 +13,19 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .kinds import INEQ, detect_kind, is_assignment, is_equation
+from .kinds import EXPR_TAGS as _EXPR_TAGS
+from .kinds import detect_kind, is_assignment, is_equation
 from .limits import Limits, Unsupported
-from .to_sympy import build, decimal_places, is_decimal_literal, symbol
-from .views import equations_of, last_value, same_variable, solution_dicts, value_trees
+from .to_sympy import build, symbol
+from .views import (
+    decimal_places,
+    equations_of,
+    is_decimal_literal,
+    last_value,
+    same_variable,
+    solution_dicts,
+    value_trees,
+)
 
 _POINTS = (sympy.Rational(7, 11), sympy.Rational(-13, 17), sympy.Rational(29, 23), sympy.Rational(-5, 31))
 
@@ -427,9 +436,3 @@ def _is_label(lhs) -> bool:
         return False
     names = {n[1] for n in nodes if n[0] == "sym"}
     return len(names) >= 2 or any(n[0] == "func" for n in nodes)
-
-
-_EXPR_TAGS = frozenset(
-    {"num", "sym", "const", "add", "mul", "div", "pow", "neg", "func", "fact", "bigop", "idx"}
-)
-_ = INEQ  # re-exported for forms

@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
-from .compare import _EXPR_TAGS, last_value
 from .extract import boxed_answers, extract_answer
-from .fastpath import NotFast, rf_equal, rf_value, to_rf, total_degree
-from .forms import FORM_ALIASES, FORMS, TREE_FORMS, check_form, factor_trees
+from .fastpath import NotFast, rf_equal, rf_value, to_rf
+from .forms import FORM_ALIASES, FORMS, TREE_FORMS, check_form
+from .kinds import EXPR_TAGS as _EXPR_TAGS
 from .kinds import KINDS, detect_kind, is_assignment
 from .limits import Limits, Unsupported, VerifyError
 from .parser import parse, symbols_of
-from .to_sympy import decimal_places, is_decimal_literal
 from .verdict import Verdict, refusal
+from .views import decimal_places, is_decimal_literal, last_value
 
 
 @dataclass(frozen=True)
@@ -145,14 +145,6 @@ def fast_decide(prep: Prepared, s: Settings) -> Verdict | None:
             form = FORM_ALIASES.get(s.form, s.form)
             if form in TREE_FORMS:
                 fok, why = check_form(prep.gold, prep.pred, form)
-            elif form == "factored":
-                degrees = []
-                for f in factor_trees(prep.pred):
-                    n, d = to_rf(f, s.limits)
-                    degrees.append(max(total_degree(n), total_degree(d)))
-                if any(dg > 1 for dg in degrees):
-                    return None  # irreducibility of a higher-degree factor needs SymPy
-                fok, why = True, ""
             elif form == "ordered":
                 g_terms = list(gt[1]) if gt[0] == "add" else [gt]
                 p_terms = list(pt[1]) if pt[0] == "add" else [pt]

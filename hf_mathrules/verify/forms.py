@@ -1,20 +1,38 @@
 """Form checks: equivalence accepts the question as its own answer, so a rule's target form is checked
-on the prediction's tree (as written, before SymPy reorders anything).
+on the prediction's tree (as written, before SymPy reorders anything).  Every form is decided here, on
+the tree, so the fast path and the SymPy worker always reach the same form verdict.
 
-``expanded``: a sum of monomials with like terms collected.  ``factored``: a product of irreducible
-factors.  ``solved``: assignments / values free of the unknowns.  ``simplified``: no larger than the
-reference, fractions in lowest terms, like terms collected.  ``ordered``: the reference's terms in the
-reference's order.  ``system``/``roots`` map to solved; ``rref`` checks a matrix is in reduced row
-echelon form (else solved).
+What each form means (the one definition; the rules' generators and ``validate.py`` use it too):
+
+``expanded``
+    a sum of monomials with like terms collected (the result of distributivity).
+``factored``
+    the reverse of distributivity: a product in which no sum factor has a common factor left in its
+    terms (no common number, no common variable), with at least as many non-constant factors as the
+    reference.  ``4(y - 2)`` is factored, ``4y - 8`` and ``2(2y - 4)`` are not; ``8a^2 s(2s^2 - s - 3)``
+    is (the common factor is out; splitting ``2s^2 - s - 3`` further is allowed, not required unless the
+    reference does it: against ``(x - 1)(x + 1)``, ``x^2 - 1`` is not factored).
+``solved``
+    assignments or plain values, none depending on a variable the reference solves for, no arithmetic
+    left between numbers.
+``simplified``
+    no larger than the reference, fractions in lowest terms, like terms collected.
+``ordered``
+    the reference's terms in the reference's order (decided with the values: needs a comparer).
+``rref``
+    a matrix in reduced row echelon form (else ``solved``).  ``system``/``roots`` mean ``solved``.
 """
 
 from __future__ import annotations
 
-from math import gcd
+from fractions import Fraction
+from math import gcd, lcm
 
-from .compare import last_value, value_trees
+from .fastpath import NotFast, to_rf
 from .kinds import is_assignment, is_equation
+from .limits import Limits
 from .parser import walk
+from .views import last_value, value_trees
 
 FORMS = ("expanded", "factored", "solved", "simplified", "ordered", "system", "roots", "rref")
 FORM_ALIASES = {"system": "solved", "roots": "solved"}
@@ -105,10 +123,15 @@ def size(t) -> int:
     return sum(1 for _ in walk(t))
 
 
-def is_simplified(gold, pred) -> tuple[bool, str]:
+def is_simplified(gold, pred, limits: Limits | None = None) -> tuple[bool, str]:
     p = last_value(pred)
     if not _lowest_terms(p):
         return False, "a fraction is not in lowest terms"
+    for n in walk(p):
+        if n[0] == "div":
+            shared = _shared_by_fraction(n, limits or Limits())
+            if shared:
+                return False, f"a fraction is not in lowest terms: {shared}"
     if not _like_terms_collected(p):
         return False, "like terms are not collected"
     if size(p) > size(last_value(gold)) + 2:
@@ -173,22 +196,103 @@ def factor_trees(t) -> list:
     return out
 
 
+def _nonconstant_factors(t) -> int:
+    """How many non-constant factors a product has as written (``x^2 (x + 1)`` has 3)."""
+    tag = t[0]
+    if tag == "neg":
+        return _nonconstant_factors(t[1])
+    if tag == "mul":
+        return sum(_nonconstant_factors(f) for f in t[1])
+    if tag == "div":
+        return _nonconstant_factors(t[1]) + _nonconstant_factors(t[2])
+    if tag == "pow" and t[2][0] == "num" and t[2][1].isdigit():
+        return int(t[2][1]) * _nonconstant_factors(t[1]) if int(t[2][1]) <= 64 else 1
+    return 1 if any(n[0] == "sym" for n in walk(t)) else 0
+
+
+
+
+def _opaque(t):
+    """``t`` with every non-rational part (``sqrt(2)``, ``pi``, ``sin x``) replaced by one opaque name, so
+    that ``4y - 4 sqrt(2)`` still shows its common factor 4."""
+    tag = t[0]
+    if tag in ("num", "sym"):
+        return t
+    if tag in ("add", "mul"):
+        return (tag, tuple(_opaque(x) for x in t[1]))
+    if tag in ("div", "neg"):
+        return (tag, *(_opaque(x) for x in t[1:]))
+    if tag == "pow" and t[2][0] == "num" and t[2][1].isdigit():
+        return ("pow", _opaque(t[1]), t[2])
+    return ("sym", f"<{t!r}>")
+
+
+def _poly(t, limits: Limits):
+    """``t`` as a polynomial with rational coefficients (monomial -> Fraction), or None."""
+    try:
+        num, den = to_rf(_opaque(t), limits)
+    except NotFast:
+        return None
+    if len(den) != 1 or () not in den:
+        return None
+    return {m: c / den[()] for m, c in num.items()}
+
+
+def _content(poly: dict) -> tuple[Fraction, set]:
+    """The number and the variables every term of ``poly`` shares."""
+    coeffs = list(poly.values())
+    number = Fraction(gcd(*(c.numerator for c in coeffs)), lcm(*(c.denominator for c in coeffs)))
+    shared = set.intersection(*({v for v, e in mono if e > 0} for mono in poly))
+    return number, shared
+
+
+def _common_factor(t, limits: Limits) -> str | None:
+    """The factor all terms of the sum ``t`` still share (a number other than 1, or a variable), or None.
+    A sum that is not a polynomial with rational coefficients has no factor we can name: None."""
+    poly = _poly(t, limits)
+    if not poly or len(poly) < 2:
+        return None
+    number, shared = _content(poly)
+    if number != 1:
+        return f"the common factor {number}"
+    if shared:
+        return f"the common variable {min(shared)}"
+    return None
+
+
+def _shared_by_fraction(t, limits: Limits) -> str | None:
+    """A number or variable that divides both the numerator and the denominator of ``t`` (a div)."""
+    num, den = _poly(t[1], limits), _poly(t[2], limits)
+    if not num or not den:
+        return None
+    (a, va), (b, vb) = _content(num), _content(den)
+    if all(c.denominator == 1 for c in (*num.values(), *den.values())):
+        g = gcd(a.numerator, b.numerator)
+        if g != 1:
+            return f"numerator and denominator share the factor {g}"
+    if va & vb:
+        return f"numerator and denominator share the variable {min(va & vb)}"
+    return None
+
+
+def is_factored(gold, pred, limits: Limits | None = None) -> tuple[bool, str]:
+    limits = limits or Limits()
+    p, g = last_value(pred), last_value(gold)
+    for f in factor_trees(p):
+        if f[0] == "add":
+            common = _common_factor(f, limits)
+            if common:
+                return False, f"the terms of a sum still have {common} (not factored)"
+    have, want = _nonconstant_factors(p), _nonconstant_factors(g)
+    if have < want:
+        return False, f"{have} non-constant factor(s), the reference has {want} (not factored)"
+    return True, ""
+
+
 def check_form_sympy(form: str, gold, pred, comparer) -> tuple[bool, str]:
-    """Form checks that need SymPy (factored, ordered, rref); the rest are pure tree checks."""
+    """Form checks that compare values with SymPy (ordered, rref); the rest are pure tree checks."""
     import sympy
 
-    if form == "factored":
-        for f in factor_trees(pred):
-            e = comparer.b(f)
-            if not e.free_symbols:
-                continue
-            try:
-                coeff, facs = sympy.factor_list(e)
-            except sympy.PolynomialError:
-                continue
-            if len(facs) != 1 or facs[0][1] != 1 or abs(coeff) != 1 and f[0] == "add":
-                return False, f"factor {sympy.sstr(e)} is not irreducible"
-        return True, ""
     if form == "ordered":
         g_terms, p_terms = _terms(last_value(gold)), _terms(last_value(pred))
         g_full, p_full = list(_signed_terms(last_value(gold))), list(_signed_terms(last_value(pred)))
@@ -213,7 +317,18 @@ def _signed_terms(t):
         yield t
 
 
-TREE_FORMS = ("expanded", "solved", "simplified")
+TREE_FORMS = ("expanded", "factored", "solved", "simplified")
+
+
+def form_error(form: str, gold: str, pred: str, limits: Limits | None = None) -> str | None:
+    """Why ``pred`` (text) is not in ``form`` against the reference ``gold`` (text), or None: the checker's
+    definition of a tree form, for callers that hold strings (a rule validating its own rows)."""
+    from .parser import parse, symbols_of
+
+    limits = limits or Limits()
+    g = parse(gold, limits)
+    ok, why = check_form(g, parse(pred, limits, symbols=symbols_of(g)), form)
+    return None if ok else why
 
 
 def check_form(gold, pred, form: str) -> tuple[bool, str]:
@@ -224,4 +339,6 @@ def check_form(gold, pred, form: str) -> tuple[bool, str]:
         return is_solved(gold, pred)
     if form == "simplified":
         return is_simplified(gold, pred)
+    if form == "factored":
+        return is_factored(gold, pred)
     raise ValueError(f"form {form!r} needs SymPy")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 KINDS = ("auto", "expression", "equation", "system", "roots", "set", "tuple", "matrix", "text")
 INEQ = frozenset({"<", ">", "<=", ">=", "!="})
+# tags of a scalar expression tree (not a relation, set, tuple, matrix or list)
+EXPR_TAGS = frozenset(
+    {"num", "sym", "const", "add", "mul", "div", "pow", "neg", "func", "fact", "bigop", "idx"}
+)
 
 
 def is_assignment(tree) -> bool:

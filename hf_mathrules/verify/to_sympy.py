@@ -50,22 +50,6 @@ def number(text: str) -> sympy.Rational:
     return sympy.Rational(text)
 
 
-def is_decimal_literal(tree) -> bool:
-    while tree[0] == "neg":
-        tree = tree[1]
-    return tree[0] == "num" and any(c in tree[1] for c in ".eE")
-
-
-def decimal_places(tree) -> int:
-    """Decimal places a literal states: ``3.14`` -> 2, ``1e-7`` -> 7, ``1.5e-7`` -> 8."""
-    while tree[0] == "neg":
-        tree = tree[1]
-    text = tree[1].lower()
-    mant, _, exp = text.partition("e")
-    places = len(mant.partition(".")[2])
-    return places - int(exp or 0)
-
-
 def _digits(x: sympy.Rational) -> float:
     return math.log10(abs(int(x.p)) + 1) + math.log10(abs(int(x.q)) + 1)
 

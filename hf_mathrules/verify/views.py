@@ -15,6 +15,22 @@ def last_value(tree):
     return tree
 
 
+def is_decimal_literal(tree) -> bool:
+    while tree[0] == "neg":
+        tree = tree[1]
+    return tree[0] == "num" and any(c in tree[1] for c in ".eE")
+
+
+def decimal_places(tree) -> int:
+    """Decimal places a literal states: ``3.14`` -> 2, ``1e-7`` -> 7, ``1.5e-7`` -> 8."""
+    while tree[0] == "neg":
+        tree = tree[1]
+    text = tree[1].lower()
+    mant, _, exp = text.partition("e")
+    places = len(mant.partition(".")[2])
+    return places - int(exp or 0)
+
+
 def _replace_first_pm(tree, sign: int):
     """(tree with its first ± taken as + (sign 1) or - (sign -1), whether one was found)."""
     if not isinstance(tree, tuple) or not tree:

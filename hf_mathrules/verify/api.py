@@ -48,9 +48,8 @@ def verify(
         fast = fast_decide(prep, s)
         if fast is not None:
             return replace(fast, seconds=time.perf_counter() - t0)
-        req = {
-            "gold": prep.gold_text,
-            "pred": prep.pred_text,
+        req = {  # the parsed trees travel: the worker never parses the text again
+            "prepared": prep.to_dict(),
             "settings": {**replace(s, extract=False).to_dict(), "kind": prep.kind},
         }
         out = (pool or get_pool()).call(req, timeout=timeout)

@@ -48,11 +48,25 @@ class Settings:
 
 @dataclass
 class Prepared:
+    """A pair after extraction and parsing: what the worker receives (parsed once, in the caller)."""
+
     gold_text: str
     pred_text: str
     gold: tuple
     pred: tuple
     kind: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Prepared:
+        """From JSON, where the trees' tuples arrived as lists."""
+        return cls(d["gold_text"], d["pred_text"], _tupled(d["gold"]), _tupled(d["pred"]), d["kind"])
+
+
+def _tupled(x):
+    return tuple(_tupled(v) for v in x) if isinstance(x, list) else x
 
 
 def _squash(s: str) -> str:
@@ -186,10 +200,12 @@ def full_decide(prep: Prepared, s: Settings) -> Verdict:
 
 def decide_request(req: dict) -> dict:
     """Worker entry: a request dict in, a verdict dict out; never raises."""
-    gold, pred = req.get("gold"), req.get("pred")
     try:
         s = Settings.from_dict(req.get("settings") or {})
-        prep = prepare(gold, pred, s)
+        if "prepared" in req:
+            prep = Prepared.from_dict(req["prepared"])
+        else:  # text in: parse here (the warm-up call, and callers of the worker protocol by hand)
+            prep = prepare(req.get("gold"), req.get("pred"), s)
         v = fast_decide(prep, s) or full_decide(prep, s)
     except VerifyError as exc:
         v = refusal(exc.reason, str(exc), path="worker")

@@ -16,6 +16,7 @@ import sympy
 from .kinds import EXPR_TAGS as _EXPR_TAGS
 from .kinds import detect_kind, is_assignment, is_equation
 from .limits import Limits, Unsupported
+from .parser import walk
 from .to_sympy import build, symbol
 from .views import (
     decimal_places,
@@ -24,6 +25,7 @@ from .views import (
     last_value,
     same_variable,
     solution_dicts,
+    text_key,
     value_trees,
 )
 
@@ -182,11 +184,7 @@ class Comparer:
         return method(gold, pred)
 
     def cmp_text(self, gold, pred):
-        def norm(t):
-            s = t[1] if t[0] == "text" else t[1] if t[0] == "sym" else repr(t)
-            return "".join(ch for ch in s.lower() if ch.isalnum())
-
-        return norm(gold) == norm(pred), "text"
+        return text_key(gold) == text_key(pred), "text"
 
     def cmp_expression(self, gold, pred):
         g_tree = last_value(gold)
@@ -220,7 +218,8 @@ class Comparer:
         g_eqs = equations_of(gold)
         g_exprs = [self.b(lhs) - self.b(rhs) for lhs, rhs in g_eqs]
         free = sorted(set().union(*(e.free_symbols for e in g_exprs)), key=lambda s: s.name)
-        p_eqs = equations_of(pred)
+        # x = \pm 3 states values (x = 3 or x = -3), not one equation
+        p_eqs = None if any(n[0] == "pm" for n in walk(pred)) else equations_of(pred)
         if p_eqs is None:
             vt = value_trees(pred)
             if vt is None or len(free) != 1:
@@ -319,6 +318,8 @@ class Comparer:
         return self.cmp_expression(g, p)[0]
 
     def cmp_tuple(self, gold, pred):
+        if gold[0] in ("tuple", "bracket") and len(gold[1]) == 2 and _is_set_like(pred):
+            return self.cmp_set(gold, pred)  # (-oo, 3) against y < 3: the pair is an interval
         if gold[0] == "rel":
             gold = gold[2][1]
             if is_equation(pred) and pred[2][0][0] == "tuple":
@@ -417,12 +418,41 @@ class Comparer:
         raise Unsupported(f"{tag} as a set")
 
     def cmp_set(self, gold, pred):
+        if _is_inequality(gold) and _is_inequality(pred):
+            g_free = set().union(*(self.b(t).free_symbols for t in gold[2]))
+            if len(g_free) > 1:
+                return self.cmp_relation(gold, pred), "inequality"
         g, p = self.to_set(gold), self.to_set(pred)
         if g == p:
             return True, "set"
         return (
             sympy.Complement(g, p) == sympy.S.EmptySet and sympy.Complement(p, g) == sympy.S.EmptySet
         ), "set"
+
+
+    def cmp_relation(self, gold, pred) -> bool:
+        """One inequality in several variables: the same after moving everything to one side, up to a
+        positive factor (``x <= y`` = ``y >= x`` = ``2x <= 2y``)."""
+
+        def normal(t):
+            (op,), (a, c) = t[1], t[2]
+            d = self.b(c) - self.b(a) if op in ("<", "<=") else self.b(a) - self.b(c)
+            return d, op in ("<", ">")
+
+        (dg, strict_g), (dp, strict_p) = normal(gold), normal(pred)
+        if strict_g != strict_p or dp == 0:
+            return False
+        ratio = sympy.cancel(sympy.together(dg / dp))
+        return bool(ratio.is_number and ratio.is_positive)
+
+
+def _is_set_like(t) -> bool:
+    """An inequality, an interval or ``x in ...``: a subset of the reals, not a pair of values."""
+    return t[0] in ("interval", "union") or t[0] == "rel" and any(op != "=" for op in t[1])
+
+
+def _is_inequality(t) -> bool:
+    return t[0] == "rel" and len(t[1]) == 1 and t[1][0] in ("<", ">", "<=", ">=")
 
 
 def _is_label(lhs) -> bool:

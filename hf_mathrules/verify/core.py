@@ -3,18 +3,19 @@ SymPy.  ``decide_request`` is what a worker process runs; it never raises."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 
+from .conventions import percent_of
 from .extract import boxed_answers, extract_answer
 from .fastpath import NotFast, rf_equal, rf_value, to_rf
 from .forms import FORM_ALIASES, FORMS, TREE_FORMS, check_form
 from .kinds import EXPR_TAGS as _EXPR_TAGS
 from .kinds import KINDS, detect_kind, is_assignment
 from .limits import Limits, Unsupported, VerifyError
-from .parser import parse, symbols_of
+from .parser import parse, splittable, symbols_of
 from .verdict import Verdict, refusal
-from .views import decimal_places, is_decimal_literal, last_value
+from .views import as_system, decimal_places, is_decimal_literal, last_value, text_key
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Prepared:
     gold: tuple
     pred: tuple
     kind: str
+    percent: str | None = None  # "gold" / "pred": that side ended in a percent sign and the other not
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -62,7 +64,21 @@ class Prepared:
     @classmethod
     def from_dict(cls, d: dict) -> Prepared:
         """From JSON, where the trees' tuples arrived as lists."""
-        return cls(d["gold_text"], d["pred_text"], _tupled(d["gold"]), _tupled(d["pred"]), d["kind"])
+        trees = _tupled(d["gold"]), _tupled(d["pred"])
+        return cls(d["gold_text"], d["pred_text"], *trees, d["kind"], d.get("percent"))
+
+    def percent_reading(self) -> Prepared | None:
+        """The pair with the percent side read as a fraction (``35%`` as 0.35), or None.  Graders accept
+        both readings of a percent against a reference without one (and the other way round)."""
+        if self.percent is None or self.kind not in ("expression", "number"):
+            return None
+        side = self.gold if self.percent == "gold" else self.pred
+        if side[0] not in _EXPR_TAGS:
+            return None
+        scaled = ("div", side, ("num", "100"))
+        if self.percent == "gold":
+            return replace(self, gold=scaled, percent=None)
+        return replace(self, pred=scaled, percent=None)
 
 
 def _tupled(x):
@@ -97,6 +113,11 @@ def _parts_from_boxes(pred: str, have: int, g_tree, limits: Limits):
         return None
 
 
+def _word(tree) -> str | None:
+    t = tree
+    return t[1] if t[0] == "sym" and len(t[1]) >= 2 and t[1].isalpha() else None
+
+
 def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     s.validate()
     if not isinstance(gold, str) or not isinstance(pred, str):
@@ -109,10 +130,21 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     if g_tree[0] == "text":  # a word answer: compare normalised text, whatever the prediction parses to
         return Prepared(g_text, p_text, g_tree, ("text", _plain_text(p_text)), "text")
     p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree))
+    if _word(g_tree) and g_tree[1].lower() == _squash(p_text).lower():
+        # Yes / yes: a word, not a variable
+        return Prepared(g_text, p_text, ("text", g_tree[1]), ("text", p_text.strip()), "text")
+    g_syms, p_syms = symbols_of(g_tree), symbols_of(p_tree)
+    if g_syms and p_syms and g_syms != p_syms and any(splittable(n) for n in g_syms | p_syms):
+        # 6xy against 6yx, mn - m against m(n - 1): the other side shows the letters are variables
+        g_tree = parse(g_text, s.limits, split=True)
+        p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree), split=True)
     if s.extract and g_tree[0] == "seq" and _items(p_tree) < len(g_tree[2]):
         p_text, p_tree = _parts_from_boxes(pred, _items(p_tree), g_tree, s.limits) or (p_text, p_tree)
+    g_tree, p_tree = as_system(g_tree), as_system(p_tree)
     kind = detect_kind(g_tree) if s.kind == "auto" else s.kind
-    return Prepared(g_text, p_text, g_tree, p_tree, kind)
+    g_pct, p_pct = percent_of(g_text), percent_of(p_text)
+    percent = None if g_pct == p_pct else "gold" if g_pct else "pred"
+    return Prepared(g_text, p_text, g_tree, p_tree, kind, percent)
 
 
 def _verdict(prep: Prepared, s: Settings, equivalent, reason, detail="", path="") -> Verdict:
@@ -136,8 +168,20 @@ def _scalar_pair(prep: Prepared):
 
 def fast_decide(prep: Prepared, s: Settings) -> Verdict | None:
     """Exact decision without SymPy for rational expressions; None when SymPy is needed."""
+    v = _fast_decide(prep, s)
+    alt = prep.percent_reading()
+    if v is None or v.equivalent is True or alt is None or v.reason != "not_equivalent":
+        return v
+    v2 = _fast_decide(alt, s)
+    return None if v2 is None else v2 if v2.equivalent is True else v
+
+
+def _fast_decide(prep: Prepared, s: Settings) -> Verdict | None:
     if prep.kind == "identical":
         return _verdict(prep, s, True, "equivalent", "identical text", "fast")
+    if prep.kind == "text":
+        same = text_key(prep.gold) == text_key(prep.pred)
+        return _verdict(prep, s, same, "equivalent" if same else "not_equivalent", "text", "fast")
     pair = _scalar_pair(prep)
     if pair is None or pair[1][0] not in _EXPR_TAGS or pair[0][0] not in _EXPR_TAGS:
         return None
@@ -178,6 +222,15 @@ def fast_decide(prep: Prepared, s: Settings) -> Verdict | None:
 
 def full_decide(prep: Prepared, s: Settings) -> Verdict:
     """The SymPy comparison; call only under a hard timeout (in a worker)."""
+    v = _full_decide(prep, s)
+    alt = prep.percent_reading()
+    if v.equivalent is True or alt is None or v.reason != "not_equivalent":
+        return v
+    v2 = _fast_decide(alt, s) or _full_decide(alt, s)
+    return v2 if v2.equivalent is True else v
+
+
+def _full_decide(prep: Prepared, s: Settings) -> Verdict:
     from .compare import Comparer, Options
     from .forms import check_form_sympy
 
@@ -206,7 +259,7 @@ def decide_request(req: dict) -> dict:
             prep = Prepared.from_dict(req["prepared"])
         else:  # text in: parse here (the warm-up call, and callers of the worker protocol by hand)
             prep = prepare(req.get("gold"), req.get("pred"), s)
-        v = fast_decide(prep, s) or full_decide(prep, s)
+        v = _fast_decide(prep, s) or full_decide(prep, s)
     except VerifyError as exc:
         v = refusal(exc.reason, str(exc), path="worker")
     except (MemoryError, RecursionError, OverflowError) as exc:

@@ -119,6 +119,16 @@ def _lowest_terms(t) -> bool:
     return True
 
 
+def _square_inside_root(t) -> bool:
+    """``\\sqrt{8}``: an integer under a square root that still has a square factor (8 = 4 * 2)."""
+    for n in walk(t):
+        if n[0] == "func" and n[1] == "sqrt" and n[2][0][0] == "num" and n[2][0][1].isdigit():
+            v = int(n[2][0][1])
+            if v < 10**12 and any(v % (k * k) == 0 for k in range(2, min(int(v**0.5), 10**6) + 1)):
+                return True
+    return False
+
+
 def size(t) -> int:
     return sum(1 for _ in walk(t))
 
@@ -127,6 +137,8 @@ def is_simplified(gold, pred, limits: Limits | None = None) -> tuple[bool, str]:
     p = last_value(pred)
     if not _lowest_terms(p):
         return False, "a fraction is not in lowest terms"
+    if _square_inside_root(p):
+        return False, "a square factor is left under a root"
     for n in walk(p):
         if n[0] == "div":
             shared = _shared_by_fraction(n, limits or Limits())

@@ -7,6 +7,7 @@ INEQ = frozenset({"<", ">", "<=", ">=", "!="})
 # tags of a scalar expression tree (not a relation, set, tuple, matrix or list)
 EXPR_TAGS = frozenset(
     {"num", "sym", "const", "add", "mul", "div", "pow", "neg", "func", "fact", "bigop", "idx"}
+    | {"deriv", "integral", "limit"}
 )
 
 

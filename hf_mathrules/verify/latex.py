@@ -18,6 +18,7 @@ GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho "
     "sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split()
 )
+TRIG = frozenset("sin cos tan cot sec csc sinh cosh tanh".split())
 MATRIX_ENVS = frozenset({"pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array"})
 BIG_OPS = {"sum": "sum", "prod": "prod"}
 # commands with structure or logic we do not model: never read as an opaque name
@@ -37,7 +38,15 @@ class LatexMixin:
 
     def command(self, name: str) -> tuple:
         if name == "frac":
+            if self.leibniz():
+                return self.derivative()
             return self.node("div", self.parse_arg(), self.parse_arg())
+        if name == "int":
+            return self.integral()
+        if name == "lim":
+            return self.limit()
+        if name == "mathbb":
+            return self.blackboard()
         if name == "binom":
             return self.node("func", "binomial", (self.parse_arg(), self.parse_arg()))
         if name == "sqrt":
@@ -49,7 +58,7 @@ class LatexMixin:
             return self.node("func", "sqrt", (self.parse_arg(),))
         if name in ("pi", "infty", "infin", "imath"):
             return self.node("const", {"pi": "pi", "imath": "I"}.get(name, "oo"))
-        if name in FUNCS or name in ("arcsin", "arccos", "arctan"):
+        if name in FUNCS or name in ("arcsin", "arccos", "arctan", "arccot", "arcsec", "arccsc"):
             return self.function(name)
         if name in GREEK:
             return self.sym(name)
@@ -79,6 +88,8 @@ class LatexMixin:
             args = [self.parse_power()]
         if base is not None:
             args.append(base)
+        if power is not None and _is_minus_one(power) and name in TRIG:
+            name, power = "a" + name, None  # \\cos^{-1} u is arccos u, not 1/cos u
         node = self.node("func", name, tuple(args))
         return self.node("pow", node, power) if power is not None else node
 
@@ -105,6 +116,8 @@ class LatexMixin:
         return self.node("bigop", op, var, lo, hi, body)
 
     def environment(self, env: str) -> tuple:
+        if env == "cases":
+            return self.cases()
         if env not in MATRIX_ENVS:
             raise Unsupported(f"LaTeX environment {env} is not supported")
         rows: list[list[tuple]] = [[]]
@@ -163,3 +176,39 @@ class LatexMixin:
         if not digits.isdigit() or any(int(d) >= base for d in digits):
             raise ParseError(f"{digits} is not a base-{base} numeral")
         return self.node("num", str(int(digits, base)))
+
+    # -- cases, sets of numbers ---------------------------------------------------------------------
+    def cases(self) -> tuple:
+        """``\\begin{cases} x = 1 \\\\ y = 2 \\end{cases}``: a system.  A row with a condition
+        (``x & x > 0``) makes it a piecewise definition, which we do not model."""
+        rows: list[tuple] = []
+        while not self.at("END"):
+            if self.at("EOF"):
+                raise ParseError("\\begin{cases} without \\end")
+            rows.append(self.parse_relation())
+            if self.at("OP", "&"):
+                raise Unsupported("a piecewise definition (cases with conditions)")
+            if self.at("OP", "\\\\") or self.at("OP", ","):
+                self.next()
+            elif not self.at("END"):
+                raise ParseError(f"unexpected {self.peek().text!r} in cases")
+            if len(rows) > self.limits.max_items:
+                raise TooLarge(f"more than {self.limits.max_items} rows")
+        self.next()
+        if not rows:
+            raise ParseError("empty cases")
+        return rows[0] if len(rows) == 1 else self.node("seq", ",", tuple(rows))
+
+    def blackboard(self) -> tuple:
+        """``\\mathbb{R}``: the real line; other number sets are not modelled."""
+        self.expect("OP", "{")
+        t = self.next()
+        self.expect("OP", "}")
+        if t.kind == "NAME" and t.text == "R":
+            inf = self.node("const", "oo")
+            return self.node("interval", self.node("neg", inf), inf, True, True)
+        raise Unsupported(f"\\mathbb{{{t.text}}} is not supported")
+
+
+def _is_minus_one(t) -> bool:
+    return t == ("num", "-1") or t[0] == "neg" and t[1] == ("num", "1")

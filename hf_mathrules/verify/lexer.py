@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from . import conventions
 from .limits import Limits, ParseError, TooLarge
 
 
@@ -52,7 +53,7 @@ _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 _DROP_RE = re.compile(
     r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|limits)"
     r"(?![A-Za-z])|(?<!\\)\\[,;:!> ]|\\q?quad|~|\\\$|\$|\\%|%|\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ"
-    r"|\\degree|\\(?:hbox|mbox)(?=\{)"
+    r"|\\degree"
 )
 # "\\\\frac" (an over-escaped backslash) before a command name reads as one backslash
 _DOUBLED_RE = re.compile(r"\\\\(?=[A-Za-z])")
@@ -69,6 +70,7 @@ _TEXT_CMDS = frozenset(
         "mathit",
         "operatorname",
         "mbox",
+        "hbox",
         "mathsf",
     }
 )
@@ -81,6 +83,14 @@ _SINGLE_OPS = set("+-*/^()[]{},;=<>!|&_'.:")
 _THOUSANDS_RE = re.compile(r"^-?[1-9]\d{0,2}(?:(?:,\d{3})+|(?: \d{3})+)(?:\.\d+)?$")
 SEP_WORDS = frozenset({"or", "and"})
 FILLER_WORDS = frozenset({"percent", "pct", "percentage", "degrees", "degree"})
+# unit names short enough to be mistaken for products of variables; longer words after a number are
+# units too (``40 feet``, ``12 apples``) unless the reference uses them as names
+UNIT_WORDS = frozenset(
+    "cm mm km dm nm kg mg ml mL ft yd mi mph kph kmh hr hrs min mins sec secs ms yr yrs lb lbs oz gal "
+    "usd sq cu rad".split()
+)
+_GLUED_CMD = re.compile(r"^(frac|sqrt|binom)([A-Za-z]+)$")
+_LETTERS_RUN = re.compile(r"[A-Za-z]{2,}")
 _GLUED_SEP = re.compile(r"^(or|and)([A-Za-z]\d*)$")
 _DECIMAL_COMMA_RE = re.compile(r"^-?\d+,\d\d$|^-?0,\d+$")
 
@@ -89,7 +99,7 @@ def normalize(text: str, limits: Limits) -> str:
     """Unicode and styling cleanup; raises TooLarge on over-long input."""
     if len(text) > limits.max_length:
         raise TooLarge(f"answer is {len(text)} characters, limit is {limits.max_length}")
-    s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], text)
+    s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], conventions.apply(text))
     s = _DOUBLED_RE.sub(r"\\", s)
     s = _FRAC_RE.sub(r"\\frac", s)
     s = re.sub(r",\\!\s*", ",", s)  # 11,\! 111: a thousands separator
@@ -128,6 +138,14 @@ def _read_group(s: str, i: int) -> tuple[str, int]:
             if depth == 0:
                 return s[i + 1 : j], j + 1
     raise ParseError("unbalanced '{'")
+
+
+def _is_math_content(cmd: str, content: str) -> bool:
+    """Styled math rather than words: no run of two letters, and no letter at all inside a text command
+    (``\\text{ m}`` is a unit, ``\\mathbf{x}`` a variable)."""
+    if _LETTERS_RUN.search(content) or "\\" in content:
+        return False
+    return cmd in _NAME_CMDS or not any(c.isalpha() for c in content)
 
 
 def tokenize(s: str, limits: Limits) -> list[Token]:
@@ -183,10 +201,17 @@ def tokenize(s: str, limits: Limits) -> list[Token]:
                     content = content.strip()
                     if name in _NAME_CMDS and re.fullmatch(r"[A-Za-z]", content):
                         toks.append(Token("NAME", content))
+                    elif content and _is_math_content(name, content):
+                        toks.extend(tokenize(content, limits)[:-1])  # \textbf{5}, \mathbf{x+1}: styling
                     else:
                         toks.append(Token("TEXT", content))
             else:
-                toks.append(Token("CMD", name))
+                glued = _GLUED_CMD.match(name)
+                if glued:
+                    # \fracab, \sqrtx: an ungrouped argument written against the command
+                    toks += [Token("CMD", glued.group(1)), Token("NAME", glued.group(2))]
+                else:
+                    toks.append(Token("CMD", name))
             continue
         two = s[i : i + 2]
         if two in _OPS:
@@ -206,7 +231,14 @@ def pretokens(toks: list[Token], symbols: frozenset[str] | None) -> list[Token]:
     """Text and filler words: ``\\text{or}`` separates answers, units and annotations are dropped."""
     only_text = len(toks) == 2 and toks[0].kind == "TEXT"
     out: list[Token] = []
-    for t in toks:
+    skip = 0
+    for k, t in enumerate(toks):
+        if skip:
+            skip -= 1
+            continue
+        if _is_unit(toks, k, symbols) and not only_text:
+            skip = _unit_power(toks, k + 1)  # 9 \text{m}^2: the square belongs to the unit
+            continue
         if t.kind == "TEXT" and not only_text:
             word = t.text.strip().lower()
             if word in SEP_WORDS:
@@ -226,3 +258,34 @@ def pretokens(toks: list[Token], symbols: frozenset[str] | None) -> list[Token]:
             continue
         out.append(t)
     return out
+
+
+def _is_unit(toks: list[Token], k: int, symbols: frozenset[str] | None) -> bool:
+    """A unit written after a number: ``\\text{cm}``, ``km``, ``feet`` (not a name the reference uses)."""
+    t = toks[k]
+    if k == 0 or toks[k - 1].kind != "NUM":
+        return False
+    if t.kind == "TEXT":
+        return bool(t.text) and t.text.strip().lower() not in SEP_WORDS
+    if t.kind != "NAME" or not t.text.isalpha():
+        return False
+    if symbols and (t.text in symbols or set(t.text) <= set("".join(symbols))):
+        return False  # the reference's variables: 5nm is 5*n*m when n and m are names there
+    return t.text in UNIT_WORDS or len(t.text) >= 4 and t.text.lower() not in _NOT_UNITS
+
+
+def _unit_power(toks: list[Token], k: int) -> int:
+    """How many tokens of a ``^2`` / ``^{3}`` start at ``k``."""
+    if toks[k].kind == "OP" and toks[k].text == "^":
+        if toks[k + 1].kind == "NUM":
+            return 2
+        if toks[k + 1].text == "{" and toks[k + 2].kind == "NUM" and toks[k + 3].text == "}":
+            return 4
+    return 0
+
+
+# words that follow a number without being its unit
+_NOT_UNITS = frozenset(
+    "sqrt cbrt sinh cosh tanh asin acos atan arcsin arccos arctan infinity infty thousand million "
+    "billion trillion".split()
+)

@@ -4,14 +4,16 @@ Nodes (first item is the tag): ``num`` (literal text), ``sym`` (name), ``const``
 ``add`` (terms, subtraction as ``neg``), ``mul`` (factors), ``div``, ``pow``, ``neg``, ``pm`` (a ± b;
 a may be None), ``func`` (name, args), ``fact``, ``rel`` (operators, operands), ``in`` (element, set),
 ``tuple``, ``bracket`` (``[a, b]``: closed interval or list), ``set``, ``interval`` (lo, hi, left_open,
-right_open), ``union``, ``matrix`` (rows), ``seq`` (separator, items: several answers), ``text``.
+right_open), ``union``, ``matrix`` (rows), ``seq`` (separator, items: several answers), ``text``,
+``deriv`` (variable, body), ``integral`` (variable, lo, hi, body), ``limit`` (variable, point, side, body).
 Only these tags exist; the SymPy builders dispatch on them, so nothing in the input can name a Python
 object.
 """
 
 from __future__ import annotations
 
-from .latex import FUNCS, LatexMixin
+from .calculus import CalculusMixin
+from .latex import FUNCS, GREEK, LatexMixin
 from .lexer import Token, check_nesting, normalize, pretokens, tokenize
 from .limits import Limits, ParseError, TooLarge
 
@@ -33,8 +35,16 @@ CMD_RELOPS = {
 MUL_CMDS = frozenset({"cdot", "times", "ast"})
 
 
-class Parser(LatexMixin):
-    def __init__(self, tokens: list[Token], limits: Limits, symbols: frozenset[str] | None, latex: bool):
+class Parser(LatexMixin, CalculusMixin):
+    def __init__(
+        self,
+        tokens: list[Token],
+        limits: Limits,
+        symbols: frozenset[str] | None,
+        latex: bool,
+        split: bool = False,
+    ):
+        self.split = split  # read juxtaposed letters as a product even in plain text (xy = x*y)
         self.toks = tokens
         self.pos = 0
         self.limits = limits
@@ -379,7 +389,7 @@ class Parser(LatexMixin):
         low = word.lower()
         if low in FUNCS and (self.at("OP", "(") or low in ("sqrt", "ln", "log", "sin", "cos", "tan", "exp")):
             return self.function({"abs": "abs"}.get(low, low))
-        if word in ("pi", "oo", "inf", "infty"):
+        if word in ("pi", "oo", "inf", "infty") or low in ("infinity", "infty"):
             return self.node("const", "oo" if word != "pi" else "pi")
         if word in ("I", "i", "j") and not (self.symbols and word in self.symbols):
             if word != "j" or self.latex:
@@ -442,7 +452,7 @@ class Parser(LatexMixin):
             found = _split_into(word, self.symbols)
             if found:
                 return found
-        if self.symbols is None and not self.latex:
+        if self.symbols is None and not self.latex and not (self.split and splittable(word)):
             return [word]  # SymPy-style text without context: names are written whole
         letters = word.rstrip("0123456789")
         digits = word[len(letters) :]
@@ -465,15 +475,24 @@ def _split_into(word: str, symbols: frozenset[str]) -> list[str] | None:
     return best.get(0)
 
 
-def parse(text: str, limits: Limits, symbols: frozenset[str] | None = None) -> tuple:
-    """Parse one answer (no surrounding prose) into a tree; raises a VerifyError subclass."""
+def splittable(word: str) -> bool:
+    """A short run of letters that may be a product of one-letter variables (``mn``, ``xyz``), not a
+    name we know (``alpha``, ``sin``) or a geometric label (``AB``)."""
+    return word.isalpha() and word.islower() and 2 <= len(word) <= 4 and word not in GREEK and word.lower() not in FUNCS
+
+
+def parse(
+    text: str, limits: Limits, symbols: frozenset[str] | None = None, split: bool = False
+) -> tuple:
+    """Parse one answer (no surrounding prose) into a tree; raises a VerifyError subclass.  ``split``:
+    juxtaposed letters are separate variables even in plain text (the other side said so)."""
     s = normalize(text, limits)
     if not s:
         raise ParseError("empty answer")
     check_nesting(s, limits)
     latex = "\\" in text or "{" in s or "$" in text
     toks = pretokens(tokenize(s, limits), symbols)
-    p = Parser(toks, limits, symbols, latex)
+    p = Parser(toks, limits, symbols, latex, split)
     try:
         return p.parse_answer()
     except RecursionError as exc:  # only reachable with a max_depth configured far above the default

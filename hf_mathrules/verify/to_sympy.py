@@ -28,6 +28,15 @@ _FUNCS = {
     "arcsin": sympy.asin,
     "arccos": sympy.acos,
     "arctan": sympy.atan,
+    "acot": sympy.acot,
+    "asec": sympy.asec,
+    "acsc": sympy.acsc,
+    "arccot": sympy.acot,
+    "arcsec": sympy.asec,
+    "arccsc": sympy.acsc,
+    "asinh": sympy.asinh,
+    "acosh": sympy.acosh,
+    "atanh": sympy.atanh,
     "sinh": sympy.sinh,
     "cosh": sympy.cosh,
     "tanh": sympy.tanh,
@@ -131,6 +140,8 @@ def build(tree, limits: Limits):
         return sympy.Indexed(sympy.IndexedBase(tree[1]), build(tree[2], limits))
     if tag == "bigop":
         return _big_operator(tree, limits)
+    if tag in ("deriv", "integral", "limit"):
+        return _calculus(tree, limits)
     if tag == "pm":
         raise Unsupported("± inside an expression")
     raise Unsupported(f"{tag} where an expression was expected")
@@ -157,3 +168,20 @@ def _big_operator(tree, limits: Limits):
         raise Unsupported(f"\\{op} bounds must be integers")
     unevaluated = (sympy.Sum if op == "sum" else sympy.Product)(body, (k, lo, hi))
     return unevaluated.doit(deep=False)  # a closed form when SymPy knows one (runs under the timeout)
+
+
+def _calculus(tree, limits: Limits):
+    """Evaluate a derivative, definite integral or limit (in the worker, under the hard timeout); one
+    SymPy cannot evaluate is refused rather than compared unevaluated."""
+    tag, var = tree[0], symbol(tree[1])
+    if tag == "deriv":
+        value = sympy.diff(build(tree[2], limits), var)
+    elif tag == "integral":
+        lo, hi, body = (build(t, limits) for t in tree[2:5])
+        value = sympy.integrate(body, (var, lo, hi))
+    else:
+        point, side, body = build(tree[2], limits), tree[3], build(tree[4], limits)
+        value = sympy.limit(body, var, point, side)
+    if value.has(sympy.Integral, sympy.Limit, sympy.Derivative, sympy.AccumBounds):
+        raise Unsupported(f"SymPy cannot evaluate this {tag}")
+    return value

@@ -172,3 +172,35 @@ def solution_dicts(tree, order: list[str] | None = None) -> list[dict] | None:
         else:
             return None
     return out or None
+
+
+def text_key(tree) -> str:
+    """A word answer compared case- and punctuation-insensitively (``\\text{(B)}`` = ``b``)."""
+    s = tree[1] if tree[0] in ("text", "sym") else repr(tree)
+    return "".join(ch for ch in s.lower() if ch.isalnum())
+
+
+def as_system(tree):
+    """Chained equalities ``a = b = 7`` and tuple assignments ``(a, b) = (2, 9)`` as the system of
+    assignments they state; any other tree unchanged."""
+    if tree[0] != "rel" or any(op != "=" for op in tree[1]):
+        return tree
+    *names, value = tree[2]
+    if len(names) > 1 and all(n[0] == "sym" for n in names):
+        if len({n[1] for n in names}) == len(names) and not any(_mentions(value, n[1]) for n in names):
+            return ("seq", ",", tuple(("rel", ("=",), (n, value)) for n in names))
+    if len(names) == 1 and names[0][0] == "tuple" and value[0] == "tuple" and len(value[1]) == len(names[0][1]):
+        if all(n[0] == "sym" for n in names[0][1]):
+            return ("seq", ",", tuple(("rel", ("=",), (n, v)) for n, v in zip(names[0][1], value[1])))
+    return tree
+
+
+def _mentions(tree, name: str) -> bool:
+    stack = [tree]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, tuple) and n:
+            if n[0] == "sym" and n[1] == name:
+                return True
+            stack.extend(x for x in n if isinstance(x, tuple))
+    return False

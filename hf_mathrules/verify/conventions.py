@@ -21,14 +21,14 @@ _VULGAR = {
     "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8),
     "⅞": (7, 8),
 }  # fmt: skip
-_VULGAR_RE = re.compile(r"(\d*)\s*([" + "".join(_VULGAR) + "])")
+_VULGAR_RE = re.compile(r"(?<!\d)(\d{0,30}) ?([" + "".join(_VULGAR) + "])")
 # the whole value (optionally after "x =") is an integer followed by a proper fraction of integers
 _MIXED_RE = re.compile(
-    r"^(?P<head>(?:[A-Za-z]\w*\s*=\s*)?)(?P<sign>-?)\s*(?P<whole>\d+)"
-    r"(?:\s+(?P<n1>\d+)\s*/\s*(?P<d1>\d+)|\s*\\[dt]?frac\s*\{\s*(?P<n2>\d+)\s*\}\s*\{\s*(?P<d2>\d+)\s*\})"
+    r"^(?P<head>(?:[A-Za-z]\w*\s*=\s*)?)(?P<sign>-?)\s*(?P<whole>\d{1,30})"
+    r"(?:\s+(?P<n1>\d{1,30})\s*/\s*(?P<d1>\d{1,30})|\s*\\[dt]?frac\s*\{\s*(?P<n2>\d{1,30})\s*\}\s*\{\s*(?P<d2>\d{1,30})\s*\})"
     r"\s*$"
 )
-_REPEATING_RE = re.compile(r"(\d*)\.(\d*)\\(?:overline|bar|dot)\s*\{\s*(\d{1,30})\s*\}")
+_REPEATING_RE = re.compile(r"(?<!\d)(\d{0,30})\.(\d{0,30})\\(?:overline|bar|dot)\s*\{\s*(\d{1,30})\s*\}")
 _SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _SCALE_RE = re.compile(r"(?<![\w.])(\d{1,15}(?:\.\d{1,15})?)\s*(thousand|million|billion|trillion)\b", re.I)
 _UNITS = (
@@ -39,7 +39,7 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _WORD_NUMBER_RE = re.compile(
     r"^\s*(?:\\text\{\s*)?(?P<w>[A-Za-z]+(?:[\s-][A-Za-z]+)?)(?:\s*\})?\s*\.?\s*$", re.I
 )
-PERCENT_RE = re.compile(r"(?:\\%|%|\\text\{\s*\\?%\s*\}|\bpercent\b)\s*\.?\s*$", re.I)
+PERCENT_RE = re.compile(r"(?:\\%|%|\\text\{\s*\\?%\s*\}|\bpercent\b)\s*(?:\.\s*)?$", re.I)
 
 
 def _fraction_text(v: Fraction) -> str:

@@ -464,15 +464,24 @@ class Parser(LatexMixin, CalculusMixin):
 
 
 def _split_into(word: str, symbols: frozenset[str]) -> list[str] | None:
-    """Split ``word`` into a sequence of known symbols (longest first), or None."""
-    best: dict[int, list[str]] = {len(word): []}
+    """Split ``word`` into a sequence of known symbols (longest first), or None.  Pieces are never
+    longer than the longest known name, so this is linear in the word's length."""
+    longest = max(2, max(map(len, symbols), default=0))  # at least "pi"
+    nxt: dict[int, int] = {}  # start of a piece -> its end, for positions from which a split exists
     for i in range(len(word) - 1, -1, -1):
-        for j in range(len(word), i, -1):
-            piece = word[i:j]
-            if j in best and (piece in symbols or piece in ("e", "i", "pi")):
-                best[i] = [piece, *best[j]]
-                break
-    return best.get(0)
+        for j in range(min(len(word), i + longest), i, -1):
+            if j == len(word) or j in nxt:
+                piece = word[i:j]
+                if piece in symbols or piece in ("e", "i", "pi"):
+                    nxt[i] = j
+                    break
+    if 0 not in nxt:
+        return None
+    out, i = [], 0
+    while i < len(word):
+        out.append(word[i : nxt[i]])
+        i = nxt[i]
+    return out
 
 
 def splittable(word: str) -> bool:
@@ -494,9 +503,25 @@ def parse(
     toks = pretokens(tokenize(s, limits), symbols)
     p = Parser(toks, limits, symbols, latex, split)
     try:
-        return p.parse_answer()
+        tree = p.parse_answer()
     except RecursionError as exc:  # only reachable with a max_depth configured far above the default
         raise TooLarge("nesting too deep for the parser") from exc
+    if tree_depth(tree) > 4 * limits.max_depth:  # 1/2 1/2 1/2...: a left-deep chain, not brackets
+        raise TooLarge(f"expression nested deeper than {4 * limits.max_depth}")
+    return tree
+
+
+def tree_depth(tree) -> int:
+    """Depth of a tree, without recursion (the builders recurse: a deep tree is refused first)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, d = stack.pop()
+        if not isinstance(node, tuple) or not node:
+            continue
+        deepest = max(deepest, d)
+        inner = d + 1 if isinstance(node[0], str) else d  # a tuple of children is not a level
+        stack.extend((x, inner) for x in node if isinstance(x, tuple))
+    return deepest
 
 
 def walk(tree):

@@ -12,4 +12,8 @@ def __getattr__(name: str) -> Any:
         from .data import load
 
         return load
+    if name == "verify":
+        import importlib
+
+        return importlib.import_module(".verify", __name__)
     raise AttributeError(f"module 'hf_mathrules' has no attribute {name!r}")

@@ -200,7 +200,7 @@ class Commutativity(Rule):
 
         import sympy
 
-        from ..validate import parse_trusted
+        from .statements import parse_trusted
 
         meta = json.loads(row["meta"])
         var_order = meta["var_order"]

@@ -153,7 +153,7 @@ class GaussianElimination(Rule):
         )
 
     def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
-        from ..validate import parse_statement
+        from .statements import parse_statement
 
         if answer.kind != "assign" or any(v.free_symbols for v in answer.assign.values()):
             return "the answer does not give every unknown a number"

@@ -79,14 +79,8 @@ def make_math_reward(config: RewardConfig | None = None, **overrides: Any) -> Ca
             form = (_form_for(rule) if rule is not None else None) if cfg.form == "auto" else cfg.form
             items.append({"gold": str(gold), "pred": completion_text(comp), "form": form})
         verdicts = verify_batch(items, timeout=cfg.timeout)
-        out = []
-        for v in verdicts:
-            if v.equivalent is True:
-                out.append(cfg.correct)
-            elif v.reason == "wrong_form":
-                out.append(cfg.wrong_form)
-            else:
-                out.append(cfg.incorrect)
+        rewards = {"correct": cfg.correct, "wrong_form": cfg.wrong_form}
+        out = [rewards.get(v.outcome, cfg.incorrect) for v in verdicts]
         return out
 
     math_reward.__name__ = "math_reward"

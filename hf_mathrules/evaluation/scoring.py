@@ -12,10 +12,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..rules import get_rule
-from ..verify import Verdict, verify, verify_steps
+from ..verify import verify, verify_steps
+from ..verify.verdict import OUTCOMES as VERDICT_OUTCOMES
 
-# outcome categories of one completion, in report order
+# outcome categories of one completion, in report order: the checker's, plus no Answer: line at all
 OUTCOMES = ("correct", "wrong_form", "wrong_answer", "no_answer", "unparsable", "undecided")
+assert set(OUTCOMES) == {*VERDICT_OUTCOMES, "no_answer"}
 _ANSWER_LINE = re.compile(r"^\s*Answer\s*:\s*(.+?)\s*$", re.M)
 _STEP_LINE = re.compile(r"^\s*=\s*(.+?)\s*$", re.M)
 
@@ -50,18 +52,6 @@ def step_lines(completion: str) -> list[str]:
     return _STEP_LINE.findall(completion)
 
 
-def _outcome(v: Verdict) -> str:
-    if v.equivalent is True:
-        return "correct"
-    if v.reason == "wrong_form":
-        return "wrong_form"
-    if v.equivalent is False:
-        return "wrong_answer"
-    if v.reason == "parse_error":
-        return "unparsable"
-    return "undecided"
-
-
 def score_completion(row: dict[str, Any], completion: str, timeout: float = 5.0) -> Score:
     """Score one ``completion`` for the rule row ``row`` (which gives rule, answer, problem, completion)."""
     rule = get_rule(row["rule"])
@@ -75,7 +65,7 @@ def score_completion(row: dict[str, Any], completion: str, timeout: float = 5.0)
     if answer is None:
         return Score("no_answer", "no Answer: line", None, n_steps, first_bad)
     v = verify(row["answer"], answer, form=rule.target_form, timeout=timeout, extract=False)
-    return Score(_outcome(v), v.reason, answer, n_steps, first_bad)
+    return Score(v.outcome, v.reason, answer, n_steps, first_bad)
 
 
 def score_batch(

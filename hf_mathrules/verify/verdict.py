@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 REASONS = ("equivalent", "not_equivalent", "wrong_form", "parse_error", "timeout", "too_large", "unsupported")
+# what a verdict means for a scored answer (evaluation reports and rewards share this one mapping)
+OUTCOMES = ("correct", "wrong_form", "wrong_answer", "unparsable", "undecided")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,17 @@ class Verdict:
     @property
     def correct(self) -> bool:
         return self.equivalent is True
+
+    @property
+    def outcome(self) -> str:
+        """One of ``OUTCOMES``: right, right value in the wrong form, wrong, unreadable, or undecided."""
+        if self.equivalent is True:
+            return "correct"
+        if self.reason == "wrong_form":
+            return "wrong_form"
+        if self.equivalent is False:
+            return "wrong_answer"
+        return "unparsable" if self.reason == "parse_error" else "undecided"
 
     def to_dict(self) -> dict:
         return asdict(self)

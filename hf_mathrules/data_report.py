@@ -59,8 +59,11 @@ def plot_speed(results: dict[str, Any], path: Path) -> None:
     except ImportError:  # the core install has no matplotlib; the chart is optional there
         return
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    for name, per_level in results.items():
-        ax.plot(list(per_level), [v["examples_per_s"] for v in per_level.values()], marker="o", label=name)
+    colors = plt.get_cmap("tab20").colors  # 11 rules: the default 10-colour cycle would repeat one
+    markers = "os^Dv<>pP*Xh"
+    for i, (name, per_level) in enumerate(results.items()):
+        ys = [v["examples_per_s"] for v in per_level.values()]
+        ax.plot(list(per_level), ys, marker=markers[i % len(markers)], color=colors[i % 20], label=name)
     ax.set_yscale("log")
     ax.set_xlabel("level")
     ax.set_ylabel("examples / s (one process, incl. split + dedup)")

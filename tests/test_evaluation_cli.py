@@ -50,7 +50,8 @@ def test_evaluate_every_rule_and_the_word_problems(tiny_model_dir, tmp_path, cap
     assert any(r.startswith("word_") for r in rule_names())
     assert all(c["n"] == 2 for c in report["cells"])
     # an untrained model: every answer is scored, none is counted correct by accident
-    assert report["overall"]["model"]["accuracy"] == 0.0
+    assert report["overall"]["model"]["test_accuracy"] == 0.0
+    assert "accuracy" not in report["overall"]["model"]  # splits are reported apart, never averaged
     for png in ("accuracy.png", "outcomes.png"):
         assert (out / png).read_bytes()[:4] == b"\x89PNG"
     assert "| distributivity | test | 1 | 2 |" in (out / "report.md").read_text()

@@ -47,7 +47,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     report = build_report(records, timings, [vars(s) for s in specs], vars(settings))
     paths = write_report(report, out, plots=not args.no_plots)
     for label, o in report["overall"].items():
-        print(f"{label}: accuracy {o['accuracy']:.1%} over {o['n']} problems")
+        per_split = {"test": "test_accuracy", "test_ood_vocab": "unseen_vocabulary_accuracy"}
+        per_split["test_ood_level"] = "ood_level_accuracy"
+        parts = [f"{split} {o[key]:.1%}" for split, key in per_split.items() if o.get(key) is not None]
+        print(f"{label}: " + ", ".join(parts) + f" ({o['n']} problems)")
     print("report: " + ", ".join(str(p) for p in paths.values()))
     return 0
 

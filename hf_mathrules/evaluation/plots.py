@@ -20,6 +20,14 @@ OUTCOME_COLORS = {
 }
 
 
+# models side by side: distinct colours for up to 20 (matplotlib's default cycle repeats after 10)
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+    "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
+    "#dbdb8d", "#9edae5",
+)  # fmt: skip
+
+
 def _save(fig, path: Path) -> Path:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
@@ -52,7 +60,7 @@ def write_plots(report: dict[str, Any], out_dir: Path) -> list[Path]:
     for j, label in enumerate(labels):
         xs = [i + j * width for i in range(len(keys))]
         ys = [100 * by[(label, *k)]["accuracy"] if (label, *k) in by else 0 for k in keys]
-        bars = ax.bar(xs, ys, width, label=label)
+        bars = ax.bar(xs, ys, width, label=label, color=PALETTE[j % len(PALETTE)])
         ax.bar_label(bars, fmt="%.0f", fontsize=7)
     ax.set_xticks([i + width * (len(labels) - 1) / 2 for i in range(len(keys))])
     ax.set_xticklabels([_cell_label({"rule": k[0], "split": k[1], "level": k[2]}) for k in keys], fontsize=7)
@@ -89,7 +97,8 @@ def write_plots(report: dict[str, Any], out_dir: Path) -> list[Path]:
         fig, ax = plt.subplots(figsize=(6, 3.6))
         steps = sorted({s for h in hist.values() for s in h}) or [1]
         for j, label in enumerate(labels):
-            ax.bar([s + j * width for s in steps], [hist[label].get(s, 0) for s in steps], width, label=label)
+            ys = [hist[label].get(s, 0) for s in steps]
+            ax.bar([s + j * width for s in steps], ys, width, label=label, color=PALETTE[j % len(PALETTE)])
         ax.set_xticks([s + width * (len(labels) - 1) / 2 for s in steps])
         ax.set_xticklabels([str(s) for s in steps])
         ax.set_xlabel("first wrong step (1 = first line of the derivation)")

@@ -2,7 +2,7 @@
 verifies the answer (and each ``= ...`` step).
 
 Configure with environment variables: ``MATHRULES_MODEL`` (Hub id or folder; default
-``outputs/main/model``, what ``mathrules demo`` trains) and optionally ``MATHRULES_ADAPTER``.
+``outputs/demo/main/model``, what ``mathrules demo`` trains) and optionally ``MATHRULES_ADAPTER``.
 
 User text only ever reaches our own parser in ``hf_mathrules.verify`` (never ``eval``, ``sympify`` or
 ``parse_expr``)."""
@@ -123,11 +123,19 @@ def build_demo(model, tokenizer, max_new_tokens: int = 256) -> gr.Blocks:
     return demo
 
 
-def load_model():
-    from hf_mathrules.train.modeling import load_for_inference
+DEFAULT_MODEL = "outputs/demo/main/model"  # where `mathrules demo` saves its model
 
-    model = os.environ.get("MATHRULES_MODEL", "outputs/main/model")
+
+def load_model():
+    from hf_mathrules.modeling import load_for_inference
+
+    model = os.environ.get("MATHRULES_MODEL") or DEFAULT_MODEL
     adapter = os.environ.get("MATHRULES_ADAPTER") or None
+    if model == DEFAULT_MODEL and not os.path.isdir(model):
+        raise SystemExit(
+            f"no model at {DEFAULT_MODEL}: run `mathrules demo` first (it trains one there), or set "
+            "MATHRULES_MODEL to a Hub id or a model folder"
+        )
     return load_for_inference(model, adapter)
 
 

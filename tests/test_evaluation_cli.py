@@ -28,7 +28,7 @@ def tiny_model_dir(tmp_path_factory):
 
 
 def test_batched_generation_matches_one_at_a_time(tiny_model_dir):
-    from hf_mathrules.train.modeling import load_for_inference
+    from hf_mathrules.modeling import load_for_inference
 
     model, tok = load_for_inference(str(tiny_model_dir))
     prompts = [r["prompt"] for r in make_rule("distributivity", level=2).generate(6, split="test")]
@@ -87,7 +87,7 @@ def test_bad_input_is_one_clear_error(tiny_model_dir, tmp_path, capsys, extra, m
 
 
 def test_generation_uses_left_padding_and_kv_cache(tiny_model_dir, monkeypatch):
-    from hf_mathrules.train.modeling import load_for_inference
+    from hf_mathrules.modeling import load_for_inference
 
     model, tok = load_for_inference(str(tiny_model_dir))
     seen = {}

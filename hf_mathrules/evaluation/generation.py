@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..train.formatting import model_prompt
+from ..prompting import model_prompt
 
 
 def _eos_ids(model, tokenizer) -> list[int]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..rules.linear_system import SUBANSWER_PREFIX, LinearSystem
-from ..train.formatting import model_prompt
+from ..prompting import model_prompt
 from .generation import generate
 from .scoring import answer_line
 

@@ -132,7 +132,7 @@ def evaluate_models(
     specs: list[ModelSpec], settings: EvalSettings, progress: bool = True
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, float]]]:
     """Load each model (one at a time, to bound memory) and evaluate it on the same rows."""
-    from ..train.modeling import adapter_config, check_model_source, load_for_inference
+    from ..modeling import adapter_config, check_model_source, load_for_inference
 
     check_splits(settings.splits)
     for spec in specs:  # every error a user can fix, before any generation

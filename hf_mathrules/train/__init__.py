@@ -3,9 +3,9 @@ preset (a small Llama and a character tokenizer trained from scratch on CPU), QL
 fine-tuning through ``SFTTrainer``, a generation-based evaluation callback scored by our checker, the
 model card, and the end-to-end main job (``pipeline.run_main_job``).  Heavy libraries load lazily."""
 
+from ..prompting import model_prompt, sft_row
 from .config import METHODS, MathRulesArguments, parse_train_args
 from .data import MixEntry, build_sft_datasets, parse_mix
-from .formatting import model_prompt, sft_row
 
 __all__ = [
     "METHODS",

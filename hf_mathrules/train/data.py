@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..prompting import sft_row
 from ..rules import ConfigError, generate_rows, rule_names
-from .formatting import sft_row
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from hf_mathrules.train.data import parse_mix
 
 
 def test_tiny_preset_is_the_default_with_its_training_defaults(tmp_path):
-    margs, sft = parse_train_args(["--output_dir", str(tmp_path / "o")])
+    margs, sft, _ = parse_train_args(["--output_dir", str(tmp_path / "o")])
     assert margs.preset == "tiny" and margs.resolved_method() == "full"
     assert sft.learning_rate == 2e-3 and sft.per_device_train_batch_size == 64
     assert sft.bf16 is False  # no GPU here
@@ -17,10 +17,12 @@ def test_tiny_preset_is_the_default_with_its_training_defaults(tmp_path):
 
 def test_base_model_defaults_to_qlora(tmp_path):
     (tmp_path / "base").mkdir()
-    margs, sft = parse_train_args(
+    margs, sft, model = parse_train_args(
         ["--model_name_or_path", str(tmp_path / "base"), "--output_dir", str(tmp_path)]
     )
     assert margs.preset is None and margs.resolved_method() == "qlora"
+    assert model.use_peft and model.load_in_4bit and model.use_bnb_nested_quant
+    assert model.lora_target_modules == "all-linear" and model.dtype == "float32"  # no bf16 GPU here
     assert sft.learning_rate == 2e-4
 
 
@@ -30,10 +32,10 @@ def test_yaml_config_then_command_line_overrides(tmp_path):
         "rules: [distributivity:1-2:300]\nmax_steps: 7\nlearning_rate: 0.01\nlora_r: 4\n"
         f"output_dir: {tmp_path / 'from_yaml'}\n"
     )
-    margs, sft = parse_train_args(["--config", str(cfg), "--max_steps", "9"])
+    margs, sft, model = parse_train_args(["--config", str(cfg), "--max_steps", "9"])
     assert sft.max_steps == 9  # the flag wins
     assert sft.learning_rate == 0.01  # the file beats the preset default
-    assert margs.rules == ["distributivity:1-2:300"] and margs.lora_r == 4
+    assert margs.rules == ["distributivity:1-2:300"] and model.lora_r == 4
     assert str(sft.output_dir).endswith("from_yaml")
     (entry,) = parse_mix(margs.rules)
     assert entry.levels == (1, 2) and entry.rows == 300
@@ -76,5 +78,5 @@ def test_push_to_hub_takes_a_repository_id():
         "1",
     ]
     assert rewrite_push_flag(["--push_to_hub", "false"]) == ["--push_to_hub", "false"]
-    margs, sft = parse_train_args(["--push-to-hub=me/tiny"])
+    _, sft, _ = parse_train_args(["--push-to-hub=me/tiny"])
     assert sft.push_to_hub and sft.hub_model_id == "me/tiny"

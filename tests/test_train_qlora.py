@@ -7,10 +7,11 @@ import json
 import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
+from trl.trainer import sft_trainer
 
+from hf_mathrules.modeling import attach_adapter, load_for_inference
 from hf_mathrules.rules import ConfigError
 from hf_mathrules.train.config import parse_train_args
-from hf_mathrules.train.modeling import attach_adapter, load_for_inference
 from hf_mathrules.train.sft import train
 from hf_mathrules.train.tiny import TinyModelConfig, character_tokenizer, tiny_llama
 
@@ -38,9 +39,19 @@ def qlora_run(tmp_path_factory):
         "--lora_dropout", "0", "--generation_eval_steps", "0", "--test_rows", "2", "--max_new_tokens", "8",
         "--output_dir", str(root / "adapter"), "--disable_tqdm", "true", "--save_strategy", "no",
     ]  # fmt: skip
-    margs, sft = parse_train_args(argv)
-    assert margs.resolved_method() == "qlora"
-    result = train(margs, sft, progress=False)
+    margs, sft, model_args = parse_train_args(argv)
+    assert margs.resolved_method() == "qlora" and model_args.load_in_4bit and model_args.use_peft
+    loaded = []
+    original = sft_trainer.create_model_from_path
+
+    def spy(*args, **kwargs):  # SFTTrainer loads the base itself, from TRL's quantization config
+        loaded.append(original(*args, **kwargs))
+        return loaded[-1]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sft_trainer, "create_model_from_path", spy)
+        result = train(margs, sft, model_args, progress=False)
+    assert len(loaded) == 1 and loaded[0].is_loaded_in_4bit
     return root, result
 
 

@@ -1,7 +1,8 @@
 """``mathrules train``: fine-tune (QLoRA by default) or train the tiny preset on rule data with TRL.
 
-Arguments are parsed by TRL's ``TrlParser`` (our ``MathRulesArguments`` plus every ``SFTConfig`` field,
-``--config file.yaml``, flags override the file); ``mathrules train --help`` lists them all."""
+Arguments are parsed by TRL's ``TrlParser`` over ``(MathRulesArguments, SFTConfig, ModelConfig)``
+(``--config file.yaml``, flags override the file); ``mathrules train --help`` lists them all, with the
+old spellings that still work (``--push-to-hub ID``, ``--method``)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..train.config import parse_train_args
     from ..train.sft import train
 
-    margs, sft = parse_train_args(args.argv)
-    result = train(margs, sft)
+    margs, sft, model_args = parse_train_args(args.argv)
+    result = train(margs, sft, model_args)
     if result.interrupted:
         print(
             f"training stopped at step {result.global_step}; a checkpoint is in {result.output_dir}; "
@@ -32,13 +33,18 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hand_over(args=None, namespace=None):
+    """The ``train`` sub-parser's parse: every option after ``train`` goes, unread, to TRL's parser
+    (``parse_train_args``), as TRL's own CLI hands ``trl sft``'s options to its script's parser."""
+    ns = namespace if namespace is not None else argparse.Namespace()
+    ns.argv, ns.func = list(args or []), cmd_train
+    return ns, []
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    # every option belongs to TrlParser: hide them from our argparse with a prefix it never sees
     p = sub.add_parser(
         "train",
         help="train on rule data with TRL (QLoRA by default; --preset tiny trains a small model on CPU)",
-        add_help=False,
-        prefix_chars="+",
+        add_help=False,  # --help is TrlParser's: it lists every MathRulesArguments/SFTConfig/ModelConfig flag
     )
-    p.add_argument("argv", nargs="*", help="options for TrlParser (see mathrules train --help)")
-    p.set_defaults(func=cmd_train)
+    p.parse_known_args = _hand_over

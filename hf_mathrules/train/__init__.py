@@ -1,7 +1,8 @@
-"""Training on rule data with TRL: configuration (``MathRulesArguments`` + ``SFTConfig``), the ``tiny``
-preset (a small Llama and a character tokenizer trained from scratch on CPU), QLoRA/LoRA/full
-fine-tuning through ``SFTTrainer``, a generation-based evaluation callback scored by our checker, the
-model card, and the end-to-end main job (``pipeline.run_main_job``).  Heavy libraries load lazily."""
+"""Training on rule data with TRL: configuration (``MathRulesArguments`` + TRL's ``SFTConfig`` and
+``ModelConfig``), the ``tiny`` preset (a small Llama and a character tokenizer trained from scratch on
+CPU), QLoRA/LoRA/full fine-tuning through ``SFTTrainer``, a generation-based evaluation callback scored by
+our checker, the model card, and the end-to-end main job (``pipeline.run_main_job``).  Heavy libraries
+load lazily."""
 
 from ..prompting import model_prompt, sft_row
 from .config import METHODS, MathRulesArguments, parse_train_args

@@ -158,8 +158,8 @@ def write_model_card(output_dir: Path, margs, sft, mix, config, test_results, re
     # the card is public: no local paths in it (output folder by name, base model by Hub id)
     config = json.loads(json.dumps(config, default=str))
     config["sft"]["output_dir"] = Path(output_dir).name
-    if config["mathrules"].get("model_name_or_path"):
-        config["mathrules"]["model_name_or_path"] = hub_base
+    if config.get("model", {}).get("model_name_or_path"):
+        config["model"]["model_name_or_path"] = hub_base
     for key in ("logging_dir",):
         config["sft"].pop(key, None)
     card = build_model_card(

@@ -1,11 +1,20 @@
-"""``mathrules train`` configuration: a dataclass with help text per field, parsed together with TRL's
-``SFTConfig`` by ``TrlParser`` (YAML file with ``--config``, command-line flags override it)."""
+"""``mathrules train`` configuration, parsed the way TRL's own ``sft.py`` does it: ``TrlParser`` over
+``(MathRulesArguments, SFTConfig, ModelConfig)`` (YAML file with ``--config``, command-line flags override
+it).  ``MathRulesArguments`` holds what TRL does not know (the rule mix, the tiny preset, the checker's
+evaluation); the base model, LoRA and quantization are TRL's ``ModelConfig`` fields, turned into PEFT and
+bitsandbytes configurations by TRL's ``get_peft_config`` / ``get_quantization_config``.
+
+``--method qlora|lora|full`` is our shorthand for ModelConfig's switches (see ``METHOD_HELP``); programs
+build the three dataclasses directly (``tiny_sft_config``, ``base_sft_config``, ``model_config``) and call
+``resolve_arguments``, which ``train`` also calls, so both paths check the same things."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
+import warnings
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -17,10 +26,25 @@ PRESETS = ("tiny",)
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)?")
 _BOOL_WORDS = {"true", "false", "yes", "no", "1", "0", "t", "f", "y", "n"}
 
+METHOD_HELP = (
+    "--method is shorthand for TRL's ModelConfig switches: qlora = --use_peft true --load_in_4bit true "
+    "(nf4, --use_bnb_nested_quant true by default); lora = --use_peft true (--load_in_8bit true allowed); "
+    "full = neither.  Without --method the switches decide, and a base model given without any of them "
+    "gets qlora."
+)
+ALIASES_HELP = (
+    "Old spellings that still work: --push-to-hub ID (= --push_to_hub true --hub_model_id ID); "
+    "--model_name_or_path, --lora_r, --lora_alpha, --lora_dropout and --lora_target_modules keep their "
+    "names and are now TRL ModelConfig fields; --method as above.  Our defaults where TRL's differ: "
+    "--lora_target_modules all-linear, --use_bnb_nested_quant true, --dtype bfloat16 for qlora on a GPU "
+    "that has it (else float32), --report_to none, --bf16 only on a GPU that has it."
+)
+
 
 @dataclass
 class MathRulesArguments:
-    """What to train on and how; everything else is a TRL ``SFTConfig`` field."""
+    """What to train on and how it is checked; the model is TRL's ``ModelConfig``, the training loop its
+    ``SFTConfig``."""
 
     preset: str | None = field(
         default=None,
@@ -30,9 +54,6 @@ class MathRulesArguments:
             "--model_name_or_path is given.",
             "choices": list(PRESETS),
         },
-    )
-    model_name_or_path: str | None = field(
-        default=None, metadata={"help": "base model: a Hub id (org/name) or a local folder"}
     )
     base_model_hub_id: str | None = field(
         default=None,
@@ -45,7 +66,7 @@ class MathRulesArguments:
         default=None,
         metadata={
             "help": "qlora (4-bit nf4 base, double quantization, LoRA on all linear layers; the default "
-            "with a base model), lora, or full (the tiny preset's default)",
+            "with a base model), lora, or full (the tiny preset's default). " + METHOD_HELP,
             "choices": list(METHODS),
         },
     )
@@ -66,13 +87,6 @@ class MathRulesArguments:
     )
     general_fraction: float = field(
         default=0.1, metadata={"help": "general rows as a fraction of the rule rows"}
-    )
-    lora_r: int = field(default=16, metadata={"help": "LoRA rank"})
-    lora_alpha: int = field(default=32, metadata={"help": "LoRA alpha"})
-    lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout"})
-    lora_target_modules: list[str] = field(
-        default_factory=lambda: ["all-linear"],
-        metadata={"help": "modules LoRA adapts (all-linear: every one)"},
     )
     generation_eval_steps: int = field(
         default=200,
@@ -103,6 +117,32 @@ class MathRulesArguments:
     tiny_heads: int = field(default=4, metadata={"help": "tiny preset: attention heads"})
     tiny_intermediate_size: int = field(default=256, metadata={"help": "tiny preset: MLP width"})
 
+    def __post_init__(self) -> None:
+        """Errors in our own fields, raised while parsing (before anything is loaded or trained)."""
+        from .data import parse_mix
+
+        if self.preset is not None and self.preset not in PRESETS:
+            raise ConfigError(f"unknown preset {self.preset!r}; choose one of {', '.join(PRESETS)}")
+        if self.method is not None and self.method not in METHODS:
+            raise ConfigError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}")
+        if isinstance(self.rules, str):
+            self.rules = [self.rules]
+        if self.rows_per_level < 1:
+            raise ConfigError("--rows_per_level must be at least 1")
+        parse_mix(self.rules, self.levels, self.rows_per_level)
+        if self.validation_rows < 1:
+            raise ConfigError("--validation_rows must be at least 1")
+        if self.general_dataset and not (0 < self.general_fraction <= 10):
+            raise ConfigError("--general_fraction must be in (0, 10]")
+        for name in ("generation_eval_steps", "test_rows", "cpu_threads"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"--{name} must not be negative")
+        for name in ("generation_eval_samples", "max_new_tokens", "tiny_hidden_size", "tiny_layers"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"--{name} must be at least 1")
+        if self.tiny_heads < 1 or self.tiny_hidden_size % self.tiny_heads:
+            raise ConfigError("--tiny_hidden_size must be a multiple of --tiny_heads")
+
     def resolved_method(self) -> str:
         return self.method or ("full" if self.preset == "tiny" else "qlora")
 
@@ -129,12 +169,57 @@ BASE_SFT_DEFAULTS: dict[str, Any] = {
     "save_steps": 200,
     "save_total_limit": 2,
 }
+# ModelConfig defaults where ours differ from TRL's (dtype None: chosen by the method, see resolve_arguments)
+MODEL_DEFAULTS: dict[str, Any] = {
+    "lora_target_modules": ["all-linear"],
+    "use_bnb_nested_quant": True,
+    "dtype": None,
+}
 
 
 def _bf16_available() -> bool:
     import torch
 
     return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+
+
+def quiet_sft_config_warnings() -> None:
+    """SFTConfig's own defaults trip transformers' deprecation notice for a field nobody set; bitsandbytes
+    logs a warning about the optional ``kernels`` package (which would download from the Hub) on import,
+    and the CPU fallback it uses instead is fine."""
+    import logging
+
+    warnings.filterwarnings(
+        "ignore", message=".*gradient_checkpointing. is deprecated", category=FutureWarning
+    )
+    logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
+
+
+quiet_optional_kernel_warning = quiet_sft_config_warnings  # the old name
+
+
+def _sft_config(defaults: dict[str, Any], overrides: dict[str, Any]):
+    quiet_sft_config_warnings()
+    from trl import SFTConfig
+
+    return SFTConfig(**{"bf16": _bf16_available(), "report_to": "none", **defaults, **overrides})
+
+
+def tiny_sft_config(**overrides):
+    """``SFTConfig`` with the tiny preset's defaults (what ``mathrules train`` uses without a base model)."""
+    return _sft_config(TINY_SFT_DEFAULTS, overrides)
+
+
+def base_sft_config(**overrides):
+    """``SFTConfig`` with the defaults ``mathrules train`` uses for a pretrained base model."""
+    return _sft_config(BASE_SFT_DEFAULTS, overrides)
+
+
+def model_config(**overrides):
+    """TRL's ``ModelConfig`` with our defaults (``MODEL_DEFAULTS``)."""
+    from trl import ModelConfig
+
+    return ModelConfig(**{**MODEL_DEFAULTS, **overrides})
 
 
 def apply_cpu_threads(requested: int = 0) -> int:
@@ -175,28 +260,22 @@ def rewrite_push_flag(argv: list[str]) -> list[str]:
     return out
 
 
-def quiet_optional_kernel_warning() -> None:
-    """bitsandbytes logs a warning about the optional ``kernels`` package (which would download from the
-    Hub) on import; the CPU fallback it uses instead is fine."""
-    import logging
+def make_parser(extra_defaults: dict[str, Any] | None = None):
+    """TRL's parser over ``(MathRulesArguments, SFTConfig, ModelConfig)`` with our defaults."""
+    quiet_sft_config_warnings()
+    from trl import ModelConfig, SFTConfig, TrlParser
 
-    logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
-
-
-def _parser(extra_defaults: dict[str, Any]):
-    import warnings
-
-    quiet_optional_kernel_warning()
-    from trl import SFTConfig, TrlParser
-
-    # SFTConfig's own defaults trip transformers' deprecation notice for a field nobody set
-    warnings.filterwarnings(
-        "ignore", message=".*gradient_checkpointing. is deprecated", category=FutureWarning
+    parser = TrlParser(
+        (MathRulesArguments, SFTConfig, ModelConfig),
+        prog="mathrules train",
+        description="Train on rule data with TRL's SFTTrainer.  Options are MathRulesArguments, then TRL's "
+        "SFTConfig and ModelConfig; --config FILE.yaml gives any of them as field: value, flags override "
+        "the file.  " + METHOD_HELP,
+        epilog=ALIASES_HELP,
     )
-
-    parser = TrlParser((MathRulesArguments, SFTConfig))
-    parser.prog = "mathrules train"
-    parser.set_defaults_with_config(**{"bf16": _bf16_available(), "report_to": "none", **extra_defaults})
+    parser.set_defaults_with_config(
+        **{"bf16": _bf16_available(), "report_to": "none", **MODEL_DEFAULTS, **(extra_defaults or {})}
+    )
     return parser
 
 
@@ -237,45 +316,86 @@ def _read_config(argv: list[str]) -> dict[str, Any] | None:
 
 
 def parse_train_args(argv: list[str]):
-    """``(MathRulesArguments, SFTConfig)`` from command-line strings; defaults < preset < YAML < flags."""
+    """``(MathRulesArguments, SFTConfig, ModelConfig)`` from command-line strings, checked and resolved
+    (``resolve_arguments``); defaults < preset < YAML < flags."""
     argv = rewrite_push_flag(list(argv))
     config = _read_config(argv)
-    probe = _parser({})
+    probe = make_parser()
     if "-h" in argv or "--help" in argv:
         probe.parse_args_and_config(["--help"])  # prints help and exits
     _check_known(probe, argv, config)
-    margs, _ = probe.parse_args_and_config(argv)
-    tiny = margs.preset == "tiny" or (margs.preset is None and not margs.model_name_or_path)
-    defaults = TINY_SFT_DEFAULTS if tiny else BASE_SFT_DEFAULTS
-    margs, sft = _parser(defaults).parse_args_and_config(argv)
-    if tiny:
-        margs.preset = "tiny"
-    validate_args(margs, sft)
-    return margs, sft
+    margs, _, model = probe.parse_args_and_config(argv)
+    tiny = margs.preset == "tiny" or (margs.preset is None and not model.model_name_or_path)
+    parser = make_parser(TINY_SFT_DEFAULTS if tiny else BASE_SFT_DEFAULTS)
+    return resolve_arguments(*parser.parse_args_and_config(argv))
 
 
-def validate_args(margs: MathRulesArguments, sft) -> None:
-    """Errors a user can fix, raised before anything is loaded or trained."""
-    from .data import parse_mix
-
-    if margs.preset == "tiny" and margs.model_name_or_path:
-        raise ConfigError("give either --preset tiny or --model_name_or_path, not both")
-    if margs.resolved_method() not in METHODS:
-        raise ConfigError(f"unknown method {margs.method!r}; choose one of {', '.join(METHODS)}")
-    parse_mix(margs.rules, margs.levels, margs.rows_per_level)
-    m = margs.model_name_or_path
+def _check_model_name(m: str | None) -> None:
     if m and not Path(m).exists():
         looks_local = m.startswith((".", "/", "~")) or os.sep in m.strip("/").replace("/", "", 1)
         if looks_local or not _HUB_ID.fullmatch(m):
             raise FileNotFoundError(f"base model {m!r} is neither a local folder nor a Hub id (org/name)")
-    if margs.general_dataset and not (0 < margs.general_fraction <= 10):
-        raise ConfigError("--general_fraction must be in (0, 10]")
+
+
+def _resolve_method(margs: MathRulesArguments, model) -> tuple[str, dict[str, Any]]:
+    """The method and the ModelConfig switches it stands for; an error when they contradict."""
+    tiny = margs.preset == "tiny"
+    method = margs.method
+    if method is None:
+        if tiny:
+            method = "lora" if model.use_peft else "full"
+        elif model.load_in_8bit or (model.use_peft and not model.load_in_4bit):
+            method = "lora"
+        else:
+            method = "qlora"
+    if method == "qlora":
+        if tiny:
+            raise ConfigError(
+                "--method qlora needs a pretrained --model_name_or_path (the tiny preset trains fully)"
+            )
+        if model.load_in_8bit:
+            raise ConfigError("--method qlora loads the base in 4 bits; drop --load_in_8bit")
+        if model.dtype == "auto":
+            raise ConfigError(
+                "--dtype auto cannot be qlora's compute dtype; give bfloat16, float16 or float32"
+            )
+        dtype = model.dtype or ("bfloat16" if _bf16_available() else "float32")
+        return method, {"use_peft": True, "load_in_4bit": True, "dtype": dtype}
+    if tiny and (model.load_in_4bit or model.load_in_8bit):
+        raise ConfigError("the tiny preset is built in memory and cannot be loaded quantized")
+    if method == "lora":
+        if model.load_in_4bit:
+            raise ConfigError("--method lora with --load_in_4bit is qlora: give --method qlora")
+        return method, {"use_peft": True, "dtype": model.dtype or "float32"}
+    if model.use_peft or model.load_in_4bit or model.load_in_8bit:
+        raise ConfigError(
+            "--method full trains every weight: drop --use_peft, --load_in_4bit, --load_in_8bit"
+        )
+    return method, {"dtype": model.dtype or "float32"}
+
+
+def resolve_arguments(margs: MathRulesArguments, sft, model=None):
+    """Checks across the three configurations and the values they imply, as new objects (the arguments
+    are never changed): the preset (tiny without a base model), ``--method`` spelled out as ModelConfig's
+    ``use_peft`` / ``load_in_4bit`` / ``dtype``.  Errors a user can fix, raised before anything loads."""
+    model = model if model is not None else model_config()
+    if margs.preset == "tiny" and model.model_name_or_path:
+        raise ConfigError("give either --preset tiny or --model_name_or_path, not both")
+    if margs.preset is None and not model.model_name_or_path:
+        margs = dataclasses.replace(margs, preset="tiny")
+    _check_model_name(model.model_name_or_path)
+    method, switches = _resolve_method(margs, model)
     if sft.push_to_hub and not sft.hub_model_id:
         raise ConfigError("--push-to-hub needs a repository id, e.g. --push-to-hub you/mathrules-tiny")
+    margs = dataclasses.replace(margs, method=method)
+    if any(getattr(model, k) != v for k, v in switches.items()):
+        model = dataclasses.replace(model, **switches)
+    return margs, sft, model
 
 
-def arguments_dict(margs: MathRulesArguments, sft) -> dict[str, Any]:
-    """The training configuration as plain data (for the model card and training_config.json)."""
+def arguments_dict(margs: MathRulesArguments, sft, model=None) -> dict[str, Any]:
+    """The training configuration as plain data (for the model card and training_config.json): ours and
+    the model's in full, the SFTConfig fields that differ from TRL's defaults."""
     from dataclasses import asdict
 
     ours = asdict(margs)
@@ -286,7 +406,10 @@ def arguments_dict(margs: MathRulesArguments, sft) -> dict[str, Any]:
         if f.init and getattr(sft, f.name) != getattr(base, f.name) and f.name != "hub_token"
     }
     theirs["output_dir"] = str(sft.output_dir)
-    return {"mathrules": ours, "sft": _plain(theirs)}
+    out = {"mathrules": ours, "sft": _plain(theirs)}
+    if model is not None:
+        out["model"] = _plain(asdict(model))
+    return out
 
 
 def _plain(d: dict[str, Any]) -> dict[str, Any]:

@@ -12,28 +12,21 @@ from typing import Any
 MAIN_RULE = "distributivity"
 
 
-def main_job_argv(output_dir: Path, steps: int, rows: int, level: int, overwrite: bool) -> list[str]:
-    argv = [
-        "--preset",
-        "tiny",
-        "--rules",
-        f"{MAIN_RULE}:{level}:{rows}",
-        "--output_dir",
-        str(output_dir),
-        "--max_steps",
-        str(steps),
-        "--generation_eval_steps",
-        str(max(25, steps // 8)),
-        "--generation_eval_samples",
-        "64",
-        "--max_new_tokens",
-        "96",
-        "--test_rows",
-        "0",  # the report below evaluates the test split
-        "--disable_tqdm",
-        "true",
-    ]
-    return argv + (["--overwrite", "true"] if overwrite else [])
+def main_job_arguments(output_dir: Path, steps: int, rows: int, level: int, overwrite: bool):
+    """``(MathRulesArguments, SFTConfig, ModelConfig)`` of the main job: the tiny preset on one rule."""
+    from .config import MathRulesArguments, model_config, tiny_sft_config
+
+    margs = MathRulesArguments(
+        preset="tiny",
+        rules=[f"{MAIN_RULE}:{level}:{rows}"],
+        generation_eval_steps=max(25, steps // 8),
+        generation_eval_samples=64,
+        max_new_tokens=96,
+        test_rows=0,  # the report below evaluates the test split
+        overwrite=overwrite,
+    )
+    sft = tiny_sft_config(output_dir=str(output_dir), max_steps=steps, disable_tqdm=True)
+    return margs, sft, model_config()
 
 
 def run_main_job(
@@ -54,16 +47,15 @@ def run_main_job(
     ``training_curve.png``)."""
     from ..evaluation.report import build_report, write_report
     from ..evaluation.runner import EVAL_SPLITS, EvalSettings, evaluate_loaded
-    from .config import parse_train_args
+    from ..modeling import load_for_inference
     from .curves import plot_training_curve
-    from .modeling import load_for_inference
     from .sft import train
 
     t_start = time.perf_counter()
     out = Path(output_dir)
     model_dir, report_dir = out / "model", out / "report"
-    margs, sft = parse_train_args(main_job_argv(model_dir, steps, rows, level, overwrite))
-    result = train(margs, sft, progress=progress)
+    margs, sft, model_args = main_job_arguments(model_dir, steps, rows, level, overwrite)
+    result = train(margs, sft, model_args, progress=progress)
     if result.interrupted:
         raise KeyboardInterrupt
     model, tok = load_for_inference(str(model_dir))

@@ -1,9 +1,10 @@
-"""``mathrules train``: build the rule mix, load or build the model, train with TRL's ``SFTTrainer``
-(QLoRA by default, LoRA or full), score with our checker while training, save adapter/model, tokenizer,
+"""``mathrules train``: build the rule mix, build the tiny model or hand the base model to TRL's
+``SFTTrainer`` (QLoRA by default, LoRA or full; PEFT and quantization from TRL's helpers), score with our checker while training, save adapter/model, tokenizer,
 training config and model card, and optionally push to the Hub."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import time
@@ -12,8 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from ..rules import ConfigError
-from .config import MathRulesArguments, apply_cpu_threads, arguments_dict
+from .config import (
+    MathRulesArguments,
+    apply_cpu_threads,
+    arguments_dict,
+    quiet_sft_config_warnings,
+    resolve_arguments,
+)
 from .data import build_sft_datasets, parse_mix
+from .modeling import model_init_kwargs
 
 DONE_FILE = "training_complete.json"
 
@@ -54,8 +62,9 @@ def prepare_output_dir(output_dir: Path, overwrite: bool) -> str | None:
     return get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
 
 
-def _build_model(margs: MathRulesArguments, train_ds):
-    """``(model, tokenizer, peft_config)`` for the preset or the base model and method."""
+def _build_model(margs: MathRulesArguments, model_args, train_ds):
+    """``(model, tokenizer)``: the tiny preset's model object, or the base model's name for
+    ``SFTTrainer`` to load (as TRL's ``sft.py`` does: quantization and device map are the trainer's)."""
     if margs.preset == "tiny":
         from .tiny import TinyModelConfig, character_tokenizer, tiny_llama
 
@@ -67,49 +76,45 @@ def _build_model(margs: MathRulesArguments, train_ds):
             num_attention_heads=margs.tiny_heads,
             intermediate_size=margs.tiny_intermediate_size,
         )
-        model = tiny_llama(tok, shape)
-        base = None
-    else:
-        from transformers import AutoTokenizer
+        return tiny_llama(tok, shape), tok
+    from transformers import AutoTokenizer
 
-        from .modeling import load_training_model
-
-        tok = AutoTokenizer.from_pretrained(margs.model_name_or_path)
-        if tok.pad_token is None:
-            tok.pad_token = tok.eos_token
-        model = load_training_model(margs.model_name_or_path, margs.resolved_method())
-        base = margs.model_name_or_path
-    peft_config = None
-    method = margs.resolved_method()
-    if method in ("qlora", "lora"):
-        from .modeling import lora_config
-
-        peft_config = lora_config(
-            margs.lora_r, margs.lora_alpha, margs.lora_dropout, margs.lora_target_modules
-        )
-        if method == "qlora" and base is None:
-            raise ConfigError(
-                "--method qlora needs a pretrained --model_name_or_path (the tiny preset trains fully)"
-            )
-    return model, tok, peft_config
+    tok = AutoTokenizer.from_pretrained(model_args.model_name_or_path, revision=model_args.model_revision)
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    return model_args.model_name_or_path, tok
 
 
-def train(margs: MathRulesArguments, sft, progress: bool = True) -> TrainResult:
-    """Run one training job; errors the user can fix are raised before any training step."""
-    from trl import SFTTrainer
+def _run_sft_config(sft, model_args, margs: MathRulesArguments):
+    """A copy of ``sft`` for this run (the caller's object is never changed): no push by the trainer (we
+    push once, at the end, with the card), token counting on, evaluation on the save cadence when asked
+    for, and the base model's loading arguments as TRL's ``sft.py`` builds them."""
+    changes: dict[str, Any] = {"push_to_hub": False, "include_num_input_tokens_seen": True}
+    if sft.eval_strategy != "no" and sft.eval_steps is None:
+        changes["eval_steps"] = sft.save_steps
+    if margs.preset != "tiny":
+        changes["model_init_kwargs"] = model_init_kwargs(model_args, sft.model_init_kwargs)
+    return dataclasses.replace(sft, **changes)
 
+
+def train(margs: MathRulesArguments, sft, model_args=None, progress: bool = True) -> TrainResult:
+    """Run one training job from ``(MathRulesArguments, SFTConfig, ModelConfig)``; none of them is
+    changed.  Errors the user can fix are raised before any training step."""
+    quiet_sft_config_warnings()
+    from trl import SFTTrainer, get_peft_config, get_quantization_config
+
+    from ..modeling import check_model_source
     from .callbacks import GenerationEvalCallback, GracefulStopCallback, WallClockCallback
-    from .modeling import check_model_source
 
+    margs, sft, model_args = resolve_arguments(margs, sft, model_args)
     mix = parse_mix(margs.rules, margs.levels, margs.rows_per_level)
     output_dir = Path(sft.output_dir)
-    if margs.model_name_or_path:
-        check_model_source(margs.model_name_or_path, "base model")
+    if model_args.model_name_or_path:
+        check_model_source(model_args.model_name_or_path, "base model")
     resume = prepare_output_dir(output_dir, margs.overwrite)
     apply_cpu_threads(margs.cpu_threads)
     push_id = sft.hub_model_id if sft.push_to_hub else None
-    sft.push_to_hub = False  # we push once, at the end, with the card (one atomic commit)
-    sft.include_num_input_tokens_seen = True
+    run_sft = _run_sft_config(sft, model_args, margs)
 
     train_ds, val_ds, val_rows = build_sft_datasets(
         mix,
@@ -119,17 +124,13 @@ def train(margs: MathRulesArguments, sft, progress: bool = True) -> TrainResult:
         general_fraction=margs.general_fraction,
         progress=progress,
     )
+    model, tok = _build_model(margs, model_args, train_ds)
     if resume and margs.preset == "tiny":
         from transformers import AutoTokenizer
 
         # reuse the checkpoint's tokenizer so token ids match the saved weights
-        model, tok, peft_config = _build_model(margs, train_ds)
         tok = AutoTokenizer.from_pretrained(resume)
         tok.padding_side = "left"
-    else:
-        model, tok, peft_config = _build_model(margs, train_ds)
-    if sft.eval_strategy != "no" and sft.eval_steps is None:
-        sft.eval_steps = sft.save_steps
 
     gen_cb = GenerationEvalCallback(
         val_rows,
@@ -137,17 +138,18 @@ def train(margs: MathRulesArguments, sft, progress: bool = True) -> TrainResult:
         every=margs.generation_eval_steps,
         samples=margs.generation_eval_samples,
         max_new_tokens=margs.max_new_tokens,
-        batch_size=sft.per_device_eval_batch_size,
+        batch_size=run_sft.per_device_eval_batch_size,
         seed=margs.rules_seed,
     )
     stop_cb, clock_cb = GracefulStopCallback(), WallClockCallback()
     trainer = SFTTrainer(
         model=model,
-        args=sft,
+        args=run_sft,
         train_dataset=train_ds,
-        eval_dataset=val_ds if sft.eval_strategy != "no" else None,
+        eval_dataset=val_ds if run_sft.eval_strategy != "no" else None,
         processing_class=tok,
-        peft_config=peft_config,
+        quantization_config=get_quantization_config(model_args) if isinstance(model, str) else None,
+        peft_config=get_peft_config(model_args),
         callbacks=[gen_cb, stop_cb, clock_cb],
     )
     gen_cb.trainer = trainer
@@ -167,7 +169,7 @@ def train(margs: MathRulesArguments, sft, progress: bool = True) -> TrainResult:
     if stop_cb.requested:
         return result  # a checkpoint was saved by the trainer; no final artefacts
     if trainer.accelerator.is_main_process:
-        _save_final(trainer, tok, margs, sft, mix, result)
+        _save_final(trainer, tok, margs, sft, model_args, mix, result)
     trainer.accelerator.wait_for_everyone()
     if push_id and trainer.accelerator.is_main_process:
         from .hub import push_output
@@ -176,16 +178,16 @@ def train(margs: MathRulesArguments, sft, progress: bool = True) -> TrainResult:
     return result
 
 
-def _save_final(trainer, tok, margs, sft, mix, result: TrainResult) -> None:
+def _save_final(trainer, tok, margs, sft, model_args, mix, result: TrainResult) -> None:
     from .card import write_model_card
     from .hub import fix_adapter_base
 
     output_dir = result.output_dir
     trainer.save_model(str(output_dir))
     tok.save_pretrained(str(output_dir))
-    config = arguments_dict(margs, sft)
+    config = arguments_dict(margs, sft, model_args)
     (output_dir / "training_config.json").write_text(json.dumps(config, indent=2, default=str))
-    hub_base = base_model_hub_id(margs)
+    hub_base = base_model_hub_id(margs, model_args)
     fix_adapter_base(output_dir, hub_base)
     test_results = _test_accuracy(trainer, tok, margs, mix)
     write_model_card(output_dir, margs, sft, mix, config, test_results, result, hub_base)
@@ -202,11 +204,11 @@ def _save_final(trainer, tok, margs, sft, mix, result: TrainResult) -> None:
     (output_dir / DONE_FILE).write_text(json.dumps({"global_step": result.global_step}))
 
 
-def base_model_hub_id(margs: MathRulesArguments) -> str | None:
+def base_model_hub_id(margs: MathRulesArguments, model_args=None) -> str | None:
     """The base model's Hub id (never a local path), or None (trained from scratch / unknown)."""
     if margs.base_model_hub_id:
         return margs.base_model_hub_id
-    m = margs.model_name_or_path
+    m = model_args.model_name_or_path if model_args is not None else None
     if not m:
         return None
     if not Path(m).exists():

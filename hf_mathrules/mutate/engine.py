@@ -1,0 +1,337 @@
+"""The mutation engine: configuration, one item per (config, seed, index), and rows in our schema.
+
+``MutateConfig`` is frozen and checked by ``validate()`` before any generation (unknown operator or
+level, bad seed files, a seed whose answer is not derivable: one ``ConfigError`` naming it).  Item ``i``
+of seed ``s`` is a pure function of (config, s, i): its generator is ``item_rng`` of the rules, keyed by
+the family's row name.  An item runs one projected-MCMC chain from a seed instance, then the gates; it
+yields a row or the name of the gate (or ``difficulty``) that stopped it, with the chain's log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..rules.base import SPLITS, ConfigError, _split_of_digest, item_rng
+from ..rules.rows import SeenProblems, bucket_of
+from . import gates
+from .frames import informalize
+from .mcmc import TARGETS, TOLERANCE, ChainLog, operator_list, run_chain
+from .operators import OPERATORS
+from .program import Program
+from .seeds import Seed, SeedError, load_seeds
+from .solution import completion, measures
+from .solver import solve
+
+FAMILIES = {
+    "word": "mutated_word_problems",
+    "linear": "mutated_isolate_variable",
+    "system": "mutated_linear_system",
+}
+ANSWER_CLASSES = ("integer", "decimal", "fraction")
+SECOND_OPINION = ("auto", "z3", "sympy", "none")
+
+
+@dataclass(frozen=True)
+class MutateConfig:
+    level: int = 3  # 1-5; 6 = out of distribution (longer chains than any training level)
+    family: str = "word"  # word | linear | system
+    seeds: str = "builtin"  # builtin, a folder of *.json seed files, or one file (word family)
+    operators: tuple[str, ...] | None = None  # None: every operator of the family
+    max_proposals: int = 40
+    min_ops: int = 1
+    beta: float = 1.2  # strength of the pull towards the requested difficulty
+    gamma: float = 1.0  # bonus for a structure the chain has not seen (0: no novelty term)
+    projection: bool = True
+    complication: bool = True  # False: simplification and surface operators only (an ablation)
+    answer_class: str = "integer"
+    second_opinion: str = "auto"  # z3 if installed, else sympy; none: off
+    second_opinion_rate: float = 0.02  # fraction of items checked (chosen by index hash)
+
+    def validate(self) -> None:
+        if (
+            not isinstance(self.level, int)
+            or isinstance(self.level, bool)
+            or self.level not in TARGETS["word"]
+        ):
+            raise ConfigError(f"level must be 1-5 (or 6 for out-of-distribution), got {self.level!r}")
+        if self.family not in FAMILIES:
+            raise ConfigError(f"family must be one of {', '.join(FAMILIES)}, got {self.family!r}")
+        if self.operators is not None:
+            fam = "word" if self.family == "word" else "symbolic"
+            valid = sorted(n for n, o in OPERATORS.items() if o.family == fam)
+            bad = [o for o in self.operators if o not in valid]
+            if bad:
+                raise ConfigError(
+                    f"unknown operator(s) {', '.join(bad)} for family {self.family}; valid: {', '.join(valid)}"
+                )
+            if not self.operators:
+                raise ConfigError("operators: name at least one operator")
+        for name in ("max_proposals", "min_ops"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 10_000:
+                raise ConfigError(f"{name} must be an integer 0-10000, got {v!r}")
+        for name in ("beta", "gamma"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
+                raise ConfigError(f"{name} must be a non-negative number, got {v!r}")
+        if self.answer_class not in ANSWER_CLASSES:
+            raise ConfigError(
+                f"answer_class must be one of {', '.join(ANSWER_CLASSES)}, got {self.answer_class!r}"
+            )
+        if self.second_opinion not in SECOND_OPINION:
+            raise ConfigError(
+                f"second_opinion must be one of {', '.join(SECOND_OPINION)}, got {self.second_opinion!r}"
+            )
+        if not 0 <= self.second_opinion_rate <= 1:
+            raise ConfigError(f"second_opinion_rate must be in [0, 1], got {self.second_opinion_rate!r}")
+        if self.second_opinion == "z3":
+            try:
+                import z3  # noqa: F401
+            except ImportError:
+                raise ConfigError(
+                    "second_opinion=z3 needs z3-solver: pip install 'hf-mathrules[mutate]'"
+                ) from None
+        if self.family == "word":
+            try:
+                load_seeds(self.seeds)
+            except SeedError as exc:
+                raise ConfigError(str(exc)) from None
+
+    def to_meta(self) -> dict[str, Any]:
+        return {
+            "level": self.level, "family": self.family, "seeds": self.seeds,
+            "operators": list(self.operators) if self.operators else None, "projection": self.projection,
+            "complication": self.complication, "gamma": self.gamma, "answer_class": self.answer_class,
+        }  # fmt: skip
+
+
+@dataclass
+class Item:
+    row: dict[str, Any] | None
+    rejected: str | None  # gate name, or "difficulty" / "start"
+    reason: str
+    log: ChainLog
+    start: Program | None = None
+    final: Program | None = None
+    text: str = ""
+
+
+@dataclass
+class Stats:
+    items: int = 0
+    rows: int = 0
+    rejected: Counter = field(default_factory=Counter)  # per gate
+    rejected_by_op: Counter = field(default_factory=Counter)  # per last operator of a rejected chain
+    proposed: Counter = field(default_factory=Counter)
+    applicable: Counter = field(default_factory=Counter)
+    projected: Counter = field(default_factory=Counter)
+    accepted: Counter = field(default_factory=Counter)
+    gaps: list[float] = field(default_factory=list)
+
+    def add(self, item: Item) -> None:
+        self.items += 1
+        for name in ("proposed", "applicable", "projected", "accepted"):
+            getattr(self, name).update(getattr(item.log, name))
+        if item.row is not None:
+            self.rows += 1
+        else:
+            self.rejected[item.rejected] += 1
+            last = item.final.history[-1] if item.final is not None and item.final.history else "(none)"
+            self.rejected_by_op[last] += 1
+            if item.rejected == "difficulty":
+                self.gaps.append(abs(item.log.score - item.log.target))
+
+    def acceptance_table(self) -> list[dict[str, Any]]:
+        return [
+            {"operator": op, "proposed": self.proposed[op], "applicable": self.applicable[op],
+             "valid_after_projection": self.projected[op], "accepted": self.accepted[op],
+             "acceptance": self.accepted[op] / self.proposed[op] if self.proposed[op] else 0.0}
+            for op in sorted(self.proposed)
+        ]  # fmt: skip
+
+
+class MutationEngine:
+    def __init__(self, config: MutateConfig | None = None, **kwargs: Any) -> None:
+        config = config or MutateConfig(**kwargs)
+        config.validate()
+        self.config = config
+        self.name = FAMILIES[config.family]
+
+    @cached_property
+    def seeds(self) -> list[Seed]:
+        return load_seeds(self.config.seeds) if self.config.family == "word" else []
+
+    @cached_property
+    def seed_signatures(self) -> frozenset[str]:
+        import random
+
+        rng = random.Random(0)
+        return frozenset(s.instantiate(rng).signature() for s in self.seeds)
+
+    @property
+    def ops(self):
+        return operator_list(self.config.family, self.config.operators, self.config.complication)
+
+    def start(self, rng) -> Program | None:
+        if self.config.family == "word":
+            return self.seeds[rng.randrange(len(self.seeds))].instantiate(rng)
+        from .symbolic import seed_program
+
+        return seed_program(self.config.family, rng, self.config.level)
+
+    def item(self, seed: int, index: int) -> Item:
+        cfg = self.config
+        rng = item_rng(self.name, seed, index)
+        start = None
+        for _ in range(5):
+            start = self.start(rng)
+            if start is not None:
+                break
+        if start is None:
+            return Item(None, "start", "no usable seed problem drawn", ChainLog())
+        fam = "word" if cfg.family == "word" else "symbolic"
+        target = TARGETS[fam][cfg.level]
+        final, log = run_chain(
+            start, rng, self, self.ops, target, max_proposals=cfg.max_proposals, min_ops=cfg.min_ops,
+            beta=cfg.beta, gamma=cfg.gamma, projection=cfg.projection, novelty=cfg.gamma > 0,
+            answer_class=cfg.answer_class, seed_signatures=self.seed_signatures,
+        )  # fmt: skip
+        return self.finish(start, final, log, seed, index, target)
+
+    def finish(
+        self, start: Program, final: Program, log: ChainLog, seed: int, index: int, target: float
+    ) -> Item:
+        cfg = self.config
+
+        def reject(gate: str, reason: str, text: str = "") -> Item:
+            return Item(None, gate, reason, log, start, final, text)
+
+        if abs(log.score - target) > TOLERANCE:
+            return reject("difficulty", f"reached difficulty {log.score:g}, target {target:g}")
+        reason = gates.well_formed(final)
+        if reason:
+            return reject("well_formed", reason)
+        sol = solve(final, drop=final.query)
+        reason = gates.exact(final, sol, cfg.answer_class)
+        if reason:
+            return reject("exact", reason)
+        reason = gates.unique(final)
+        if reason:
+            return reject("unique", reason)
+        reason = gates.steps_ok(final, sol)
+        if reason:
+            return reject("steps", reason)
+        text = informalize(final)
+        reason = gates.round_trip(final, text, sol, self.seeds)
+        if reason:
+            return reject("round_trip", reason, text)
+        problem = final.problem_string()
+        if problem == start.problem_string() and text == informalize(start):
+            return reject("dedupe", "identical to its seed instance", text)
+        answer = {q: sol.values[q] for q in final.query}
+        if cfg.second_opinion != "none" and _sampled(seed, index, cfg.second_opinion_rate):
+            reason = gates.second_opinion(final, answer, cfg.second_opinion)
+            if reason:
+                return reject("second_opinion", reason, text)
+        return Item(self.row(start, final, sol, text, log, seed, index), None, "", log, start, final, text)
+
+    def row(
+        self, start: Program, final: Program, sol, text: str, log: ChainLog, seed: int, index: int
+    ) -> dict:
+        comp, steps, answer = completion(final, sol)
+        problem = final.problem_string()
+        identity = f"{self.name}\x1f{problem}\x1f{text}"
+        digest = hashlib.blake2b(identity.encode(), digest_size=8).digest()
+        # the split is that of the seed instance: every mutant of one instance lands in one split
+        seed_digest = hashlib.blake2b(
+            f"{start.seed_id}\x1f{start.problem_string()}".encode(), digest_size=8
+        ).digest()
+        m = measures(final, sol)
+        prompt = text if final.family == "word" else text
+        row_meta = {
+            "seed_id": start.seed_id, "operators": list(final.history), "signature": final.signature(),
+            "seed_signature": start.signature(), "difficulty": m, "seed": seed, "index": index,
+            "query": list(final.query),
+        }  # fmt: skip
+        return {
+            "id": f"{self.name}-{digest.hex()}",
+            "rule": self.name,
+            "split": _split_of_digest(seed_digest),
+            "difficulty": self.config.level,
+            "prompt": prompt,
+            "completion": comp,
+            "problem": problem,
+            "answer": answer,
+            "steps": steps,
+            "meta": json.dumps({**self.config.to_meta(), **row_meta}, sort_keys=True),
+            "_canonical": identity,
+        }
+
+    # -- rows in bulk ------------------------------------------------------------------------------------
+    def iter_items(self, seed: int = 0, start: int = 0, step: int = 1):
+        index = start
+        while True:
+            yield index, self.item(seed, index)
+            index += step
+
+    def generate(
+        self,
+        n: int,
+        seed: int = 0,
+        split: str | None = None,
+        progress: bool = False,
+        stats: Stats | None = None,
+        max_items: int | None = None,
+    ) -> list[dict]:
+        """``n`` distinct rows of ``split`` (None: any), items in index order; a ``ConfigError`` saying how
+        close the chains got when the budget of items runs out first."""
+        bucket = bucket_of(split)
+        if split is not None and split not in SPLITS:
+            raise ConfigError(f"mutated data has the splits {', '.join(SPLITS)}; got {split!r}")
+        stats = stats if stats is not None else Stats()
+        limit = max_items if max_items is not None else 40 * n + 200
+        seen = SeenProblems()
+        rows: list[dict] = []
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=n, desc=f"mutating {self.name} L{self.config.level}", unit="row")
+        for index in range(limit):
+            it = self.item(seed, index)
+            stats.add(it)
+            row = it.row
+            if row is None or (bucket is not None and row["split"] != bucket):
+                continue
+            if not seen.add(row.pop("_canonical")):
+                continue
+            rows.append(row)
+            if bar is not None:
+                bar.update(1)
+            if len(rows) == n:
+                break
+        if bar is not None:
+            bar.close()
+        if len(rows) < n:
+            gap = (
+                f"; chains got within {min(stats.gaps):.2f} of the target difficulty at best (mean gap {sum(stats.gaps) / len(stats.gaps):.2f})"
+                if stats.gaps
+                else ""
+            )
+            raise ConfigError(
+                f"{self.name}: only {len(rows)} of {n} rows after {limit} items at level {self.config.level} "
+                f"(rejections: {dict(stats.rejected)}){gap}"
+            )
+        return rows
+
+
+def _sampled(seed: int, index: int, rate: float) -> bool:
+    if rate <= 0:
+        return False
+    h = hashlib.blake2b(f"second\x1f{seed}\x1f{index}".encode(), digest_size=4).digest()
+    return int.from_bytes(h, "little") < rate * 2**32

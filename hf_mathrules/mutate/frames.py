@@ -1,0 +1,444 @@
+"""Informalization without an LLM: sentence frames, each with its inverse.
+
+Every sentence of a word problem comes from one frame: an intro of a seed (context, no numbers), a
+seed's own sentence for a given (``{A} buys {v} pens.``), a generic statement of a value
+(``The number of pens Ana buys last week is 7.``), a relation (``X is 3 more than Y.``,
+``X is a third of Y.``, ``If X is multiplied by 2 and then increased by 3, the result is 17.``), a
+distractor, and a question.  Generic frames have several surface variants, chosen by the program's
+``variant``.  Nouns come from the seed's quantity descriptions and our name list.
+
+The inverse (``parse_text``) reads a text back into a program *without* looking at the program it came
+from: intros identify the seeds (and who is who), descriptions identify the quantities (a seed's own, or
+one with a known suffix such as ``last week``, or a distractor), frames give the values and relations.
+Re-solving the parsed program must give the same answer (the round-trip gate), and every number of the
+text must have been read as exactly one given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+from ..expr.nodes import Div, Eq, Expr, Mul, Num, Sym
+from ..expr.render import text as textbook
+from .program import Program, Quantity, Relation
+from .seeds import NAMES, PLACEHOLDER, Seed, _filler
+from .syntax import parse_equation
+
+NUM = r"(\d+(?:\.\d+)?(?:/\d+)?)"
+
+
+def named(group: str) -> str:
+    return f"(?P<{group}>{NUM[1:-1]})"
+
+
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?")
+# new quantities of the same kind as an existing one: "<its description> <suffix>"
+SUFFIXES = (
+    "last week", "the week before", "in the first round", "at the second shop", "on Monday",
+    "on Tuesday", "in the morning", "in the evening", "last year", "the day before",
+)  # fmt: skip
+# unit -> (smaller unit, factor)
+CONVERSIONS = {
+    "hours": ("minutes", 60), "minutes": ("seconds", 60), "dollars": ("cents", 100),
+    "meters": ("centimeters", 100), "kilometers": ("meters", 1000), "kilograms": ("grams", 1000),
+    "liters": ("milliliters", 1000), "feet": ("inches", 12), "days": ("hours", 24), "weeks": ("days", 7),
+}  # fmt: skip
+FRACTION_WORDS = {2: "half", 3: "a third", 4: "a quarter", 5: "a fifth", 10: "a tenth"}
+# (description, role, unit, low, high): numbers that do not matter
+DISTRACTORS = (
+    ("the number of windows in the classroom", "count", "", 4, 12),
+    ("the age of the oldest tree in the park", "age", "years", 40, 120),
+    ("the length of the school corridor", "length", "meters", 20, 80),
+    ("the number of buses that stop at the corner each hour", "count", "", 2, 9),
+    ("the height of the town hall", "length", "meters", 10, 40),
+    ("the number of days until the holidays", "count", "", 5, 30),
+    ("the temperature outside", "number", "degrees", 10, 30),
+    ("the number of pages in the shop's catalogue", "count", "", 20, 90),
+)
+STATE = (
+    "{X} is {v}.",
+    "We know that {x} is {v}.",
+    "It turns out that {x} is {v}.",
+)
+RELATION = {
+    "more_than": ("{X} is {k} more than {y}.", "{X} exceeds {y} by {k}."),
+    "less_than": ("{X} is {k} less than {y}.", "{X} falls short of {y} by {k}."),
+    "times": ("{X} is {k} times {y}.", "{X} is {k} times as large as {y}."),
+    "fraction_of": ("{X} is {f} of {y}.", "{X} equals {f} of {y}."),
+    "percent_of": ("{X} is {k}% of {y}.", "{X} amounts to {k}% of {y}."),
+    "same_as": ("{X} is the same as {y}.", "{X} equals {y}."),
+    "affine": (
+        "If {x} is multiplied by {a} and then increased by {b}, the result is {c}.",
+        "Multiplying {x} by {a} and adding {b} gives {c}.",
+    ),
+}
+QUESTION = ("What is {x}?", "Find {x}.", "How much is {x}?")
+
+
+def cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def number_text(v: Fraction) -> str:
+    if v.denominator == 1:
+        return str(v.numerator)
+    d = v.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d == 1 and v.denominator <= 100:
+        return f"{float(v):.2f}".rstrip("0").rstrip(".")
+    return f"{v.numerator}/{v.denominator}"
+
+
+def read_number(s: str) -> Fraction:
+    return Fraction(s)
+
+
+def with_unit(v: Fraction, unit: str) -> str:
+    if not unit:
+        return number_text(v)
+    if v == 1:
+        unit = {"inches": "inch", "people": "person", "feet": "foot", "children": "child"}.get(
+            unit, unit.removesuffix("s")
+        )
+    return f"{number_text(v)} {unit}"
+
+
+def _pick(program: Program, key: str, n: int) -> int:
+    h = hashlib.blake2b(f"{program.variant}\x1f{key}".encode(), digest_size=4).digest()
+    return int.from_bytes(h, "little") % n
+
+
+# -- rendering ---------------------------------------------------------------------------------------
+def informalize(program: Program) -> str:
+    if program.family != "word":
+        return symbolic_text(program)
+    sentences = list(program.intros)
+    inline = {p for r in program.relations for p in r.params}
+    for x in program.quantities:
+        if x.value is None or x.name in inline:
+            continue
+        if x.kind == "given" and x.frame and not x.distractor:
+            sentences.append(x.frame.replace("{v}", number_text(x.value)))
+        else:
+            f = STATE[_pick(program, x.name, len(STATE))]
+            sentences.append(f.format(X=cap(x.desc), x=x.desc, v=with_unit(x.value, x.unit)))
+    for i, r in enumerate(program.relations):
+        sentences.append(relation_text(program, r, i))
+    (qname,) = program.query
+    qq = program.q(qname)
+    if qq.question:
+        sentences.append(qq.question)
+    else:
+        f = QUESTION[_pick(program, "?" + qname, len(QUESTION))]
+        unit = f", in {qq.unit}" if qq.unit and f.endswith("?") else ""
+        sentences.append(f.format(x=qq.desc)[:-1] + unit + f[-1])
+    return " ".join(sentences)
+
+
+def relation_text(program: Program, r: Relation, i: int) -> str:
+    frames = RELATION[r.kind]
+    f = frames[_pick(program, f"r{i}", len(frames))]
+    vals = [program.q(p).value for p in r.params]
+    target = program.q(r.target)
+    slots = {"X": cap(target.desc), "x": target.desc}
+    if r.source:
+        slots["y"] = program.q(r.source).desc
+    if r.kind in ("more_than", "less_than"):
+        slots["k"] = with_unit(vals[0], target.unit)
+    elif r.kind in ("times", "percent_of"):
+        slots["k"] = number_text(vals[0])
+    elif r.kind == "fraction_of":
+        slots["f"] = FRACTION_WORDS[int(vals[0])]
+    elif r.kind == "affine":
+        slots.update(
+            a=number_text(vals[0]), b=with_unit(vals[1], target.unit), c=with_unit(vals[2], target.unit)
+        )
+    s = f.format(**slots)
+    return cap(s)
+
+
+def relation_equation(kind: str, target: str, source: str, params: tuple[str, ...]) -> tuple[Expr, Expr]:
+    """The equation a relation sentence states."""
+    x, y = Sym(target), Sym(source) if source else None
+    k = [Sym(p) for p in params]
+    if kind == "more_than":
+        return x, y + k[0]
+    if kind == "less_than":
+        return x, y - k[0]
+    if kind == "times":
+        return x, Mul((k[0], y))
+    if kind == "fraction_of":
+        return x, Div(y, k[0])
+    if kind == "percent_of":
+        return x, Div(Mul((k[0], y)), Num(100))
+    if kind == "same_as":
+        return x, y
+    if kind == "affine":
+        return Mul((k[0], x)) + k[1], k[2]
+    raise ValueError(f"unknown relation kind {kind!r}")
+
+
+def symbolic_text(program: Program) -> str:
+    unknowns = ", ".join(program.query)
+    head = (
+        f"Solve for {unknowns}:"
+        if len(program.query) == 1
+        else f"Solve the system of linear equations for {unknowns}:"
+    )
+    lines = [f"{textbook(r.lhs)} = {textbook(r.rhs)}" for r in program.relations]
+    return "\n".join([head, *lines])
+
+
+# -- the inverse -------------------------------------------------------------------------------------
+@dataclass
+class Parsed:
+    program: Program | None
+    numbers_read: int = 0
+    numbers_in_text: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _regex(frame: str, slots: dict[str, str]) -> re.Pattern:
+    out, pos = [], 0
+    for m in re.finditer(r"\{(\w+)\}", frame):
+        out.append(re.escape(frame[pos : m.start()]))
+        out.append(slots.get(m.group(1), f"(?P<{m.group(1)}>.+?)"))
+        pos = m.end()
+    out.append(re.escape(frame[pos:]))
+    return re.compile("^" + "".join(out) + "$")
+
+
+def _intro_regex(seed: Seed) -> re.Pattern:
+    people = "|".join(NAMES)
+    out, pos = [], 0
+    seen: set[str] = set()
+    for m in PLACEHOLDER.finditer(seed.intro):
+        out.append(re.escape(seed.intro[pos : m.start()]))
+        p = m.group(1)
+        out.append(f"(?P={p})" if p in seen else f"(?P<{p}>{people})")
+        seen.add(p)
+        pos = m.end()
+    out.append(re.escape(seed.intro[pos:]))
+    return re.compile("^" + "".join(out) + "$")
+
+
+_INTRO_CACHE: dict[int, list[tuple[Seed, re.Pattern]]] = {}
+_STATE_RE = [_regex(f, {"v": "(?P<v>.+?)"}) for f in STATE]
+_REL_RE = {
+    k: [_regex(f, {"k": "(?P<k>.+?)", "a": named("a"), "b": "(?P<b>.+?)", "c": "(?P<c>.+?)"}) for f in fs]
+    for k, fs in RELATION.items()
+}
+_Q_RE = [_regex(f[:-1] + "{unit}" + f[-1], {"unit": "(?P<unit>(?:, in [a-z ]+)?)"}) for f in QUESTION]
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.?!:])\s+", text.strip()) if s]
+
+
+def parse_text(text: str, seeds: list[Seed]) -> Parsed:
+    """Read a word problem back into a program (see the module docstring)."""
+    key = id(seeds)
+    if key not in _INTRO_CACHE:
+        _INTRO_CACHE.clear()
+        _INTRO_CACHE[key] = [(s, _intro_regex(s)) for s in seeds]
+    intros = _INTRO_CACHE[key]
+    out = Parsed(None, numbers_in_text=len(NUMBER.findall(text)))
+    sentences = split_sentences(text)
+    qs: dict[str, Quantity] = {}
+    descs: dict[str, str] = {}  # description -> quantity name
+    frames: list[tuple[re.Pattern, str]] = []  # seed sentences stating a given
+    questions: dict[str, str] = {}
+    intro_list: list[str] = []
+    k = 0
+    while sentences:
+        hit = next(((s, m) for s, rx in intros if (m := rx.match(sentences[0]))), None)
+        if hit is None:
+            break
+        seed, m = hit
+        k += 1
+        sentences.pop(0)
+        intro_list.append(m.group(0))
+        fill = _filler(m.groupdict())
+        prefix = "" if k == 1 else f"c{k}_"
+        ren = {g["name"]: prefix + g["name"] for g in (*seed.givens, *seed.derived)}
+        for g in seed.givens:
+            n = ren[g["name"]]
+            qs[n] = Quantity(n, g["role"], g.get("unit", ""), fill(g["desc"]))
+            descs[qs[n].desc] = n
+            frames.append((_regex(fill(g["frame"]), {"v": named("v")}), n))
+        for d in seed.derived:
+            from ..expr.rewrite import substitute
+            from .syntax import parse_expr
+
+            n = ren[d["name"]]
+            expr = substitute(parse_expr(d["expr"]), {a: Sym(b) for a, b in ren.items()})
+            qs[n] = Quantity(n, d["role"], d.get("unit", ""), fill(d["desc"]), expr=expr)
+            descs[qs[n].desc] = n
+            if d.get("question"):
+                questions[fill(d["question"])] = n
+    if not intro_list:
+        out.problems.append("no seed intro recognised")
+        return out
+    for d in DISTRACTORS:
+        descs.setdefault(d[0], "")  # resolved lazily below
+    relations: list[Relation] = []
+    query: str | None = None
+    counter = [0]
+
+    def resolve(desc: str) -> str | None:
+        desc = desc[:1].lower() + desc[1:] if desc[:2] in ("Th",) else desc
+        if desc in descs and descs[desc]:
+            return descs[desc]
+        for base, name in list(descs.items()):
+            if name and desc.startswith(base + " ") and desc[len(base) + 1 :] in SUFFIXES:
+                b = qs[name]
+                new = f"n{len(qs) + 1}"
+                qs[new] = Quantity(new, b.role, b.unit, desc)
+                descs[desc] = new
+                return new
+        for d, role, unit, _lo, _hi in DISTRACTORS:
+            if desc == d:
+                new = f"n{len(qs) + 1}"
+                qs[new] = Quantity(new, role, unit, desc, distractor=True)
+                descs[desc] = new
+                return new
+        return None
+
+    def value_in(s: str, unit: str) -> tuple[Fraction, str] | None:
+        m = re.fullmatch(NUM + r"(?: ([a-z]+(?: [a-z]+)*))?", s.strip())
+        if not m:
+            return None
+        got = m.group(2) or ""
+        v = read_number(m.group(1))
+        if got and v == 1 and unit and with_unit(v, unit).endswith(got):
+            got = unit
+        return v, got
+
+    def new_param(v: Fraction, written: bool = True) -> str:
+        counter[0] += 1
+        n = f"k{counter[0]}"
+        qs[n] = Quantity(n, "factor", "", "", value=v, inline=True)
+        out.numbers_read += int(written)  # a fraction word ("a third") is not a written number
+        return n
+
+    for s in sentences:
+        done = False
+        for rx, n in frames:
+            m = rx.match(s)
+            if m:
+                qs[n] = replace(qs[n], value=read_number(m.group("v")))
+                out.numbers_read += 1
+                done = True
+                break
+        if done:
+            continue
+        if s in questions:
+            query = questions[s]
+            continue
+        for kind, rxs in _REL_RE.items():
+            for rx in rxs:
+                m = rx.match(s)
+                if not m:
+                    continue
+                g = m.groupdict()
+                t = resolve(g.get("X") or g.get("x") or "")
+                y = resolve(g["y"]) if "y" in g else ""
+                if t is None or y is None:
+                    continue
+                params = _relation_params(kind, g, qs[t].unit, value_in, new_param)
+                if params is None:
+                    continue
+                lhs, rhs = relation_equation(kind, t, y, params)
+                relations.append(Relation(kind, lhs, rhs, t, y, params))
+                done = True
+                break
+            if done:
+                break
+        if done:
+            continue
+        for rx in _STATE_RE:
+            m = rx.match(s)
+            if not m:
+                continue
+            t = resolve(m.group("x") if "x" in m.groupdict() else m.group("X"))
+            if t is None:
+                continue
+            got = value_in(m.group("v"), qs[t].unit)
+            if got is None:
+                continue
+            v, unit = got
+            x = qs[t]
+            if unit == x.unit:
+                qs[t] = replace(x, value=v)
+            elif x.unit in CONVERSIONS and CONVERSIONS[x.unit][0] == unit:
+                factor = CONVERSIONS[x.unit][1]
+                conv = f"{t}_{unit[:3]}"
+                qs[conv] = Quantity(conv, x.role, unit, x.desc, value=v)
+                qs[t] = replace(x, expr=Div(Sym(conv), Num(factor)), value=None)
+            else:
+                continue
+            out.numbers_read += 1
+            done = True
+            break
+        if done:
+            continue
+        for rx in _Q_RE:
+            m = rx.match(s)
+            if m and (t := resolve(m.group("x"))) is not None:
+                query = t
+                done = True
+                break
+        if not done:
+            out.problems.append(f"no frame reads the sentence {s!r}")
+    if query is None:
+        out.problems.append("no question recognised")
+        return out
+    out.program = Program(
+        seed_id="parsed", family="word", quantities=tuple(qs.values()), relations=tuple(relations),
+        query=(query,), intros=tuple(intro_list),
+    )  # fmt: skip
+    return out
+
+
+def _relation_params(kind, g, unit, value_in, new_param) -> tuple[str, ...] | None:
+    if kind in ("more_than", "less_than"):
+        got = value_in(g["k"], unit)
+        return None if got is None or got[1] != unit else (new_param(got[0]),)
+    if kind in ("times", "percent_of"):
+        got = value_in(g["k"], "")
+        return None if got is None or got[1] else (new_param(got[0]),)
+    if kind == "fraction_of":
+        inv = {w: n for n, w in FRACTION_WORDS.items()}
+        if g["f"] not in inv:
+            return None
+        n = new_param(Fraction(inv[g["f"]]), written=False)
+        return (n,)
+    if kind == "same_as":
+        return ()
+    if kind == "affine":
+        a = value_in(g["a"], "")
+        b, c = value_in(g["b"], unit), value_in(g["c"], unit)
+        if a is None or b is None or c is None or b[1] != unit or c[1] != unit:
+            return None
+        return (new_param(a[0]), new_param(b[0]), new_param(c[0]))
+    return None
+
+
+def parse_symbolic(text: str) -> Program | None:
+    lines = text.strip().splitlines()
+    m = re.fullmatch(r"Solve (?:the system of linear equations )?for ([\w, ]+):", lines[0].strip())
+    if not m:
+        return None
+    query = tuple(v.strip() for v in m.group(1).split(","))
+    rels = []
+    for line in lines[1:]:
+        eq: Eq = parse_equation(line, implicit=True)
+        rels.append(Relation("equation", eq.lhs, eq.rhs))
+    qs = tuple(Quantity(v, "number") for v in query)
+    return Program("parsed", "linear" if len(query) == 1 else "system", qs, tuple(rels), query)

@@ -1,0 +1,208 @@
+"""The gates: a row is emitted only if every one passes.  Each returns ``None`` or a short reason.
+
+1. ``well_formed``: names defined once, every referenced name exists, one query, descriptions distinct.
+2. ``exact``: the program solves exactly; every value respects its role (positive, integral counts and
+   ages), is bounded, and the answer keeps its class (integer unless decimals or fractions are asked).
+3. ``unique``: the answer is *derived*: it is not stated, the solver (which never sees it) forces
+   exactly one value, and it depends on at least one given (re-implementations whose "verified" answer
+   was written into the program passed a vacuous check; this gate is the fix).
+4. ``steps``: every solution step re-checked: its equation holds, exactly, at the values of the steps.
+5. ``round_trip``: the text read back by the frames' inverses re-solves to the same answer; no formal
+   tokens in the text; the answer does not appear in it; every number in it was read as one given.
+6. ``dedupe``: the problem differs from its seed's instance (the row source also drops repeats and
+   assigns splits by a hash of the seed instance, so no evaluation split shares a seed instance).
+7. ``second_opinion`` (on a sample): z3 when installed (the SMT-LIB export: sat, and the answer is the
+   only model), else SymPy solving the machine-syntax problem.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from .frames import NUMBER, number_text, parse_symbolic, parse_text
+from .program import DECIMAL_ROLES, ROLES, Program, evaluate
+from .solver import Solution, solve
+
+GATES = ("well_formed", "exact", "unique", "steps", "round_trip", "dedupe", "second_opinion")
+BOUND = Fraction(10**6)
+FORMAL = re.compile(r"[=*^_\\{}\[\]]|\b[a-z]\d+\b|\b(?:k|h|r|u|d|c)\d|\bNone\b")
+
+
+def well_formed(p: Program) -> str | None:
+    names = p.names()
+    if len(set(names)) != len(names):
+        return "a name is defined twice"
+    if len(p.query) < 1 or any(q not in names for q in p.query):
+        return "the query is not a quantity"
+    known = set(names)
+    for x in p.quantities:
+        if x.expr is not None and not x.expr.free_symbols() <= known:
+            return f"{x.name} uses an undefined quantity"
+    for r in p.relations:
+        if not (r.lhs.free_symbols() | r.rhs.free_symbols()) <= known:
+            return "a relation uses an undefined quantity"
+    if p.family == "word":
+        descs = [x.desc for x in p.quantities if x.desc and not x.inline]
+        if len(set(descs)) != len(descs) and not _conversion_pairs(p):
+            return "two quantities share a description"
+        if len(p.query) != 1:
+            return "a word problem asks one question"
+    return None
+
+
+def _conversion_pairs(p: Program) -> bool:
+    descs = [x.desc for x in p.quantities if x.desc and not x.inline]
+    dup = {d for d in descs if descs.count(d) > 1}
+    return all(sum(1 for x in p.quantities if x.desc == d) == 2 for d in dup)
+
+
+def answer_class_ok(p: Program, v: Fraction, answer_class: str) -> bool:
+    if answer_class == "fraction" or v.denominator == 1:
+        return True
+    if answer_class == "decimal":
+        role = p.q(p.query[0]).role if p.family == "word" else "number"
+        return role in DECIMAL_ROLES and (v * 100).denominator == 1
+    return False
+
+
+def exact(p: Program, sol: Solution, answer_class: str = "integer") -> str | None:
+    if sol.status != "ok":
+        return f"does not solve ({sol.status})"
+    for name, v in sol.values.items():
+        if name not in p.names():
+            continue
+        integral, positive = ROLES[p.q(name).role]
+        if positive and v <= 0:
+            return f"{p.q(name).role} {name} is not positive"
+        if integral and v.denominator != 1:
+            return f"{p.q(name).role} {name} is not a whole number"
+        if abs(v) > BOUND:
+            return "a value exceeds 10^6"
+        if v.denominator > 1000:
+            return "a value has an ugly denominator"
+    for q in p.query:
+        if not answer_class_ok(p, sol.values[q], answer_class):
+            return f"answer {sol.values[q]} is not of class {answer_class}"
+    return None
+
+
+def unique(p: Program) -> str | None:
+    for q in p.query:
+        if p.q(q).value is not None:
+            return "the answer is stated in the problem"
+    sol = solve(p, drop=p.query)
+    if sol.status != "ok" or any(q not in sol.values for q in p.query):
+        return f"the solver cannot derive a unique answer ({sol.status})"
+    for q in p.query:
+        deps = p.dependencies(q)
+        if p.family == "word" and not any(
+            p.q(n).kind in ("given", "observed") for n in deps if n in p.names()
+        ):
+            return "the answer depends on no given"
+    stated = {f"{q} = " for q in p.query}
+    for part in p.problem_string().split("; "):
+        lhs, _, rhs = part.partition(" = ")
+        if f"{lhs} = " in stated and NUMBER.fullmatch(rhs.strip().lstrip("-")):
+            return "the problem string states the answer"
+    return None
+
+
+def steps_ok(p: Program, sol: Solution) -> str | None:
+    vals = sol.values
+    for st in sol.steps:
+        try:
+            if evaluate(st.equation.lhs, vals) != evaluate(st.equation.rhs, vals):
+                return f"step {st.name} = {st.value} does not satisfy its equation"
+        except (KeyError, ZeroDivisionError, ValueError) as exc:
+            return f"step {st.name} cannot be re-checked: {exc}"
+    for eq in p.equations():
+        if evaluate(eq.lhs, vals) != evaluate(eq.rhs, vals):
+            return "an equation of the problem does not hold at the solution"
+    return None
+
+
+def round_trip(p: Program, text: str, sol: Solution, seeds) -> str | None:
+    if p.family == "word":
+        if FORMAL.search(text):
+            return f"formal token in the text: {FORMAL.search(text).group(0)!r}"
+        answer = number_text(sol.values[p.query[0]])
+        numbers = NUMBER.findall(text)
+        if answer in numbers:
+            return "the answer appears in the text"
+        parsed = parse_text(text, seeds)
+        if parsed.program is None or parsed.problems:
+            return "text does not parse back: " + "; ".join(parsed.problems)
+        if parsed.numbers_read != parsed.numbers_in_text:
+            return f"{parsed.numbers_in_text} numbers in the text, {parsed.numbers_read} read as givens"
+        back = parsed.program
+    else:
+        try:
+            back = parse_symbolic(text)
+        except SyntaxError as exc:
+            return f"text does not parse back: {exc}"
+        if back is None:
+            return "text does not parse back"
+    sol2 = solve(back, drop=back.query)
+    if sol2.status != "ok" or any(q not in sol2.values for q in back.query):
+        return f"text re-solves to no unique answer ({sol2.status}: {sol2.detail})"
+    got = [sol2.values[q] for q in back.query]
+    want = [sol.values[q] for q in p.query]
+    if got != want:
+        return f"text re-solves to {got}, program to {want}"
+    return None
+
+
+def second_opinion(p: Program, answer: dict[str, Fraction], use: str = "auto") -> str | None:
+    """z3 on the SMT-LIB export when available (or asked), else SymPy on the machine-syntax problem."""
+    if use in ("auto", "z3"):
+        try:
+            import z3  # noqa: F401
+        except ImportError:
+            if use == "z3":
+                return "z3 is not installed (pip install 'hf-mathrules[mutate]')"
+        else:
+            return _z3_opinion(p, answer)
+    return _sympy_opinion(p, answer)
+
+
+def _z3_opinion(p: Program, answer: dict[str, Fraction]) -> str | None:
+    import z3
+
+    s = z3.Solver()
+    s.set("timeout", 5000)
+    body = "\n".join(
+        line for line in p.to_smtlib().splitlines() if not line.startswith(("(get-value", "(set-logic"))
+    )
+    s.add(z3.parse_smt2_string(body))
+    if s.check() != z3.sat:
+        return "z3: no model"
+    m = s.model()
+    for q, v in answer.items():
+        got = m.eval(z3.Real(q), model_completion=True)
+        if Fraction(got.as_fraction()) != v:
+            return f"z3: {q} = {got}, not {v}"
+    s.add(z3.Or([z3.Real(q) != z3.RealVal(str(v)) for q, v in answer.items()]))
+    if s.check() != z3.unsat:
+        return "z3: the answer is not the only model"
+    return None
+
+
+def _sympy_opinion(p: Program, answer: dict[str, Fraction]) -> str | None:
+    import sympy
+
+    from ..rules.statements import parse_statement
+
+    st = parse_statement(p.problem_string()) if "; " in p.problem_string() else None
+    eqs = st.eqs if st is not None else [parse_statement(p.problem_string()).expr]
+    syms = sorted(set().union(*(e.free_symbols for e in eqs)), key=str)
+    sols = sympy.solve(eqs, syms, dict=True)
+    positive = {sympy.Symbol(x.name) for x in p.quantities if ROLES[x.role][1]}
+    ok = [s for s in sols if all(k not in positive or bool(v > 0) for k, v in s.items() if v.is_number)]
+    if not ok:
+        return "sympy: no solution"
+    for q, v in answer.items():
+        vals = {s.get(sympy.Symbol(q)) for s in ok}
+        if vals != {sympy.Rational(v.numerator, v.denominator)}:
+            return f"sympy: {q} in {vals}, not {v}"
+    return None

@@ -1,0 +1,176 @@
+"""Projected Metropolis sampling over programs, with difficulty control.
+
+One chain: start from a seed instance; propose an operator (complications more often while the
+difficulty is below the target, simplifications above it); *project* the constants it touched back onto
+the valid set (redraw them from their ranges a few times, then move to the nearest feasible grid point:
+an exact search outward in L1 distance, our solver deciding feasibility); accept with the Metropolis
+rule on the target
+
+    pi(x) = valid(x) * exp(-beta * |difficulty(x) - target|) * exp(gamma * unseen(x))
+
+where ``unseen`` is 1 when x's structure signature is neither a seed's nor one the chain has visited
+(items stay pure functions of (config, seed, index), so "seen" is per chain).  Every proposal is logged
+per operator: applicable, projected, accepted.  The chain stops at the target (within tolerance) after
+at least ``min_ops`` accepted operators, or after ``max_proposals``; the result reports how close it got.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from itertools import product
+
+from .operators import OPERATORS, Operator
+from .program import Program
+from .solution import measures
+from .solver import solve
+
+TARGETS = {
+    "word": {1: 2, 2: 3.5, 3: 5, 4: 7, 5: 9, 6: 12},
+    "symbolic": {1: 2, 2: 3, 3: 4, 4: 5.5, 5: 7, 6: 9},
+}
+TOLERANCE = 0.75
+
+
+@dataclass
+class ChainLog:
+    proposed: Counter = field(default_factory=Counter)
+    applicable: Counter = field(default_factory=Counter)
+    projected: Counter = field(default_factory=Counter)  # valid after projection
+    accepted: Counter = field(default_factory=Counter)
+    chain: list[tuple[str, Program]] = field(default_factory=list)  # accepted (operator, state)
+    score: float = 0.0
+    target: float = 0.0
+
+
+def feasible(p: Program, answer_class: str) -> bool:
+    from .gates import exact
+
+    sol = solve(p)
+    return exact(p, sol, answer_class) is None
+
+
+def project(
+    p: Program,
+    touched: tuple[str, ...],
+    rng: random.Random,
+    answer_class: str,
+    redraws: int = 6,
+    radius: int = 4,
+) -> Program | None:
+    """``p`` if feasible; else redraw the touched givens; else the nearest feasible grid point."""
+    if feasible(p, answer_class):
+        return p
+    cands = [p.q(n) for n in touched if n in p.names() and p.q(n).lo is not None and p.q(n).value is not None]
+    if not cands:
+        return None
+    for _ in range(redraws):
+        q = p
+        for x in cands:
+            n = int((x.hi - x.lo) / x.step)
+            q = q.with_quantity(replace(x, value=x.lo + x.step * rng.randint(0, n)))
+        if feasible(q, answer_class):
+            return q
+    cands = cands[:2]
+    offsets = sorted(
+        product(range(-radius, radius + 1), repeat=len(cands)), key=lambda o: (sum(map(abs, o)), o)
+    )
+    for off in offsets[1:]:
+        q = p
+        for x, d in zip(cands, off):
+            v = x.value + d * x.step
+            if not x.lo <= v <= x.hi:
+                break
+            q = q.with_quantity(replace(x, value=v))
+        else:
+            if feasible(q, answer_class):
+                return q
+    return None
+
+
+def difficulty(p: Program) -> float | None:
+    sol = solve(p)
+    return measures(p, sol)["score"] if sol.status == "ok" else None
+
+
+def run_chain(
+    start: Program,
+    rng: random.Random,
+    ctx,
+    ops: list[Operator],
+    target: float,
+    *,
+    max_proposals: int = 40,
+    min_ops: int = 1,
+    beta: float = 1.2,
+    gamma: float = 1.0,
+    projection: bool = True,
+    novelty: bool = True,
+    answer_class: str = "integer",
+    seed_signatures: frozenset[str] = frozenset(),
+) -> tuple[Program, ChainLog]:
+    log = ChainLog(target=target)
+    state = start
+    d = difficulty(state)
+    state_valid = d is not None and feasible(state, answer_class)
+    d = d if d is not None else 0.0
+    seen = set(seed_signatures) | {state.signature()}
+    best, best_gap = state, abs(d - target) if state_valid and min_ops == 0 else math.inf
+    complicate = [o for o in ops if o.kind == "complicate"]
+    simplify = [o for o in ops if o.kind == "simplify"]
+    surface = [o for o in ops if o.kind == "surface"]
+    n_acc = 0
+    for _ in range(max_proposals):
+        if n_acc >= min_ops and state_valid and abs(d - target) <= TOLERANCE:
+            break
+        pool_w = [
+            (complicate, 3.0 if d < target else 0.5),
+            (simplify, 3.0 if d > target else 0.5),
+            (surface, 0.5),
+        ]
+        pool_w = [(pool, w) for pool, w in pool_w if pool]
+        pool = rng.choices([pw[0] for pw in pool_w], [pw[1] for pw in pool_w])[0]
+        op = rng.choice(pool)
+        log.proposed[op.name] += 1
+        out = op.fn(state, rng, ctx)
+        if out is None:
+            continue
+        log.applicable[op.name] += 1
+        prop, touched = out
+        if projection:
+            prop = project(prop, touched, rng, answer_class)
+            if prop is None:
+                continue
+            valid = True
+        else:
+            valid = feasible(prop, answer_class)
+        log.projected[op.name] += int(valid)
+        d2 = difficulty(prop)
+        if d2 is None:
+            valid, d2 = False, 0.0
+        sig = prop.signature()
+        unseen = 1.0 if (novelty and sig not in seen) else 0.0
+        log_pi_new = (0.0 if valid else math.log(1e-3)) - beta * abs(d2 - target) + gamma * unseen
+        log_pi_old = (0.0 if state_valid else math.log(1e-3)) - beta * abs(d - target)
+        if math.log(rng.random() + 1e-300) < log_pi_new - log_pi_old:
+            state, d, state_valid = replace(prop, history=(*prop.history, op.name)), d2, valid
+            seen.add(sig)
+            n_acc += 1
+            log.accepted[op.name] += 1
+            log.chain.append((op.name, state))
+            if valid and n_acc >= min_ops and abs(d - target) < best_gap:
+                best, best_gap = state, abs(d - target)
+    log.score = difficulty(best) or 0.0
+    return best, log
+
+
+def operator_list(family: str, names: tuple[str, ...] | None, complication: bool = True) -> list[Operator]:
+    fam = "word" if family == "word" else "symbolic"
+    ops = [o for o in OPERATORS.values() if o.family == fam]
+    if names:
+        ops = [o for o in ops if o.name in names]
+    if not complication:
+        ops = [o for o in ops if o.kind != "complicate"]
+    return ops

@@ -1,0 +1,522 @@
+"""Mutation operators.  Each takes a program and a random generator and returns ``(program, touched)``
+(the given quantities whose values it drew, for the projection to repair) or ``None`` when it does not
+apply.  Each docstring says how the operator keeps the problem valid; the gates re-check every claim.
+
+Word problems: complication (``perturb``, ``insert_step``, ``extend_query``, ``compose``, ``invert``,
+``implicit``, ``unit_convert``, ``distractor``), simplification (``fold``, ``drop_distractor``,
+``drop_extension``, ``inline``) and the surface-only ``rename``.  Symbolic families (linear equations and
+systems from our rules): ``perturb_solution``, ``substitute``, ``wrap``, ``add_unknown`` and their
+inverses ``unwrap``, ``drop_unknown``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, Sym
+from ..expr.rewrite import substitute
+from .frames import CONVERSIONS, DISTRACTORS, FRACTION_WORDS, SUFFIXES, relation_equation
+from .program import ROLES, Program, Quantity, Relation, evaluate
+from .seeds import NAMES
+from .solver import solve
+
+
+@dataclass(frozen=True)
+class Operator:
+    name: str
+    kind: str  # complicate | simplify | surface
+    family: str  # word | symbolic
+    fn: Callable
+
+
+OPERATORS: dict[str, Operator] = {}
+
+
+def operator(name: str, kind: str, family: str = "word"):
+    def deco(fn):
+        OPERATORS[name] = Operator(name, kind, family, fn)
+        return fn
+
+    return deco
+
+
+def _values(p: Program) -> dict[str, Fraction] | None:
+    sol = solve(p)
+    return sol.values if sol.status == "ok" else None
+
+
+def _stated(p: Program, rng: random.Random, *, frame_only: bool = False) -> list[Quantity]:
+    inline = {x for r in p.relations for x in r.params}
+    return [
+        x for x in p.quantities
+        if x.kind == "given" and not x.distractor and not x.conversion and x.name not in inline and (x.frame or not frame_only)
+    ]  # fmt: skip
+
+
+def _suffix(p: Program, base: str, rng: random.Random) -> str | None:
+    used = {x.desc for x in p.quantities}
+    free = [s for s in SUFFIXES if f"{base} {s}" not in used and not any(base.endswith(t) for t in SUFFIXES)]
+    return f"{base} {rng.choice(free)}" if free else None
+
+
+def _param(p: Program, value: Fraction) -> Quantity:
+    return Quantity(p.fresh_name("k"), "factor", "", "", value=Fraction(value), inline=True)
+
+
+def _relate(p: Program, kind: str, target: str, source: str, params: list[Quantity]) -> Program:
+    for k in params:
+        p = p.with_quantity(k)
+    lhs, rhs = relation_equation(kind, target, source, tuple(k.name for k in params))
+    return replace(
+        p, relations=(*p.relations, Relation(kind, lhs, rhs, target, source, tuple(k.name for k in params)))
+    )
+
+
+# -- complication -------------------------------------------------------------------------------------
+@operator("perturb", "complicate")
+def perturb(p: Program, rng: random.Random, ctx) -> tuple[Program, tuple[str, ...]] | None:
+    """Redraw one given from its range.  Validity: every other quantity is recomputed from the givens;
+    the projection redraws (or moves to the nearest feasible point) if a role constraint breaks."""
+    cands = [x for x in _stated(p, rng) if x.lo is not None]
+    if not cands:
+        return None
+    x = rng.choice(cands)
+    n = int((x.hi - x.lo) / x.step)
+    return p.with_quantity(replace(x, value=x.lo + x.step * rng.randint(0, n))), (x.name,)
+
+
+@operator("insert_step", "complicate")
+def insert_step(p: Program, rng: random.Random, ctx):
+    """A stated given g becomes the target of a relation from a new given h ("g is k more than h",
+    "k times", "a third of", "k% of").  h and k are chosen from g's value so that g, hence every other
+    quantity, keeps its value; the relation is linear in g, so g is still forced."""
+    cands = _stated(p, rng)
+    if not cands:
+        return None
+    g = rng.choice(cands)
+    desc = _suffix(p, g.desc, rng)
+    if desc is None:
+        return None
+    v = g.value
+    integral = ROLES[g.role][0]
+    kinds = ["more_than", "less_than", "times", "fraction_of", "percent_of"]
+    kind = rng.choice(kinds)
+    if kind == "more_than":
+        if v < 2:
+            return None
+        k = Fraction(rng.randint(1, max(1, int(v) - 1))) if v >= 2 else None
+        h = v - k
+    elif kind == "less_than":
+        k = Fraction(rng.randint(1, 12))
+        h = v + k
+    elif kind == "times":
+        divs = [d for d in (2, 3, 4, 5) if not integral or (v / d).denominator == 1]
+        if not divs:
+            return None
+        k = Fraction(rng.choice(divs))
+        h = v / k
+    elif kind == "fraction_of":
+        k = Fraction(rng.choice(list(FRACTION_WORDS)))
+        h = v * k
+    else:
+        k = Fraction(rng.choice((10, 20, 25, 50, 75, 150, 200)))
+        h = v * 100 / k
+        if integral and h.denominator != 1:
+            return None
+    hq = Quantity(p.fresh_name("h"), g.role, g.unit, desc, value=h, lo=g.lo, hi=g.hi, step=g.step)
+    q = p.with_quantity(replace(g, value=None)).with_quantity(hq)
+    return _relate(q, kind, g.name, hq.name, [_param(q, k)]), ()
+
+
+@operator("extend_query", "complicate")
+def extend_query(p: Program, rng: random.Random, ctx):
+    """The question moves one step further: a new unknown r related to the old answer q ("r is k more
+    than q", "k times", "k% of", ...) is asked instead.  r is forced once q is; the projection keeps r
+    inside its role (integral, positive)."""
+    (qn,) = p.query
+    q = p.q(qn)
+    desc = _suffix(p, q.desc, rng)
+    if desc is None:
+        return None
+    kind = rng.choice(["more_than", "less_than", "times", "fraction_of", "percent_of"])
+    k = {
+        "more_than": rng.randint(1, 20), "less_than": rng.randint(1, 20), "times": rng.randint(2, 5),
+        "fraction_of": rng.choice(list(FRACTION_WORDS)), "percent_of": rng.choice((10, 20, 25, 50, 75, 150)),
+    }[kind]  # fmt: skip
+    r = Quantity(p.fresh_name("r"), q.role, q.unit, desc)
+    out = p.with_quantity(replace(q, question=None)).with_quantity(r)
+    kq = _param(out, Fraction(k))
+    out = _relate(out, kind, r.name, qn, [kq])
+    return replace(out, query=(r.name,)), (kq.name,)
+
+
+@operator("compose", "complicate")
+def compose(p: Program, rng: random.Random, ctx):
+    """Another seed's problem feeds this one: a given g with the same role and unit as the other
+    problem's answer q2 becomes "the same as" q2.  g takes q2's value, so the program stays consistent;
+    the other problem's givens are touched, and the projection redraws them until every role holds."""
+    if len(p.intros) >= 3 or not ctx.seeds:
+        return None
+    k = len(p.intros) + 1
+    for _ in range(4):
+        seed = rng.choice(ctx.seeds)
+        if seed.id == p.seed_id:
+            continue
+        other = seed.instantiate(rng)
+        q2 = other.q(other.query[0])
+        cands = [x for x in _stated(p, rng) if x.role == q2.role and x.unit == q2.unit]
+        used_people = set(p.meta.get("people", {}).values())
+        if not cands or used_people & set(other.meta["people"].values()):
+            continue
+        g = rng.choice(cands)
+        pre = f"c{k}_"
+        ren = {x.name: Sym(pre + x.name) for x in other.quantities}
+        out = p.with_quantity(replace(g, value=None))
+        for x in other.quantities:
+            out = out.with_quantity(
+                replace(
+                    x,
+                    name=pre + x.name,
+                    expr=None if x.expr is None else substitute(x.expr, ren),
+                    question=None,
+                )
+            )
+        out = replace(
+            out,
+            intros=(*p.intros, *other.intros),
+            meta={
+                **p.meta,
+                "people": {
+                    **p.meta.get("people", {}),
+                    **{f"{pre}{a}": b for a, b in other.meta["people"].items()},
+                },
+            },
+        )
+        out = _relate(out, "same_as", g.name, pre + q2.name, [])
+        return out, tuple(pre + x.name for x in other.quantities if x.kind == "given")
+    return None
+
+
+@operator("invert", "complicate")
+def invert(p: Program, rng: random.Random, ctx):
+    """A given g the answer depends on and the answer q swap roles: q's value is stated, g is asked.
+    The values are those of a consistent program, so a solution exists; the uniqueness gate checks
+    that g is forced (e.g. not squared away)."""
+    (qn,) = p.query
+    q = p.q(qn)
+    deps = p.dependencies(qn)
+    vals = _values(p)
+    if vals is None or q.kind not in ("derived", "unknown"):
+        return None
+    cands = [x for x in _stated(p, rng) if x.name in deps and x.name != qn]
+    if not cands:
+        return None
+    g = rng.choice(cands)
+    out = p.with_quantity(replace(q, value=vals[qn], question=None))
+    out = out.with_quantity(replace(g, value=None, question=None))
+    return replace(out, query=(g.name,)), ()
+
+
+@operator("implicit", "complicate")
+def implicit(p: Program, rng: random.Random, ctx):
+    """A stated given g is replaced by an implicit relation a*g + b = c with c computed from g's value:
+    g keeps its value and is forced (a != 0)."""
+    cands = _stated(p, rng)
+    if not cands:
+        return None
+    g = rng.choice(cands)
+    a, b = Fraction(rng.randint(2, 5)), Fraction(rng.randint(1, 20))
+    out = p.with_quantity(replace(g, value=None))
+    ka, kb = _param(out, a), None
+    out = out.with_quantity(ka)
+    kb = _param(out, b)
+    out = out.with_quantity(kb)
+    kc = _param(out, a * g.value + b)
+    return _relate(out, "affine", g.name, "", [ka, kb, kc]), ()
+
+
+@operator("unit_convert", "complicate")
+def unit_convert(p: Program, rng: random.Random, ctx):
+    """A stated given in hours (dollars, meters, ...) is stated in minutes (cents, centimeters, ...);
+    the program converts it back with the exact factor, so every value is unchanged."""
+    cands = [x for x in _stated(p, rng) if x.unit in CONVERSIONS]
+    if not cands:
+        return None
+    g = rng.choice(cands)
+    small, factor = CONVERSIONS[g.unit]
+    c = Quantity(p.fresh_name("u"), g.role, small, g.desc, value=g.value * factor, conversion=True)
+    out = p.with_quantity(replace(g, value=None, expr=Div(Sym(c.name), Num(factor))))
+    qs = list(out.quantities)
+    i = next(i for i, x in enumerate(qs) if x.name == g.name)
+    qs.insert(i, c)  # stated where g was
+    return replace(out, quantities=tuple(qs)), ()
+
+
+@operator("distractor", "complicate")
+def distractor(p: Program, rng: random.Random, ctx):
+    """A given that nothing depends on (a number that does not matter).  The answer is unchanged; the
+    round-trip gate checks that its number maps to exactly one given."""
+    used = {x.desc for x in p.quantities}
+    free = [d for d in DISTRACTORS if d[0] not in used]
+    if not free:
+        return None
+    desc, role, unit, lo, hi = rng.choice(free)
+    x = Quantity(
+        p.fresh_name("d"),
+        role,
+        unit,
+        desc,
+        value=Fraction(rng.randint(lo, hi)),
+        lo=Fraction(lo),
+        hi=Fraction(hi),
+        distractor=True,
+    )
+    return p.with_quantity(x), ()
+
+
+# -- simplification -------------------------------------------------------------------------------------
+def _referenced(p: Program, name: str, skip: Relation | None = None) -> bool:
+    for x in p.quantities:
+        if x.expr is not None and name in x.expr.free_symbols():
+            return True
+    return any(r is not skip and name in (r.lhs.free_symbols() | r.rhs.free_symbols()) for r in p.relations)
+
+
+@operator("fold", "simplify")
+def fold(p: Program, rng: random.Random, ctx):
+    """A relation whose target is not asked is folded: the target gets its (forced) value stated and
+    the relation, with the givens only it used, disappears.  Every value is unchanged."""
+    vals = _values(p)
+    if vals is None:
+        return None
+    cands = [
+        r
+        for r in p.relations
+        if r.target and r.kind != "same_as" and r.target not in p.query and p.q(r.target).kind == "unknown"
+    ]
+    if not cands:
+        return None
+    r = rng.choice(cands)
+    out = replace(p, relations=tuple(x for x in p.relations if x is not r))
+    out = out.with_quantity(replace(p.q(r.target), value=vals[r.target]))
+    for n in (*r.params, r.source):
+        if n and not _referenced(out, n) and n not in out.query:
+            out = out.without(n)
+    return out, ()
+
+
+@operator("drop_distractor", "simplify")
+def drop_distractor(p: Program, rng: random.Random, ctx):
+    """Remove a distractor: nothing depends on it."""
+    cands = [x for x in p.quantities if x.distractor]
+    return (p.without(rng.choice(cands).name), ()) if cands else None
+
+
+@operator("drop_extension", "simplify")
+def drop_extension(p: Program, rng: random.Random, ctx):
+    """Undo an extended question: if the answer r is only defined by one relation from q, ask q."""
+    (rn,) = p.query
+    rels = [r for r in p.relations if r.target == rn and r.source]
+    if len(rels) != 1 or p.q(rn).kind != "unknown" or p.q(rels[0].source).kind not in ("derived", "unknown"):
+        return None
+    r = rels[0]
+    out = replace(p, relations=tuple(x for x in p.relations if x is not r), query=(r.source,))
+    return out.without(rn, *r.params), ()
+
+
+@operator("inline", "simplify")
+def inline(p: Program, rng: random.Random, ctx):
+    """Inline a unit conversion: the quantity is stated in its own unit again (value unchanged)."""
+    conv = {x.name for x in p.quantities if x.conversion and x.kind == "given"}
+    cands = [x for x in p.quantities if x.kind == "derived" and isinstance(x.expr, Div) and isinstance(x.expr.num, Sym)
+             and isinstance(x.expr.den, Num) and x.expr.num.name in conv]  # fmt: skip
+    if not cands:
+        return None
+    g = rng.choice(cands)
+    c = p.q(g.expr.num.name)
+    out = p.with_quantity(replace(g, expr=None, value=c.value / g.expr.den.value)).without(c.name)
+    return out, ()
+
+
+# -- surface ---------------------------------------------------------------------------------------------
+@operator("rename", "surface")
+def rename(p: Program, rng: random.Random, ctx):
+    """Other people's names and other sentence variants: the formal problem is unchanged."""
+    people = p.meta.get("people", {})
+    if not people:
+        return replace(p, variant=p.variant + 1), ()
+    old = list(people.values())
+    free = [n for n in NAMES if n not in old]
+    new = rng.sample(free, len(old))
+    table = dict(zip(old, new))
+    rx = re.compile(r"\b(" + "|".join(map(re.escape, old)) + r")\b")
+
+    def sub(s: str | None) -> str | None:
+        return None if s is None else rx.sub(lambda m: table[m.group(1)], s)
+
+    qs = tuple(
+        replace(x, desc=sub(x.desc), frame=sub(x.frame), question=sub(x.question)) for x in p.quantities
+    )
+    return replace(
+        p, quantities=qs, intros=tuple(sub(s) for s in p.intros), variant=p.variant + 1,
+        meta={**p.meta, "people": {k: table[v] for k, v in people.items()}},
+    ), ()  # fmt: skip
+
+
+# -- symbolic families -------------------------------------------------------------------------------------
+def _fold_constant(e: Expr, delta: Fraction) -> Expr:
+    """``e + delta`` with the constant folded into a trailing number when there is one."""
+    if not delta:
+        return e
+    if isinstance(e, Num):
+        return _signed(e.value + delta)
+    if isinstance(e, Add):
+        last = e.terms[-1]
+        c = (
+            last.value
+            if isinstance(last, Num)
+            else (-last.arg.value if isinstance(last, Neg) and isinstance(last.arg, Num) else None)
+        )
+        if c is not None:
+            rest = e.terms[:-1]
+            total = c + delta
+            return Add((*rest, _signed(total))) if total else (rest[0] if len(rest) == 1 else Add(rest))
+        return Add((*e.terms, _signed(delta)))
+    return Add((e, _signed(delta)))
+
+
+def _signed(v: Fraction) -> Expr:
+    return Neg(Num(-v)) if v < 0 else Num(v)
+
+
+def _sym_solution(p: Program) -> dict[str, Fraction] | None:
+    return _values(p)
+
+
+@operator("perturb_solution", "complicate", "symbolic")
+def perturb_solution(p: Program, rng: random.Random, ctx):
+    """Move an unknown's solution to a new integer and shift each equation's constant by its residual:
+    every equation holds at the new solution, the coefficients (hence uniqueness) are unchanged."""
+    sol = _sym_solution(p)
+    if sol is None:
+        return None
+    x = rng.choice(p.query)
+    new = dict(sol)
+    new[x] = Fraction(rng.randint(-12, 12))
+    rels = []
+    for r in p.relations:
+        residual = evaluate(r.lhs, new) - evaluate(r.rhs, new)
+        rels.append(replace(r, rhs=_fold_constant(r.rhs, residual)))
+    return replace(p, relations=tuple(rels)), ()
+
+
+@operator("substitute", "complicate", "symbolic")
+def substitute_unknown(p: Program, rng: random.Random, ctx):
+    """An unknown x is written as u + k (or k*u) with a new unknown u, substituted into every equation;
+    u is asked instead of x.  Linear stays linear and the coefficient matrix keeps full rank."""
+    sol = _sym_solution(p)
+    if sol is None:
+        return None
+    x = rng.choice(p.query)
+    used = set(p.names())
+    u = next((c for c in "uvwstpqrmn" if c not in used), None)
+    if u is None:
+        return None
+    k = Fraction(rng.choice([2, 3, 4, 5]))
+    if (sol[x] / k).denominator == 1 and rng.random() < 0.5:
+        rep: Expr = Mul((Num(k), Sym(u)))
+    else:
+        k = Fraction(rng.randint(1, 9))
+        rep = Add((Sym(u), Num(k)))
+    rels = tuple(
+        replace(r, lhs=substitute(r.lhs, {x: rep}), rhs=substitute(r.rhs, {x: rep})) for r in p.relations
+    )
+    qs = tuple(Quantity(u, "number") if q.name == x else q for q in p.quantities)
+    return replace(p, relations=rels, quantities=qs, query=tuple(u if q == x else q for q in p.query)), ()
+
+
+@operator("wrap", "complicate", "symbolic")
+def wrap(p: Program, rng: random.Random, ctx):
+    """Both sides of an equation are multiplied by the same k >= 2 (or get the same term added): the
+    solution set is unchanged."""
+    i = rng.randrange(len(p.relations))
+    r = p.relations[i]
+    if rng.random() < 0.6:
+        k = Num(rng.randint(2, 5))
+        r2 = replace(r, lhs=Mul((k, r.lhs)), rhs=Mul((k, r.rhs)))
+    else:
+        x = rng.choice(p.query)
+        t = Mul((Num(rng.randint(2, 6)), Sym(x)))
+        r2 = replace(r, lhs=Add((r.lhs, t)), rhs=Add((r.rhs, t)))
+    rels = list(p.relations)
+    rels[i] = r2
+    return replace(p, relations=tuple(rels)), ()
+
+
+@operator("add_unknown", "complicate", "symbolic")
+def add_unknown(p: Program, rng: random.Random, ctx):
+    """A new unknown z defined by one new equation a*z + b*x = c (a != 0, c from the solution): the
+    system gains a row and a column and keeps full rank."""
+    sol = _sym_solution(p)
+    if sol is None or len(p.query) >= 4:
+        return None
+    used = set(p.names())
+    z = next((c for c in "zwvutsrq" if c not in used), None)
+    if z is None:
+        return None
+    x = rng.choice(p.query)
+    zv = Fraction(rng.randint(-9, 9))
+    a, b = rng.randint(1, 4), rng.choice([-3, -2, -1, 1, 2, 3])
+    lhs = Add(
+        (
+            Mul((Num(a), Sym(z))) if a != 1 else Sym(z),
+            Mul((Num(abs(b)), Sym(x))) if b > 0 else Neg(Mul((Num(abs(b)), Sym(x)))),
+        )
+    )
+    rhs = _signed(a * zv + b * sol[x])
+    return replace(
+        p, quantities=(*p.quantities, Quantity(z, "number")), relations=(*p.relations, Relation("equation", lhs, rhs)),
+        query=(*p.query, z), family="system",
+    ), ()  # fmt: skip
+
+
+@operator("unwrap", "simplify", "symbolic")
+def unwrap(p: Program, rng: random.Random, ctx):
+    """Divide out a common factor written on both sides: the solution set is unchanged."""
+    idx = [i for i, r in enumerate(p.relations) if isinstance(r.lhs, Mul) and isinstance(r.rhs, Mul)
+           and len(r.lhs.factors) == 2 and len(r.rhs.factors) == 2 and r.lhs.factors[0] == r.rhs.factors[0]
+           and isinstance(r.lhs.factors[0], Num)]  # fmt: skip
+    if not idx:
+        return None
+    i = rng.choice(idx)
+    r = p.relations[i]
+    rels = list(p.relations)
+    rels[i] = replace(r, lhs=r.lhs.factors[1], rhs=r.rhs.factors[1])
+    return replace(p, relations=tuple(rels)), ()
+
+
+@operator("drop_unknown", "simplify", "symbolic")
+def drop_unknown(p: Program, rng: random.Random, ctx):
+    """Remove an unknown that occurs in exactly one equation, with that equation: the others still
+    determine the rest (that equation was the only one fixing it)."""
+    if len(p.query) < 2:
+        return None
+    for z in rng.sample(list(p.query), len(p.query)):
+        rels = [r for r in p.relations if z in (r.lhs.free_symbols() | r.rhs.free_symbols())]
+        if len(rels) == 1:
+            rest = tuple(r for r in p.relations if r is not rels[0])
+            qs = tuple(q for q in p.quantities if q.name != z)
+            fam = "system" if len(p.query) > 2 else "linear"
+            return replace(
+                p, relations=rest, quantities=qs, query=tuple(q for q in p.query if q != z), family=fam
+            ), ()
+    return None
+
+
+def operators_for(family: str) -> list[Operator]:
+    fam = "word" if family == "word" else "symbolic"
+    return [o for o in OPERATORS.values() if o.family == fam]

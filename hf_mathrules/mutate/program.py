@@ -1,0 +1,286 @@
+"""The formal problem: a typed program over our expression tree.
+
+A ``Program`` is a list of quantities and a list of relations with one query:
+
+- a **given** quantity has a value (stated in the text);
+- a **derived** quantity has a defining expression over other quantities (the structure a seed's
+  wording implies: "the total she spends" is ``n*p + b``), and is not stated;
+- an **observed** quantity has both: its definition *and* a stated value, so it constrains the
+  quantities it is defined from (what inverting a problem produces);
+- an **unknown** has neither: only relations determine it;
+- a **relation** is an implicit equation between quantities, written as a sentence ("X is 3 more than
+  Y"), or, in the symbolic families, any linear equation.
+
+Each quantity carries a role (count, price, money, rate, percent, time, ...), a unit, a noun phrase
+(``desc``) used by the sentence frames, and the range its value is drawn from.  Roles carry the
+constraints the gates check (integral counts, positive amounts).  Exports: the machine-syntax problem
+(equations joined by ``; ``, what SymPy and our checker re-solve), SymPy equations, SMT-LIB (the paper's
+language) and a structure signature (the operation-labelled graph with constants abstracted) for
+de-duplication and diversity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Pow, Sym
+from ..expr.render import machine
+
+# role -> (integral, positive); every other constraint (bounds) is in the config
+ROLES: dict[str, tuple[bool, bool]] = {
+    "count": (True, True),
+    "age": (True, True),
+    "price": (False, True),
+    "money": (False, True),
+    "rate": (False, True),
+    "speed": (False, True),
+    "percent": (False, True),
+    "time": (False, True),
+    "length": (False, True),
+    "area": (False, True),
+    "volume": (False, True),
+    "weight": (False, True),
+    "factor": (False, True),  # a multiplier or divisor written as a word or a small number
+    "number": (False, False),  # symbolic families: any rational
+}
+# roles whose answers may be money-like decimals (two places) when the config allows decimals
+DECIMAL_ROLES = frozenset({"price", "money", "rate", "speed", "time", "length", "area", "volume", "weight"})
+
+
+@dataclass(frozen=True)
+class Quantity:
+    name: str
+    role: str
+    unit: str = ""
+    desc: str = ""
+    value: Fraction | None = None  # given / observed
+    expr: Expr | None = None  # derived / observed
+    lo: Fraction | None = None  # range the value is drawn from (givens)
+    hi: Fraction | None = None
+    step: Fraction = Fraction(1)  # grid of drawn values (0.25 for quarter-dollar prices)
+    frame: str | None = None  # the seed's sentence stating it, with ``{v}`` for the value
+    question: str | None = None  # the seed's question asking for it
+    distractor: bool = False
+    inline: bool = False  # stated inside a relation sentence, not on its own
+    conversion: bool = False  # another quantity stated in a smaller unit (same description)
+
+    @property
+    def kind(self) -> str:
+        if self.expr is None:
+            return "given" if self.value is not None else "unknown"
+        return "observed" if self.value is not None else "derived"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """An implicit equation ``lhs = rhs``.  ``kind`` names its sentence frame; ``target``/``source`` are
+    the quantities it relates and ``params`` the given quantities written inline as its numbers."""
+
+    kind: str  # more_than | less_than | times | fraction_of | percent_of | same_as | affine | equation
+    lhs: Expr
+    rhs: Expr
+    target: str = ""
+    source: str = ""
+    params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Program:
+    seed_id: str
+    family: str  # word | linear | system
+    quantities: tuple[Quantity, ...]
+    relations: tuple[Relation, ...]
+    query: tuple[str, ...]
+    intros: tuple[str, ...] = ()  # context sentences (one per seed composed in), no numbers
+    variant: int = 0  # picks the surface variant of every generic sentence frame
+    history: tuple[str, ...] = ()  # operators applied, in order
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    # -- access -----------------------------------------------------------------------------------------
+    def q(self, name: str) -> Quantity:
+        for x in self.quantities:
+            if x.name == name:
+                return x
+        raise KeyError(name)
+
+    def names(self) -> list[str]:
+        return [x.name for x in self.quantities]
+
+    def with_quantity(self, qty: Quantity) -> Program:
+        """Replace the quantity of the same name (or append a new one)."""
+        qs = list(self.quantities)
+        for i, x in enumerate(qs):
+            if x.name == qty.name:
+                qs[i] = qty
+                return replace(self, quantities=tuple(qs))
+        return replace(self, quantities=(*qs, qty))
+
+    def without(self, *names: str) -> Program:
+        return replace(self, quantities=tuple(x for x in self.quantities if x.name not in names))
+
+    def fresh_name(self, stem: str = "m") -> str:
+        used = set(self.names())
+        i = 1
+        while f"{stem}{i}" in used:
+            i += 1
+        return f"{stem}{i}"
+
+    def equations(self) -> list[Eq]:
+        """Every constraint: stated values, definitions and relations (the query is never stated)."""
+        out: list[Eq] = []
+        for x in self.quantities:
+            if x.value is not None:
+                out.append(Eq(Sym(x.name), Num(x.value)))
+            if x.expr is not None:
+                out.append(Eq(Sym(x.name), x.expr))
+        out.extend(Eq(r.lhs, r.rhs) for r in self.relations)
+        return out
+
+    def dependencies(self, name: str) -> set[str]:
+        """The quantities connected to ``name`` through any definition or relation (what its value can
+        depend on)."""
+        links: dict[str, set[str]] = {n: set() for n in self.names()}
+        for eq in self.equations():
+            syms = eq.lhs.free_symbols() | eq.rhs.free_symbols()
+            for s in syms:
+                links.setdefault(s, set()).update(syms)
+        seen, stack = set(), [name]
+        while stack:
+            n = stack.pop()
+            if n not in seen:
+                seen.add(n)
+                stack.extend(links.get(n, ()))
+        return seen
+
+    # -- exports ----------------------------------------------------------------------------------------
+    def problem_string(self) -> str:
+        """Machine syntax, equations joined by ``; `` (what SymPy and the checker re-solve)."""
+        return "; ".join(f"{machine(e.lhs)} = {machine(e.rhs)}" for e in self.equations())
+
+    def to_sympy(self) -> list:
+        from ..expr.sympy_bridge import to_sympy
+
+        return [to_sympy(e) for e in self.equations()]
+
+    def to_smtlib(self) -> str:
+        """SMT-LIB 2 over the reals: declarations, one assertion per equation, role constraints."""
+        lines = ["(set-logic QF_NRA)"]
+        for x in self.quantities:
+            lines.append(f"(declare-const {x.name} Real)")
+        for x in self.quantities:
+            integral, positive = ROLES[x.role]
+            if positive:
+                lines.append(f"(assert (> {x.name} 0))")
+            if integral:
+                lines.append(f"(assert (= {x.name} (to_real (to_int {x.name}))))")
+        for e in self.equations():
+            lines.append(f"(assert (= {smt(e.lhs)} {smt(e.rhs)}))")
+        lines.append(f"(get-value ({' '.join(self.query)}))")
+        return "\n".join(lines)
+
+    def signature(self) -> str:
+        """Structure hash: each query expanded through definitions and relations, constants abstracted
+        to their roles, commutative operands sorted, names forgotten."""
+        return hashlib.blake2b(self.structure().encode(), digest_size=8).hexdigest()
+
+    def structure(self) -> str:
+        memo: dict[str, str] = {}
+
+        def node(e: Expr, depth: int) -> str:
+            if isinstance(e, Sym):
+                return qty(e.name, depth)
+            if isinstance(e, Num):
+                return "k"
+            if isinstance(e, Add):
+                return "add(" + ",".join(sorted(node(t, depth) for t in e.terms)) + ")"
+            if isinstance(e, Mul):
+                return "mul(" + ",".join(sorted(node(t, depth) for t in e.factors)) + ")"
+            if isinstance(e, Neg):
+                return "neg(" + node(e.arg, depth) + ")"
+            if isinstance(e, Div):
+                return f"div({node(e.num, depth)},{node(e.den, depth)})"
+            if isinstance(e, Pow):
+                return f"pow({node(e.base, depth)},{node(e.exp, depth)})"
+            return type(e).__name__
+
+        def qty(name: str, depth: int) -> str:
+            if name in memo:
+                return memo[name]
+            x = self.q(name)
+            if depth > 40:
+                return x.role
+            if x.kind == "given":
+                out = x.role
+            elif x.kind == "derived":
+                out = node(x.expr, depth + 1)
+            elif x.kind == "observed":
+                out = f"obs[{x.role}]({node(x.expr, depth + 1)})"
+            else:
+                memo[name] = f"u[{x.role}]"
+                rels = [r for r in self.relations if name in (r.lhs.free_symbols() | r.rhs.free_symbols())]
+                out = (
+                    "solve["
+                    + ";".join(
+                        sorted(f"{r.kind}:{node(r.lhs, depth + 1)}={node(r.rhs, depth + 1)}" for r in rels)
+                    )
+                    + "]"
+                )
+            memo[name] = out
+            return out
+
+        parts = [qty(n, 0) for n in self.query]
+        n_distract = sum(1 for x in self.quantities if x.distractor)
+        return self.family + "|" + "|".join(parts) + f"|d{n_distract}"
+
+
+def smt(e: Expr) -> str:
+    if isinstance(e, Num):
+        v = e.value
+        s = f"{abs(v.numerator)}.0" if v.denominator == 1 else f"(/ {abs(v.numerator)}.0 {v.denominator}.0)"
+        return f"(- {s})" if v < 0 else s
+    if isinstance(e, Sym):
+        return e.name
+    if isinstance(e, Add):
+        return "(+ " + " ".join(smt(t) for t in e.terms) + ")"
+    if isinstance(e, Mul):
+        return "(* " + " ".join(smt(t) for t in e.factors) + ")"
+    if isinstance(e, Neg):
+        return f"(- {smt(e.arg)})"
+    if isinstance(e, Div):
+        return f"(/ {smt(e.num)} {smt(e.den)})"
+    if isinstance(e, Pow) and isinstance(e.exp, Num) and e.exp.is_integer and 0 < e.exp.value <= 4:
+        return "(* " + " ".join([smt(e.base)] * int(e.exp.value)) + ")"
+    raise ValueError(f"no SMT-LIB form for {e}")
+
+
+def format_value(v: Fraction) -> str:
+    """Machine syntax of a value: ``12``, ``-3``, ``7/2``."""
+    return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+
+
+def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
+    """Exact value of an expression (raises ``KeyError`` for an unknown name, ``ZeroDivisionError``)."""
+    t = type(e)
+    if t is Num:
+        return Fraction(e.value)
+    if t is Sym:
+        return values[e.name]
+    if t is Add:
+        return sum((evaluate(x, values) for x in e.terms), Fraction(0))
+    if t is Mul:
+        out = Fraction(1)
+        for f in e.factors:
+            out *= evaluate(f, values)
+        return out
+    if t is Neg:
+        return -evaluate(e.arg, values)
+    if t is Div:
+        return evaluate(e.num, values) / evaluate(e.den, values)
+    if t is Pow:
+        exp = evaluate(e.exp, values)
+        if exp.denominator != 1 or abs(exp) > 8:
+            raise ValueError(f"unsupported power {e}")
+        return evaluate(e.base, values) ** int(exp)
+    raise ValueError(f"cannot evaluate {type(e).__name__}")

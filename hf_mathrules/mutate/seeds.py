@@ -1,0 +1,261 @@
+"""Seed schemas: small declarative JSON files, loaded and checked before any generation.
+
+A seed is a grade-school word problem written as a schema (see ``seeds/*.json``)::
+
+    {"id": "pens_notebook", "topic": "unit price",
+     "intro": "{A} is buying school supplies.",            # context sentence, no numbers; unique
+     "givens": [{"name": "n", "role": "count", "unit": "pens", "range": [2, 12],
+                 "frame": "{A} buys {v} pens.", "desc": "the number of pens {A} buys"}, ...],
+     "derived": [{"name": "t", "expr": "n*p + b", "role": "money", "unit": "dollars",
+                  "desc": "the total {A} spends", "question": "How much does {A} spend in all?"}],
+     "query": "t"}
+
+``{A}``, ``{B}`` are people (names drawn per item); ``{v}`` is a given's value.  ``load_seeds`` raises
+``SeedError`` naming the file, the field and the problem: JSON that does not parse, a missing or
+mistyped field, an unknown role, an expression that does not parse or names an undefined quantity, a
+cycle, a frame without ``{v}``, a number in an intro or a description, a duplicate intro, or a seed
+whose answer is not derivable (no draw of its givens lets the solver derive one admissible value).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from .program import ROLES, Program, Quantity
+from .syntax import parse_expr
+
+SEED_DIR = Path(__file__).resolve().parent / "seeds"
+PLACEHOLDER = re.compile(r"\{([A-Za-z]+)\}")
+PEOPLE = ("A", "B", "C")
+NAMES = (
+    "Ana", "Ben", "Chloe", "Dev", "Emma", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Liam",
+    "Mia", "Noor", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wen", "Yusuf",
+    "Zoe", "Aiko", "Bruno", "Carmen", "Diego", "Elif",
+)  # fmt: skip
+DIGIT = re.compile(r"\d")
+
+
+class SeedError(ValueError):
+    """A seed file is malformed; the message names the file, the field and the problem."""
+
+
+@dataclass(frozen=True)
+class Seed:
+    id: str
+    topic: str
+    source: str  # file path, or rule:<name> for converted rule problems
+    intro: str
+    givens: tuple[dict, ...]
+    derived: tuple[dict, ...]
+    query: str
+
+    def people(self) -> list[str]:
+        text = json.dumps([self.intro, self.givens, self.derived])
+        return sorted({p for p in PLACEHOLDER.findall(text) if p in PEOPLE})
+
+    def instantiate(self, rng: random.Random) -> Program:
+        """A program with the givens drawn from their ranges and people named."""
+        who = dict(zip(self.people(), rng.sample(NAMES, len(self.people()))))
+        fill = _filler(who)
+        qs = []
+        for g in self.givens:
+            lo, hi = Fraction(str(g["range"][0])), Fraction(str(g["range"][1]))
+            step = Fraction(str(g.get("step", 1)))
+            n = int((hi - lo) / step)
+            qs.append(
+                Quantity(
+                    name=g["name"], role=g["role"], unit=g.get("unit", ""), desc=fill(g["desc"]),
+                    value=lo + step * rng.randint(0, n), lo=lo, hi=hi, step=step,
+                    frame=fill(g["frame"]), question=fill(g.get("question")),
+                )
+            )  # fmt: skip
+        for d in self.derived:
+            qs.append(
+                Quantity(
+                    name=d["name"], role=d["role"], unit=d.get("unit", ""), desc=fill(d["desc"]),
+                    expr=parse_expr(d["expr"]), question=fill(d.get("question")),
+                )
+            )  # fmt: skip
+        return Program(
+            seed_id=self.id, family="word", quantities=tuple(qs), relations=(), query=(self.query,),
+            intros=(fill(self.intro),), meta={"people": who},
+        )  # fmt: skip
+
+
+def _filler(who: dict[str, str]):
+    def fill(s: str | None) -> str | None:
+        if s is None:
+            return None
+        return PLACEHOLDER.sub(lambda m: who.get(m.group(1), m.group(0)), s)
+
+    return fill
+
+
+def _fail(source: str, field: str, problem: str) -> SeedError:
+    return SeedError(f"{source}: field {field!r}: {problem}")
+
+
+def _need(obj: dict, key: str, typ: type | tuple, source: str, where: str) -> object:
+    if key not in obj:
+        raise _fail(source, f"{where}{key}", "missing")
+    v = obj[key]
+    if not isinstance(v, typ) or isinstance(v, bool):
+        name = typ.__name__ if isinstance(typ, type) else " or ".join(t.__name__ for t in typ)
+        raise _fail(source, f"{where}{key}", f"must be a {name}, got {type(v).__name__}")
+    return v
+
+
+def parse_seed(data: object, source: str) -> Seed:
+    """Check one seed's structure (everything but derivability) and build it."""
+    if not isinstance(data, dict):
+        raise _fail(source, "(top level)", f"must be an object, got {type(data).__name__}")
+    sid = _need(data, "id", str, source, "")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", sid):
+        raise _fail(source, "id", f"must be lowercase letters, digits and _, got {sid!r}")
+    intro = _need(data, "intro", str, source, "")
+    if DIGIT.search(intro):
+        raise _fail(source, "intro", "must not contain numbers (every number in a text is a given)")
+    givens = _need(data, "givens", list, source, "")
+    derived = data.get("derived", [])
+    if not isinstance(derived, list):
+        raise _fail(source, "derived", f"must be a list, got {type(derived).__name__}")
+    if not givens:
+        raise _fail(source, "givens", "needs at least one given")
+    names: list[str] = []
+    for i, g in enumerate(givens):
+        w = f"givens[{i}]."
+        if not isinstance(g, dict):
+            raise _fail(source, f"givens[{i}]", "must be an object")
+        names.append(_name(g, source, w))
+        _role(g, source, w)
+        rng = _need(g, "range", list, source, w)
+        if len(rng) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng):
+            raise _fail(source, f"{w}range", f"must be [low, high] numbers, got {rng!r}")
+        if not 0 < rng[0] <= rng[1] <= 10**6:
+            raise _fail(source, f"{w}range", f"needs 0 < low <= high <= 1000000, got {rng!r}")
+        step = g.get("step", 1)
+        if not isinstance(step, (int, float)) or isinstance(step, bool) or step <= 0:
+            raise _fail(source, f"{w}step", f"must be a positive number, got {step!r}")
+        frame = _need(g, "frame", str, source, w)
+        if frame.count("{v}") != 1:
+            raise _fail(source, f"{w}frame", f"must contain {{v}} exactly once: {frame!r}")
+        if DIGIT.search(frame.replace("{v}", "")):
+            raise _fail(source, f"{w}frame", "must not contain numbers other than {v}")
+        _desc(g, source, w)
+    for i, d in enumerate(derived):
+        w = f"derived[{i}]."
+        if not isinstance(d, dict):
+            raise _fail(source, f"derived[{i}]", "must be an object")
+        names.append(_name(d, source, w))
+        _role(d, source, w)
+        _desc(d, source, w)
+        expr = _need(d, "expr", str, source, w)
+        try:
+            tree = parse_expr(expr)
+        except SyntaxError as exc:
+            raise _fail(source, f"{w}expr", f"does not parse: {exc}") from None
+        undefined = sorted(tree.free_symbols() - set(names[: len(givens) + i]))
+        if undefined:
+            raise _fail(source, f"{w}expr", f"uses {', '.join(undefined)} before it is defined (or never)")
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise _fail(source, "name", f"defined twice: {', '.join(dup)}")
+    query = _need(data, "query", str, source, "")
+    if query not in names[len(givens) :]:
+        raise _fail(source, "query", f"must name a derived quantity, got {query!r}")
+    if not any(d["name"] == query and d.get("question") for d in derived):
+        raise _fail(source, "query", f"the derived quantity {query!r} needs a 'question'")
+    topic = data.get("topic", "")
+    return Seed(sid, str(topic), source, intro, tuple(givens), tuple(derived), query)
+
+
+def _name(obj: dict, source: str, w: str) -> str:
+    n = _need(obj, "name", str, source, w)
+    if not re.fullmatch(r"[a-z][a-z0-9]{0,7}", n):
+        raise _fail(source, f"{w}name", f"must be a short lowercase identifier, got {n!r}")
+    return n
+
+
+def _role(obj: dict, source: str, w: str) -> None:
+    role = _need(obj, "role", str, source, w)
+    if role not in ROLES or role == "number":
+        raise _fail(
+            source,
+            f"{w}role",
+            f"unknown role {role!r}; valid: {', '.join(r for r in ROLES if r != 'number')}",
+        )
+
+
+def _desc(obj: dict, source: str, w: str) -> None:
+    desc = _need(obj, "desc", str, source, w)
+    if DIGIT.search(desc) or "." in desc or not desc.startswith("the "):
+        raise _fail(
+            source,
+            f"{w}desc",
+            f"must be a noun phrase starting with 'the', without numbers or periods: {desc!r}",
+        )
+
+
+def check_derivable(seed: Seed, draws: int = 12) -> None:
+    """The seed's answer must be derivable: some draw of its givens solves to one admissible value."""
+    from .solver import solve
+
+    rng = random.Random(f"check\x1f{seed.id}")
+    last = ""
+    for _ in range(draws):
+        prog = seed.instantiate(rng)
+        sol = solve(prog, drop=prog.query)
+        if sol.status == "ok":
+            v = sol.values[seed.query]
+            integral, positive = ROLES[prog.q(seed.query).role]
+            if (not positive or v > 0) and (not integral or v.denominator == 1):
+                return
+            last = f"answer {v} breaks its role {prog.q(seed.query).role!r}"
+        else:
+            last = f"{sol.status}: {sol.detail}"
+    raise _fail(seed.source, "query", f"answer not derivable in {draws} draws of the givens ({last})")
+
+
+def load_seed_file(path: Path) -> Seed:
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise SeedError(
+            f"{path}: does not parse as JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except OSError as exc:
+        raise SeedError(f"{path}: cannot be read: {exc.strerror}") from None
+    return parse_seed(data, str(path))
+
+
+def load_seeds(spec: str = "builtin") -> list[Seed]:
+    """``builtin`` (the package's library), a folder of ``*.json`` or one file; every seed checked."""
+    if spec == "builtin":
+        files = sorted(SEED_DIR.glob("*.json"))
+    else:
+        p = Path(spec)
+        if p.is_dir():
+            files = sorted(p.glob("*.json"))
+            if not files:
+                raise SeedError(f"{p}: no *.json seed files in this folder")
+        elif p.is_file():
+            files = [p]
+        else:
+            raise SeedError(f"{spec}: no such seed file or folder (or use 'builtin')")
+    seeds = [load_seed_file(f) for f in files]
+    ids, intros = {}, {}
+    for s in seeds:
+        if s.id in ids:
+            raise _fail(s.source, "id", f"{s.id!r} is also the id of {ids[s.id]}")
+        ids[s.id] = s.source
+        key = PLACEHOLDER.sub("{}", s.intro)
+        if key in intros:
+            raise _fail(s.source, "intro", f"same as the intro of {intros[key]} (intros identify seeds)")
+        intros[key] = s.source
+        check_derivable(s)
+    return seeds

@@ -1,0 +1,276 @@
+"""The exact solver of the hot path (no SymPy, no z3): Fractions only.
+
+``solve(program)`` never looks at the query's value, it *derives* it: starting from the stated values
+it repeatedly takes an equation with exactly one undetermined quantity, in which that quantity appears
+to the first degree (or to the second, with exactly one root admissible for its role), and solves it;
+when that stalls, the equations linear in the remaining quantities are solved together by Gaussian
+elimination, which must have full rank.  Every value found this way is *forced*: the system admits no
+other (so the uniqueness gate is sound); anything else is reported as underdetermined or ambiguous,
+never guessed.  Denominators are cleared with their value checked non-zero afterwards.
+
+Each determination is one solution step: (quantity, the equation used, its value).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import isqrt
+
+from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Pow, Sym
+from .program import ROLES, Program, evaluate
+
+Mono = tuple[tuple[str, int], ...]
+Poly = dict[Mono, Fraction]
+
+
+def _pmul(a: Poly, b: Poly) -> Poly:
+    out: Poly = {}
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            d = dict(ma)
+            for v, k in mb:
+                d[v] = d.get(v, 0) + k
+            m = tuple(sorted(d.items()))
+            s = out.get(m, 0) + ca * cb
+            if s:
+                out[m] = s
+            else:
+                out.pop(m, None)
+    return out
+
+
+def _padd(a: Poly, b: Poly, sign: int = 1) -> Poly:
+    out = dict(a)
+    for m, c in b.items():
+        s = out.get(m, 0) + sign * c
+        if s:
+            out[m] = s
+        else:
+            out.pop(m, None)
+    return out
+
+
+ONE: Poly = {(): Fraction(1)}
+
+
+def rational(e: Expr, known: dict[str, Fraction]) -> tuple[Poly, Poly]:
+    """``e`` as numerator / denominator polynomials in the quantities not in ``known``."""
+    t = type(e)
+    if t is Num:
+        return ({(): Fraction(e.value)} if e.value else {}), ONE
+    if t is Sym:
+        if e.name in known:
+            v = known[e.name]
+            return ({(): v} if v else {}), ONE
+        return {((e.name, 1),): Fraction(1)}, ONE
+    if t is Add:
+        num, den = {}, ONE
+        for term in e.terms:
+            n2, d2 = rational(term, known)
+            if d2 == den:
+                num = _padd(num, n2)
+            else:
+                num, den = _padd(_pmul(num, d2), _pmul(n2, den)), _pmul(den, d2)
+        return num, den
+    if t is Mul:
+        num, den = ONE, ONE
+        for f in e.factors:
+            n2, d2 = rational(f, known)
+            num, den = _pmul(num, n2), (den if d2 == ONE else _pmul(den, d2))
+        return num, den
+    if t is Neg:
+        n, d = rational(e.arg, known)
+        return {m: -c for m, c in n.items()}, d
+    if t is Div:
+        n1, d1 = rational(e.num, known)
+        n2, d2 = rational(e.den, known)
+        if not n2:
+            raise ZeroDivisionError(f"division by zero in {e}")
+        return _pmul(n1, d2), _pmul(d1, n2)
+    if t is Pow and isinstance(e.exp, Num) and e.exp.is_integer and 0 <= e.exp.value <= 8:
+        n, d = rational(e.base, known)
+        num, den = ONE, ONE
+        for _ in range(int(e.exp.value)):
+            num, den = _pmul(num, n), _pmul(den, d)
+        return num, den
+    raise ValueError(f"unsupported expression {e}")
+
+
+@dataclass
+class Step:
+    name: str
+    value: Fraction
+    equation: Eq  # the equation it was determined from
+    how: str  # given | compute | solve | quadratic | system
+
+
+@dataclass
+class Solution:
+    status: str  # ok | underdetermined | inconsistent | ambiguous | unsupported
+    values: dict[str, Fraction] = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
+    detail: str = ""
+
+    def value_of(self, name: str) -> Fraction | None:
+        return self.values.get(name)
+
+
+def _admissible(program: Program, name: str, v: Fraction) -> bool:
+    names = program.names()
+    if name not in names:
+        return True
+    integral, positive = ROLES[program.q(name).role]
+    return (not positive or v > 0) and (not integral or v.denominator == 1)
+
+
+def _sqrt_fraction(v: Fraction) -> Fraction | None:
+    if v < 0:
+        return None
+    n, d = isqrt(v.numerator), isqrt(v.denominator)
+    return Fraction(n, d) if n * n == v.numerator and d * d == v.denominator else None
+
+
+def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
+    """Derive every quantity; ``drop`` removes the stated values of those quantities first."""
+    known: dict[str, Fraction] = {}
+    eqs: list[Eq] = []
+    steps: list[Step] = []
+    for x in program.quantities:
+        if x.value is not None and x.name not in drop:
+            known[x.name] = Fraction(x.value)
+            steps.append(Step(x.name, known[x.name], Eq(Sym(x.name), Num(x.value)), "given"))
+        if x.expr is not None:
+            eqs.append(Eq(Sym(x.name), x.expr))
+    eqs.extend(Eq(r.lhs, r.rhs) for r in program.relations)
+    pending = list(range(len(eqs)))
+    checks: list[tuple[Eq, Poly]] = []  # denominators that must not vanish
+    progress = True
+    while progress and pending:
+        progress = False
+        for i in list(pending):
+            eq = eqs[i]
+            try:
+                ln, ld = rational(eq.lhs, known)
+                rn, rd = rational(eq.rhs, known)
+            except ZeroDivisionError as exc:
+                return Solution("inconsistent", known, steps, str(exc))
+            except ValueError as exc:
+                return Solution("unsupported", known, steps, str(exc))
+            poly = _padd(_pmul(ln, rd), _pmul(rn, ld), -1)
+            unknowns = {v for m in poly for v, _ in m}
+            if not unknowns:
+                pending.remove(i)
+                if poly:
+                    return Solution("inconsistent", known, steps, f"{eq.lhs} = {eq.rhs} does not hold")
+                continue
+            if len(unknowns) != 1:
+                continue
+            (u,) = unknowns
+            deg = max(sum(k for _, k in m) for m in poly)
+            c = [poly.get(((u, k),) if k else (), Fraction(0)) for k in range(deg + 1)]
+            if deg == 1:
+                roots = [-c[0] / c[1]]
+                how = "compute" if _is_definition(eq, u) else "solve"
+            elif deg == 2:
+                disc = c[1] * c[1] - 4 * c[2] * c[0]
+                r = _sqrt_fraction(disc)
+                if r is None:
+                    continue
+                roots = sorted({(-c[1] + r) / (2 * c[2]), (-c[1] - r) / (2 * c[2])})
+                roots = [v for v in roots if _admissible(program, u, v)]
+                how = "quadratic"
+                if len(roots) != 1:
+                    return Solution(
+                        "ambiguous" if roots else "inconsistent",
+                        known,
+                        steps,
+                        f"{u}: {len(roots)} admissible roots",
+                    )
+            else:
+                continue
+            known[u] = roots[0]
+            steps.append(Step(u, roots[0], eq, how))
+            checks.append((eq, _pmul(ld, rd)))
+            pending.remove(i)
+            progress = True
+        if not progress and pending:
+            progress = _linear_block(program, eqs, pending, known, steps)
+    missing = [x.name for x in program.quantities if x.name not in known]
+    if missing:
+        return Solution("underdetermined", known, steps, f"not determined: {', '.join(missing)}")
+    for eq, den in checks:
+        if den and not rational_value(den, known):
+            return Solution("inconsistent", known, steps, f"a denominator of {eq.lhs} = {eq.rhs} vanishes")
+    return Solution("ok", known, steps)
+
+
+def rational_value(p: Poly, known: dict[str, Fraction]) -> Fraction:
+    total = Fraction(0)
+    for m, c in p.items():
+        v = c
+        for name, k in m:
+            v *= known[name] ** k
+        total += v
+    return total
+
+
+def _is_definition(eq: Eq, u: str) -> bool:
+    return isinstance(eq.lhs, Sym) and eq.lhs.name == u and u not in eq.rhs.free_symbols()
+
+
+def _linear_block(program: Program, eqs: list[Eq], pending: list[int], known: dict, steps: list) -> bool:
+    """Solve the pending equations that are linear in what is left, together (full rank or nothing)."""
+    rows: list[tuple[int, Poly]] = []
+    for i in pending:
+        ln, ld = rational(eqs[i].lhs, known)
+        rn, rd = rational(eqs[i].rhs, known)
+        poly = _padd(_pmul(ln, rd), _pmul(rn, ld), -1)
+        if all(sum(k for _, k in m) <= 1 for m in poly):
+            rows.append((i, poly))
+    unknowns = sorted({v for _, p in rows for m in p for v, _ in m})
+    if not unknowns or len(rows) < len(unknowns):
+        return False
+    col = {u: j for j, u in enumerate(unknowns)}
+    mat = []
+    for _, p in rows:
+        r = [Fraction(0)] * (len(unknowns) + 1)
+        for m, c in p.items():
+            if m:
+                r[col[m[0][0]]] += c
+            else:
+                r[-1] -= c
+        mat.append(r)
+    n = len(unknowns)
+    piv_row = 0
+    for j in range(n):
+        pivot = next((r for r in range(piv_row, len(mat)) if mat[r][j]), None)
+        if pivot is None:
+            return False  # rank deficient: not unique
+        mat[piv_row], mat[pivot] = mat[pivot], mat[piv_row]
+        pv = mat[piv_row][j]
+        mat[piv_row] = [v / pv for v in mat[piv_row]]
+        for r in range(len(mat)):
+            if r != piv_row and mat[r][j]:
+                f = mat[r][j]
+                mat[r] = [a - f * b for a, b in zip(mat[r], mat[piv_row])]
+        piv_row += 1
+    for r in range(n, len(mat)):
+        if mat[r][-1]:
+            return False  # inconsistent extra equation: the propagation loop will report it
+    used = [i for i, _ in rows]
+    for j, u in enumerate(unknowns):
+        known[u] = mat[j][-1]
+        steps.append(Step(u, known[u], eqs[used[min(j, len(used) - 1)]], "system"))
+    return True
+
+
+def query_values(program: Program) -> dict[str, Fraction] | None:
+    """The query's values when the program solves, else None."""
+    sol = solve(program)
+    if sol.status != "ok":
+        return None
+    return {q: sol.values[q] for q in program.query}
+
+
+__all__ = ["Solution", "Step", "evaluate", "query_values", "rational", "solve"]

@@ -1,0 +1,63 @@
+"""Our own rules' problems as programs: the seeds of the symbolic families.
+
+A rule row's ``problem`` (machine syntax: ``7*f + 1 = -7*f + 85``, or equations joined by ``; ``) is read
+with our parser into relations over unknowns, and the row's answer variables become the query.
+``linear`` draws from ``isolate_variable`` (its linear problems) and ``word_resistors``; ``system`` from
+``linear_system`` and ``word_fruit_baskets``.  Quadratics (``quadratic``, ``word_quadratic``) are
+formalized too (``rule_program``) but not mutated: they have two roots, so they fail the uniqueness gate
+by design.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+
+from .program import Program, Quantity, Relation
+from .solver import solve
+from .syntax import parse_equation
+
+FAMILY_RULES = {
+    "linear": ("isolate_variable", "word_resistors"),
+    "system": ("linear_system", "word_fruit_baskets"),
+}
+
+
+def rule_program(row: dict) -> Program:
+    """A rule row as a program: each equation a relation, the answer's variables the query."""
+    eqs = [parse_equation(part) for part in row["problem"].split("; ")]
+    answer = row["answer"]
+    if " or " in answer:
+        query = (answer.split(" or ")[0].split("=")[0].strip(),)
+    else:
+        query = tuple(part.split("=")[0].strip() for part in answer.split(", "))
+    names = sorted(set().union(*(e.lhs.free_symbols() | e.rhs.free_symbols() for e in eqs)))
+    qs = tuple(Quantity(n, "number") for n in names)
+    rels = tuple(Relation("equation", e.lhs, e.rhs) for e in eqs)
+    fam = "linear" if len(query) == 1 else "system"
+    return Program(f"rule:{row['rule']}", fam, qs, rels, query, meta={"rule_id": row["id"]})
+
+
+@lru_cache(maxsize=8)
+def _rules(family: str, level: int):
+    from ..rules import make_rule
+
+    return tuple(make_rule(name, level=level) for name in FAMILY_RULES[family])
+
+
+def seed_program(family: str, rng: random.Random, level: int = 1) -> Program | None:
+    """A rule problem of ``family`` drawn with ``rng``, as a program; None when it is not of the
+    family's kind (e.g. a letter formula of ``isolate_variable``)."""
+    rules = _rules(family, min(max(level - 1, 1), 3))
+    rule = rules[rng.randrange(len(rules))]
+    row = rule.item(rng.randrange(10**9), rng.randrange(10**6))
+    try:
+        prog = rule_program(row)
+    except SyntaxError:
+        return None
+    if set(prog.names()) != set(prog.query):
+        return None  # parameters besides the unknowns: a letter formula
+    sol = solve(prog)
+    if sol.status != "ok":
+        return None
+    return prog

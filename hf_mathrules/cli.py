@@ -11,7 +11,7 @@ import argparse
 import sys
 from importlib import import_module
 
-COMMAND_MODULES = ("rules", "generate", "verify", "build", "push", "train", "evaluate", "demo")
+COMMAND_MODULES = ("rules", "generate", "verify", "build", "push", "train", "evaluate", "demo", "mutate")
 
 
 class UserError(Exception):

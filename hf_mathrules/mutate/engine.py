@@ -42,7 +42,7 @@ class MutateConfig:
     family: str = "word"  # word | linear | system
     seeds: str = "builtin"  # builtin, a folder of *.json seed files, or one file (word family)
     operators: tuple[str, ...] | None = None  # None: every operator of the family
-    max_proposals: int = 40
+    max_proposals: int | None = None  # None: 15 + 10 * level
     min_ops: int = 1
     beta: float = 1.2  # strength of the pull towards the requested difficulty
     gamma: float = 1.0  # bonus for a structure the chain has not seen (0: no novelty term)
@@ -73,6 +73,8 @@ class MutateConfig:
                 raise ConfigError("operators: name at least one operator")
         for name in ("max_proposals", "min_ops"):
             v = getattr(self, name)
+            if v is None and name == "max_proposals":
+                continue
             if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 10_000:
                 raise ConfigError(f"{name} must be an integer 0-10000, got {v!r}")
         for name in ("beta", "gamma"):
@@ -194,10 +196,9 @@ class MutationEngine:
                 break
         if start is None:
             return Item(None, "start", "no usable seed problem drawn", ChainLog())
-        fam = "word" if cfg.family == "word" else "symbolic"
-        target = TARGETS[fam][cfg.level]
+        target = TARGETS[cfg.family][cfg.level]
         final, log = run_chain(
-            start, rng, self, self.ops, target, max_proposals=cfg.max_proposals, min_ops=cfg.min_ops,
+            start, rng, self, self.ops, target, max_proposals=cfg.max_proposals or 15 + 10 * cfg.level, min_ops=cfg.min_ops,
             beta=cfg.beta, gamma=cfg.gamma, projection=cfg.projection, novelty=cfg.gamma > 0,
             answer_class=cfg.answer_class, seed_signatures=self.seed_signatures,
         )  # fmt: skip

@@ -45,11 +45,12 @@ class ChainLog:
     target: float = 0.0
 
 
-def feasible(p: Program, answer_class: str) -> bool:
+def feasible(p: Program, answer_class: str):
+    """The program's solution when every value respects its role and class, else None."""
     from .gates import exact
 
     sol = solve(p)
-    return exact(p, sol, answer_class) is None
+    return sol if exact(p, sol, answer_class) is None else None
 
 
 def project(
@@ -59,10 +60,12 @@ def project(
     answer_class: str,
     redraws: int = 6,
     radius: int = 4,
-) -> Program | None:
-    """``p`` if feasible; else redraw the touched givens; else the nearest feasible grid point."""
-    if feasible(p, answer_class):
-        return p
+) -> tuple[Program, object] | None:
+    """``(p, solution)`` if feasible; else redraw the touched givens; else the nearest feasible grid
+    point (searched outward in L1 distance); ``None`` when neither finds one."""
+    sol = feasible(p, answer_class)
+    if sol is not None:
+        return p, sol
     cands = [p.q(n) for n in touched if n in p.names() and p.q(n).lo is not None and p.q(n).value is not None]
     if not cands:
         return None
@@ -71,8 +74,9 @@ def project(
         for x in cands:
             n = int((x.hi - x.lo) / x.step)
             q = q.with_quantity(replace(x, value=x.lo + x.step * rng.randint(0, n)))
-        if feasible(q, answer_class):
-            return q
+        sol = feasible(q, answer_class)
+        if sol is not None:
+            return q, sol
     cands = cands[:2]
     offsets = sorted(
         product(range(-radius, radius + 1), repeat=len(cands)), key=lambda o: (sum(map(abs, o)), o)
@@ -85,13 +89,14 @@ def project(
                 break
             q = q.with_quantity(replace(x, value=v))
         else:
-            if feasible(q, answer_class):
-                return q
+            sol = feasible(q, answer_class)
+            if sol is not None:
+                return q, sol
     return None
 
 
-def difficulty(p: Program) -> float | None:
-    sol = solve(p)
+def difficulty(p: Program, sol=None) -> float | None:
+    sol = sol if sol is not None else solve(p)
     return measures(p, sol)["score"] if sol.status == "ok" else None
 
 
@@ -114,7 +119,7 @@ def run_chain(
     log = ChainLog(target=target)
     state = start
     d = difficulty(state)
-    state_valid = d is not None and feasible(state, answer_class)
+    state_valid = d is not None and feasible(state, answer_class) is not None
     d = d if d is not None else 0.0
     seen = set(seed_signatures) | {state.signature()}
     best, best_gap = state, abs(d - target) if state_valid and min_ops == 0 else math.inf
@@ -134,20 +139,25 @@ def run_chain(
         pool = rng.choices([pw[0] for pw in pool_w], [pw[1] for pw in pool_w])[0]
         op = rng.choice(pool)
         log.proposed[op.name] += 1
-        out = op.fn(state, rng, ctx)
+        try:
+            out = op.fn(state, rng, ctx)
+        except (ZeroDivisionError, ValueError):  # e.g. a new solution puts a zero in a denominator
+            out = None
         if out is None:
             continue
         log.applicable[op.name] += 1
         prop, touched = out
         if projection:
-            prop = project(prop, touched, rng, answer_class)
-            if prop is None:
+            got = project(prop, touched, rng, answer_class)
+            if got is None:
                 continue
+            prop, sol = got
             valid = True
         else:
-            valid = feasible(prop, answer_class)
+            sol = solve(prop)
+            valid = feasible(prop, answer_class) is not None
         log.projected[op.name] += int(valid)
-        d2 = difficulty(prop)
+        d2 = difficulty(prop, sol)
         if d2 is None:
             valid, d2 = False, 0.0
         sig = prop.signature()

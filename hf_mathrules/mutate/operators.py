@@ -389,6 +389,10 @@ def _fold_constant(e: Expr, delta: Fraction) -> Expr:
     return Add((e, _signed(delta)))
 
 
+def _coef(c: int, x: str) -> Expr:
+    return Sym(x) if c == 1 else Mul((Num(c), Sym(x)))
+
+
 def _signed(v: Fraction) -> Expr:
     return Neg(Num(-v)) if v < 0 else Num(v)
 
@@ -446,8 +450,16 @@ def wrap(p: Program, rng: random.Random, ctx):
     i = rng.randrange(len(p.relations))
     r = p.relations[i]
     if rng.random() < 0.6:
-        k = Num(rng.randint(2, 5))
-        r2 = replace(r, lhs=Mul((k, r.lhs)), rhs=Mul((k, r.rhs)))
+        k = rng.randint(2, 5)
+
+        def times(side: Expr) -> Expr:
+            if isinstance(side, Num):
+                return Num(k * side.value)
+            if isinstance(side, Neg) and isinstance(side.arg, Num):
+                return Neg(Num(k * side.arg.value))
+            return Mul((Num(k), side))
+
+        r2 = replace(r, lhs=times(r.lhs), rhs=times(r.rhs))
     else:
         x = rng.choice(p.query)
         t = Mul((Num(rng.randint(2, 6)), Sym(x)))
@@ -462,8 +474,8 @@ def add_unknown(p: Program, rng: random.Random, ctx):
     """A new unknown z defined by one new equation a*z + b*x = c (a != 0, c from the solution): the
     system gains a row and a column and keeps full rank."""
     sol = _sym_solution(p)
-    if sol is None or len(p.query) >= 4:
-        return None
+    if sol is None or len(p.query) >= 4 or p.family != "system":
+        return None  # a linear equation stays one equation in one unknown
     used = set(p.names())
     z = next((c for c in "zwvutsrq" if c not in used), None)
     if z is None:
@@ -474,7 +486,7 @@ def add_unknown(p: Program, rng: random.Random, ctx):
     lhs = Add(
         (
             Mul((Num(a), Sym(z))) if a != 1 else Sym(z),
-            Mul((Num(abs(b)), Sym(x))) if b > 0 else Neg(Mul((Num(abs(b)), Sym(x)))),
+            _coef(abs(b), x) if b > 0 else Neg(_coef(abs(b), x)),
         )
     )
     rhs = _signed(a * zv + b * sol[x])

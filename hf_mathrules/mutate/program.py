@@ -66,6 +66,10 @@ class Quantity:
     inline: bool = False  # stated inside a relation sentence, not on its own
     conversion: bool = False  # another quantity stated in a smaller unit (same description)
 
+    def __post_init__(self) -> None:
+        if self.value is not None and type(self.value) is not Fraction:
+            object.__setattr__(self, "value", Fraction(self.value))
+
     @property
     def kind(self) -> str:
         if self.expr is None:
@@ -264,20 +268,24 @@ def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
     """Exact value of an expression (raises ``KeyError`` for an unknown name, ``ZeroDivisionError``)."""
     t = type(e)
     if t is Num:
-        return Fraction(e.value)
+        return e.value
     if t is Sym:
         return values[e.name]
     if t is Add:
-        return sum((evaluate(x, values) for x in e.terms), Fraction(0))
+        return sum(evaluate(x, values) for x in e.terms)
     if t is Mul:
-        out = Fraction(1)
+        out = 1
         for f in e.factors:
             out *= evaluate(f, values)
         return out
     if t is Neg:
         return -evaluate(e.arg, values)
     if t is Div:
-        return evaluate(e.num, values) / evaluate(e.den, values)
+        n, d = evaluate(e.num, values), evaluate(e.den, values)
+        if not d:
+            raise ZeroDivisionError(f"division by zero in {e}")
+        q = Fraction(n, d) if type(n) is int and type(d) is int else n / d
+        return q.numerator if q.denominator == 1 else q
     if t is Pow:
         exp = evaluate(e.exp, values)
         if exp.denominator != 1 or abs(exp) > 8:

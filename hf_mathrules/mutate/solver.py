@@ -116,6 +116,11 @@ class Solution:
         return self.values.get(name)
 
 
+def _norm(v):
+    """Integral values as ``int`` (Fraction arithmetic is several times slower)."""
+    return v.numerator if v.denominator == 1 else v
+
+
 def _admissible(program: Program, name: str, v: Fraction) -> bool:
     names = program.names()
     if name not in names:
@@ -138,18 +143,43 @@ def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
     steps: list[Step] = []
     for x in program.quantities:
         if x.value is not None and x.name not in drop:
-            known[x.name] = Fraction(x.value)
+            known[x.name] = _norm(x.value)
             steps.append(Step(x.name, known[x.name], Eq(Sym(x.name), Num(x.value)), "given"))
         if x.expr is not None:
             eqs.append(Eq(Sym(x.name), x.expr))
     eqs.extend(Eq(r.lhs, r.rhs) for r in program.relations)
     pending = list(range(len(eqs)))
+    free = []
+    for eq in eqs:
+        r = eq.rhs.free_symbols()
+        free.append((eq.lhs.free_symbols() | r, r))
     checks: list[tuple[Eq, Poly]] = []  # denominators that must not vanish
     progress = True
     while progress and pending:
         progress = False
         for i in list(pending):
             eq = eqs[i]
+            syms = free[i]
+            lhs = eq.lhs
+            if type(lhs) is Sym and lhs.name not in known and syms[1] <= known.keys():
+                try:  # a definition with every input known: evaluate it (the hot path)
+                    v = evaluate(eq.rhs, known)
+                except ZeroDivisionError as exc:
+                    return Solution("inconsistent", known, steps, str(exc))
+                known[lhs.name] = _norm(v)
+                steps.append(Step(lhs.name, known[lhs.name], eq, "compute"))
+                pending.remove(i)
+                progress = True
+                continue
+            if syms[0] <= known.keys():
+                try:
+                    ok = evaluate(eq.lhs, known) == evaluate(eq.rhs, known)
+                except ZeroDivisionError as exc:
+                    return Solution("inconsistent", known, steps, str(exc))
+                pending.remove(i)
+                if not ok:
+                    return Solution("inconsistent", known, steps, f"{eq.lhs} = {eq.rhs} does not hold")
+                continue
             try:
                 ln, ld = rational(eq.lhs, known)
                 rn, rd = rational(eq.rhs, known)
@@ -189,14 +219,14 @@ def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
                     )
             else:
                 continue
-            known[u] = roots[0]
+            known[u] = _norm(roots[0])
             steps.append(Step(u, roots[0], eq, how))
             checks.append((eq, _pmul(ld, rd)))
             pending.remove(i)
             progress = True
         if not progress and pending:
             progress = _linear_block(program, eqs, pending, known, steps)
-    missing = [x.name for x in program.quantities if x.name not in known]
+    missing = [q for q in program.query if q not in known]
     if missing:
         return Solution("underdetermined", known, steps, f"not determined: {', '.join(missing)}")
     for eq, den in checks:
@@ -260,7 +290,7 @@ def _linear_block(program: Program, eqs: list[Eq], pending: list[int], known: di
             return False  # inconsistent extra equation: the propagation loop will report it
     used = [i for i, _ in rows]
     for j, u in enumerate(unknowns):
-        known[u] = mat[j][-1]
+        known[u] = _norm(mat[j][-1])
         steps.append(Step(u, known[u], eqs[used[min(j, len(used) - 1)]], "system"))
     return True
 

@@ -19,6 +19,7 @@ from hf_mathrules.train.config import (
     resolve_arguments,
     tiny_sft_config,
 )
+from hf_mathrules.train.modeling import peft_config
 from hf_mathrules.train.pipeline import main_job_arguments
 from hf_mathrules.train.sft import train
 
@@ -134,6 +135,15 @@ def test_peft_and_quantization_come_from_trl_helpers(base, tmp_path):
     assert quant.load_in_4bit and quant.bnb_4bit_quant_type == "nf4" and quant.bnb_4bit_use_double_quant
     _, _, model = parse_train_args([*argv, "--method", "full"])
     assert get_peft_config(model) is None and get_quantization_config(model) is None
+
+
+def test_one_lora_target_module_still_names_a_module(base, tmp_path):
+    # ModelConfig turns ["q_proj"] into "q_proj", which PEFT would read as a regex over full paths
+    argv = ["--model_name_or_path", base, "--output_dir", str(tmp_path), "--lora_target_modules", "q_proj"]
+    _, _, model = parse_train_args(argv)
+    assert model.lora_target_modules == "q_proj" and peft_config(model).target_modules == {"q_proj"}
+    _, _, model = parse_train_args([*argv, "v_proj"])
+    assert peft_config(model).target_modules == {"q_proj", "v_proj"}
 
 
 @pytest.mark.parametrize(

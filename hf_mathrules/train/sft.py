@@ -21,7 +21,7 @@ from .config import (
     resolve_arguments,
 )
 from .data import build_sft_datasets, parse_mix
-from .modeling import model_init_kwargs
+from .modeling import model_init_kwargs, peft_config
 
 DONE_FILE = "training_complete.json"
 
@@ -101,7 +101,7 @@ def train(margs: MathRulesArguments, sft, model_args=None, progress: bool = True
     """Run one training job from ``(MathRulesArguments, SFTConfig, ModelConfig)``; none of them is
     changed.  Errors the user can fix are raised before any training step."""
     quiet_sft_config_warnings()
-    from trl import SFTTrainer, get_peft_config, get_quantization_config
+    from trl import SFTTrainer, get_quantization_config
 
     from ..modeling import check_model_source
     from .callbacks import GenerationEvalCallback, GracefulStopCallback, WallClockCallback
@@ -149,7 +149,7 @@ def train(margs: MathRulesArguments, sft, model_args=None, progress: bool = True
         eval_dataset=val_ds if run_sft.eval_strategy != "no" else None,
         processing_class=tok,
         quantization_config=get_quantization_config(model_args) if isinstance(model, str) else None,
-        peft_config=get_peft_config(model_args),
+        peft_config=peft_config(model_args),
         callbacks=[gen_cb, stop_cb, clock_cb],
     )
     gen_cb.trainer = trainer

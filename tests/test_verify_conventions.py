@@ -114,3 +114,9 @@ def test_text_rewrites():
     assert word_number("Seventeen.") == 17
     assert word_number("twenty one") == 21
     assert word_number("nothing") is None
+
+
+@pytest.mark.parametrize("gold,pred", [("", ""), ("  ", " "), ("1", ""), ("", "1"), ("$ $", "$$")])
+def test_empty_is_never_equivalent(gold, pred):
+    v = verify(gold, pred)
+    assert v.equivalent is None and v.reason == "parse_error", v

@@ -12,7 +12,7 @@ from .fastpath import NotFast, rf_equal, rf_value, to_rf
 from .forms import FORM_ALIASES, FORMS, TREE_FORMS, check_form
 from .kinds import EXPR_TAGS as _EXPR_TAGS
 from .kinds import KINDS, detect_kind, is_assignment
-from .limits import Limits, Unsupported, VerifyError
+from .limits import Limits, ParseError, Unsupported, VerifyError
 from .parser import parse, splittable, symbols_of
 from .verdict import Verdict, refusal
 from .views import as_system, decimal_places, is_decimal_literal, last_value, text_key
@@ -124,6 +124,8 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
         raise Unsupported("gold and pred must be strings")
     g_text = extract_answer(gold, s.limits, reference=True) if s.extract else gold
     p_text = extract_answer(pred, s.limits) if s.extract else pred
+    if not g_text.strip() or not p_text.strip():  # nothing stated is never "the same answer"
+        raise ParseError(f"empty {'reference' if not g_text.strip() else 'prediction'}")
     if s.form is None and _squash(g_text) == _squash(p_text) and len(g_text) <= s.limits.max_length:
         return Prepared(g_text, p_text, ("text", g_text), ("text", p_text), "identical")
     g_tree = parse(g_text, s.limits)

@@ -124,8 +124,8 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
         raise Unsupported("gold and pred must be strings")
     g_text = extract_answer(gold, s.limits, reference=True) if s.extract else gold
     p_text = extract_answer(pred, s.limits) if s.extract else pred
-    if not g_text.strip() or not p_text.strip():  # nothing stated is never "the same answer"
-        raise ParseError(f"empty {'reference' if not g_text.strip() else 'prediction'}")
+    if not _squash(g_text) or not _squash(p_text):  # nothing stated is never "the same answer"
+        raise ParseError(f"empty {'reference' if not _squash(g_text) else 'prediction'}")
     if s.form is None and _squash(g_text) == _squash(p_text) and len(g_text) <= s.limits.max_length:
         return Prepared(g_text, p_text, ("text", g_text), ("text", p_text), "identical")
     g_tree = parse(g_text, s.limits)

@@ -131,7 +131,7 @@ def parse_seed(data: object, source: str) -> Seed:
         w = f"givens[{i}]."
         if not isinstance(g, dict):
             raise _fail(source, f"givens[{i}]", "must be an object")
-        names.append(_name(g, source, w))
+        names.append(_name(g, source, w, names))
         _role(g, source, w)
         rng = _need(g, "range", list, source, w)
         if len(rng) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng):
@@ -151,7 +151,7 @@ def parse_seed(data: object, source: str) -> Seed:
         w = f"derived[{i}]."
         if not isinstance(d, dict):
             raise _fail(source, f"derived[{i}]", "must be an object")
-        names.append(_name(d, source, w))
+        names.append(_name(d, source, w, names))
         _role(d, source, w)
         _desc(d, source, w)
         expr = _need(d, "expr", str, source, w)
@@ -174,8 +174,10 @@ def parse_seed(data: object, source: str) -> Seed:
     return Seed(sid, str(topic), source, intro, tuple(givens), tuple(derived), query)
 
 
-def _name(obj: dict, source: str, w: str) -> str:
+def _name(obj: dict, source: str, w: str, names: list[str]) -> str:
     n = _need(obj, "name", str, source, w)
+    if n in names:
+        raise _fail(source, f"{w}name", f"{n!r} is defined twice")
     if not re.fullmatch(r"[a-z][a-z0-9]{0,7}", n):
         raise _fail(source, f"{w}name", f"must be a short lowercase identifier, got {n!r}")
     return n

@@ -72,8 +72,8 @@ def measures(program: Program, sol: Solution) -> dict:
     implicit = sum(1 for s in sol.steps if s.how in ("solve", "quadratic", "system"))
     distract = sum(1 for x in program.quantities if x.distractor)
     wrapped = 0
-    if program.family != "word":
-        wrapped = sum(1 for r in program.relations if not _collected(r))
+    if program.family != "word":  # one step per bracket to expand, one per equation to collect
+        wrapped = sum(_brackets(r.lhs) + _brackets(r.rhs) + (not _collected(r)) for r in program.relations)
     mag = max((abs(v) for v in sol.values.values()), default=Fraction(0))
     score = steps + 0.5 * implicit + 0.5 * distract + wrapped
     return {
@@ -83,6 +83,20 @@ def measures(program: Program, sol: Solution) -> dict:
         "magnitude": float(mag),
         "score": score,
     }
+
+
+def _brackets(e) -> int:
+    """Products with a sum or product inside: each is one expansion step."""
+    from ..expr.nodes import Add, Mul
+
+    n = 0
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Mul) and any(isinstance(f, (Add, Mul)) for f in x.factors):
+            n += 1
+        stack.extend(x.children())
+    return n
 
 
 def _collected(r) -> bool:

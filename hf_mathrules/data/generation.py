@@ -1,11 +1,13 @@
 """Rows for the builder and the stream, as shards that need no coordination.
 
-Finite splits: one shard per (rule, split).  A shard scans the rule's item indices in order, exactly as
-``Rule.generate`` does (with several levels, index ``i`` uses level ``levels[i % L]``), keeps the rows
-of its split and drops repeats, so its rows are distinct.  Rows of different rules can never coincide (the
-rule name is part of a problem's identity), so shards are independent: a mixture's shards run in
-parallel with ``num_proc`` and the output is the same for any ``num_proc``.  A single rule is one shard
-per split (exact de-duplication needs the whole index prefix), so it generates in one process.
+Both take their rows from the rules layer's one row source (``hf_mathrules.rules.rows``).
+
+Finite splits: one shard per (rule, split).  A shard is the first ``n`` distinct rows of its split over the
+rule's item indices in order, the very rows ``Rule.generate`` returns (with several levels, index ``i``
+uses level ``levels[i % L]``).  Rows of different rules can never coincide (the rule name is part of a
+problem's identity), so shards are independent: a mixture's shards run in parallel with ``num_proc`` and
+the output is the same for any ``num_proc``.  A single rule is one shard per split (exact de-duplication
+needs the whole index prefix), so it generates in one process.
 
 Endless streams: shard ``s`` of ``S`` takes item indices ``s, s + S, s + 2S, ...`` of every rule, so
 shards never draw the same item and can be spread over workers and nodes.  A stream cannot be
@@ -17,14 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections import OrderedDict
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..rules import OOD_SPLITS, ConfigError, Rule, make_rule, ood_rules
+from ..rules import OOD_SPLITS, Rule
+from ..rules.rows import SeenProblems, distinct_rows, split_rules, take_rows
 from ..vocab import parse_vocab_spec
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -71,68 +73,30 @@ def shard_spec(
     }
 
 
-def _rules_for(spec: dict[str, Any]) -> tuple[list[Rule], str]:
-    """The rule objects a shard cycles through, and the hash bucket its rows come from."""
+def _rules_for(spec: dict[str, Any]) -> list[Rule]:
+    """The rule objects a shard's draws cycle through."""
     split = spec["split"]
-    if split in OOD_SPLITS:
-        ood_vocab = parse_vocab_spec(spec["ood_vocab"]) if spec["ood_vocab"] else None
-        return [ood_rules(spec["rule"], vocab=ood_vocab, **spec["knobs"])[split]], "test"
-    vocab = parse_vocab_spec(spec["vocab"]) if spec["vocab"] else None
-    return [make_rule(spec["rule"], level=lv, vocab=vocab, **spec["knobs"]) for lv in spec["levels"]], split
+    vocab = spec["ood_vocab"] if split in OOD_SPLITS else spec["vocab"]  # parse only the one in use
+    vocabulary = parse_vocab_spec(vocab) if vocab else None
+    return split_rules(spec["rule"], split, spec["levels"], vocabulary, **spec["knobs"])
 
 
 def shard_rows(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The ``n`` distinct rows of one (rule, split) shard, in item-index order."""
-    rules, bucket = _rules_for(spec)
-    n, seed, split = spec["n"], spec["seed"], spec["split"]
-    limit = 30 * n + 2000  # same budget as Rule.generate
-    seen: set[str] = set()
-    got = 0
-    index = 0
-    while got < n:
-        if index >= limit:
-            raise ConfigError(
-                f"{spec['rule']}: found only {got} distinct {split} problems in {limit} draws at "
-                f"levels {spec['levels']}; ask for fewer rows or raise the level/knobs"
-            )
-        row = rules[index % len(rules)].item(seed, index)
-        index += 1
-        if row["split"] != bucket:
-            continue
-        canonical = row.pop("_canonical")
-        if canonical in seen:
-            continue
-        seen.add(canonical)
-        row["split"] = split
-        got += 1
-        yield row
+    return take_rows(_rules_for(spec), spec["n"], spec["seed"], spec["split"])
 
 
 def stream_rows(
     specs: list[dict[str, Any]], weights: list[float], shard: int, num_shards: int
 ) -> Iterator[dict[str, Any]]:
     """Endless rows of one stream shard: a weighted, seeded choice of rule per row."""
-    per_rule = [_rules_for(s) for s in specs]
     split = specs[0]["split"]
     seed = specs[0]["seed"]
+    seen = SeenProblems(STREAM_DEDUPE_WINDOW)  # one window for the shard, whatever the rule
+    per_rule = [
+        distinct_rows(_rules_for(s), seed, split, start=shard, step=num_shards, seen=seen) for s in specs
+    ]
     chooser = random.Random(f"mathrules-stream\x1f{seed}\x1f{shard}\x1f{num_shards}")
-    counters = [0] * len(specs)
-    recent: OrderedDict[str, None] = OrderedDict()
     while True:
         r = chooser.choices(range(len(specs)), weights)[0] if len(specs) > 1 else 0
-        rules, bucket = per_rule[r]
-        while True:  # draw from rule r until one row of the split comes out
-            k = counters[r]
-            counters[r] += 1
-            row = rules[k % len(rules)].item(seed, shard + k * num_shards)
-            if row["split"] != bucket:
-                continue
-            canonical = row.pop("_canonical")
-            if canonical in recent:
-                continue
-            recent[canonical] = None
-            if len(recent) > STREAM_DEDUPE_WINDOW:
-                recent.popitem(last=False)
-            row["split"] = split
-            yield row
-            break
+        yield next(per_rule[r])

@@ -11,13 +11,13 @@ from .base import (
     Problem,
     Rule,
     RuleConfig,
-    generate_rows,
     get_rule,
     make_rule,
     ood_rules,
     register,
     rule_names,
 )
+from .rows import distinct_rows, draw_budget, generate_rows, split_rules, take_rows
 
 RULE_MODULES = (
     "distributivity",
@@ -43,6 +43,8 @@ __all__ = [
     "SPLITS",
     "ConfigError",
     "Problem",
+    "distinct_rows",
+    "draw_budget",
     "generate_rows",
     "Rule",
     "RuleConfig",
@@ -51,4 +53,6 @@ __all__ = [
     "ood_rules",
     "register",
     "rule_names",
+    "split_rules",
+    "take_rows",
 ]

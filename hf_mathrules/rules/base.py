@@ -4,7 +4,8 @@ by problem hash, and the registry.
 A rule is a config dataclass (frozen, with ``validate()``) plus a ``Rule`` subclass whose ``sample(rng)``
 builds one problem and its step-by-step solution with the expression tree.  Item ``i`` of seed ``s`` is a
 pure function of (config, s, i): its random generator is seeded from a hash of (rule, s, i), so seeds 42
-and 43 share no more items than two unrelated seeds do.
+and 43 share no more items than two unrelated seeds do.  Rows in bulk (``Rule.generate``,
+``Rule.iter_rows``) come from the one row source in ``rows.py``.
 """
 
 from __future__ import annotations
@@ -222,19 +223,10 @@ class Rule:
         return cached[1]
 
     def iter_rows(self, seed: int = 0, split: str | None = None, start: int = 0) -> Iterator[dict[str, Any]]:
-        """Endless rows of one split (or all), duplicates within the stream dropped."""
-        seen: set[str] = set()
-        index = start
-        while True:
-            row = self.item(seed, index)
-            index += 1
-            if split is not None and row["split"] != split:
-                continue
-            c = row.pop("_canonical")
-            if c in seen:
-                continue
-            seen.add(c)
-            yield row
+        """Endless rows of one split (or all) from item ``start`` on, duplicates within the stream dropped."""
+        from .rows import distinct_rows  # rows.py builds on this module
+
+        return distinct_rows([self], seed, split, start=start)
 
     def generate(
         self,
@@ -245,35 +237,9 @@ class Rule:
         progress: bool = False,
     ) -> list[dict]:
         """``n`` distinct rows of ``split``; a clear error when the knobs allow fewer distinct problems."""
-        bar = None
-        if progress:
-            from tqdm import tqdm
+        from .rows import row_list  # rows.py builds on this module
 
-            bar = tqdm(total=n, desc=f"generating {self.name}", unit="row")
-        rows: list[dict] = []
-        seen: set[str] = set()
-        limit = max_tries if max_tries is not None else 30 * n + 2000
-        for index in range(limit):
-            row = self.item(seed, index)
-            if split is not None and row["split"] != split:
-                continue
-            c = row.pop("_canonical")
-            if c in seen:
-                continue
-            seen.add(c)
-            rows.append(row)
-            if bar is not None:
-                bar.update(1)
-            if len(rows) == n:
-                if bar is not None:
-                    bar.close()
-                return rows
-        if bar is not None:
-            bar.close()
-        raise ConfigError(
-            f"{self.name}: found only {len(rows)} distinct {split or ''} problems in {limit} draws at "
-            f"level {self.config.level}; ask for fewer rows or raise the level/knobs"
-        )
+        return row_list([self], n, seed, split, max_draws=max_tries, progress=progress)
 
 
 REGISTRY: dict[str, type[Rule]] = {}
@@ -317,28 +283,3 @@ def ood_rules(name: str, vocab: Vocabulary | None = None, **knobs: Any) -> dict[
         "test_ood_level": make_rule(name, level=OOD_LEVEL, **knobs),
         "test_ood_vocab": make_rule(name, level=3, vocab=vocab or words(), **knobs),
     }
-
-
-def generate_rows(
-    name: str,
-    n: int,
-    seed: int = 0,
-    split: str | None = "train",
-    level: int = 1,
-    vocab: Vocabulary | None = None,
-    progress: bool = False,
-    **knobs: Any,
-) -> list[dict[str, Any]]:
-    """``n`` rows of any split, the out-of-distribution ones included.  OOD rows are drawn from the
-    test bucket of the problem hash too, so they can never coincide with a training problem."""
-    if split in OOD_SPLITS:
-        rule = ood_rules(name, vocab=vocab, **knobs)[split]
-        rows = rule.generate(n, seed, split="test", progress=progress)
-        for row in rows:
-            row["split"] = split
-        return rows
-    if split is not None and split not in SPLITS:
-        raise ConfigError(f"unknown split {split!r}; valid: {', '.join((*SPLITS, *OOD_SPLITS))}")
-    return make_rule(name, level=level, vocab=vocab, **knobs).generate(
-        n, seed, split=split, progress=progress
-    )

@@ -1,0 +1,157 @@
+"""The one source of rows: the distinct rows of a split, drawn from a range of item indices.
+
+Every way rows are produced goes through ``distinct_rows``: ``Rule.generate`` and ``Rule.iter_rows``,
+``generate_rows``, and in the datasets layer the builder's shards and the endless stream (which training
+and evaluation read through).  Draw ``k`` takes item index ``start + k * step`` from rule
+``rules[k % len(rules)]`` (one rule per level, so with several levels the levels alternate), keeps the
+rows whose problem hash falls in the split's bucket and drops repeated problems (all of them, or those
+within a bounded window).  The out-of-distribution splits draw from the test bucket, so they can never
+coincide with a training problem, and are relabelled with their own name.  ``take_rows`` stops after
+``n`` rows, or with a ``ConfigError`` once the draw budget is spent.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ..vocab import Vocabulary
+from .base import OOD_SPLITS, SPLITS, ConfigError, Rule, make_rule, ood_rules
+
+
+def draw_budget(n: int) -> int:
+    """Item draws allowed for ``n`` distinct rows: ample for any knobs with room for ``n`` problems
+    (a split keeps 10-80% of draws), yet finite when the knobs admit fewer."""
+    return 30 * n + 2000
+
+
+def bucket_of(split: str | None) -> str | None:
+    """The problem-hash bucket a split's rows come from (None: every bucket)."""
+    if split in OOD_SPLITS:
+        return "test"
+    if split is not None and split not in SPLITS:
+        raise ConfigError(f"unknown split {split!r}; valid: {', '.join((*SPLITS, *OOD_SPLITS))}")
+    return split
+
+
+def split_rules(
+    name: str,
+    split: str | None,
+    levels: Sequence[int] = (1,),
+    vocab: Vocabulary | None = None,
+    **knobs: Any,
+) -> list[Rule]:
+    """The rules a split's draws cycle through: one per level, or the out-of-distribution split's own
+    rule.  ``vocab`` is the split's vocabulary: the held-out one for ``test_ood_vocab`` (None: built-in
+    words); ``test_ood_level`` keeps the default."""
+    bucket_of(split)  # an unknown split fails here, before any draw
+    if split in OOD_SPLITS:
+        return [ood_rules(name, vocab=vocab, **knobs)[split]]
+    return [make_rule(name, level=lv, vocab=vocab, **knobs) for lv in levels]
+
+
+class SeenProblems:
+    """Problem identities already given out; with a ``window``, only the most recent ``window`` of them
+    (constant memory for endless streams)."""
+
+    __slots__ = ("_recent", "_window")
+
+    def __init__(self, window: int | None = None) -> None:
+        self._window = window
+        self._recent: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, canonical: str) -> bool:
+        """Remember ``canonical``; False when it is remembered already (a repeat)."""
+        if canonical in self._recent:
+            return False
+        self._recent[canonical] = None
+        if self._window is not None and len(self._recent) > self._window:
+            self._recent.popitem(last=False)
+        return True
+
+
+def distinct_rows(
+    rules: Sequence[Rule],
+    seed: int,
+    split: str | None = None,
+    *,
+    start: int = 0,
+    step: int = 1,
+    draws: int | None = None,
+    seen: SeenProblems | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Rows of ``split`` (None: all) from item indices ``start, start + step, ...`` (at most ``draws``
+    of them), repeats dropped.  ``seen`` may be shared by several calls (a stream's rules)."""
+    bucket = bucket_of(split)
+    seen = SeenProblems() if seen is None else seen
+    k = 0
+    while draws is None or k < draws:
+        row = rules[k % len(rules)].item(seed, start + k * step)
+        k += 1
+        if bucket is not None and row["split"] != bucket:
+            continue
+        if not seen.add(row.pop("_canonical")):
+            continue
+        if split is not None:
+            row["split"] = split
+        yield row
+
+
+def take_rows(
+    rules: Sequence[Rule], n: int, seed: int, split: str | None = None, max_draws: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """The first ``n`` distinct rows of ``split`` from item index 0 on; a ``ConfigError`` when the knobs
+    allow fewer distinct problems than ``draw_budget(n)`` (or ``max_draws``) draws find."""
+    if n <= 0:
+        return
+    limit = draw_budget(n) if max_draws is None else max_draws
+    got = 0
+    for row in distinct_rows(rules, seed, split, draws=limit):
+        yield row
+        got += 1
+        if got == n:
+            return
+    levels = [r.config.level for r in rules]
+    at = f"level {levels[0]}" if len(levels) == 1 else f"levels {', '.join(map(str, levels))}"
+    raise ConfigError(
+        f"{rules[0].name}: found only {got} distinct {split + ' ' if split else ''}problems in {limit} "
+        f"draws at {at}; ask for fewer rows or raise the level/knobs"
+    )
+
+
+def row_list(
+    rules: Sequence[Rule],
+    n: int,
+    seed: int,
+    split: str | None = None,
+    max_draws: int | None = None,
+    progress: bool = False,
+) -> list[dict[str, Any]]:
+    """``take_rows`` as a list, with an optional progress bar."""
+    rows = take_rows(rules, n, seed, split, max_draws)
+    if not progress:
+        return list(rows)
+    from tqdm import tqdm
+
+    with tqdm(total=n, desc=f"generating {rules[0].name}", unit="row") as bar:
+        out = []
+        for row in rows:
+            out.append(row)
+            bar.update(1)
+        return out
+
+
+def generate_rows(
+    name: str,
+    n: int,
+    seed: int = 0,
+    split: str | None = "train",
+    level: int = 1,
+    vocab: Vocabulary | None = None,
+    progress: bool = False,
+    **knobs: Any,
+) -> list[dict[str, Any]]:
+    """``n`` rows of any split, the out-of-distribution ones included (for ``test_ood_vocab``, ``vocab``
+    is the held-out vocabulary)."""
+    return row_list(split_rules(name, split, (level,), vocab, **knobs), n, seed, split, progress=progress)

@@ -1,4 +1,5 @@
-"""Prepare the builder into the datasets cache under the Hub-style id, and load it back.
+"""Prepare the builder into the datasets cache under the Hub-style id, and load it back; or read one
+split's rows straight from the builder's shards (``split_rows``, what training and evaluation use).
 
 After ``build_to_cache("distributivity")`` a plain ``datasets.load_dataset("hf_mathrules/distributivity")``
 in any later process finds the data: datasets falls back to its cache when the Hub has no such repo or
@@ -14,18 +15,20 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import datasets
 
-from ..rules import ConfigError
-from .builder import MathRules
+from ..rules import OOD_SPLITS, ConfigError
+from .builder import MathRules, split_shards
 from .config import HUB_NAMESPACE, VERSION, MathRulesConfig, make_config
-from .generation import code_hash
+from .generation import code_hash, shard_rows
 
 CACHE_CONFIG_NAME = "default"  # what load_dataset(id) picks when no config is named
 
@@ -132,4 +135,29 @@ def load(
     return builder.as_dataset(split=split)
 
 
-__all__ = ["CACHE_CONFIG_NAME", "VERSION", "build_to_cache", "cache_root", "entry_hash", "hub_id", "load"]
+def size_param(split: str) -> str:
+    """The parameter that sets a split's size: ``n_train``, ``n_validation``, ``n_test`` or ``n_ood``."""
+    return "n_ood" if split in OOD_SPLITS else f"n_{split}"
+
+
+def split_rows(name: str = "distributivity", split: str = "train", **params: Any) -> Iterator[dict[str, Any]]:
+    """The rows of ``load(name, split, **params)``, in the same order, generated lazily in this process
+    from the builder's own shards; the cache is neither read nor written.  Parameters are checked now."""
+    config = make_config(name, **params)
+    shards = split_shards(config)
+    if split not in shards:
+        raise ConfigError(f"unknown split {split!r}; this dataset has {', '.join(config.split_sizes())}")
+    return itertools.chain.from_iterable(shard_rows(spec) for spec in shards[split])
+
+
+__all__ = [
+    "CACHE_CONFIG_NAME",
+    "VERSION",
+    "build_to_cache",
+    "cache_root",
+    "entry_hash",
+    "hub_id",
+    "load",
+    "size_param",
+    "split_rows",
+]

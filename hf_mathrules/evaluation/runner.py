@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..rules import OOD_SPLITS, SPLITS, ConfigError, generate_rows, rule_names
+from ..rules import OOD_SPLITS, SPLITS, ConfigError, rule_names
 from .generation import generate
 from .scoring import score_batch
 
@@ -64,8 +64,12 @@ def check_splits(splits: list[str]) -> None:
 
 
 def cell_rows(rule: str, split: str, level: int, settings: EvalSettings) -> list[dict[str, Any]]:
-    """The rows of one cell; the out-of-distribution splits have their own fixed level."""
-    return generate_rows(rule, settings.n, seed=settings.seed, split=split, level=level)
+    """The rows of one cell, as ``hf_mathrules.data`` gives them (``load_dataset("hf_mathrules/<rule>")``
+    with this level, seed and size); the out-of-distribution splits have their own fixed level."""
+    from ..data.loading import size_param, split_rows  # the datasets stack only when rows are needed
+
+    params = {"levels": (level,), "seed": settings.seed, size_param(split): settings.n}
+    return list(split_rows(rule, split, **params))
 
 
 def evaluate_loaded(

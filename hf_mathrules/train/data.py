@@ -1,5 +1,6 @@
-"""Training data: a mix of rules and levels from the rule engine, plus optional general instruction data
-(a Hub dataset id or a local file) mixed in to limit forgetting."""
+"""Training data: a mix of rules and levels, read through ``hf_mathrules.data`` (each entry's rows are those
+``load_dataset("hf_mathrules/<rule>")`` returns for its levels, seed and size), plus optional general
+instruction data (a Hub dataset id or a local file) mixed in to limit forgetting."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..prompting import sft_row
-from ..rules import ConfigError, generate_rows, rule_names
+from ..rules import ConfigError, rule_names
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,32 @@ def parse_mix(specs: list[str], default_levels: str = "1", default_rows: int = 2
     return entries
 
 
+def entry_params(entry: MixEntry, split: str, seed: int = 0, rows: int | None = None) -> dict[str, Any]:
+    """The ``hf_mathrules.data`` parameters of one entry's split: all its levels in one dataset (levels
+    alternate by item index) with ``rows`` per level (default: the entry's), the other splits empty."""
+    from ..data.loading import size_param
+
+    sizes = dict.fromkeys(("n_train", "n_validation", "n_test", "n_ood"), 0)
+    sizes[size_param(split)] = (rows or entry.rows) * len(entry.levels)
+    return {"levels": entry.levels, "seed": seed, **sizes}
+
+
 def rule_rows(
     mix: list[MixEntry], split: str, seed: int = 0, rows: int | None = None, progress: bool = False
 ) -> list[dict[str, Any]]:
-    """Full rule rows (all columns) of ``split`` for every entry and level; ``rows`` overrides the count."""
+    """Full rule rows (all columns) of ``split`` for every entry; ``rows`` overrides the count per level."""
+    from ..data.loading import size_param, split_rows
+
     out: list[dict[str, Any]] = []
     for e in mix:
-        for lv in e.levels:
-            out.extend(
-                generate_rows(e.rule, rows or e.rows, seed=seed, split=split, level=lv, progress=progress)
-            )
+        params = entry_params(e, split, seed, rows)
+        entry_rows = split_rows(e.rule, split, **params)
+        if progress:
+            from tqdm import tqdm
+
+            n = params[size_param(split)]
+            entry_rows = tqdm(entry_rows, total=n, desc=f"generating {e.rule}", unit="row")
+        out.extend(entry_rows)
     return out
 
 

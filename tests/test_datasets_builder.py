@@ -9,7 +9,7 @@ import pytest
 
 from hf_mathrules.data import MathRules, build_to_cache, load, make_config
 from hf_mathrules.data import generation as gen
-from hf_mathrules.rules import ConfigError, make_rule, rule_names
+from hf_mathrules.rules import ConfigError, Rule, make_rule, rule_names
 
 SMALL = dict(n_train=50, n_validation=20, n_test=20, n_ood=10)
 
@@ -104,10 +104,10 @@ def test_parameters_change_the_entry_and_latest_build_is_loaded(tmp_path):
     ],
 )
 def test_bad_input_fails_before_generation(tmp_path, monkeypatch, name, params, message):
-    def boom(spec):
+    def boom(self, seed, index):
         raise AssertionError("generation started")
 
-    monkeypatch.setattr(gen, "shard_rows", boom)
+    monkeypatch.setattr(Rule, "item", boom)  # every row comes from Rule.item
     with pytest.raises(ConfigError, match=message):
         build_to_cache(name, cache_dir=tmp_path, **params)
     assert not list(tmp_path.glob("hf_mathrules___*/*/*/*"))

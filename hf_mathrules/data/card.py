@@ -56,7 +56,25 @@ def configs_yaml(split_files: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
+MUTATED_SECTION = """### `{rule}`
+
+Mutation-generated problems (the neuro-symbolic method of Li et al., NeurIPS 2024, without an LLM):
+each row starts from a seed (one of our grade-school seed schemas, or a problem of our own rules),
+formalized as a typed program; a projected Metropolis chain applies mutation operators (complication,
+simplification, renaming) towards the requested difficulty, projecting touched constants back onto the
+valid set; the result must pass every gate (well-formed; exact evaluation with role constraints; the
+answer *derived*, unique, never stated; every step re-checked; the text, written with sentence frames,
+read back and re-solved to the same answer, no formal tokens, the answer not in the text; different
+from its seed; a solver second opinion on a sample).  `meta` holds the seed, the operator chain, the
+difficulty measures and the structure signature.  Splits are by a hash of the seed instance.
+"""
+
+
 def _rule_section(rule: str, config: MathRulesConfig) -> str:
+    from .config import mutated_names
+
+    if rule in mutated_names():
+        return MUTATED_SECTION.format(rule=rule)
     cls = get_rule(rule)
     r = make_rule(rule, level=config.levels[0], **config.rule_knobs(rule))
     knobs = ", ".join(f"`{k}={v}`" for k, v in r.config.knobs().items())
@@ -84,7 +102,11 @@ def render_card(
         {"name": s, "num_bytes": d.info.splits[s].num_bytes, "num_examples": len(d)}
         for s, d in dataset.items()
     ]
-    word = any(get_rule(r).word_problem for r in rules)
+    from .config import mutated_names
+
+    word = any(
+        r == "mutated_word_problems" or (r not in mutated_names() and get_rule(r).word_problem) for r in rules
+    )
     data = DatasetCardData(
         license="apache-2.0",
         language=["en"],

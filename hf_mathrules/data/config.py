@@ -35,9 +35,18 @@ def mixtures() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def mutated_names() -> tuple[str, ...]:
+    """Configs of mutation-generated data (``hf_mathrules.mutate``): word problems and the symbolic
+    families that have a mutated variant."""
+    from ..mutate.engine import FAMILIES
+
+    return tuple(FAMILIES.values())
+
+
 def config_names() -> list[str]:
-    """Every predefined config: one per rule (word-problem sets included), then the mixtures."""
-    return [*rule_names(), *mixtures()]
+    """Every predefined config: one per rule (word-problem sets included), the mixtures, then the
+    mutation-generated sets."""
+    return [*rule_names(), *mixtures(), *mutated_names()]
 
 
 @dataclass
@@ -72,7 +81,7 @@ class MathRulesConfig(datasets.BuilderConfig):
     def rule_list(self) -> tuple[str, ...]:
         if self.rules:
             return tuple(self.rules)
-        if self.name in rule_names():
+        if self.name in rule_names() or self.name in mutated_names():
             return (self.name,)
         mixes = mixtures()
         if self.name in mixes:
@@ -125,8 +134,10 @@ class MathRulesConfig(datasets.BuilderConfig):
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first bad parameter; builds each rule once (cheap)."""
         rules = self.rule_list()
+        mutated = set(mutated_names())
         for r in rules:
-            get_rule(r)
+            if r not in mutated:
+                get_rule(r)
         if len(set(rules)) != len(rules):
             raise ConfigError(f"rules: each rule may appear once, got {list(rules)}")
         if self.weights is not None:
@@ -164,6 +175,12 @@ class MathRulesConfig(datasets.BuilderConfig):
         except ValueError as exc:
             raise ConfigError(f"vocab: {exc}") from None
         for r in rules:
+            if r in mutated:  # checks seeds, operators and knobs (MutateConfig fields) per level
+                from ..mutate.rows import engine_for
+
+                for level in (*self.levels, *((6,) if self.n_ood else ())):
+                    engine_for(r, level, **self.rule_knobs(r))
+                continue
             for level in self.levels:
                 make_rule(r, level=level, vocab=vocab, **self.rule_knobs(r))
             if self.n_ood:

@@ -108,3 +108,14 @@ def test_too_few_distinct_problems_is_a_clear_error():
     rule = make_rule("distributivity", level=1, n_vars=1, n_terms=2, max_power=1)
     with pytest.raises(ConfigError, match="distinct"):
         rule.generate(10_000, seed=0, max_tries=2000)
+
+
+def test_register_refuses_a_second_rule_under_a_taken_name():
+    from hf_mathrules.rules.base import REGISTRY, Rule, register
+
+    class Impostor(Rule):
+        name = "distributivity"
+
+    with pytest.raises(ConfigError, match="already registered"):
+        register(Impostor)
+    assert REGISTRY["distributivity"].__name__ != "Impostor"

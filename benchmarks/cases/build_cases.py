@@ -29,8 +29,20 @@ HERE = Path(__file__).resolve().parent
 EXISTING = HERE.parent / "equivalence_cases.jsonl"
 
 KINDS = {
-    "number", "expression", "latex_expression", "equation", "system", "set", "interval", "tuple",
-    "matrix", "text", "units", "percent", "inequality", "notation",
+    "number",
+    "expression",
+    "latex_expression",
+    "equation",
+    "system",
+    "set",
+    "interval",
+    "tuple",
+    "matrix",
+    "text",
+    "units",
+    "percent",
+    "inequality",
+    "notation",
 }
 FORMS = {"expanded", "factored", "solved", "simplified"}
 
@@ -41,8 +53,13 @@ def group(source: str, kind_default: str | None = None, probe: str | None = None
     """Return an adder bound to one source.  Row: (gold, pred, expected, kind[, extra-dict])."""
 
     def add(gold, pred, expected, kind=None, **extra):
-        case = {"gold": gold, "pred": pred, "expected": bool(expected), "source": source,
-                "kind": kind or kind_default}
+        case = {
+            "gold": gold,
+            "pred": pred,
+            "expected": bool(expected),
+            "source": source,
+            "kind": kind or kind_default,
+        }
         if "form" in extra:
             case["form"] = extra.pop("form")
         if probe:
@@ -61,47 +78,80 @@ def group(source: str, kind_default: str | None = None, probe: str | None = None
 QG = "QwenLM/Qwen2.5-Math evaluation/grader.py"
 
 add = group(f"{QG}::TestMathEquality (unittest in grader.py)")
-add("0.1", "10%", True, "percent")                  # is_numerical_equal("10%", "0.1")
-add("0.2", "10%", False, "percent")                 # assertFalse(is_numerical_equal("10%", "0.2"))
+add("0.1", "10%", True, "percent")  # is_numerical_equal("10%", "0.1")
+add("0.2", "10%", False, "percent")  # assertFalse(is_numerical_equal("10%", "0.2"))
 add("[1, 2, 4]", "[1, 2, 3]", False, "tuple")
 add(r"\begin{pmatrix}1&2\\3&5\end{pmatrix}", r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", False, "matrix")
 add("x = z", "x = y", False, "equation")
-add("10", "x = 10", True, "equation")               # compare_equations("x = 10", "10")
-add("x = 10", "10", True, "equation")               # compare_equations("10", "x = 10")
+add("10", "x = 10", True, "equation")  # compare_equations("x = 10", "10")
+add("x = 10", "10", True, "equation")  # compare_equations("10", "x = 10")
 add("20", "10", False, "number")
 
 add = group(f"{QG}::_test_math_equal (commented examples; pred/gt as written there)")
-add(r"\frac{1}{12}", "0.0833333333333333", False, "number",
-    note="Qwen comment expects True; by convention an exact reference gets no tolerance for a long decimal")
+add(
+    r"\frac{1}{12}",
+    "0.0833333333333333",
+    False,
+    "number",
+    note="Qwen comment expects True; by convention an exact reference gets no tolerance for a long decimal",
+)
 add(r"(1,\frac{9}{2})", "(1,4.5)", True, "tuple")
 add(r"\frac{x+2}{7}", r"\frac{x}{7}+\frac{2}{7}", True, "latex_expression")
 add(r"\tan^2(y)+1", r"\sec^2(y)", True, "latex_expression")
-add(r"-\frac{2(x^2+6)}{9(x^2-2)\sqrt[3]{x^2-2}^2}",
-    r"-\frac{8x^2}{9(x^2-2)^{5/3}}+\frac{2}{3(x^2-2)^{2/3}}", True, "latex_expression")
+add(
+    r"-\frac{2(x^2+6)}{9(x^2-2)\sqrt[3]{x^2-2}^2}",
+    r"-\frac{8x^2}{9(x^2-2)^{5/3}}+\frac{2}{3(x^2-2)^{2/3}}",
+    True,
+    "latex_expression",
+)
 add("34x+45y-20z+100=0", "-34x-45y+20z-100=0", True, "equation")
-add("33.3", r"\frac{100}{3}", True, "number",
-    note="decimal reference: the exact prediction rounded to the reference's 1 place is 33.3")
-add(r"\frac{\sqrt{\sqrt{11}+\sqrt{194}}}{15+2\sqrt{33}}", r"\frac{\sqrt{\sqrt{11}+\sqrt{194}}}{2\sqrt{33}+15}",
-    True, "latex_expression")
+add(
+    "33.3",
+    r"\frac{100}{3}",
+    True,
+    "number",
+    note="decimal reference: the exact prediction rounded to the reference's 1 place is 33.3",
+)
+add(
+    r"\frac{\sqrt{\sqrt{11}+\sqrt{194}}}{15+2\sqrt{33}}",
+    r"\frac{\sqrt{\sqrt{11}+\sqrt{194}}}{2\sqrt{33}+15}",
+    True,
+    "latex_expression",
+)
 add("(a+5)(b+2)", "(+5)(b+2)", False, "expression")
 add("2", r"\frac{1+\sqrt{5}}{2}", False, "latex_expression")
 add("4", r"\frac{34}{16}+\frac{\sqrt{1358}}{16}", False, "latex_expression")
 add(r"1\sqrt{19}", "1", False, "latex_expression")
-add(r"(\frac{3}{5},\frac{8}{3}]", "(0.6,2.6667]", False, "interval",
-    note="Qwen comment expects True; the reference endpoint 8/3 is exact, so 2.6667 gets no tolerance")
+add(
+    r"(\frac{3}{5},\frac{8}{3}]",
+    "(0.6,2.6667]",
+    False,
+    "interval",
+    note="Qwen comment expects True; the reference endpoint 8/3 is exact, so 2.6667 gets no tolerance",
+)
 add("x+2n+1", "x+1", False, "expression")
 
 add = group(f"{QG}::math_equal (choice_answer_clean / bracket handling)")
 add("C", "The answer is (C).", True, "text")
 add("A", r"\text{(A)}", True, "text")
-add("[1, 2]", "(1, 2)", False, "interval",
-    note="math_equal strips the brackets and calls these equal; as intervals [1,2] != (1,2)")
+add(
+    "[1, 2]",
+    "(1, 2)",
+    False,
+    "interval",
+    note="math_equal strips the brackets and calls these equal; as intervals [1,2] != (1,2)",
+)
 
 QP = "QwenLM/Qwen2.5-Math evaluation/parser.py::strip_string"
 add = group(f"{QP} (normalization rules)")
 add("10000", r"10,\!000", True, "number")
 add(r"\begin{pmatrix}2&-1\\0&5\end{pmatrix}", r"\begin{bmatrix}2&-1\\0&5\end{bmatrix}", True, "matrix")
-add(r"\begin{pmatrix}2&-1\\0&5\end{pmatrix}", r"\left[\begin{array}{cc}2&-1\\0&5\end{array}\right]", True, "matrix")
+add(
+    r"\begin{pmatrix}2&-1\\0&5\end{pmatrix}",
+    r"\left[\begin{array}{cc}2&-1\\0&5\end{array}\right]",
+    True,
+    "matrix",
+)
 add(r"x \neq 3", r"x \ne 3", True, "inequality")
 add(r"y \leq 7", r"y \le 7", True, "inequality")
 add("60", "60 mph", True, "units")
@@ -127,12 +177,27 @@ add("14", "14 inches", True, "units")
 
 DS = "deepseek-ai/DeepSeek-Math evaluation/eval/eval_utils.py::math_equal"
 add = group(DS)
-add("2.5", "2.5004", False, "number",
-    note="DeepSeek's is_close uses abs_tol=1e-3 and would accept; the convention is relative 1e-6")
-add("0.3", "30", False, "percent",
-    note="DeepSeek include_percentage also tries reference*100; no % sign on either side, so 30 != 0.3")
-add("45", "0.45", False, "percent",
-    note="DeepSeek include_percentage also tries reference/100; no % sign on either side")
+add(
+    "2.5",
+    "2.5004",
+    False,
+    "number",
+    note="DeepSeek's is_close uses abs_tol=1e-3 and would accept; the convention is relative 1e-6",
+)
+add(
+    "0.3",
+    "30",
+    False,
+    "percent",
+    note="DeepSeek include_percentage also tries reference*100; no % sign on either side, so 30 != 0.3",
+)
+add(
+    "45",
+    "0.45",
+    False,
+    "percent",
+    note="DeepSeek include_percentage also tries reference/100; no % sign on either side",
+)
 add(r"\begin{pmatrix}1\\2\end{pmatrix}", r"\begin{bmatrix}1\\2\end{bmatrix}", True, "matrix")
 add("y = 2x + 1", "2x - y + 1 = 0", True, "equation")
 add("y = 2x + 1", "2x + y + 1 = 0", False, "equation")
@@ -143,18 +208,33 @@ add("(2, 3)", "(2.0, 3.0)", True, "tuple")
 # ---------------------------------------------------------------------------------------------------------
 HM = "hendrycks/math modeling/math_equivalence_test.py"
 add = group(HM)
-add(r"\tfrac{1}{2} + \frac1{72}", r"\frac{1}{2} + 2/3", False, "latex_expression",
-    note="test_fractions; the test's pred has a doubled backslash (\\\\frac), written here with one")
+add(
+    r"\tfrac{1}{2} + \frac1{72}",
+    r"\frac{1}{2} + 2/3",
+    False,
+    "latex_expression",
+    note="test_fractions; the test's pred has a doubled backslash (\\\\frac), written here with one",
+)
 add("10, 4, 2", "4, 12, 2", False, "set", note="test_order2")
-add(r"\tfrac{1}{2} +\! \frac1{72}", r"\dfrac{1}{2} +\frac{1}{72}", True, "latex_expression",
-    note="test_dfrac; the test's pred has a doubled backslash (\\\\dfrac), written here with one")
+add(
+    r"\tfrac{1}{2} +\! \frac1{72}",
+    r"\dfrac{1}{2} +\frac{1}{72}",
+    True,
+    "latex_expression",
+    note="test_dfrac; the test's pred has a doubled backslash (\\\\dfrac), written here with one",
+)
 add(r"10\text{ units}", "10 ", True, "units", note="test_units")
 add(r"10\text{ units}", "100 ", False, "units", note="test_units2")
 add("10", r"\$10", True, "units", note="test_dollars")
 add(r"\left(x-2\right)\left(x+2\right)", "(x-2)(x+2)", True, "latex_expression", note="test_parentheses")
 add("0.1", ".1", True, "number", note="test_decimals2")
-add("10", r"10\%", True, "percent",
-    note="test_percentage (is_equiv('10\\%', '10')); written with the unsigned side as the reference")
+add(
+    "10",
+    r"10\%",
+    True,
+    "percent",
+    note="test_percentage (is_equiv('10\\%', '10')); written with the unsigned side as the reference",
+)
 add(r"10\sqrt{3} + \sqrt4", r"10\sqrt3 + \sqrt{4}", True, "latex_expression", note="test_sqrt")
 add(r"\frac34i", r"\frac{3}{4}i", True, "latex_expression", note="test_frac")
 add(r"\tfrac83", r"\frac{8}{3}", True, "latex_expression", note="test_tfrac")
@@ -163,7 +243,7 @@ add("1/2", r"\frac{1}{2}", True, "number", note="test_half")
 
 HMS = "hendrycks/math modeling/math_equivalence.py::_strip_string (normalization rules)"
 add = group(HMS)
-add(r"\frac{1}{2}", "0.5", True, "number")          # 'manually change 0.5 --> \frac{1}{2}'
+add(r"\frac{1}{2}", "0.5", True, "number")  # 'manually change 0.5 --> \frac{1}{2}'
 add("45", r"45^\circ", True, "units")
 add("300", r"300\text{ dollars}", True, "units")
 add(r"\frac{a}{b}", r"\fracab", True, "latex_expression")
@@ -183,18 +263,32 @@ add("100000", "100,000", True, "number")
 add(r"\frac{2}{3}", r"\textbf{\frac{2}{3}}", True, "text")
 add(r"\sqrt{7}", r"\sqrt7", True, "latex_expression")
 add(r"\frac{2}{3}", r"0.\overline{6}", True, "number")
-add("0.6", r"0.\overline{6}", False, "number",
-    note="normalize_final_answer strips \\overline{...}, which would make these equal; 0.666... != 0.6")
+add(
+    "0.6",
+    r"0.\overline{6}",
+    False,
+    "number",
+    note="normalize_final_answer strips \\overline{...}, which would make these equal; 0.666... != 0.6",
+)
 add("16", r"Final Answer: The final answer is $16$. I hope it is correct.", True, "number")
-add(r"-\frac{2}{3}", r"Final Answer: The final answer is $-\frac{2}{3}$. I hope it is correct.", True,
-    "latex_expression")
+add(
+    r"-\frac{2}{3}",
+    r"Final Answer: The final answer is $-\frac{2}{3}$. I hope it is correct.",
+    True,
+    "latex_expression",
+)
 
 add = group(f"{MM}::doc_to_text (4-shot prompt answers)")
 add("[2,5)", r"Therefore, the domain of the expression is $\boxed{[2,5)}$.", True, "interval")
 add("[2,5)", r"The domain is $\boxed{[2,5]}$.", False, "interval")
 add("24", r"(\det \mathbf{A})(\det \mathbf{B}) = (2)(12) = \boxed{24}.", True, "number")
 add("16", r"n&=480/30=\boxed{16}", True, "number")
-add(r"-\frac{2}{3}", r"$$-\frac{3}{2}a=b\Rightarrow\frac{a}{b}=\boxed{-\frac{2}{3}}.$$", True, "latex_expression")
+add(
+    r"-\frac{2}{3}",
+    r"$$-\frac{3}{2}a=b\Rightarrow\frac{a}{b}=\boxed{-\frac{2}{3}}.$$",
+    True,
+    "latex_expression",
+)
 add(r"-\frac{2}{3}", r"\frac{a}{b}=\boxed{-\frac{3}{2}}", False, "latex_expression")
 
 PRM = "openai/prm800k prm800k/grading/grader.py"
@@ -220,10 +314,20 @@ add("5", r"\$5.00", True, "units")
 add(r"\text{(B)}", "(B)", True, "text")
 
 add = group(f"{PRM}::grade_answer (_is_frac / _str_is_int strictness)")
-add(r"\frac{1}{2}", "2/4", True, "number",
-    note="prm800k refuses unreduced fractions (grade False); without a form request 2/4 equals 1/2")
-add("3", "6/2", True, "number",
-    note="prm800k requires a strict match for an integer reference; mathematically 6/2 = 3")
+add(
+    r"\frac{1}{2}",
+    "2/4",
+    True,
+    "number",
+    note="prm800k refuses unreduced fractions (grade False); without a form request 2/4 equals 1/2",
+)
+add(
+    "3",
+    "6/2",
+    True,
+    "number",
+    note="prm800k requires a strict match for an integer reference; mathematically 6/2 = 3",
+)
 add("(1, 2)", "(1,2)", True, "tuple")
 add("(1, 2)", "[1, 2]", False, "interval")
 add(r"\frac{3}{5}", "3/5", True, "number")
@@ -302,25 +406,52 @@ add = group(f"{LE}::test_latex_notation_math")
 add("$125$ miles", r"The distance is $\boxed{125\textnormal{ miles}}.$", True, "units")
 add(r"$\sqrt{2}+\sqrt{5}$", r"The answer is $\boxed{\sqrt 2+\sqrt 5}$", True, "latex_expression")
 add(r"$\frac{9}{4}\pi$", r"Therefore $\boxed{\frac94\pi}$.", True, "latex_expression")
-add(r"$[-1, -\frac{1}{2}) \cup (-\frac{1}{2}, 0) \cup (0, 1) \cup (1, \infty)$",
+add(
+    r"$[-1, -\frac{1}{2}) \cup (-\frac{1}{2}, 0) \cup (0, 1) \cup (1, \infty)$",
     r"The solution set is $\boxed{[-1, -\tfrac12) \cup (-\tfrac12, 0) \cup (0, 1) \cup (1, \infty)}.$",
-    True, "interval")
-add("$3 \\pm 2 \\sqrt{2}$",
+    True,
+    "interval",
+)
+add(
+    "$3 \\pm 2 \\sqrt{2}$",
     "This gives us $x^2 + 1 = 6x,$ or $x^2 - 6x + 1 = 0.$ By the quadratic formula, the roots are "
-    "$x = \\boxed{3 \\pm 2 \\sqrt{2}}.$", True, "set")
-add("$2 \\sin b \\cos a$", "By sum-to-product,\n\\[\\sin (a + b) - \\sin (a - b) = \\boxed{2 \\sin b \\cos a}.\\]",
-    True, "latex_expression")
-add("$(6,31,-1)$", "Then solving the system of equations, we find $(p,q,r) = \\boxed{(6,31,-1)}.$", True, "tuple")
+    "$x = \\boxed{3 \\pm 2 \\sqrt{2}}.$",
+    True,
+    "set",
+)
+add(
+    "$2 \\sin b \\cos a$",
+    "By sum-to-product,\n\\[\\sin (a + b) - \\sin (a - b) = \\boxed{2 \\sin b \\cos a}.\\]",
+    True,
+    "latex_expression",
+)
+add(
+    "$(6,31,-1)$",
+    "Then solving the system of equations, we find $(p,q,r) = \\boxed{(6,31,-1)}.$",
+    True,
+    "tuple",
+)
 add("$-2,1$", "Checking, we find that the only integer roots are $\\boxed{-2,1}.$", True, "set")
-add("$15\\mbox{ cm}^2$",
+add(
+    "$15\\mbox{ cm}^2$",
     "Therefore, the area of the triangle is $$\\frac{1}{2}\\times 3 \\times 10 = \\boxed{15\\mbox{ cm}^2}.$$",
-    True, "units")
-add("$\\{1\\pm\\sqrt{5},-2\\}$",
+    True,
+    "units",
+)
+add(
+    "$\\{1\\pm\\sqrt{5},-2\\}$",
     "The roots of $P(x)$ are $-2$ and $1 \\pm \\sqrt{5}$, so the answer is $\\boxed{\\{1\\pm\\sqrt{5},-2\\}}.$",
-    True, "set")
+    True,
+    "set",
+)
 add("$\\text{Evelyn}$", "Therefore, $\\boxed{\\text{Evelyn}}$ is our answer.", True, "text")
-add("$90^\\circ$", "Therefore, \\begin{align*} \\angle BAC &= \\angle BAD + \\angle DAC \\\\ &= 50^\\circ+40^\\circ "
-    "\\\\ &= \\boxed{90^\\circ}. \\end{align*}", True, "units")
+add(
+    "$90^\\circ$",
+    "Therefore, \\begin{align*} \\angle BAC &= \\angle BAD + \\angle DAC \\\\ &= 50^\\circ+40^\\circ "
+    "\\\\ &= \\boxed{90^\\circ}. \\end{align*}",
+    True,
+    "units",
+)
 
 add = group(f"{LE}::test_latex_notation_math (one thing changed)")
 add(r"$\frac{9}{4}\pi$", r"Therefore $\boxed{\frac49\pi}$.", False, "latex_expression")
@@ -335,22 +466,42 @@ add("$y < 4$", "$-y > -4$", True, "inequality", note="variant of the negated-ine
 add("$y < 4$", "$y > -4$", False, "inequality", note="variant of the negated-inequality cases")
 
 add = group(f"{LE}::test_matrix_extraction")
-add(r"$\begin{pmatrix}6 & 8 \\ 10 & 12\end{pmatrix}$",
+add(
+    r"$\begin{pmatrix}6 & 8 \\ 10 & 12\end{pmatrix}$",
     r"The sum is $\begin{pmatrix}1 & 2 \\ 3 & 4\end{pmatrix} + \begin{pmatrix}5 & 6 \\ 7 & 8\end{pmatrix}$",
-    True, "matrix")
-add(r"$\begin{pmatrix}1 & 2 \\ 3 & 4\end{pmatrix}$",
-    r"The matrix is $\begin{pmatrix}1 & 2 \\ 3 & 5\end{pmatrix}$", False, "matrix")
-add(r"$\begin{pmatrix}1 & 2 \\3 & 4\end{pmatrix}$",
-    r"Special matrix: $ \left[\begin{array}{cc}1 & 2 \\3 & 4\end{array}\right] $", True, "matrix")
+    True,
+    "matrix",
+)
+add(
+    r"$\begin{pmatrix}1 & 2 \\ 3 & 4\end{pmatrix}$",
+    r"The matrix is $\begin{pmatrix}1 & 2 \\ 3 & 5\end{pmatrix}$",
+    False,
+    "matrix",
+)
+add(
+    r"$\begin{pmatrix}1 & 2 \\3 & 4\end{pmatrix}$",
+    r"Special matrix: $ \left[\begin{array}{cc}1 & 2 \\3 & 4\end{array}\right] $",
+    True,
+    "matrix",
+)
 
 add = group(f"{LE}::test_complex_math_expressions")
-add(r"$(\begin{pmatrix}\frac{1}{3}\\ \frac{1}{5} \end{pmatrix})$", r"$\begin{pmatrix}0.33\\0.2 \end{pmatrix}$",
-    False, "matrix",
-    note="lighteval expects 1 at precision=2; the reference entry 1/3 is exact, so 0.33 gets no tolerance")
+add(
+    r"$(\begin{pmatrix}\frac{1}{3}\\ \frac{1}{5} \end{pmatrix})$",
+    r"$\begin{pmatrix}0.33\\0.2 \end{pmatrix}$",
+    False,
+    "matrix",
+    note="lighteval expects 1 at precision=2; the reference entry 1/3 is exact, so 0.33 gets no tolerance",
+)
 
 add = group(f"{LE}::test_precision")
-add(r"$\frac{1}{3}$", "0.3333$", False, "number",
-    note="lighteval accepts at precision=4; by convention an exact reference gets no tolerance")
+add(
+    r"$\frac{1}{3}$",
+    "0.3333$",
+    False,
+    "number",
+    note="lighteval accepts at precision=4; by convention an exact reference gets no tolerance",
+)
 
 # ---------------------------------------------------------------------------------------------------------
 # 5. Math-Verify GitHub issues (concrete reported pairs; not its tests/ folder)
@@ -377,8 +528,13 @@ add(r"$1:2:3:\ldots$", r"$1:4:9:\ldots$", False, "notation")
 add = group(f"{MV} #26 (equation verification)")
 add("$2x+4y-3=0$", "$y = -1/2*x + 3/4$", True, "equation")
 add = group(f"{MV} #40 (comparing two equations)")
-add(r"$\frac{x^2}{4} + \frac{y^2}{3} = 1$", r"$\frac{x^2}{16} + \frac{y^2}{12} = 1$", False, "equation",
-    note="the issue reports a TypeError; the two ellipses differ, so not equivalent")
+add(
+    r"$\frac{x^2}{4} + \frac{y^2}{3} = 1$",
+    r"$\frac{x^2}{16} + \frac{y^2}{12} = 1$",
+    False,
+    "equation",
+    note="the issue reports a TypeError; the two ellipses differ, so not equivalent",
+)
 add = group(f"{MV} #69 (same values with different expressions; gold = the ground_truth column)")
 add("e^{16} - 1", "-1 + exp(16)", True, "expression")
 add(r"\dfrac{\pi}{2}", "pi/2", True, "latex_expression")
@@ -398,11 +554,21 @@ add = group(f"{MV} #56 (tuple with \\frac and parentheses)")
 add(r"\left( 3, \frac{\pi}{2} \right)", r"(3, \frac{2\pi}{3})", False, "tuple")
 add(r"\left( 3, \frac{\pi}{2} \right)", r"(3, \frac{\pi}{2})", True, "tuple", note="corrected variant")
 add = group(f"{MV} #44 (incorrect parsed results)")
-add("840", "SoHi YES.\n\n could answer therefore\\boxed{840}.,but let me put this after explain.\n\n"
-    "**Final Answer**\n\\boxed{840}", True, "number")
+add(
+    "840",
+    "SoHi YES.\n\n could answer therefore\\boxed{840}.,but let me put this after explain.\n\n"
+    "**Final Answer**\n\\boxed{840}",
+    True,
+    "number",
+)
 add("4", "So, \\boxed{004} is the correct answer.\n\n**Final Answer**\n\\boxed{004}", True, "number")
 add = group(f"{MV} #76 (answer in **xxx**)")
-add("73", "Right: 122 + 294 + 489 = 905\n\nSo answer is consistent.\n\n✅ Final Answer: **73**", True, "number")
+add(
+    "73",
+    "Right: 122 + 294 + 489 = 905\n\nSo answer is consistent.\n\n✅ Final Answer: **73**",
+    True,
+    "number",
+)
 add = group(f"{MV} #25 (verify is not symmetric)")
 add(r"m \geq \sqrt{2}", r"the solution to the problem is $m \in [\sqrt{2}, +\infty)$", True, "inequality")
 add = group(f"{MV} #70 (config for parsing MATH)")
@@ -412,7 +578,13 @@ add("2", "2 2/3", False, "number")
 add("71/6", "11 5/6", True, "number")
 add("10", "4 10/3", False, "number")
 add = group(f"{MV} #64 (bad cases about sqrt and function)")
-add(r"\frac{1}{\sqrt{n}}", r"\sqrt{n}", False, "latex_expression", note="one thing changed from the issue pair")
+add(
+    r"\frac{1}{\sqrt{n}}",
+    r"\sqrt{n}",
+    False,
+    "latex_expression",
+    note="one thing changed from the issue pair",
+)
 
 # ---------------------------------------------------------------------------------------------------------
 # 6a. Conventions (variants written for this benchmark; label by the checker's conventions)
@@ -641,16 +813,19 @@ def build() -> dict:
         with open(HERE / f"{name}.jsonl", "w", encoding="utf-8") as fh:
             for r in rows:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    return {"parts": {k: len(v) for k, v in parts.items()}, "skipped": dict(skipped),
-            "rows": parts}
+    return {"parts": {k: len(v) for k, v in parts.items()}, "skipped": dict(skipped), "rows": parts}
 
 
 def _family(source: str) -> str:
     for prefix, name in [
-        ("QwenLM/", "Qwen2.5-Math grader/parser"), ("deepseek-ai/", "DeepSeek-Math eval_utils"),
-        ("hendrycks/", "hendrycks/math"), ("EleutherAI/", "lm-evaluation-harness minerva_math"),
-        ("openai/prm800k", "openai/prm800k grader"), ("sympy/", "sympy test_latex.py"),
-        ("huggingface/lighteval", "lighteval test_math_eval.py"), ("huggingface/Math-Verify", "Math-Verify issues/PRs"),
+        ("QwenLM/", "Qwen2.5-Math grader/parser"),
+        ("deepseek-ai/", "DeepSeek-Math eval_utils"),
+        ("hendrycks/", "hendrycks/math"),
+        ("EleutherAI/", "lm-evaluation-harness minerva_math"),
+        ("openai/prm800k", "openai/prm800k grader"),
+        ("sympy/", "sympy test_latex.py"),
+        ("huggingface/lighteval", "lighteval test_math_eval.py"),
+        ("huggingface/Math-Verify", "Math-Verify issues/PRs"),
         ("hf_mathrules convention", "hf_mathrules convention probes"),
         ("hf_mathrules near-miss", "hf_mathrules near-miss probes"),
         ("hf_mathrules wrong-form", "hf_mathrules wrong-form probes"),
@@ -664,7 +839,9 @@ def main() -> None:
     out = build()
     rows = out["rows"]
     total = sum(out["parts"].values())
-    print(f"total {total}: frozen {out['parts']['frozen']}, dev {out['parts']['dev']}; skipped {out['skipped']}")
+    print(
+        f"total {total}: frozen {out['parts']['frozen']}, dev {out['parts']['dev']}; skipped {out['skipped']}"
+    )
     allrows = rows["frozen"] + rows["dev"]
     fam = Counter((_family(r["source"]), split_of(r["gold"], r["pred"])) for r in allrows)
     print("per source family (frozen/dev):")
@@ -675,8 +852,10 @@ def main() -> None:
     for k in sorted({k for k, _ in kinds}):
         print(f"  {k}: {kinds[(k, 'frozen')]}/{kinds[(k, 'dev')]}")
     lab = Counter((r["expected"], split_of(r["gold"], r["pred"])) for r in allrows)
-    print(f"expected True (frozen/dev): {lab[(True, 'frozen')]}/{lab[(True, 'dev')]}; "
-          f"False: {lab[(False, 'frozen')]}/{lab[(False, 'dev')]}")
+    print(
+        f"expected True (frozen/dev): {lab[(True, 'frozen')]}/{lab[(True, 'dev')]}; "
+        f"False: {lab[(False, 'frozen')]}/{lab[(False, 'dev')]}"
+    )
 
 
 if __name__ == "__main__":

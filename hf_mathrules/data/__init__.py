@@ -2,7 +2,7 @@
 
 from .builder import FEATURES, MathRules
 from .config import HUB_NAMESPACE, MathRulesConfig, config_names, make_config, mixtures
-from .loading import build_to_cache, hub_id, load
+from .loading import build_to_cache, hub_id, load, split_rows
 from .streaming import stream
 
 __all__ = [
@@ -16,5 +16,6 @@ __all__ = [
     "load",
     "make_config",
     "mixtures",
+    "split_rows",
     "stream",
 ]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..rules.linear_system import SUBANSWER_PREFIX, LinearSystem
 from ..prompting import model_prompt
+from ..rules.linear_system import SUBANSWER_PREFIX, LinearSystem
 from .generation import generate
 from .scoring import answer_line
 

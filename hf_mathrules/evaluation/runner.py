@@ -6,12 +6,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..rules import OOD_SPLITS, SPLITS, ConfigError, rule_names
+from ..rules import OOD_SPLITS, SPLITS, ConfigError, get_rule, rule_names
 from .generation import generate
 from .scoring import score_batch
 
 EVAL_SPLITS = ("test", *OOD_SPLITS)
-WORD_PREFIX = "word_"
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,9 @@ def resolve_rules(specs: list[str]) -> list[str]:
         if s == "all":
             out += known
         elif s == "word":
-            out += [r for r in known if r.startswith(WORD_PREFIX)]
+            out += [r for r in known if get_rule(r).word_problem]
         elif s == "math":
-            out += [r for r in known if not r.startswith(WORD_PREFIX)]
+            out += [r for r in known if not get_rule(r).word_problem]
         elif s in known:
             out.append(s)
         else:

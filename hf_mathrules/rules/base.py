@@ -246,7 +246,13 @@ REGISTRY: dict[str, type[Rule]] = {}
 
 
 def register(cls: type[Rule]) -> type[Rule]:
-    REGISTRY[cls.name] = cls
+    """Add a rule class to the registry; a second class under a taken name is an error, not an override."""
+    known = REGISTRY.get(cls.name)
+    if known is not None and (known.__module__, known.__qualname__) != (cls.__module__, cls.__qualname__):
+        raise ConfigError(
+            f"rule name {cls.name!r} is already registered by {known.__module__}.{known.__qualname__}"
+        )
+    REGISTRY[cls.name] = cls  # the same class again (a module reloaded): keep the newest definition
     return cls
 
 

@@ -137,7 +137,6 @@ class CalculusMixin:
             self.depth -= 1
         return self.node("limit", var, point, side, body)
 
-
     def one_side(self) -> str:
         """``0^+`` / ``0^{-}`` at the end of the subscript: remove the mark, return the side."""
         t, depth, j = self.toks, 0, self.pos

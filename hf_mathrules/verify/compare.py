@@ -429,7 +429,6 @@ class Comparer:
             sympy.Complement(g, p) == sympy.S.EmptySet and sympy.Complement(p, g) == sympy.S.EmptySet
         ), "set"
 
-
     def cmp_relation(self, gold, pred) -> bool:
         """One inequality in several variables: the same after moving everything to one side, up to a
         positive factor (``x <= y`` = ``y >= x`` = ``2x <= 2y``)."""

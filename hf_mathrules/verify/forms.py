@@ -222,8 +222,6 @@ def _nonconstant_factors(t) -> int:
     return 1 if any(n[0] == "sym" for n in walk(t)) else 0
 
 
-
-
 def _opaque(t):
     """``t`` with every non-rational part (``sqrt(2)``, ``pi``, ``sin x``) replaced by one opaque name, so
     that ``4y - 4 sqrt(2)`` still shows its common factor 4."""

@@ -487,12 +487,16 @@ def _split_into(word: str, symbols: frozenset[str]) -> list[str] | None:
 def splittable(word: str) -> bool:
     """A short run of letters that may be a product of one-letter variables (``mn``, ``xyz``), not a
     name we know (``alpha``, ``sin``) or a geometric label (``AB``)."""
-    return word.isalpha() and word.islower() and 2 <= len(word) <= 4 and word not in GREEK and word.lower() not in FUNCS
+    return (
+        word.isalpha()
+        and word.islower()
+        and 2 <= len(word) <= 4
+        and word not in GREEK
+        and word.lower() not in FUNCS
+    )
 
 
-def parse(
-    text: str, limits: Limits, symbols: frozenset[str] | None = None, split: bool = False
-) -> tuple:
+def parse(text: str, limits: Limits, symbols: frozenset[str] | None = None, split: bool = False) -> tuple:
     """Parse one answer (no surrounding prose) into a tree; raises a VerifyError subclass.  ``split``:
     juxtaposed letters are separate variables even in plain text (the other side said so)."""
     s = normalize(text, limits)

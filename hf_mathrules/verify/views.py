@@ -189,7 +189,12 @@ def as_system(tree):
     if len(names) > 1 and all(n[0] == "sym" for n in names):
         if len({n[1] for n in names}) == len(names) and not any(_mentions(value, n[1]) for n in names):
             return ("seq", ",", tuple(("rel", ("=",), (n, value)) for n in names))
-    if len(names) == 1 and names[0][0] == "tuple" and value[0] == "tuple" and len(value[1]) == len(names[0][1]):
+    if (
+        len(names) == 1
+        and names[0][0] == "tuple"
+        and value[0] == "tuple"
+        and len(value[1]) == len(names[0][1])
+    ):
         if all(n[0] == "sym" for n in names[0][1]):
             return ("seq", ",", tuple(("rel", ("=",), (n, v)) for n, v in zip(names[0][1], value[1])))
     return tree

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # Records who imports sympy: the innermost frame outside the import machinery is the importer, and it
 # must not be our package or our metric (a library such as torch importing it is not ours to change).

@@ -11,7 +11,18 @@ import argparse
 import sys
 from importlib import import_module
 
-COMMAND_MODULES = ("rules", "generate", "verify", "build", "push", "train", "evaluate", "demo", "mutate")
+COMMAND_MODULES = (
+    "rules",
+    "generate",
+    "verify",
+    "build",
+    "push",
+    "train",
+    "evaluate",
+    "demo",
+    "mutate",
+    "space",
+)
 
 
 class UserError(Exception):

@@ -115,7 +115,14 @@ def build_model_card(
         eval_results=evals or None,
     )
     if hub_base:
-        summary = f"A fine-tune of [{hub_base}](https://huggingface.co/{hub_base}) ({method})."
+        kind = f"A {method.upper()} adapter for" if is_adapter else "A fine-tune of"
+        summary = f"{kind} [{hub_base}](https://huggingface.co/{hub_base}) ({method})."
+    elif is_adapter:
+        summary = (
+            f"A {method.upper()} adapter ({method}) for a base model given as a local folder (not on the Hub: "
+            "`base_model` is left empty; pass `--base_model_hub_id` when training, or "
+            "`mathrules push model --base-model-id`, to name it)."
+        )
     else:
         summary = (
             "A small Llama-architecture model with a character tokenizer, trained from scratch by the "
@@ -178,3 +185,38 @@ def write_model_card(output_dir: Path, margs, sft, mix, config, test_results, re
     path = Path(output_dir) / "README.md"
     card.save(str(path))
     return path
+
+
+def rebuild_model_card(folder: Path, model_name: str, hub_base: str | None):
+    """The card of a finished output folder, written again from its ``training_config.json`` and
+    ``train_results.json`` under a new name and base id (``mathrules push model`` uses it so a folder
+    trained on a local base is published naming its base on the Hub)."""
+    from .data import parse_mix
+
+    folder = Path(folder)
+    cfg_path, res_path = folder / "training_config.json", folder / "train_results.json"
+    if not cfg_path.is_file() or not res_path.is_file():
+        raise FileNotFoundError(
+            f"{folder} is not a finished `mathrules train` folder (training_config.json and "
+            "train_results.json are missing)"
+        )
+    config = json.loads(cfg_path.read_text())
+    results = json.loads(res_path.read_text())
+    ours = config.get("mathrules", {})
+    mix = parse_mix(ours.get("rules") or [], str(ours.get("levels", "1")), int(ours.get("rows_per_level", 1)))
+    if config.get("model", {}).get("model_name_or_path"):
+        config["model"]["model_name_or_path"] = hub_base
+    config.get("sft", {})["output_dir"] = model_name.rsplit("/", 1)[-1]
+    return build_model_card(
+        model_name=model_name,
+        hub_base=hub_base,
+        mix=mix,
+        config=config,
+        test_results=results.get("test") or [],
+        method=ours.get("method") or "full",
+        steps=int(results.get("global_step", 0)),
+        seconds=float(results.get("train_seconds", 0.0)),
+        tokens_per_second=float(results.get("tokens_per_second", 0.0)),
+        general_dataset=ours.get("general_dataset"),
+        is_adapter=(folder / "adapter_config.json").is_file(),
+    )

@@ -45,3 +45,42 @@ def push_output(output_dir: Path, repo_id: str, private: bool = False, token: st
         ignore_patterns=PUSH_IGNORE,
     )
     return str(getattr(info, "commit_url", info))
+
+
+STAGE_IGNORE = ("checkpoint-*", "runs", "*.tmp", "training_args.bin", "__pycache__")
+
+
+def stage_model_folder(folder: Path, dest: Path, repo_id: str, base_model_id: str | None = None) -> Path:
+    """Copy a finished output folder to ``dest`` as it goes to ``repo_id``: no checkpoints, the adapter's
+    ``base_model_name_or_path`` and the card's ``base_model`` set to the base's Hub id, the card rebuilt
+    under the repo's name."""
+    import shutil
+
+    from .card import rebuild_model_card
+
+    folder, dest = Path(folder), Path(dest)
+    if not (folder / "config.json").is_file() and not (folder / "adapter_config.json").is_file():
+        raise FileNotFoundError(
+            f"{folder} holds neither a model (config.json) nor an adapter (adapter_config.json)"
+        )
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(folder, dest, ignore=shutil.ignore_patterns(*STAGE_IGNORE))
+    cfg_path = dest / "adapter_config.json"
+    hub_base = base_model_id
+    if cfg_path.is_file():
+        cfg = json.loads(cfg_path.read_text())
+        current = cfg.get("base_model_name_or_path")
+        if base_model_id:
+            cfg["base_model_name_or_path"] = base_model_id
+        elif current is None or Path(str(current)).exists():
+            raise ConfigError(
+                f"{folder} is an adapter whose base is not named on the Hub: pass --base-model-id ORG/NAME "
+                "(push the base model there first)"
+            )
+        else:
+            hub_base = current
+        cfg_path.write_text(json.dumps(cfg, indent=2, sort_keys=True))
+    if (dest / "training_config.json").is_file() and (dest / "train_results.json").is_file():
+        rebuild_model_card(dest, repo_id, hub_base).save(str(dest / "README.md"))
+    return dest

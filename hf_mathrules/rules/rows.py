@@ -8,10 +8,17 @@ rows whose problem hash falls in the split's bucket and drops repeated problems 
 within a bounded window).  The out-of-distribution splits draw from the test bucket, so they can never
 coincide with a training problem, and are relabelled with their own name.  ``take_rows`` stops after
 ``n`` rows, or with a ``ConfigError`` once the draw budget is spent.
+
+A range of draws can also be cut into contiguous chunks generated apart (other processes, other machines):
+``distinct_rows(..., keyed=True)`` yields each kept row with its ``problem_key`` (a 16-byte hash of the
+problem's identity), and dropping, chunk after chunk in index order, every row whose key an earlier chunk
+already kept gives back exactly the rows of one uninterrupted pass (``hf_mathrules.data.generation``
+does this for the builder, ``hf_mathrules.data.distributed`` on datatrove).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -24,6 +31,12 @@ def draw_budget(n: int) -> int:
     """Item draws allowed for ``n`` distinct rows: ample for any knobs with room for ``n`` problems
     (a split keeps 10-80% of draws), yet finite when the knobs admit fewer."""
     return 30 * n + 2000
+
+
+def problem_key(canonical: str) -> bytes:
+    """16 bytes standing for a problem's identity across processes (a collision is a 2**-64 event even
+    among billions of problems)."""
+    return hashlib.blake2b(canonical.encode(), digest_size=16).digest()
 
 
 def bucket_of(split: str | None) -> str | None:
@@ -80,22 +93,40 @@ def distinct_rows(
     step: int = 1,
     draws: int | None = None,
     seen: SeenProblems | None = None,
-) -> Iterator[dict[str, Any]]:
+    keyed: bool = False,
+) -> Iterator[Any]:
     """Rows of ``split`` (None: all) from item indices ``start, start + step, ...`` (at most ``draws``
-    of them), repeats dropped.  ``seen`` may be shared by several calls (a stream's rules)."""
+    of them), repeats dropped.  ``seen`` may be shared by several calls (a stream's rules).  Draw ``k``
+    uses ``rules[(start + k * step) % len(rules)]`` when ``step`` is 1 and ``rules[k % len(rules)]``
+    otherwise, so a chunk ``start, start + 1, ...`` of the index range draws exactly what the whole range
+    draws there.  With ``keyed``, yields ``(problem_key, row)`` and remembers keys instead of identities."""
     bucket = bucket_of(split)
     seen = SeenProblems() if seen is None else seen
+    n_rules = len(rules)
+    offset = start if step == 1 else 0  # a contiguous chunk keeps the whole range's level cycle
     k = 0
     while draws is None or k < draws:
-        row = rules[k % len(rules)].item(seed, start + k * step)
+        row = rules[(offset + k) % n_rules].item(seed, start + k * step)
         k += 1
         if bucket is not None and row["split"] != bucket:
             continue
-        if not seen.add(row.pop("_canonical")):
+        canonical = row.pop("_canonical")
+        key = problem_key(canonical) if keyed else canonical
+        if not seen.add(key):
             continue
         if split is not None:
             row["split"] = split
-        yield row
+        yield (key, row) if keyed else row
+
+
+def shortfall(rules: Sequence[Rule], got: int, limit: int, split: str | None) -> ConfigError:
+    """The error for a split that found only ``got`` distinct problems in ``limit`` draws."""
+    levels = [r.config.level for r in rules]
+    at = f"level {levels[0]}" if len(levels) == 1 else f"levels {', '.join(map(str, levels))}"
+    return ConfigError(
+        f"{rules[0].name}: found only {got} distinct {split + ' ' if split else ''}problems in {limit} "
+        f"draws at {at}; ask for fewer rows or raise the level/knobs"
+    )
 
 
 def take_rows(
@@ -112,12 +143,7 @@ def take_rows(
         got += 1
         if got == n:
             return
-    levels = [r.config.level for r in rules]
-    at = f"level {levels[0]}" if len(levels) == 1 else f"levels {', '.join(map(str, levels))}"
-    raise ConfigError(
-        f"{rules[0].name}: found only {got} distinct {split + ' ' if split else ''}problems in {limit} "
-        f"draws at {at}; ask for fewer rows or raise the level/knobs"
-    )
+    raise shortfall(rules, got, limit, split)
 
 
 def row_list(

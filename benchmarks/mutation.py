@@ -214,7 +214,7 @@ def plot(steps_by_level: dict, curve_ours: list, curve_rg: list, path: Path) -> 
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
     levels = sorted(steps_by_level)
-    a.boxplot([steps_by_level[lv] for lv in levels], labels=[str(lv) for lv in levels])
+    a.boxplot([steps_by_level[lv] for lv in levels], tick_labels=[str(lv) for lv in levels])
     a.plot(
         range(1, len(levels) + 1),
         [sum(v) / len(v) for v in (steps_by_level[lv] for lv in levels)],
@@ -412,9 +412,11 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", "Re-check failures (first 5): " + "; ".join(f"{i}: {v}" for i, v in failures[:5])]
     lines += ["", f"![steps per level and diversity vs rows]({args.plot.name})"]
     print("\n".join(lines))
-    if not args.no_write:
-        plot(steps, curve_ours, curve_rg, args.plot)
+    if not args.no_write:  # the figures first: a plotting problem must not lose a long run
         write_section(args.results, lines)
+        raw = {"steps": steps, "curve_ours": curve_ours, "curve_rg": curve_rg}
+        args.plot.with_suffix(".json").write_text(json.dumps(raw))
+        plot(steps, curve_ours, curve_rg, args.plot)
     return 0
 
 

@@ -4,6 +4,11 @@ Afterwards, in any process, ``load_dataset("hf_mathrules/<rule>")`` loads them. 
 ``HF_HUB_OFFLINE=1``: without it, when the Hub cannot be reached, huggingface_hub retries for about 23 s
 before datasets falls back to the cache.  ``--output-dir`` also writes a folder (parquet per split and a
 README.md dataset card with ``configs:``) that ``load_dataset(folder)`` loads.
+
+``--executor local|slurm --tasks N --output-dir DIR`` generates on datatrove instead (``pip install
+'hf-mathrules[scale]'``): ``N`` tasks each take a share of every rule's index range, a second stage drops
+repeats across tasks, and ``DIR/<split>/*.parquet`` (read in file-name order) holds the same rows as the
+local build.  Nothing goes into the datasets cache.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ examples:
   HF_HUB_OFFLINE=1 python -c 'from datasets import load_dataset; print(load_dataset("hf_mathrules/distributivity"))'
   mathrules build distributivity factorization --mix algebra --weights 2 1 --num-proc 2
   mathrules build distributivity --n-train 50000 --level 1 2 3 --output-dir out/distributivity
+  mathrules build distributivity --n-train 1000000 --executor local --tasks 8 --workers 2 --output-dir out/d
+  mathrules build all --n-train 100000000 --executor slurm --tasks 512 --partition cpu --output-dir /fsx/mr
 
 Loading by the Hub-style id reads the datasets cache; set HF_HUB_OFFLINE=1 for that call, otherwise
 huggingface_hub first tries the Hub and, when it cannot be reached, retries for about 23 s.
@@ -51,7 +58,12 @@ def add_dataset_options(p: argparse.ArgumentParser) -> None:
         metavar="[RULE:]NAME=VALUE",
         help="set a rule knob (repeatable); in a mixture prefix the rule: --knob distributivity:n_terms=3",
     )
-    p.add_argument("--num-proc", type=int, default=None, help="processes (a mixture's rules run in parallel)")
+    p.add_argument(
+        "--num-proc",
+        type=int,
+        default=None,
+        help="processes (default: every core for large splits); the rows do not depend on it",
+    )
     p.add_argument("--cache-dir", default=None, help="datasets cache (default: HF_DATASETS_CACHE)")
 
 
@@ -94,6 +106,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from ..data import build_to_cache, hub_id, make_config
     from ..data.export import export_folder
 
+    if args.executor:
+        return cmd_build_distributed(args)
     if args.mix:
         jobs = [dataset_params(args, args.rules, args.mix)]
     else:
@@ -116,6 +130,29 @@ def cmd_build(args: argparse.Namespace) -> int:
                 **params,
             )
             print(f"wrote {out} (parquet per split + README.md)", file=sys.stderr)
+    return 0
+
+
+def cmd_build_distributed(args: argparse.Namespace) -> int:
+    from ..data.distributed import build_distributed
+
+    if not args.output_dir:
+        raise ValueError("--executor needs --output-dir DIR (the parquet files go there, not into the cache)")
+    if len(args.rules) > 1 and not args.mix:
+        raise ValueError("--executor takes one dataset: one RULE, or several with --mix NAME")
+    name, params = dataset_params(args, args.rules, args.mix)
+    slurm = {k: v for k, v in (("partition", args.partition), ("time", args.time)) if v}
+    out = build_distributed(
+        name,
+        args.output_dir,
+        executor=args.executor,
+        tasks=args.tasks,
+        workers=args.workers,
+        slurm=slurm,
+        **params,
+    )
+    done = "wrote" if args.executor == "local" else "submitted; when the jobs end, find"
+    print(f"{done} {out} (<split>/*.parquet + README.md)", file=sys.stderr)
     return 0
 
 
@@ -142,5 +179,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--validate-sample", type=int, default=200, help="rows per split re-checked with SymPy for the card"
     )
+    scale = p.add_argument_group("past one machine (datatrove; pip install 'hf-mathrules[scale]')")
+    scale.add_argument(
+        "--executor",
+        choices=("local", "slurm"),
+        default=None,
+        help="generate on datatrove with this executor",
+    )
+    scale.add_argument("--tasks", type=int, default=4, help="datatrove tasks (shares of the index range)")
+    scale.add_argument("--workers", type=int, default=-1, help="tasks run at once (-1: all)")
+    scale.add_argument("--partition", default=None, help="Slurm partition")
+    scale.add_argument("--time", default=None, help="Slurm time limit per task (default 04:00:00)")
     add_dataset_options(p)
     p.set_defaults(func=cmd_build)

@@ -30,7 +30,7 @@ from datasets.builder import Key
 
 from ..rules import OOD_SPLITS
 from .config import VERSION, MathRulesConfig, config_names
-from .generation import FEATURES, ShardPlan, code_hash, generate_split, read_shard, shard_spec
+from .generation import FEATURES, ShardPlan, auto_num_proc, code_hash, generate_split, read_shard, shard_spec
 
 DESCRIPTION = (
     "Synthetic step-by-step math-rule problems (Learning Mathematical Rules with LLMs, arXiv 2410.16973), "
@@ -98,7 +98,8 @@ class MathRules(datasets.ArrowBasedBuilder):
     ) -> None:
         # our processes generate; datasets' own pool would only split the shards by rule
         specs = split_generator.gen_kwargs["shards"]
-        if not num_proc or num_proc < 2:
+        num_proc = num_proc or auto_num_proc(specs)
+        if num_proc < 2:
             return super()._prepare_split(split_generator, file_format, None, max_shard_size)
         workdir = tempfile.mkdtemp(prefix=".mathrules-gen-", dir=self._cache_dir_root)
         try:

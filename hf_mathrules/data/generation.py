@@ -73,6 +73,7 @@ SCHEMA = FEATURES.arrow_schema
 BATCH_ROWS = 10_000  # rows per Arrow record batch
 MIN_CHUNK_DRAWS = 256  # a shard's round is cut into chunks of at least this many draws
 CHUNKS_PER_PROC = 4
+AUTO_PARALLEL_DRAWS = 50_000  # with num_proc unset, a split this large uses every core
 KEY_BYTES = 16  # problem_key size
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -256,6 +257,20 @@ def merge_chunk(plan: ShardPlan, chunk: Chunk, keys: bytes) -> None:
         plan.seen.add(key)
         chunk.keep.append(pos)
         plan.got += 1
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def auto_num_proc(specs: list[dict[str, Any]]) -> int:
+    """Processes for a split when none were asked for: every core once the split needs enough draws to
+    be worth the processes' start-up, else this process alone."""
+    draws = sum(s["n"] / bucket_share(s["split"]) for s in specs if not is_mutated(s))
+    return cores() if draws >= AUTO_PARALLEL_DRAWS else 1
 
 
 def _pool(num_proc: int):

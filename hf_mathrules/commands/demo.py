@@ -91,7 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="train a base on distributivity, factorization and simplification, then a LoRA adapter that "
         "teaches it isolate_variable; output in OUTPUT_DIR/adapter/{base,adapter}",
     )
-    a.add_argument("--base-steps", type=int, default=800, help="training steps of the base (default 800)")
+    a.add_argument("--base-steps", type=int, default=700, help="training steps of the base (default 700)")
     a.add_argument(
         "--adapter-steps", type=int, default=400, help="training steps of the adapter (default 400)"
     )

@@ -192,7 +192,7 @@ def _accuracy_on(model_dir: Path, adapter_dir: Path | None, rule: str, level: in
 def run_adapter_job(
     output_dir: str | Path = "outputs/demo/adapter",
     *,
-    base_steps: int = 800,
+    base_steps: int = 700,
     base_rows: int = 6000,
     adapter_steps: int = 400,
     adapter_rows: int = 6000,

@@ -223,7 +223,10 @@ with gr.Blocks(title="SymPy equivalence") as demo:
             elem_id="batch",
         )
         upload = gr.File(
-            label="or upload a .jsonl file", file_types=[".jsonl", ".json", ".txt"], type="filepath"
+            label="or upload a .jsonl file",
+            file_types=[".jsonl", ".json", ".txt"],
+            type="filepath",
+            height=120,
         )
         batch_button = gr.Button("Check all", variant="primary", elem_id="check-batch")
         batch_summary = gr.Markdown(elem_id="batch-summary")

@@ -36,6 +36,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         max_new_tokens=args.max_new_tokens,
         recursive=not args.no_recursive,
+        vocab=args.vocab,
+        heldout_vocab=args.heldout_vocab,
     )
     check_splits(settings.splits)
     if args.n < 1:
@@ -47,7 +49,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     report = build_report(records, timings, [vars(s) for s in specs], vars(settings))
     paths = write_report(report, out, plots=not args.no_plots)
     for label, o in report["overall"].items():
-        per_split = {"test": "test_accuracy", "test_ood_vocab": "unseen_vocabulary_accuracy"}
+        per_split = {"test": "test_accuracy", "test_heldout_vocab": "heldout_names_accuracy"}
+        per_split["test_ood_vocab"] = "unseen_vocabulary_accuracy"
         per_split["test_ood_level"] = "ood_level_accuracy"
         parts = [f"{split} {o[key]:.1%}" for split, key in per_split.items() if o.get(key) is not None]
         print(f"{label}: " + ", ".join(parts) + f" ({o['n']} problems)")
@@ -82,6 +85,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-new-tokens", type=int, default=256)
     p.add_argument(
         "--no-recursive", action="store_true", help="linear_system: let the model write sub-answers itself"
+    )
+    p.add_argument(
+        "--vocab", default=None, help="the training vocabulary of the test split (e.g. letters@train:8)"
+    )
+    p.add_argument(
+        "--heldout-vocab",
+        default=None,
+        help="names held out of training, for test_heldout_vocab (training level) and test_ood_vocab "
+        "(default: the complement of --vocab's @train:K, else built-in words)",
     )
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.add_argument("--quiet", action="store_true", help="no progress bars")

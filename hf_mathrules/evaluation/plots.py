@@ -35,9 +35,12 @@ def _save(fig, path: Path) -> Path:
 
 
 def _cell_label(c: dict[str, Any]) -> str:
-    split = {"test": "test", "test_ood_level": "OOD level", "test_ood_vocab": "unseen vocab"}.get(
-        c["split"], c["split"]
-    )
+    split = {
+        "test": "test",
+        "test_heldout_vocab": "held-out names",
+        "test_ood_level": "OOD level",
+        "test_ood_vocab": "unseen vocab",
+    }.get(c["split"], c["split"])
     return f"{c['rule']}\n{split} L{c['level']}"
 
 

@@ -10,7 +10,10 @@ from ..rules import OOD_SPLITS, SPLITS, ConfigError, get_rule, rule_names
 from .generation import generate
 from .scoring import score_batch
 
-EVAL_SPLITS = ("test", *OOD_SPLITS)
+# the test bucket at the training level(s), with variable names held out of training: unseen names alone,
+# where test_ood_vocab changes the level too (it is drawn at level 3 whatever the training level)
+HELDOUT_VOCAB_SPLIT = "test_heldout_vocab"
+EVAL_SPLITS = ("test", HELDOUT_VOCAB_SPLIT, *OOD_SPLITS)
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,16 @@ class EvalSettings:
     max_new_tokens: int = 256
     recursive: bool = True  # linear_system: call the model on its own sub-problems
     step_timeout: float = 5.0
+    vocab: str | None = None  # the training vocabulary (spec) of the test split; None: single letters
+    heldout_vocab: str | None = None  # names held out of training (None: see ``heldout_vocab_spec``)
+
+    def heldout_vocab_spec(self) -> str:
+        """Given, else the complement of an ``@train:K`` training vocabulary, else built-in words."""
+        if self.heldout_vocab:
+            return self.heldout_vocab
+        if self.vocab and "@train:" in self.vocab:
+            return self.vocab.replace("@train:", "@heldout:")
+        return "words"
 
 
 def resolve_rules(specs: list[str]) -> list[str]:
@@ -56,7 +69,7 @@ def resolve_rules(specs: list[str]) -> list[str]:
 
 
 def check_splits(splits: list[str]) -> None:
-    valid = (*SPLITS, *OOD_SPLITS)
+    valid = (*SPLITS, HELDOUT_VOCAB_SPLIT, *OOD_SPLITS)
     for s in splits:
         if s not in valid:
             raise ConfigError(f"unknown split {s!r}; valid: {', '.join(valid)}")
@@ -64,10 +77,19 @@ def check_splits(splits: list[str]) -> None:
 
 def cell_rows(rule: str, split: str, level: int, settings: EvalSettings) -> list[dict[str, Any]]:
     """The rows of one cell, as ``hf_mathrules.data`` gives them (``load_dataset("hf_mathrules/<rule>")``
-    with this level, seed and size); the out-of-distribution splits have their own fixed level."""
+    with this level, seed and size); the out-of-distribution splits have their own fixed level.
+    ``test_heldout_vocab`` is the test bucket at ``level`` drawn with the held-out vocabulary (relabelled)."""
     from ..data.loading import size_param, split_rows  # the datasets stack only when rows are needed
 
-    params = {"levels": (level,), "seed": settings.seed, size_param(split): settings.n}
+    params: dict[str, Any] = {"levels": (level,), "seed": settings.seed}
+    if split == HELDOUT_VOCAB_SPLIT:
+        params.update(n_test=settings.n, vocab=settings.heldout_vocab_spec())
+        return [{**r, "split": HELDOUT_VOCAB_SPLIT} for r in split_rows(rule, "test", **params)]
+    params[size_param(split)] = settings.n
+    if settings.vocab and split in SPLITS:
+        params["vocab"] = settings.vocab
+    if settings.heldout_vocab and split == "test_ood_vocab":
+        params["ood_vocab"] = settings.heldout_vocab
     return list(split_rows(rule, split, **params))
 
 
@@ -82,7 +104,8 @@ def evaluate_loaded(
     n_generated = 0
     for rule in settings.rules:
         for split in settings.splits:
-            levels = settings.levels if split in SPLITS else [0]  # OOD splits: one fixed level
+            # OOD splits: one fixed level; held-out names: every training level
+            levels = settings.levels if split in (*SPLITS, HELDOUT_VOCAB_SPLIT) else [0]
             for level in levels:
                 rows = cell_rows(rule, split, level or 1, settings)
                 prompts = [r["prompt"] for r in rows]

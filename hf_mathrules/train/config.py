@@ -78,6 +78,13 @@ class MathRulesArguments:
     rows_per_level: int = field(default=20000, metadata={"help": "training rows per rule and level"})
     validation_rows: int = field(default=200, metadata={"help": "validation rows per rule and level"})
     rules_seed: int = field(default=0, metadata={"help": "seed of the rule generators"})
+    vocab: str | None = field(
+        default=None,
+        metadata={
+            "help": "variable vocabulary of the rule rows (training, validation and the card's test), e.g. "
+            "letters@train:8 or words@train:50 (paper D.1); default: single letters"
+        },
+    )
     general_dataset: str | None = field(
         default=None,
         metadata={
@@ -130,6 +137,13 @@ class MathRulesArguments:
         if self.rows_per_level < 1:
             raise ConfigError("--rows_per_level must be at least 1")
         parse_mix(self.rules, self.levels, self.rows_per_level)
+        if self.vocab:
+            from ..vocab import parse_vocab_spec
+
+            try:
+                parse_vocab_spec(self.vocab)
+            except ValueError as exc:
+                raise ConfigError(f"--vocab: {exc}") from None
         if self.validation_rows < 1:
             raise ConfigError("--validation_rows must be at least 1")
         if self.general_dataset and not (0 < self.general_fraction <= 10):

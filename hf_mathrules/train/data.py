@@ -61,25 +61,33 @@ def parse_mix(specs: list[str], default_levels: str = "1", default_rows: int = 2
     return entries
 
 
-def entry_params(entry: MixEntry, split: str, seed: int = 0, rows: int | None = None) -> dict[str, Any]:
+def entry_params(
+    entry: MixEntry, split: str, seed: int = 0, rows: int | None = None, vocab: str | None = None
+) -> dict[str, Any]:
     """The ``hf_mathrules.data`` parameters of one entry's split: all its levels in one dataset (levels
-    alternate by item index) with ``rows`` per level (default: the entry's), the other splits empty."""
+    alternate by item index) with ``rows`` per level (default: the entry's), the other splits empty;
+    ``vocab`` is a vocabulary spec (None: the rules' default letters)."""
     from ..data.loading import size_param
 
     sizes = dict.fromkeys(("n_train", "n_validation", "n_test", "n_ood"), 0)
     sizes[size_param(split)] = (rows or entry.rows) * len(entry.levels)
-    return {"levels": entry.levels, "seed": seed, **sizes}
+    return {"levels": entry.levels, "seed": seed, **sizes, **({"vocab": vocab} if vocab else {})}
 
 
 def rule_rows(
-    mix: list[MixEntry], split: str, seed: int = 0, rows: int | None = None, progress: bool = False
+    mix: list[MixEntry],
+    split: str,
+    seed: int = 0,
+    rows: int | None = None,
+    progress: bool = False,
+    vocab: str | None = None,
 ) -> list[dict[str, Any]]:
     """Full rule rows (all columns) of ``split`` for every entry; ``rows`` overrides the count per level."""
     from ..data.loading import size_param, split_rows
 
     out: list[dict[str, Any]] = []
     for e in mix:
-        params = entry_params(e, split, seed, rows)
+        params = entry_params(e, split, seed, rows, vocab)
         entry_rows = split_rows(e.rule, split, **params)
         if progress:
             from tqdm import tqdm
@@ -132,15 +140,16 @@ def build_sft_datasets(
     general: str | None = None,
     general_fraction: float = 0.0,
     progress: bool = True,
+    vocab: str | None = None,
 ):
     """``(train, validation, validation_rule_rows)``: TRL prompt/completion datasets, shuffled, and the
     full rule rows of the validation set (for the generation callback, which needs rule and answer)."""
     from datasets import Dataset
 
-    train = [sft_row(r) for r in rule_rows(mix, "train", seed, progress=progress)]
+    train = [sft_row(r) for r in rule_rows(mix, "train", seed, progress=progress, vocab=vocab)]
     if general and general_fraction > 0:
         train.extend(load_general_rows(general, int(len(train) * general_fraction), seed))
     random.Random(seed).shuffle(train)
-    val_full = rule_rows(mix, "validation", seed, rows=validation_rows)
+    val_full = rule_rows(mix, "validation", seed, rows=validation_rows, vocab=vocab)
     validation = Dataset.from_list([sft_row(r) for r in val_full])
     return Dataset.from_list(train), validation, val_full

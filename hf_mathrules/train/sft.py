@@ -123,6 +123,7 @@ def train(margs: MathRulesArguments, sft, model_args=None, progress: bool = True
         general=margs.general_dataset,
         general_fraction=margs.general_fraction,
         progress=progress,
+        vocab=margs.vocab,
     )
     model, tok = _build_model(margs, model_args, train_ds)
     if resume and margs.preset == "tiny":
@@ -232,7 +233,8 @@ def _test_accuracy(trainer, tok, margs, mix) -> list[dict[str, Any]]:
     results = []
     for entry in mix:
         for level in entry.levels:
-            rows = rule_rows([type(entry)(entry.rule, (level,), margs.test_rows)], "test", margs.rules_seed)
+            one = [type(entry)(entry.rule, (level,), margs.test_rows)]
+            rows = rule_rows(one, "test", margs.rules_seed, vocab=margs.vocab)
             completions = generate(
                 model,
                 tok,

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "demo",
     "mutate",
     "space",
+    "experiment",
 )
 
 

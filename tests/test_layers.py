@@ -20,8 +20,8 @@ FLOORS: list[set[str]] = [
     {"verify"},  # 1: the checker
     {"rules", "mutate"},  # 2: the rule engine (uses the checker for its own answers), mutation engine
     {"validate", "data", "data_report", "rewards", "metric", "modeling"},  # 3: rows, rewards, loading
-    {"evaluation"},  # 4: generation and scoring
-    {"train"},  # 5: training (uses evaluation while training)
+    {"evaluation", "lighteval_tasks"},  # 4: generation and scoring; the lighteval task module
+    {"train", "experiments"},  # 5: training (uses evaluation while training); the paper's experiments
     {"commands", "cli"},  # 6: the command line
 ]
 

@@ -147,3 +147,98 @@ def test_push_metric_space_then_evaluate_load(hub, tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == "0.5"
     assert any("/spaces/tester/sympy_equivalence/resolve/" in q for q in hub.state.requests)
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "space_models"
+
+
+def _front_matter(text: str) -> dict:
+    import re
+
+    import yaml
+
+    return yaml.safe_load(re.match(r"---\n(.*?)\n---", text, re.S).group(1))
+
+
+def test_adapter_job_trains_briefly_and_pushes_base_and_adapter_with_cards(hub, tmp_path):
+    """The documented command, a few steps only: base from scratch, LoRA adapter with `mathrules train
+    --model_name_or_path BASE --method lora`, both pushed with their cards."""
+    import json
+
+    env = client_env(str(tmp_path / "hf"), hub.url, HF_TOKEN=TOKEN)
+    out = tmp_path / "job"
+    args = ["demo", "--adapter", "--output-dir", str(out), "--base-steps", "2", "--adapter-steps", "2"]
+    r = run(mathrules(*args, "--rows", "64", "--eval-n", "2", "--push-to-hub", "tester"), env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (
+        "3/4 LoRA adapter: mathrules train --model_name_or_path" in r.stdout and "--method lora" in r.stdout
+    )
+    summary = json.loads((out / "summary.json").read_text())
+    assert 0 <= summary["base_accuracy_on_adapter_rule"] <= 1 and summary["adapter_train_steps"] == 2
+    base = hub.state.repos[("model", "tester/mathrules-tiny-base")].head().files
+    adapter = hub.state.repos[("model", "tester/mathrules-tiny-isolate-variable-lora")].head().files
+    assert not any(p.startswith("checkpoint-") for p in [*base, *adapter])
+    base_card = _front_matter(base["README.md"].data.decode())
+    assert base_card["library_name"] == "transformers" and "base_model" not in base_card
+    assert set(base_card["datasets"]) == {
+        f"hf_mathrules/{r}" for r in ("distributivity", "factorization", "simplification")
+    }
+    assert base_card["model-index"][0]["results"]
+    card = _front_matter(adapter["README.md"].data.decode())
+    assert card["library_name"] == "peft" and card["base_model"] == "tester/mathrules-tiny-base"
+    assert card["datasets"] == ["hf_mathrules/isolate_variable"]
+    result = card["model-index"][0]["results"][0]
+    assert (
+        result["dataset"]["type"] == "hf_mathrules/isolate_variable"
+        and result["metrics"][0]["name"] == "verified accuracy"
+    )
+    assert (
+        json.loads(adapter["adapter_config.json"].data)["base_model_name_or_path"]
+        == "tester/mathrules-tiny-base"
+    )
+    assert "adapter_model.safetensors" in adapter and adapter["adapter_model.safetensors"].lfs
+
+
+def test_push_model_and_space_refuse_what_the_hub_cannot_resolve(hub, tmp_path):
+    env = client_env(str(tmp_path / "hf"), hub.url, HF_TOKEN=TOKEN)
+    r = run(mathrules("push", "model", str(FIXTURES / "adapter"), "--repo-id", "tester/lora"), env)
+    assert r.returncode == 2 and "--base-model-id" in r.stderr and "Traceback" not in r.stderr
+    r = run(mathrules("push", "space", "--repo-id", "tester/demo", "--model", str(FIXTURES / "base")), env)
+    assert r.returncode == 2 and "must be a Hub id" in r.stderr
+    assert not hub.state.repos
+    out = tmp_path / "dry"
+    r = run(
+        mathrules(
+            "push",
+            "space",
+            "--repo-id",
+            "tester/demo",
+            "--model",
+            "a/base",
+            "--adapter",
+            "a/lora",
+            "--dry-run",
+            str(out),
+        ),
+        env,
+    )
+    assert r.returncode == 0, r.stderr
+    assert _front_matter((out / "README.md").read_text())["models"] == ["a/base", "a/lora"]
+    assert (out / "models.json").read_text().count("a/lora") == 1 and (out / "stepcheck.py").is_file()
+    r = run(
+        mathrules(
+            "push",
+            "model",
+            str(FIXTURES / "adapter"),
+            "--repo-id",
+            "t/lora",
+            "--base-model-id",
+            "t/base",
+            "--dry-run",
+            str(out / "m"),
+        ),
+        env,
+    )
+    assert r.returncode == 0, r.stderr
+    assert _front_matter((out / "m" / "README.md").read_text())["base_model"] == "t/base"
+    assert not hub.state.repos

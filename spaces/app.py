@@ -228,6 +228,9 @@ def render_checked(checked: Checked) -> str:
     rows = ["| | line | solution | checker |", "|:-:|--:|---|---|"]
     number = 1
     for i, ln in enumerate(checked.lines):
+        if not ln.text.strip():
+            number += 1
+            continue
         mark = {True: "✅", False: "❌", None: "⚠️"}[ln.ok] if ln.kind in ("step", "answer") else ""
         note = ln.note.replace("|", "¦")
         if i == checked.first_bad:
@@ -239,6 +242,8 @@ def render_checked(checked: Checked) -> str:
         where = f"{number}" if not span else f"{number}–{number + span}"
         rows.append(f"| {mark} | {where} | {cell} | {note} |")
         number += span + 1
+    if len(rows) == 2:
+        return "*(the model wrote nothing)*"
     return "\n".join(rows)
 
 
@@ -399,7 +404,7 @@ def _summary(loaded: Loaded) -> str:
         )
         lines.append(f"- Model: {loaded.base_info.describe()} (no adapter loaded)")
     lines.append(
-        "Typed problems are read by the checker's own parser (never `eval` or SymPy's string parser) before "
+        "\nTyped problems are read by the checker's own parser (never `eval` or SymPy's string parser) before "
         "any model runs."
     )
     return "\n".join(lines)
@@ -483,8 +488,9 @@ def build_demo(loaded: Loaded, max_new_tokens: int = MAX_NEW_TOKENS) -> gr.Block
             level = gr.Slider(1, 5, value=first_level, step=1, label="level", elem_id="level", scale=2)
             new_btn = gr.Button("New problem", elem_id="new-problem", scale=1)
         problem = gr.Textbox(
-            label=f"problem (up to {MAX_PROBLEM_CHARS} characters: the math alone, or an instruction line "
-            "ending in ':' then the math)",
+            label="problem",
+            info=f"the math alone (the rule's instruction is added), or an instruction line ending in ':' then "
+            f"the math; up to {MAX_PROBLEM_CHARS} characters",
             lines=4,
             placeholder=placeholder(first_rule),
             elem_id="problem",

@@ -15,6 +15,9 @@ from typing import Any
 
 from ..io import atomic_path
 
+# the miniature runs (tests) train a still smaller tiny model
+MINI_SHAPE = {"tiny_hidden_size": 32, "tiny_layers": 1, "tiny_heads": 2, "tiny_intermediate_size": 64}
+
 
 @dataclass
 class ExperimentOptions:
@@ -98,6 +101,7 @@ def train_model(
         overwrite=True,
         cpu_threads=opts.cpu_threads,
         max_new_tokens=opts.max_new_tokens or 256,
+        **(MINI_SHAPE if opts.mini and opts.tiny else {}),
     )
     sft_kwargs: dict[str, Any] = {
         "output_dir": str(out),

@@ -1,0 +1,109 @@
+"""Every ``mathrules experiment`` in a miniature configuration (a smaller tiny model, two training steps,
+a few problems): the command runs, and writes results.json (with the wall time), table.md and its PNG."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import pytest
+
+from hf_mathrules.cli import main
+from hf_mathrules.experiments import EXPERIMENTS, experiment_module
+
+CPU_EXPERIMENTS = [name for name in EXPERIMENTS if name != "lighteval"]
+PLOTS = {"several_rules": "several_rules.png", "unseen_names": "unseen_names.png",
+         "recursion": "recursion.png", "gaussian": "gaussian.png", "transfer": "transfer.png",
+         "grpo": "grpo.png", "lighteval": "lighteval.png"}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CPU_EXPERIMENTS)
+def test_experiment_runs_in_miniature(name, tmp_path, capsys):
+    assert main(["experiment", name, "--mini", "--cpu-threads", "1", "--output-dir", str(tmp_path)]) == 0
+    out = tmp_path / name
+    results = json.loads((out / "results.json").read_text())
+    assert results["experiment"] == name and results["wall_seconds"] > 0
+    assert results["options"]["mini"] is True and (results.get("cells") or results.get("curve"))
+    assert (out / PLOTS[name]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = (out / "table.md").read_text()
+    assert table.startswith("Wall time") and "|---|" in table
+    assert f"{name}:" in capsys.readouterr().out
+
+
+def test_unseen_names_keeps_the_level_and_holds_names_out(tmp_path):
+    assert main(["experiment", "unseen_names", "--mini", "--output-dir", str(tmp_path),
+                 "--set", "ks=[5]"]) == 0  # fmt: skip
+    results = json.loads((tmp_path / "unseen_names" / "results.json").read_text())
+    assert {(c["names"], c["level"]) for c in results["cells"]} == {
+        ("training names", 1),
+        ("held-out names", 1),
+    }
+    assert results["training"][0]["vocab"].endswith("@train:5:0")
+
+
+def test_grpo_logs_a_reward_curve_and_the_wrong_form_share(tmp_path):
+    assert main(["experiment", "grpo", "--mini", "--output-dir", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "grpo" / "results.json").read_text())
+    assert results["curve"] and {"math_reward", "wrong_form_share"} <= set(results["curve"][0])
+    assert set(results["before"]) == set(results["after"]) == {"1", "2"}
+
+
+def test_wrong_form_share_reward():
+    from hf_mathrules.experiments.grpo import wrong_form_share
+
+    got = wrong_form_share(completions=["Answer: k*(-k + r)", "Answer: -k**2 + k*r", "Answer: 7"],
+                           answer=["-k**2 + k*r"] * 3, rule=["distributivity"] * 3)  # fmt: skip
+    assert got == [1.0, 0.0, 0.0]
+
+
+def test_gaussian_steps_are_read_and_checked():
+    from hf_mathrules.experiments.gaussian import apply_op, parse_steps, step_scores
+    from hf_mathrules.rules import make_rule
+
+    for level in (1, 3, 5):
+        for row in make_rule("gaussian_elimination", level=level).generate(4, split="test"):
+            scores = step_scores(row["completion"], row["completion"])
+            assert scores and all(s["match"] and s["valid"] for s in scores)
+    row = make_rule("gaussian_elimination", level=1).generate(1, split="test")[0]
+    start, steps = parse_steps(row["completion"])
+    assert start and steps
+    assert apply_op("R2 <- R2 - 3*R1", [(1, 2), (3, 4)]) == [(Fraction(1), Fraction(2)), (0, -2)]
+    assert apply_op("swap R1, R2", [(1, 2), (3, 4)]) == [(3, 4), (1, 2)]
+    assert apply_op("R1 <- 1/2*R1", [(2, 4), (3, 4)]) == [(1, 2), (3, 4)]
+    assert apply_op("R9 <- R9 - R1", [(2, 4), (3, 4)]) is None
+    assert step_scores(row["completion"], "Answer: x = 1") == [{"match": False, "valid": False}] * len(steps)
+
+
+def test_yaml_config_and_bad_input(tmp_path, capsys):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("steps: 1\nn_eval: 1\nmax_new_tokens: 8\nset:\n  rules: [distributivity]\n")
+    assert (
+        main(["experiment", "several_rules", "--mini", "--config", str(cfg), "--output-dir", str(tmp_path)])
+        == 0
+    )
+    results = json.loads((tmp_path / "several_rules" / "results.json").read_text())
+    assert [c["rule"] for c in results["cells"]] == ["distributivity"] and results["training"]["steps"] == 1
+    cfg.write_text("stepz: 1\n")
+    assert main(["experiment", "several_rules", "--config", str(cfg)]) == 2
+    assert "unknown option 'stepz'" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="unknown experiment"):
+        experiment_module("nope")
+
+
+def test_checked_in_configs_name_real_options():
+    from pathlib import Path
+
+    import yaml
+
+    from hf_mathrules.cli import build_parser
+
+    root = Path(__file__).resolve().parents[2] / "experiments"
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices["experiment"]
+    dests = {a.dest for a in sub._actions}
+    configs = sorted(root.glob("*.yaml"))
+    assert {c.stem for c in configs} >= set(EXPERIMENTS)
+    for path in configs:
+        data = yaml.safe_load(path.read_text())
+        assert set(data) - {"set", "experiment"} <= dests, path
+        defaults = experiment_module(data.get("experiment", path.stem)).DEFAULTS
+        assert set(data.get("set") or {}) <= set(defaults), path

@@ -21,7 +21,7 @@ from hf_mathrules.rules import ConfigError
 
 HERE = Path(__file__).resolve().parent
 SPLITS = ("train", "validation", "test", "test_ood_level", "test_ood_vocab")
-SINGLE = dict(levels=(1, 2), n_train=1500, n_validation=200, n_test=200, n_ood=40)
+SINGLE = dict(levels=(1, 2), n_train=800, n_validation=100, n_test=100, n_ood=20)
 MIXTURE = dict(
     rules=("distributivity", "factorization", "commutativity"),
     weights=(2, 1, 1),
@@ -124,3 +124,12 @@ def test_stream_under_torchrun_ranks_are_disjoint_and_union_is_the_stream(tmp_pa
     single = itertools.islice(stream("distributivity", num_shards=shards, levels=(2,)), 2 * m)
     expected = sorted(r["id"] for r in single)
     assert sorted(row_id for rows in ranks for row_id, _ in rows) == expected
+
+
+def test_mutated_config_builds_with_num_proc(tmp_path):
+    from hf_mathrules.data import load
+
+    params = dict(n_train=12, n_validation=0, n_test=0, n_ood=0)
+    ds = load("mutated_word_problems", "train", cache_dir=tmp_path, num_proc=2, **params)
+    assert ds.to_list() == list(split_rows("mutated_word_problems", "train", **params))
+    assert set(ds["rule"]) == {"mutated_word_problems"} and len(ds) == 12

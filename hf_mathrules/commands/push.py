@@ -38,7 +38,7 @@ def cmd_push_metric(args: argparse.Namespace) -> int:
 
 
 def cmd_push_model(args: argparse.Namespace) -> int:
-    from ..data.publishing import push_model
+    from ..train.hub import push_model
 
     where = push_model(
         args.folder,
@@ -52,7 +52,7 @@ def cmd_push_model(args: argparse.Namespace) -> int:
 
 
 def cmd_push_space(args: argparse.Namespace) -> int:
-    from ..data.publishing import push_space
+    from ..train.hub import push_space
 
     where = push_space(
         args.repo_id,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 def _app_module(folder: str | None):
-    from ..data.publishing import space_folder
+    from ..train.hub import space_folder
 
     app = space_folder(folder) / "app.py"
     spec = importlib.util.spec_from_file_location("mathrules_space_app", app)

@@ -4,6 +4,8 @@ tokenizer, card, configs; not checkpoints) goes up in one commit."""
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from ..rules import ConfigError
@@ -84,3 +86,139 @@ def stage_model_folder(folder: Path, dest: Path, repo_id: str, base_model_id: st
     if (dest / "training_config.json").is_file() and (dest / "train_results.json").is_file():
         rebuild_model_card(dest, repo_id, hub_base).save(str(dest / "README.md"))
     return dest
+
+
+def _publishing_api(token: str | None = None):
+    """An authenticated HfApi, or the clear no-token error (shared with dataset publishing)."""
+    from ..data.publishing import _api
+
+    return _api(token)
+
+
+def commit_folder(folder: Path, repo_id: str, repo_type: str, message: str, **kwargs) -> str:
+    from ..data.publishing import commit_folder as _commit
+
+    return _commit(folder, repo_id, repo_type, message, **kwargs)
+
+
+def _repo_root() -> Path:
+    from ..data.publishing import REPO_ROOT
+
+    return REPO_ROOT
+
+
+SPACE_FOLDER = Path("spaces")
+SPACE_FILES = ("app.py", "stepcheck.py", "README.md", "requirements.txt")
+
+
+def push_model(
+    folder: str | os.PathLike,
+    repo_id: str,
+    *,
+    base_model_id: str | None = None,
+    dry_run_dir: str | os.PathLike | None = None,
+    token: str | None = None,
+    private: bool = False,
+) -> str:
+    """Push a finished ``mathrules train`` folder (a model or a PEFT adapter) as ``repo_id`` in one commit:
+    checkpoints left out, the adapter's base and the card's ``base_model`` named by ``base_model_id``."""
+    if repo_id.count("/") != 1:
+        raise ConfigError(f"--repo-id must look like namespace/name, got {repo_id!r}")
+    if not Path(folder).is_dir():
+        raise FileNotFoundError(f"model folder {folder} does not exist")
+    if dry_run_dir is not None:
+        return str(stage_model_folder(Path(folder), Path(dry_run_dir), repo_id, base_model_id))
+    _publishing_api(token)
+    with tempfile.TemporaryDirectory(prefix="mathrules-model-") as tmp:
+        staged = stage_model_folder(Path(folder), Path(tmp) / "model", repo_id, base_model_id)
+        return commit_folder(
+            staged, repo_id, "model", "Upload model trained with hf-mathrules", token=token, private=private
+        )
+
+
+def space_folder(folder: str | os.PathLike | None = None) -> Path:
+    candidates = [Path(folder)] if folder else [SPACE_FOLDER, _repo_root() / SPACE_FOLDER]
+    for c in candidates:
+        if c.is_dir():
+            missing = [f for f in SPACE_FILES if not (c / f).is_file()]
+            if missing:
+                raise ConfigError(f"Space folder {c} lacks {', '.join(missing)}")
+            return c
+    raise ConfigError(f"Space folder not found (looked in {', '.join(map(str, candidates))})")
+
+
+def _card_datasets(repo_id: str) -> list[str]:
+    """The datasets a model's card names (empty when the card cannot be read)."""
+    try:
+        from huggingface_hub import ModelCard
+
+        return list(ModelCard.load(repo_id).data.datasets or [])
+    except Exception:
+        return []
+
+
+def stage_space(
+    src: Path, dest: Path, model: str, adapter: str | None, datasets: list[str] | None = None
+) -> Path:
+    """Copy the Space folder to ``dest`` with ``models.json`` (what the app loads) and README front matter
+    naming the model, the adapter and their datasets."""
+    import json
+    import re
+    import shutil
+
+    import yaml
+
+    for name, value in (("--model", model), ("--adapter", adapter)):
+        if value and (Path(value).exists() or value.count("/") != 1):
+            raise ConfigError(
+                f"{name} must be a Hub id (namespace/name) for a Space, which cannot see local folders; "
+                f"got {value!r}: push it first (mathrules push model)"
+            )
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "models.json"))
+    (dest / "models.json").write_text(json.dumps({"model": model, "adapter": adapter}, indent=2) + "\n")
+    readme = (dest / "README.md").read_text()
+    m = re.match(r"---\n(.*?)\n---\n", readme, re.S)
+    if not m:
+        raise ConfigError(f"{src / 'README.md'} has no YAML front matter")
+    meta = yaml.safe_load(m.group(1)) or {}
+    meta["models"] = [x for x in (model, adapter) if x]
+    found = list(dict.fromkeys(datasets or []))
+    if found:
+        meta["datasets"] = found
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
+    (dest / "README.md").write_text(f"---\n{front}---\n" + readme[m.end() :])
+    return dest
+
+
+def push_space(
+    repo_id: str,
+    model: str,
+    adapter: str | None = None,
+    *,
+    folder: str | os.PathLike | None = None,
+    dry_run_dir: str | os.PathLike | None = None,
+    token: str | None = None,
+    private: bool = False,
+) -> str:
+    """Upload the Gradio Space (``spaces/``) as ``repo_id`` in one commit, set to load ``model`` and
+    ``adapter`` (Hub ids) and naming them, and their datasets, in its README front matter."""
+    src = space_folder(folder)
+    if repo_id.count("/") != 1:
+        raise ConfigError(f"--repo-id must look like namespace/name, got {repo_id!r}")
+    if dry_run_dir is not None:
+        return str(stage_space(src, Path(dry_run_dir), model, adapter))
+    _publishing_api(token)
+    datasets = [d for m in (model, adapter) if m for d in _card_datasets(m)]
+    with tempfile.TemporaryDirectory(prefix="mathrules-space-") as tmp:
+        staged = stage_space(src, Path(tmp) / "space", model, adapter, datasets)
+        return commit_folder(
+            staged,
+            repo_id,
+            "space",
+            "Upload the hf-mathrules demo Space",
+            token=token,
+            space_sdk="gradio",
+            private=private,
+        )

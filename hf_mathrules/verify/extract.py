@@ -158,7 +158,8 @@ def _math_span(s: str, last: bool = True) -> str | None:
 _SPECIAL = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id)\|>.*", re.S)
 _DOUBLED = re.compile(r"\\\\(?=[A-Za-z])")
 _SEP_ONLY = re.compile(r"^(?:\s|,|;|and|or|\\quad|\\text\{\s*(?:and|or)\s*\})*$", re.I)
-_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
+# a scale word belongs to its number ("about 3 million people"): conventions.apply multiplies it out
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?(?: ?(?:thousand|million|billion|trillion)\b)?", re.I)
 # Two words, each followed by spaces: ``(?:\b[A-Za-z']{2,}\s+){2,}``, tried once per run of letters and
 # apostrophes (the plain pattern restarts at every word boundary inside "a'b'c'd..." and rescans it).
 # A run qualifies when a word boundary leaves at least two of its characters: at its start, or between a
@@ -172,7 +173,11 @@ _PROSE = re.compile(
 def last_number(text: str) -> str | None:
     """The last number in prose ("... which is 1,000.99 euros") or None."""
     found = _NUMBER.findall(text)
-    return found[-1].rstrip(",") if found else None
+    if not found:
+        return None
+    number = found[-1].rstrip(",")
+    # "1,500 thousand": the separators go, so the scale word multiplies the whole number
+    return number.replace(",", "") if number[-1].isalpha() else number
 
 
 def is_prose(text: str) -> bool:

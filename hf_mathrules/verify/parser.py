@@ -213,6 +213,8 @@ class Parser(LatexMixin, CalculusMixin):
                     "cup",
                     "cap",
                     "to",
+                    "rfloor",
+                    "rceil",
                 )
             )
         return False

@@ -127,6 +127,10 @@ def build(tree, limits: Limits):
             return sympy.root(args[0], args[1])
         if name == "log":
             return sympy.log(*args[:2])
+        if name in ("max", "min"):
+            if not args:
+                raise ParseError(f"{name} of nothing")
+            return (sympy.Max if name == "max" else sympy.Min)(*args)
         if name == "binomial":
             if len(args) != 2:
                 raise ParseError("binomial takes two arguments")
@@ -164,10 +168,13 @@ def _big_operator(tree, limits: Limits):
         if digits > limits.max_digits:
             raise TooLarge(f"a product would have more than {limits.max_digits} digits")
         return sympy.Mul(*terms)
-    if lo.is_number and hi.is_number:
+    if lo.is_number and hi.is_number and not (lo.is_Integer and hi is sympy.oo):
         raise Unsupported(f"\\{op} bounds must be integers")
     unevaluated = (sympy.Sum if op == "sum" else sympy.Product)(body, (k, lo, hi))
-    return unevaluated.doit(deep=False)  # a closed form when SymPy knows one (runs under the timeout)
+    value = unevaluated.doit(deep=False)  # a closed form when SymPy knows one (runs under the timeout)
+    if hi is sympy.oo and value.has(sympy.Sum, sympy.Product):
+        raise Unsupported(f"an infinite \\{op} without a closed form")
+    return value
 
 
 def _calculus(tree, limits: Limits):

@@ -53,6 +53,20 @@ SAME = [
     ("(-\\infty, -1)", "x < -1"),
     ("[0, 4]", "0 \\le s \\le 4"),
     ("a \\ge b", "b \\le a"),
+    # floor, ceiling, max, min, infinite sums, Greek letters, vectors
+    ("floor(y)", "\\lfloor y \\rfloor"),
+    ("4", "\\lceil 3.2 \\rceil"),
+    ("7", "\\max(3, 7, 1)"),
+    ("\\operatorname{floor}(t)", "\\lfloor t \\rfloor"),
+    ("3/2", "\\sum_{k=0}^{\\infty} \\frac{1}{3^k}"),
+    ("2\\theta", "2θ"),
+    ("\\begin{pmatrix} 3 \\\\ -1 \\end{pmatrix}", "(3, -1)"),
+    # other scripts and languages around the answer
+    ("9", "答案是 9"),
+    ("250", "250千克"),
+    ("4", "Ответ: 4"),
+    ("11", "La respuesta es $11$."),
+    ("x = 2, x = -5", "The roots are $x = 2$ and $x = -5$."),
     # calculus read faithfully
     ("\\arcsin w", "\\sin^{-1} w"),
     ("3t^2", "\\frac{d}{dt} t^3"),

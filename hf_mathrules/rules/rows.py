@@ -65,21 +65,27 @@ def split_rules(
 
 
 class SeenProblems:
-    """Problem identities already given out; with a ``window``, only the most recent ``window`` of them
-    (constant memory for endless streams)."""
+    """Problem identities (or their keys) already given out; with a ``window``, only the most recent
+    ``window`` of them (constant memory for endless streams)."""
 
-    __slots__ = ("_recent", "_window")
+    __slots__ = ("_all", "_recent", "_window")
 
     def __init__(self, window: int | None = None) -> None:
         self._window = window
-        self._recent: OrderedDict[str, None] = OrderedDict()
+        self._all: set[str | bytes] = set()  # no window: a plain set, the least memory per entry
+        self._recent: OrderedDict[str | bytes, None] = OrderedDict()
 
-    def add(self, canonical: str) -> bool:
+    def add(self, canonical: str | bytes) -> bool:
         """Remember ``canonical``; False when it is remembered already (a repeat)."""
+        if self._window is None:
+            if canonical in self._all:
+                return False
+            self._all.add(canonical)
+            return True
         if canonical in self._recent:
             return False
         self._recent[canonical] = None
-        if self._window is not None and len(self._recent) > self._window:
+        if len(self._recent) > self._window:
             self._recent.popitem(last=False)
         return True
 
@@ -99,7 +105,8 @@ def distinct_rows(
     of them), repeats dropped.  ``seen`` may be shared by several calls (a stream's rules).  Draw ``k``
     uses ``rules[(start + k * step) % len(rules)]`` when ``step`` is 1 and ``rules[k % len(rules)]``
     otherwise, so a chunk ``start, start + 1, ...`` of the index range draws exactly what the whole range
-    draws there.  With ``keyed``, yields ``(problem_key, row)`` and remembers keys instead of identities."""
+    draws there.  ``seen`` remembers problem keys (16 bytes) rather than the identity strings; with
+    ``keyed``, yields ``(problem_key, row)``."""
     bucket = bucket_of(split)
     seen = SeenProblems() if seen is None else seen
     n_rules = len(rules)
@@ -110,8 +117,7 @@ def distinct_rows(
         k += 1
         if bucket is not None and row["split"] != bucket:
             continue
-        canonical = row.pop("_canonical")
-        key = problem_key(canonical) if keyed else canonical
+        key = problem_key(row.pop("_canonical"))
         if not seen.add(key):
             continue
         if split is not None:

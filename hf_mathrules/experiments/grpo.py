@@ -108,6 +108,9 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
             "reward": h.get("reward"),
             "math_reward": h.get("rewards/math_reward/mean"),
             "wrong_form_share": h.get("rewards/wrong_form_share/mean"),
+            # groups whose samples all got the same reward: GRPO's advantage is 0 there (no signal)
+            "frac_reward_zero_std": h.get("frac_reward_zero_std"),
+            "clipped_ratio": h.get("completions/clipped_ratio"),
         }
         for i, h in enumerate(r for r in trainer.state.log_history if "reward" in r)
     ]
@@ -124,6 +127,9 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
         "mean_reward_first_quarter": _mean(rewards[: max(1, len(rewards) // 4)]),
         "mean_reward_last_quarter": _mean(rewards[-max(1, len(rewards) // 4) :]),
         "wrong_form_share": _mean(shares),
+        "frac_reward_zero_std": _mean(
+            [c["frac_reward_zero_std"] for c in curve if c["frac_reward_zero_std"] is not None]
+        ),
     }
     body = [
         [f"level {lv}" + (" (RL prompts)" if lv == rl_level else " (SFT level)"), before[lv]["n"],
@@ -146,7 +152,8 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
         f"\nGRPO: {summary['rl_steps']} steps, {x['rl_prompts_per_step']} prompts x {x['num_generations']} "
         f"samples per step, {summary['rl_seconds']:.0f} s; mean math_reward first quarter "
         f"{_fmt(summary['mean_reward_first_quarter'])}, last quarter {_fmt(summary['mean_reward_last_quarter'])}; "
-        f"share of sampled completions decided wrong_form: {common.pct(summary['wrong_form_share'])}.\n"
+        f"share of sampled completions decided wrong_form: {common.pct(summary['wrong_form_share'])}; "
+        f"groups with one reward for all samples (no GRPO signal): {common.pct(summary['frac_reward_zero_std'])}.\n"
     )
     plot(curve, opts)
     results = {"training": trained, "before": before, "after": after, "curve": curve, "summary": summary}

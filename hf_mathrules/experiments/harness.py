@@ -87,7 +87,7 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
         completions = common.complete(model, tok, [r["prompt"] for r in cell_rows], opts)
         ours[rule] = common.public(common.score(cell_rows, completions))
     del model
-    out = opts.output_dir / "lighteval"
+    out = (opts.output_dir / "lighteval").resolve()
     results, seconds, command = run_lighteval(python, model_dir.resolve(), rules, data.resolve(), out,
                                               opts.max_new_tokens)  # fmt: skip
     body, cells = [], []

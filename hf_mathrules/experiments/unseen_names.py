@@ -23,7 +23,7 @@ DEFAULTS = {
     "ks": [10, 50, 500],
     "steps": 80,
     "batch_size": 32,
-    "rows_per_level": 4000,
+    "rows_per_level": 2000,  # K=10 two-letter names admit about 3,500 distinct level-1 training problems
     "n_eval": 20,
     "max_new_tokens": 64,
 }

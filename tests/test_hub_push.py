@@ -176,7 +176,7 @@ def test_adapter_job_trains_briefly_and_pushes_base_and_adapter_with_cards(hub, 
     summary = json.loads((out / "summary.json").read_text())
     assert 0 <= summary["base_accuracy_on_adapter_rule"] <= 1 and summary["adapter_train_steps"] == 2
     base = hub.state.repos[("model", "tester/mathrules-tiny-base")].head().files
-    adapter = hub.state.repos[("model", "tester/mathrules-tiny-isolate-variable-lora")].head().files
+    adapter = hub.state.repos[("model", "tester/mathrules-tiny-commutativity-lora")].head().files
     assert not any(p.startswith("checkpoint-") for p in [*base, *adapter])
     base_card = _front_matter(base["README.md"].data.decode())
     assert base_card["library_name"] == "transformers" and "base_model" not in base_card
@@ -186,10 +186,10 @@ def test_adapter_job_trains_briefly_and_pushes_base_and_adapter_with_cards(hub, 
     assert base_card["model-index"][0]["results"]
     card = _front_matter(adapter["README.md"].data.decode())
     assert card["library_name"] == "peft" and card["base_model"] == "tester/mathrules-tiny-base"
-    assert card["datasets"] == ["hf_mathrules/isolate_variable"]
+    assert card["datasets"] == ["hf_mathrules/commutativity"]
     result = card["model-index"][0]["results"][0]
     assert (
-        result["dataset"]["type"] == "hf_mathrules/isolate_variable"
+        result["dataset"]["type"] == "hf_mathrules/commutativity"
         and result["metrics"][0]["name"] == "verified accuracy"
     )
     assert (

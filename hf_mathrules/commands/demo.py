@@ -27,6 +27,10 @@ def cmd_adapter(args: argparse.Namespace) -> int:
         ) from None
     if args.push_to_hub and "/" in args.push_to_hub:
         raise ValueError("--push-to-hub takes a namespace (user or organisation), e.g. --push-to-hub you")
+    from ..rules import rule_names
+
+    if args.adapter_rule not in rule_names():
+        raise ValueError(f"unknown --adapter-rule {args.adapter_rule!r}; known: {', '.join(rule_names())}")
     for name in ("base_steps", "adapter_steps", "eval_n", "rows"):
         if getattr(args, name) < 1:
             raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
@@ -39,6 +43,8 @@ def cmd_adapter(args: argparse.Namespace) -> int:
         adapter_rows=args.rows,
         eval_n=args.eval_n,
         push_namespace=args.push_to_hub,
+        adapter_rule=args.adapter_rule,
+        existing_base=args.base,
     )
     print(json.dumps(summary, indent=2, default=str))
     print(
@@ -89,11 +95,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--adapter",
         action="store_true",
         help="train a base on distributivity, factorization and simplification, then a LoRA adapter that "
-        "teaches it isolate_variable; output in OUTPUT_DIR/adapter/{base,adapter}",
+        "teaches it a new rule (--adapter-rule); output in OUTPUT_DIR/adapter/{base,adapter}",
     )
     a.add_argument("--base-steps", type=int, default=700, help="training steps of the base (default 700)")
     a.add_argument(
-        "--adapter-steps", type=int, default=400, help="training steps of the adapter (default 400)"
+        "--adapter-steps", type=int, default=300, help="training steps of the adapter (default 300)"
+    )
+    a.add_argument(
+        "--adapter-rule",
+        default="commutativity",
+        help="the rule the adapter teaches (level 1; default commutativity; not one of the base's rules)",
+    )
+    a.add_argument(
+        "--base", default=None, metavar="DIR", help="reuse a base this command trained before (skips step 1)"
     )
     a.add_argument("--rows", type=int, default=6000, help="training rows per rule (default 6000)")
     a.add_argument(
@@ -103,6 +117,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--push-to-hub",
         default=None,
         metavar="NAMESPACE",
-        help="push NAMESPACE/mathrules-tiny-base and NAMESPACE/mathrules-tiny-isolate-variable-lora",
+        help="push NAMESPACE/mathrules-tiny-base and NAMESPACE/mathrules-tiny-<rule>-lora with their cards",
     )
     p.set_defaults(func=cmd_demo)

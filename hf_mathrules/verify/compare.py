@@ -336,6 +336,8 @@ class Comparer:
                 return False, "interval ends differ"
             p_items = (pred[1], pred[2])
         elif pred[0] in ("tuple", "bracket"):
+            if len(g_items) == 2 and len(pred[1]) == 2 and gold[0] != pred[0]:
+                return False, "an open and a closed pair: (a, b) and [a, b] are different intervals"
             p_items = pred[1]
         elif pred[0] == "seq" and pred[1] == ",":
             p_items = pred[2]

@@ -4,7 +4,9 @@ bounded, so each rewrite is linear in the (already length-capped) answer.
 
 - mixed numbers: ``5 1/2`` and ``2\\frac{1}{2}`` are 5 + 1/2 when they are the whole value (a proper
   fraction right after an integer); ``3¼`` and the other vulgar-fraction characters anywhere;
-- repeating decimals: ``0.\\overline{6}`` is 2/3, ``1.2\\overline{34}`` is exact too;
+- repeating decimals: ``0.\\overline{6}`` and ``0.(6)`` are 2/3, ``1.2\\overline{34}`` is exact too;
+- compound units after a number that is the whole answer, with a space between, are dropped (``10 m/s``,
+  ``9 cm^2``; ``4m^2`` stays an expression, as ``2m`` stays a product);
 - number words: ``seven``, ``twenty-one`` as the whole answer; scale words after a number anywhere
   (``3 thousand``, ``2.5 million``);
 - a percent sign is a unit: ``percent_of`` reports it so the comparison can accept either reading
@@ -28,7 +30,14 @@ _MIXED_RE = re.compile(
     r"(?:\s+(?P<n1>\d{1,30})\s*/\s*(?P<d1>\d{1,30})|\s*\\[dt]?frac\s*\{\s*(?P<n2>\d{1,30})\s*\}\s*\{\s*(?P<d2>\d{1,30})\s*\})"
     r"\s*$"
 )
-_REPEATING_RE = re.compile(r"(?<!\d)(\d{0,30})\.(\d{0,30})\\(?:overline|bar|dot)\s*\{\s*(\d{1,30})\s*\}")
+_REPEATING_RE = re.compile(
+    r"(?<!\d)(\d{0,30})\.(\d{0,30})(?:\\(?:overline|bar|dot)\s*\{\s*(\d{1,30})\s*\}|\((\d{1,30})\)(?![\w(]))"
+)
+# compound units after a number (10 m/s, 3 cm^2): single letters elsewhere stay variables
+_COMPOUND_UNIT_RE = re.compile(
+    r"^(\s*-?[\d.,]{1,40})\s+(?:(?:km|m|cm|mm|ft|mi|in)\s*/\s*(?:s|h|hr|min)(?:\^?2)?"
+    r"|(?:km|m|cm|mm|ft|in)\s*\^\s*[23])\s*$"
+)
 _SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _SCALE_RE = re.compile(r"(?<![\w.])(\d{1,15}(?:\.\d{1,15})?)\s*(thousand|million|billion|trillion)\b", re.I)
 _UNITS = (
@@ -56,7 +65,7 @@ def _mixed(m: re.Match) -> str:
 
 
 def _repeating(m: re.Match) -> str:
-    whole, fixed, rep = m.group(1) or "0", m.group(2), m.group(3)
+    whole, fixed, rep = m.group(1) or "0", m.group(2), m.group(3) or m.group(4)
     base = int(whole + fixed) if whole + fixed else 0
     value = Fraction(int(whole + fixed + rep) - base, 10 ** len(fixed) * (10 ** len(rep) - 1))
     return _fraction_text(value)
@@ -94,8 +103,10 @@ def apply(text: str) -> str:
     if n is not None:
         return str(n)
     s = _VULGAR_RE.sub(_vulgar, text) if any(c in text for c in _VULGAR) else text
-    if "overline" in s or "\\bar" in s or "\\dot" in s:
+    if "overline" in s or "\\bar" in s or "\\dot" in s or ".(" in s:
         s = _REPEATING_RE.sub(_repeating, s)
+    if "/" in s or "^" in s:
+        s = _COMPOUND_UNIT_RE.sub(r"\1", s)
     s = _SCALE_RE.sub(_scaled, s)
     return _MIXED_RE.sub(_mixed, s.strip())
 

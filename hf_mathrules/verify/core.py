@@ -3,6 +3,7 @@ SymPy.  ``decide_request`` is what a worker process runs; it never raises."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 
@@ -96,6 +97,9 @@ def _plain_text(s: str) -> str:
     return (m.group(1) if m else s).strip().strip("$").strip()
 
 
+_DECIMAL_COMMA = re.compile(r"-?\d{1,15},(?:\d{1,2}|\d{4,15})")
+
+
 def _items(tree) -> int:
     return len(tree[2]) if tree[0] == "seq" else 1
 
@@ -132,6 +136,8 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     if s.form is None and _squash(g_text) == _squash(p_text) and len(g_text) <= s.limits.max_length:
         return Prepared(g_text, p_text, ("text", g_text), ("text", p_text), "identical")
     g_tree = parse(g_text, s.limits)
+    if g_tree[0] != "seq" and _DECIMAL_COMMA.fullmatch(p_text.strip()):
+        p_text = p_text.strip().replace(",", ".")  # 1,5 against one number: a decimal comma, not a list
     if g_tree[0] == "text":  # a word answer: compare normalised text, whatever the prediction parses to
         return Prepared(g_text, p_text, g_tree, ("text", _plain_text(p_text)), "text")
     p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree))

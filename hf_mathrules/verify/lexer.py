@@ -47,6 +47,7 @@ _UNICODE = {
     "\u00a0": " ",
     "\u202f": " ",
     "\u2192": r"\to ",
+    "\u2248": r"\approx ",
     **{
         ch: f"\\{name} "
         for ch, name in zip(
@@ -103,6 +104,7 @@ _GLUED_CMD = re.compile(r"^(frac|sqrt|binom)([A-Za-z]+)$")
 _FUNC_NAMES = frozenset("floor ceil max min sin cos tan ln log exp sqrt arcsin arccos arctan".split())
 _LETTERS_RUN = re.compile(r"[A-Za-z]{2,}")
 _GLUED_SEP = re.compile(r"^(or|and)([A-Za-z]\d*)$")
+_LEADING_RE = re.compile(r"^(?:=|\\approx(?![A-Za-z]))\s*|^\*\*(?=.*\*\*$)|(?<=[^*])\*\*$")
 _DECIMAL_COMMA_RE = re.compile(r"^-?\d+,\d\d$|^-?0,\d+$")
 
 
@@ -117,6 +119,7 @@ def normalize(text: str, limits: Limits) -> str:
     s = s.replace("{,}", "")
     s = _DROP_RE.sub(" ", s)
     s = s.strip().rstrip(".").strip()
+    s = _LEADING_RE.sub("", s)  # "= 12", "\approx 3.14", "**42**": the answer after its decoration
     if _THOUSANDS_RE.match(s):
         s = re.sub(r"[,\s]", "", s)
     elif _DECIMAL_COMMA_RE.match(s):

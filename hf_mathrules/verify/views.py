@@ -182,9 +182,11 @@ def text_key(tree) -> str:
 
 def as_system(tree):
     """Chained equalities ``a = b = 7`` and tuple assignments ``(a, b) = (2, 9)`` as the system of
-    assignments they state; any other tree unchanged."""
+    assignments they state, ``7 = x`` as ``x = 7``; any other tree unchanged."""
     if tree[0] != "rel" or any(op != "=" for op in tree[1]):
         return tree
+    if len(tree[2]) == 2 and tree[2][1][0] == "sym" and not _has_sym(tree[2][0]):
+        return ("rel", ("=",), (tree[2][1], tree[2][0]))  # 7 = x: the assignment x = 7
     *names, value = tree[2]
     if len(names) > 1 and all(n[0] == "sym" for n in names):
         if len({n[1] for n in names}) == len(names) and not any(_mentions(value, n[1]) for n in names):
@@ -198,6 +200,17 @@ def as_system(tree):
         if all(n[0] == "sym" for n in names[0][1]):
             return ("seq", ",", tuple(("rel", ("=",), (n, v)) for n, v in zip(names[0][1], value[1])))
     return tree
+
+
+def _has_sym(tree) -> bool:
+    stack = [tree]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, tuple) and n:
+            if n[0] == "sym":
+                return True
+            stack.extend(x for x in n if isinstance(x, tuple))
+    return False
 
 
 def _mentions(tree, name: str) -> bool:

@@ -61,6 +61,13 @@ SAME = [
     ("3/2", "\\sum_{k=0}^{\\infty} \\frac{1}{3^k}"),
     ("2\\theta", "2θ"),
     ("\\begin{pmatrix} 3 \\\\ -1 \\end{pmatrix}", "(3, -1)"),
+    # number decorations
+    ("2.5", "2,5"),
+    ("3.14", "≈ 3.14"),
+    ("42", "**42**"),
+    ("6", "6 = x"),
+    ("12", "12 m/s"),
+    ("5/11", "0.(45)"),
     # other scripts and languages around the answer
     ("9", "答案是 9"),
     ("250", "250千克"),
@@ -77,6 +84,8 @@ SAME = [
 DIFFERENT = [
     ("2", "2m"),  # a bare single letter is a variable, not a unit
     ("5", "5y"),
+    ("4", "4m^2"),  # no space: an expression, not a unit
+    ("(1, 2)", "[1, 2]"),  # an open and a closed interval
     ("10", "0.1"),  # no percent sign on either side: no percent reading
     ("0.1", "10"),
     ("3/2", "1\\frac{1}{3}"),

@@ -120,9 +120,30 @@ def _parts_from_boxes(pred: str, have: int, g_tree, limits: Limits):
         return None
 
 
-def _word(tree) -> str | None:
-    t = tree
-    return t[1] if t[0] == "sym" and len(t[1]) >= 2 and t[1].isalpha() else None
+_WRAPPER = re.compile(r"^\\(?:text|textbf|textit|textrm|mathrm|mathbf|mbox|boxed)\s*\{(.*)\}$", re.S)
+
+
+def answer_word(text: str) -> tuple[str, bool] | None:
+    """A one-word answer (``Sunday``, ``\\text{(B)}``, ``yes.``) and whether it was wrapped in text or
+    parentheses (a choice letter, not a variable); None for anything else."""
+    s, wrapped = text.strip().strip("$").strip().rstrip("."), False
+    for _ in range(4):
+        m = _WRAPPER.match(s) or (re.match(r"^\((.*)\)$", s) if len(s) > 2 else None)
+        if not m:
+            break
+        s, wrapped = m.group(1).strip(), True
+    return (s, wrapped) if s.isascii() and s.isalpha() else None
+
+
+def _same_word(g_text: str, p_text: str) -> bool:
+    """Word answers compare case-insensitively; a bare single letter is a variable (``x`` is not ``X``)
+    unless one side wraps it in text or parentheses (a choice: ``\\text{(B)}`` = ``b``)."""
+    g, p = answer_word(g_text), answer_word(p_text)
+    if g is None or p is None:
+        return False
+    if len(g[0]) == 1 and not (g[1] or p[1]):
+        return g[0] == p[0]
+    return g[0].lower() == p[0].lower()
 
 
 def prepare(gold: str, pred: str, s: Settings) -> Prepared:
@@ -135,15 +156,15 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
         raise ParseError(f"empty {'reference' if not _squash(g_text) else 'prediction'}")
     if s.form is None and _squash(g_text) == _squash(p_text) and len(g_text) <= s.limits.max_length:
         return Prepared(g_text, p_text, ("text", g_text), ("text", p_text), "identical")
+    if _same_word(g_text, p_text):  # Yes / yes, Sunday / \text{Sunday}: a word, not a variable
+        words = ("text", answer_word(g_text)[0]), ("text", answer_word(p_text)[0])
+        return Prepared(g_text, p_text, *words, "text")
     g_tree = parse(g_text, s.limits)
     if g_tree[0] != "seq" and _DECIMAL_COMMA.fullmatch(p_text.strip()):
         p_text = p_text.strip().replace(",", ".")  # 1,5 against one number: a decimal comma, not a list
     if g_tree[0] == "text":  # a word answer: compare normalised text, whatever the prediction parses to
         return Prepared(g_text, p_text, g_tree, ("text", _plain_text(p_text)), "text")
     p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree))
-    if _word(g_tree) and g_tree[1].lower() == _squash(p_text).lower():
-        # Yes / yes: a word, not a variable
-        return Prepared(g_text, p_text, ("text", g_tree[1]), ("text", p_text.strip()), "text")
     g_syms, p_syms = symbols_of(g_tree), symbols_of(p_tree)
     if g_syms and p_syms and g_syms != p_syms and any(splittable(n) for n in g_syms | p_syms):
         # 6xy against 6yx, mn - m against m(n - 1): the other side shows the letters are variables

@@ -61,6 +61,11 @@ SAME = [
     ("3/2", "\\sum_{k=0}^{\\infty} \\frac{1}{3^k}"),
     ("2\\theta", "2θ"),
     ("\\begin{pmatrix} 3 \\\\ -1 \\end{pmatrix}", "(3, -1)"),
+    # word answers and choice letters
+    ("Friday", "\\text{Friday}"),
+    ("C", "\\boxed{\\text{C}}"),
+    ("\\text{(D)}", "d"),
+    ("\\textbf{hyperbola}", "Hyperbola."),
     # number decorations
     ("2.5", "2,5"),
     ("3.14", "≈ 3.14"),
@@ -85,6 +90,7 @@ DIFFERENT = [
     ("2", "2m"),  # a bare single letter is a variable, not a unit
     ("5", "5y"),
     ("4", "4m^2"),  # no space: an expression, not a unit
+    ("y", "Y"),  # bare single letters are variables: case matters
     ("(1, 2)", "[1, 2]"),  # an open and a closed interval
     ("10", "0.1"),  # no percent sign on either side: no percent reading
     ("0.1", "10"),

@@ -106,17 +106,18 @@ def run_measured(code: str, arg: dict) -> tuple[dict, float]:
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    peak = 0.0
+    peak = peak_pss = 0.0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         root = psutil.Process(proc.pid)
         while not done.is_set():
             try:
-                procs = [root, *root.children(recursive=True)]
-                rss = sum(p.memory_info().rss for p in procs if p.is_running())
-                peak = max(peak, rss / 2**20)
+                procs = [p for p in [root, *root.children(recursive=True)] if p.is_running()]
+                peak = max(peak, sum(p.memory_info().rss for p in procs) / 2**20)
+                # PSS shares each page among the processes mapping it (forked workers share the parent's)
+                peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in procs) / 2**20)
             except psutil.Error:
                 pass
             time.sleep(0.1)
@@ -131,6 +132,7 @@ def run_measured(code: str, arg: dict) -> tuple[dict, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     res = json.loads(out.strip().splitlines()[-1])
     res["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    res["peak_pss_mib"] = round(peak_pss)
     return res, peak
 
 
@@ -174,6 +176,7 @@ def main() -> None:
                 "rows_per_s": round(res["rows"] / total),
                 "rows_per_cpu_s": round(res["rows"] / res["cpu_s"]),
                 "peak_mib": round(peak),
+                "peak_pss_mib": res["peak_pss_mib"],
                 "parquet_mib": round(size / 2**20, 1),
                 "load_at_start": round(load, 2),
                 "load_at_end": round(os.getloadavg()[0], 2),
@@ -222,6 +225,7 @@ def main() -> None:
             "rows": args.stream_rows,
             "rows_per_s": round(args.stream_rows / res["seconds"]),
             "peak_mib": round(peak),
+            "peak_pss_mib": res["peak_pss_mib"],
             "maxrss_mib_at": [(i, round(m)) for i, _, m in res["marks"]],
         }
         print(

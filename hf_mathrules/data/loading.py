@@ -74,7 +74,8 @@ def build_to_cache(
     """Generate ``name`` (a rule, a mixture, or any name with ``rules=[...]``) into the datasets cache
     under ``repo_id`` (default ``hf_mathrules/<name>``); returns the entry's folder.  Parameters are the
     fields of ``MathRulesConfig`` (n_train, n_validation, n_test, n_ood, seed, levels, vocab, ood_vocab,
-    knobs, rules, weights); they are checked before anything is generated."""
+    knobs, rules, weights); they are checked before anything is generated.  ``num_proc``: processes
+    generating each split (None: every core for a split of 50k+ draws); the rows do not depend on it."""
     config = make_config(name, **params)
     repo_id = hub_id(repo_id or name)
     if repo_id.count("/") != 1 or not all(repo_id.split("/")):

@@ -197,7 +197,8 @@ def test_named_endpoints_through_gradio_client(client, tmp_path, monkeypatch):
     assert prompt.startswith("Solve for") and "adapter was trained on isolate_variable" in note
     assert cleared == ["", "", "", ""]
     status, base, tuned, base_v, tuned_v = client.predict("isolate_variable", 1, prompt, api_name="/solve")
-    assert "done" in status and "| line |" in base and "| line |" in tuned  # both columns, checked
+    # both columns checked (an untrained model may write only blank lines: the page says so)
+    assert "done" in status and all("| line |" in c or "wrote nothing" in c for c in (base, tuned))
     assert ("verified correct" in base_v) is False and base_v.startswith("###")  # untrained: told so
     status, *outs = client.predict("quadratic", 1, "x^2 - 5x + 6 = 0", api_name="/solve")
     assert "typed quadratic problem" in status and "Neither model was trained on quadratic" in status

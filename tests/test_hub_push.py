@@ -241,4 +241,6 @@ def test_push_model_and_space_refuse_what_the_hub_cannot_resolve(hub, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert _front_matter((out / "m" / "README.md").read_text())["base_model"] == "t/base"
+    assert "/tmp" not in (out / "m" / "training_config.json").read_text()
+    assert not list((out / "m").glob("checkpoint-*"))
     assert not hub.state.repos

@@ -44,6 +44,7 @@ def cmd_adapter(args: argparse.Namespace) -> int:
         eval_n=args.eval_n,
         push_namespace=args.push_to_hub,
         adapter_rule=args.adapter_rule,
+        adapter_level=args.adapter_level,
         existing_base=args.base,
     )
     print(json.dumps(summary, indent=2, default=str))
@@ -106,6 +107,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="commutativity",
         help="the rule the adapter teaches (level 1; default commutativity; not one of the base's rules)",
     )
+    a.add_argument("--adapter-level", type=int, default=1, choices=range(1, 6), help="its level (default 1)")
     a.add_argument(
         "--base", default=None, metavar="DIR", help="reuse a base this command trained before (skips step 1)"
     )

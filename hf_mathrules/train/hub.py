@@ -83,6 +83,15 @@ def stage_model_folder(folder: Path, dest: Path, repo_id: str, base_model_id: st
         else:
             hub_base = current
         cfg_path.write_text(json.dumps(cfg, indent=2, sort_keys=True))
+    cfg_file = dest / "training_config.json"
+    if cfg_file.is_file():  # public: no local paths (the base by its Hub id, the output folder by name)
+        config = json.loads(cfg_file.read_text())
+        if config.get("model", {}).get("model_name_or_path"):
+            config["model"]["model_name_or_path"] = hub_base
+        if "output_dir" in config.get("sft", {}):
+            config["sft"]["output_dir"] = repo_id.rsplit("/", 1)[-1]
+        config.get("sft", {}).pop("logging_dir", None)
+        cfg_file.write_text(json.dumps(config, indent=2))
     if (dest / "training_config.json").is_file() and (dest / "train_results.json").is_file():
         rebuild_model_card(dest, repo_id, hub_base).save(str(dest / "README.md"))
     return dest

@@ -217,12 +217,12 @@ def run_adapter_job(
     out = Path(output_dir)
     base_dir, adapter_dir = out / "base", out / "adapter"
     base_id = f"{push_namespace}/mathrules-tiny-base" if push_namespace else None
-    adapter_id = (
-        f"{push_namespace}/mathrules-tiny-{adapter_rule.replace('_', '-')}-lora" if push_namespace else None
-    )
-    if adapter_rule in BASE_RULES:
+    suffix = adapter_rule.replace("_", "-") + (f"-level{adapter_level}" if adapter_level != 1 else "")
+    adapter_id = f"{push_namespace}/mathrules-tiny-{suffix}-lora" if push_namespace else None
+    if adapter_rule in BASE_RULES and adapter_level == 1:
         raise ValueError(
-            f"the adapter must teach a rule the base does not know; {adapter_rule} is in the base mix"
+            f"the adapter must teach a rule or level the base does not know; the base learns {adapter_rule} "
+            "level 1: choose another rule or --adapter-level 2-5"
         )
 
     if existing_base is not None:
@@ -232,9 +232,11 @@ def run_adapter_job(
             raise FileNotFoundError(f"--base {base_dir}: not a finished `mathrules train` folder")
         trained = json.loads(done.read_text())
         known = json.loads((base_dir / "training_config.json").read_text())["mathrules"]["rules"]
-        if any(spec.split(":")[0] == adapter_rule for spec in known):
+        from .data import parse_mix
+
+        if any(e.rule == adapter_rule and adapter_level in e.levels for e in parse_mix(known)):
             raise ValueError(
-                f"the base in {base_dir} was trained on {adapter_rule}: choose another --adapter-rule"
+                f"the base in {base_dir} was trained on {adapter_rule} level {adapter_level}: choose another"
             )
         _say(progress, f"1/4 base model: reusing {base_dir} ({trained['global_step']} steps)")
         if base_id:

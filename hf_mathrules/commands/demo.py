@@ -100,7 +100,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     a.add_argument("--base-steps", type=int, default=700, help="training steps of the base (default 700)")
     a.add_argument(
-        "--adapter-steps", type=int, default=300, help="training steps of the adapter (default 300)"
+        "--adapter-steps", type=int, default=600, help="training steps of the adapter (default 600)"
     )
     a.add_argument(
         "--adapter-rule",

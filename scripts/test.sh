@@ -18,4 +18,6 @@ export HF_HUB_OFFLINE=1 HF_EVALUATE_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_P
 "${PYTHON:-python3}" -m ruff check .
 "${PYTHON:-python3}" -m ruff format --check .
 # both cores (pytest-xdist); arguments go to pytest, e.g. `bash scripts/test.sh tests/verify -k forms`
-"${PYTHON:-python3}" -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+# --dist loadfile: a module's tests stay on one worker, so a module-scoped fixture (a Space, a trained
+# model) starts once
+"${PYTHON:-python3}" -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"

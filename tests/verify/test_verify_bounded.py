@@ -146,7 +146,7 @@ def test_verify_returns_in_time_on_a_megabyte(warm, name):
     assert len(text) <= MAX
     t, cpu = time.perf_counter(), time.process_time()
     v = verify("2", text, timeout=1.0)
-    assert time.process_time() - cpu < 0.6, v
+    assert time.process_time() - cpu < 1.5, v  # ~0.1-0.3 s when quiet; minutes when quadratic
     assert time.perf_counter() - t < 1.0 + 5.0, v
     assert v.equivalent is not True
 

@@ -129,7 +129,8 @@ def build_model_card(
             "hf-mathrules `tiny` preset (no pretrained base)."
         )
     mix_table = "\n".join(
-        f"- `{e.rule}` levels {', '.join(map(str, e.levels))}: {e.rows} rows per level" for e in mix
+        f"- `{e.rule}` levels {', '.join(map(str, e.levels))}: {e.rows * len(e.levels)} rows, levels interleaved"
+        for e in mix
     )
     results_table = (
         "\n".join(

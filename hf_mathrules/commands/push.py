@@ -66,6 +66,14 @@ def cmd_push_space(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish_options(parser, kind: str) -> None:
+    """The options every push shares: a dry run into a folder, a private repo."""
+    parser.add_argument(
+        "--dry-run", default=None, metavar="DIR", help="write the exact folder to DIR, push nothing"
+    )
+    parser.add_argument("--private", action="store_true", help=f"create the {kind} private")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "push",
@@ -80,10 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--repo-id", default=None, help="Hub dataset repo (default hf_mathrules/<name>)")
     d.add_argument("--mix", default=None, metavar="NAME", help="push the RULEs as one mixture called NAME")
     d.add_argument("--weights", type=float, nargs="+", default=None, help="mixture weights, one per RULE")
-    d.add_argument(
-        "--dry-run", default=None, metavar="DIR", help="write the exact folder to DIR, push nothing"
-    )
-    d.add_argument("--private", action="store_true", help="create the repo private")
+    _publish_options(d, "repo")
     d.add_argument("--validate-sample", type=int, default=200, help="rows per split re-checked for the card")
     add_dataset_options(d)
     d.set_defaults(func=cmd_push_dataset)
@@ -98,10 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="the base model's Hub id (written into adapter_config.json and the card's base_model)",
     )
-    mo.add_argument(
-        "--dry-run", default=None, metavar="DIR", help="write the exact folder to DIR, push nothing"
-    )
-    mo.add_argument("--private", action="store_true", help="create the repo private")
+    _publish_options(mo, "repo")
     mo.set_defaults(func=cmd_push_model)
 
     sp = what.add_parser("space", help="push spaces/ as the demo Space, set to load MODEL (+ ADAPTER)")
@@ -109,17 +111,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     sp.add_argument("--model", required=True, help="the base model's Hub id")
     sp.add_argument("--adapter", default=None, help="the adapter's Hub id (shown side by side with the base)")
     sp.add_argument("--folder", default=None, help="Space folder (default spaces)")
-    sp.add_argument(
-        "--dry-run", default=None, metavar="DIR", help="write the exact folder to DIR, push nothing"
-    )
-    sp.add_argument("--private", action="store_true", help="create the Space private")
+    _publish_options(sp, "Space")
     sp.set_defaults(func=cmd_push_space)
 
     m = what.add_parser("metric", help="push metrics/sympy_equivalence as a Gradio Space (evaluate.load)")
     m.add_argument("--repo-id", required=True, help="Space id; its name must be sympy_equivalence")
     m.add_argument("--folder", default=None, help="metric folder (default metrics/sympy_equivalence)")
-    m.add_argument(
-        "--dry-run", default=None, metavar="DIR", help="copy the exact folder to DIR, push nothing"
-    )
-    m.add_argument("--private", action="store_true", help="create the Space private")
+    _publish_options(m, "Space")
     m.set_defaults(func=cmd_push_metric)

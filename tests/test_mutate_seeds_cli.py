@@ -35,6 +35,7 @@ def write(tmp_path, data, name="s.json"):
         (lambda d: d["givens"][0].update(role="colour"), "givens[0].role", "unknown role"),
         (lambda d: d["givens"][0].update(range=[5, 2]), "givens[0].range", "low <= high"),
         (lambda d: d["givens"][0].update(frame="Ana buys pens."), "givens[0].frame", "{v}"),
+        (lambda d: d["givens"][0].update(frame="{D} buys {v} pens."), "givens[0].frame", "unknown slot {D}"),
         (lambda d: d.update(intro="Ana has 3 cats."), "intro", "numbers"),
         (lambda d: d["derived"][0].update(expr="n*"), "derived[0].expr", "does not parse"),
         (lambda d: d["derived"][0].update(expr="n*z"), "derived[0].expr", "before it is defined"),

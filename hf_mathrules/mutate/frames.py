@@ -20,6 +20,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import lru_cache
 
 from ..expr.nodes import Div, Eq, Expr, Mul, Num, Sym
 from ..expr.render import text as textbook
@@ -205,6 +206,12 @@ class Parsed:
 
 
 def _regex(frame: str, slots: dict[str, str]) -> re.Pattern:
+    return _compiled_regex(frame, tuple(sorted(slots.items())))
+
+
+@lru_cache(maxsize=4096)  # the same few hundred seed frames are read back for every row
+def _compiled_regex(frame: str, slot_items: tuple[tuple[str, str], ...]) -> re.Pattern:
+    slots = dict(slot_items)
     out, pos = [], 0
     for m in re.finditer(r"\{(\w+)\}", frame):
         out.append(re.escape(frame[pos : m.start()]))
@@ -212,6 +219,28 @@ def _regex(frame: str, slots: dict[str, str]) -> re.Pattern:
         pos = m.end()
     out.append(re.escape(frame[pos:]))
     return re.compile("^" + "".join(out) + "$")
+
+
+class _ValueFrame:
+    """A seed's sentence stating one given (``{v}`` once, people filled in): the literal text around a
+    number.  Matching by slicing is what ``_regex(frame, {"v": named("v")})`` does with its anchors, without
+    compiling a pattern for every item's names."""
+
+    __slots__ = ("head", "tail")
+
+    def __init__(self, frame: str) -> None:
+        self.head, _, self.tail = frame.partition("{v}")  # seeds.py checks: {v} once, no other slot
+
+    def value(self, sentence: str) -> str | None:
+        """The number the sentence states in this frame, or None."""
+        h, t = len(self.head), len(self.tail)
+        if len(sentence) <= h + t or not (sentence.startswith(self.head) and sentence.endswith(self.tail)):
+            return None
+        middle = sentence[h : len(sentence) - t]
+        return middle if _NUMBER_ONLY.fullmatch(middle) else None
+
+
+_NUMBER_ONLY = re.compile(NUM)
 
 
 def _intro_regex(seed: Seed) -> re.Pattern:
@@ -271,7 +300,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             n = ren[g["name"]]
             qs[n] = Quantity(n, g["role"], g.get("unit", ""), fill(g["desc"]))
             descs[qs[n].desc] = n
-            frames.append((_regex(fill(g["frame"]), {"v": named("v")}), n))
+            frames.append((_ValueFrame(fill(g["frame"])), n))
         for d in seed.derived:
             from ..expr.rewrite import substitute
             from .syntax import parse_expr
@@ -329,10 +358,10 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
 
     for s in sentences:
         done = False
-        for rx, n in frames:
-            m = rx.match(s)
-            if m:
-                qs[n] = replace(qs[n], value=read_number(m.group("v")))
+        for frame, n in frames:
+            v = frame.value(s)
+            if v is not None:
+                qs[n] = replace(qs[n], value=read_number(v))
                 out.numbers_read += 1
                 done = True
                 break

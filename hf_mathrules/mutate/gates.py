@@ -70,7 +70,7 @@ def exact(p: Program, sol: Solution, answer_class: str = "integer") -> str | Non
     if sol.status != "ok":
         return f"does not solve ({sol.status})"
     for name, v in sol.values.items():
-        if name not in p.names():
+        if name not in p.by_name:
             continue
         integral, positive = ROLES[p.q(name).role]
         if positive and v <= 0:
@@ -97,7 +97,7 @@ def unique(p: Program) -> str | None:
     for q in p.query:
         deps = p.dependencies(q)
         if p.family == "word" and not any(
-            p.q(n).kind in ("given", "observed") for n in deps if n in p.names()
+            p.q(n).kind in ("given", "observed") for n in deps if n in p.by_name
         ):
             return "the answer depends on no given"
     stated = {f"{q} = " for q in p.query}

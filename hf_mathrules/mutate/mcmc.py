@@ -25,7 +25,7 @@ from itertools import product
 from .operators import OPERATORS, Operator
 from .program import Program
 from .solution import measures
-from .solver import solve
+from .solver import remember, solve
 
 # requested difficulty (score of ``solution.measures``) per family and level; 6 is out of distribution
 TARGETS = {
@@ -68,7 +68,7 @@ def project(
     sol = feasible(p, answer_class)
     if sol is not None:
         return p, sol
-    cands = [p.q(n) for n in touched if n in p.names() and p.q(n).lo is not None and p.q(n).value is not None]
+    cands = [p.q(n) for n in touched if n in p.by_name and p.q(n).lo is not None and p.q(n).value is not None]
     if not cands:
         return None
     for _ in range(redraws):
@@ -168,6 +168,7 @@ def run_chain(
         log_pi_old = (0.0 if state_valid else math.log(1e-3)) - beta * abs(d - target)
         if math.log(rng.random() + 1e-300) < log_pi_new - log_pi_old:
             state, d, state_valid = replace(prop, history=(*prop.history, op.name)), d2, valid
+            remember(state, (), sol)  # the history is not read by the solver
             seen.add(sig)
             n_acc += 1
             log.accepted[op.name] += 1

@@ -162,10 +162,13 @@ def compose(p: Program, rng: random.Random, ctx):
     if len(p.intros) >= 3 or not ctx.seeds:
         return None
     k = len(p.intros) + 1
+    stated = {(x.role, x.unit) for x in _stated(p, rng)}
+    # only seeds whose answer can feed a stated given (instantiating one is most of this operator's cost)
+    fits = [sd for sd in ctx.seeds if sd.answer_kind in stated and sd.id != p.seed_id]
+    if not fits:
+        return None
     for _ in range(4):
-        seed = rng.choice(ctx.seeds)
-        if seed.id == p.seed_id:
-            continue
+        seed = rng.choice(fits)
         other = seed.instantiate(rng)
         q2 = other.q(other.query[0])
         cands = [x for x in _stated(p, rng) if x.role == q2.role and x.unit == q2.unit]

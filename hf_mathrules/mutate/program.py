@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import cached_property
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Pow, Sym
 from ..expr.render import machine
@@ -103,11 +104,17 @@ class Program:
     meta: dict = field(default_factory=dict, compare=False, hash=False)
 
     # -- access -----------------------------------------------------------------------------------------
-    def q(self, name: str) -> Quantity:
+    @cached_property
+    def by_name(self) -> dict[str, Quantity]:
+        """Each quantity by its name (the first of a name); built once per program: the solver and the
+        gates look names up in every step."""
+        out: dict[str, Quantity] = {}
         for x in self.quantities:
-            if x.name == name:
-                return x
-        raise KeyError(name)
+            out.setdefault(x.name, x)
+        return out
+
+    def q(self, name: str) -> Quantity:
+        return self.by_name[name]
 
     def names(self) -> list[str]:
         return [x.name for x in self.quantities]

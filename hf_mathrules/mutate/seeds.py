@@ -24,6 +24,7 @@ import random
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 
 from .program import ROLES, Program, Quantity
@@ -55,18 +56,34 @@ class Seed:
     query: str
 
     def people(self) -> list[str]:
-        text = json.dumps([self.intro, self.givens, self.derived])
-        return sorted({p for p in PLACEHOLDER.findall(text) if p in PEOPLE})
+        return list(self._compiled[0])
 
-    def instantiate(self, rng: random.Random) -> Program:
-        """A program with the givens drawn from their ranges and people named."""
-        who = dict(zip(self.people(), rng.sample(NAMES, len(self.people()))))
-        fill = _filler(who)
-        qs = []
+    @cached_property
+    def answer_kind(self) -> tuple[str, str]:
+        """(role, unit) of the quantity the seed asks for."""
+        q = next(x for x in (*self.givens, *self.derived) if x["name"] == self.query)
+        return q["role"], q.get("unit", "")
+
+    @cached_property
+    def _compiled(self) -> tuple[tuple[str, ...], tuple, tuple]:
+        """What every instance shares, worked out once: the people, each given's grid (lo, hi, step,
+        points) and each derived quantity's parsed expression (trees are immutable: shared safely)."""
+        text = json.dumps([self.intro, self.givens, self.derived])
+        people = tuple(sorted({p for p in PLACEHOLDER.findall(text) if p in PEOPLE}))
+        grids = []
         for g in self.givens:
             lo, hi = Fraction(str(g["range"][0])), Fraction(str(g["range"][1]))
             step = Fraction(str(g.get("step", 1)))
-            n = int((hi - lo) / step)
+            grids.append((lo, hi, step, int((hi - lo) / step)))
+        return people, tuple(grids), tuple(parse_expr(d["expr"]) for d in self.derived)
+
+    def instantiate(self, rng: random.Random) -> Program:
+        """A program with the givens drawn from their ranges and people named."""
+        people, grids, exprs = self._compiled
+        who = dict(zip(people, rng.sample(NAMES, len(people))))
+        fill = _filler(who)
+        qs = []
+        for g, (lo, hi, step, n) in zip(self.givens, grids):
             qs.append(
                 Quantity(
                     name=g["name"], role=g["role"], unit=g.get("unit", ""), desc=fill(g["desc"]),
@@ -74,11 +91,11 @@ class Seed:
                     frame=fill(g["frame"]), question=fill(g.get("question")),
                 )
             )  # fmt: skip
-        for d in self.derived:
+        for d, expr in zip(self.derived, exprs):
             qs.append(
                 Quantity(
                     name=d["name"], role=d["role"], unit=d.get("unit", ""), desc=fill(d["desc"]),
-                    expr=parse_expr(d["expr"]), question=fill(d.get("question")),
+                    expr=expr, question=fill(d.get("question")),
                 )
             )  # fmt: skip
         return Program(
@@ -144,6 +161,13 @@ def parse_seed(data: object, source: str) -> Seed:
         frame = _need(g, "frame", str, source, w)
         if frame.count("{v}") != 1:
             raise _fail(source, f"{w}frame", f"must contain {{v}} exactly once: {frame!r}")
+        other = sorted({p for p in PLACEHOLDER.findall(frame) if p != "v" and p not in PEOPLE})
+        if other:
+            raise _fail(
+                source,
+                f"{w}frame",
+                f"unknown slot {{{other[0]}}}: use {{v}} and the people {{A}}, {{B}}, {{C}}",
+            )
         if DIGIT.search(frame.replace("{v}", "")):
             raise _fail(source, f"{w}frame", "must not contain numbers other than {v}")
         _desc(g, source, w)

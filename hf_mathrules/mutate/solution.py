@@ -28,7 +28,7 @@ def solution_lines(program: Program, sol: Solution) -> tuple[list[str], list[str
         if st.how == "given":
             before[st.name] = st.value
             continue
-        x = program.q(st.name) if st.name in program.names() else None
+        x = program.q(st.name) if st.name in program.by_name else None
         label = cap(x.desc) if x is not None and x.desc else st.name
         unit = x.unit if x is not None else ""
         if program.family != "word":

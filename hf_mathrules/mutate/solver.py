@@ -25,6 +25,12 @@ Poly = dict[Mono, Fraction]
 
 
 def _pmul(a: Poly, b: Poly) -> Poly:
+    if len(a) == 1 and () in a:  # a constant: scale (most factors are numbers or known quantities)
+        c = a[()]
+        return dict(b) if c == 1 else {m: c * v for m, v in b.items()}
+    if len(b) == 1 and () in b:
+        c = b[()]
+        return dict(a) if c == 1 else {m: c * v for m, v in a.items()}
     out: Poly = {}
     for ma, ca in a.items():
         for mb, cb in b.items():
@@ -51,14 +57,14 @@ def _padd(a: Poly, b: Poly, sign: int = 1) -> Poly:
     return out
 
 
-ONE: Poly = {(): Fraction(1)}
+ONE: Poly = {(): 1}  # coefficients are ints where they can be: Fraction arithmetic is several times slower
 
 
 def rational(e: Expr, known: dict[str, Fraction]) -> tuple[Poly, Poly]:
     """``e`` as numerator / denominator polynomials in the quantities not in ``known``."""
     t = type(e)
     if t is Num:
-        return ({(): Fraction(e.value)} if e.value else {}), ONE
+        return ({(): e.value} if e.value else {}), ONE  # Num keeps integers as int
     if t is Sym:
         if e.name in known:
             v = known[e.name]
@@ -122,10 +128,10 @@ def _norm(v):
 
 
 def _admissible(program: Program, name: str, v: Fraction) -> bool:
-    names = program.names()
-    if name not in names:
+    x = program.by_name.get(name)
+    if x is None:
         return True
-    integral, positive = ROLES[program.q(name).role]
+    integral, positive = ROLES[x.role]
     return (not positive or v > 0) and (not integral or v.denominator == 1)
 
 
@@ -136,8 +142,42 @@ def _sqrt_fraction(v: Fraction) -> Fraction | None:
     return Fraction(n, d) if n * n == v.numerator and d * d == v.denominator else None
 
 
+_FREE: dict[int, tuple[Expr, frozenset[str]]] = {}
+
+
+def _free(e: Expr) -> frozenset[str]:
+    """``e.free_symbols()``, remembered per node: a chain's programs share their quantities' trees, and
+    each is solved many times.  The node is kept with its entry so that its ``id`` cannot be reused."""
+    if type(e) is Sym:
+        return frozenset((e.name,))
+    hit = _FREE.get(id(e))
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    if len(_FREE) > 100_000:
+        _FREE.clear()
+    out = frozenset(e.free_symbols())
+    _FREE[id(e)] = (e, out)
+    return out
+
+
+def remember(program: Program, drop: tuple[str, ...], sol: Solution) -> None:
+    """Record ``sol`` as ``solve(program, drop)`` (for a copy of a solved program that differs only in
+    what the solver never reads, such as its history)."""
+    program.__dict__.setdefault("_solutions", {})[tuple(drop)] = sol
+
+
 def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
-    """Derive every quantity; ``drop`` removes the stated values of those quantities first."""
+    """Derive every quantity; ``drop`` removes the stated values of those quantities first.  Programs are
+    immutable, so the solution is kept on the program: the chain, the gates and the operators solve the
+    same program several times (callers only read a ``Solution``)."""
+    memo = program.__dict__.setdefault("_solutions", {})
+    key = tuple(drop)
+    if key not in memo:
+        memo[key] = _solve(program, drop)
+    return memo[key]
+
+
+def _solve(program: Program, drop: tuple[str, ...]) -> Solution:
     known: dict[str, Fraction] = {}
     eqs: list[Eq] = []
     steps: list[Step] = []
@@ -151,8 +191,8 @@ def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
     pending = list(range(len(eqs)))
     free = []
     for eq in eqs:
-        r = eq.rhs.free_symbols()
-        free.append((eq.lhs.free_symbols() | r, r))
+        r = _free(eq.rhs)
+        free.append((_free(eq.lhs) | r, r))
     checks: list[tuple[Eq, Poly]] = []  # denominators that must not vanish
     progress = True
     while progress and pending:
@@ -198,7 +238,7 @@ def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
                 continue
             (u,) = unknowns
             deg = max(sum(k for _, k in m) for m in poly)
-            c = [poly.get(((u, k),) if k else (), Fraction(0)) for k in range(deg + 1)]
+            c = [Fraction(poly.get(((u, k),) if k else (), 0)) for k in range(deg + 1)]
             if deg == 1:
                 roots = [-c[0] / c[1]]
                 how = "compute" if _is_definition(eq, u) else "solve"

@@ -1,6 +1,6 @@
 """Mutation-generated data (``hf_mathrules.mutate``): validity on an independent re-check, rejections
 per gate and operator, difficulty control, diversity next to reasoning-gym's ``gsm_symbolic`` (run in
-its own virtualenv, ``benchmarks/.venv-rg``, made by ``generation.py``'s helper), throughput with and
+its own virtualenv, ``benchmarks/.venv-reasoning-gym``, made by ``generation.py``'s helper), throughput with and
 without the z3 second opinion, and ablations.
 
     python benchmarks/mutation.py                 # full run: 10,000 rows, RESULTS.md section, PNG
@@ -29,17 +29,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generation import Peer, ensure_venv  # noqa: E402  (the peers' virtualenv helper)
+from generation import REASONING_GYM, ensure_venv  # noqa: E402  (the peers' virtualenv helper)
 
 SECTION = "## Mutation-generated data"
 LEVELS = (1, 2, 3, 4, 5, 6)
-RG = Peer(
-    "reasoning-gym",
-    ".venv-rg",
-    ("reasoning-gym==0.1.25",),
-    system_site_packages=True,
-    import_name="reasoning_gym",
-)
+RG = REASONING_GYM  # one virtualenv for reasoning-gym, shared with generation.py
 RG_RUNNER = r"""
 import json, sys, time
 import reasoning_gym
@@ -378,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{k}: {h[k]}" for k in sorted(h))
             + " |"
         )
-    lines += ["", f"**Diversity at {len(rows):,} rows**, same run (reasoning-gym 0.1.25 `gsm_symbolic` in `benchmarks/.venv-rg`; its structure = the template's variable set):", "",
+    lines += ["", f"**Diversity at {len(rows):,} rows**, same run (reasoning-gym 0.1.25 `gsm_symbolic` in `benchmarks/.venv-reasoning-gym`; its structure = the template's variable set):", "",
               "| measure | hf_mathrules mutate | gsm_symbolic |", "|---|---|---|"]  # fmt: skip
     for key, label in (
         ("distinct_structures", "distinct structures"),

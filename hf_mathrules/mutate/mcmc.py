@@ -25,7 +25,7 @@ from itertools import product
 from .operators import OPERATORS, Operator
 from .program import Program
 from .solution import measures
-from .solver import remember, solve
+from .solver import solve
 
 # requested difficulty (score of ``solution.measures``) per family and level; 6 is out of distribution
 TARGETS = {
@@ -167,8 +167,8 @@ def run_chain(
         log_pi_new = (0.0 if valid else math.log(1e-3)) - beta * abs(d2 - target) + gamma * unseen
         log_pi_old = (0.0 if state_valid else math.log(1e-3)) - beta * abs(d - target)
         if math.log(rng.random() + 1e-300) < log_pi_new - log_pi_old:
-            state, d, state_valid = replace(prop, history=(*prop.history, op.name)), d2, valid
-            remember(state, (), sol)  # the history is not read by the solver
+            state = replace(prop, history=(*prop.history, op.name)).same_formal_problem_as(prop)
+            d, state_valid = d2, valid
             seen.add(sig)
             n_acc += 1
             log.accepted[op.name] += 1

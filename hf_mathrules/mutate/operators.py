@@ -351,7 +351,7 @@ def rename(p: Program, rng: random.Random, ctx):
     """Other people's names and other sentence variants: the formal problem is unchanged."""
     people = p.meta.get("people", {})
     if not people:
-        return replace(p, variant=p.variant + 1), ()
+        return replace(p, variant=p.variant + 1).same_formal_problem_as(p), ()
     old = list(people.values())
     free = [n for n in NAMES if n not in old]
     new = rng.sample(free, len(old))
@@ -364,10 +364,11 @@ def rename(p: Program, rng: random.Random, ctx):
     qs = tuple(
         replace(x, desc=sub(x.desc), frame=sub(x.frame), question=sub(x.question)) for x in p.quantities
     )
-    return replace(
+    out = replace(
         p, quantities=qs, intros=tuple(sub(s) for s in p.intros), variant=p.variant + 1,
         meta={**p.meta, "people": {k: table[v] for k, v in people.items()}},
-    ), ()  # fmt: skip
+    )  # fmt: skip
+    return out.same_formal_problem_as(p), ()
 
 
 # -- symbolic families -------------------------------------------------------------------------------------

@@ -193,8 +193,21 @@ class Program:
 
     def signature(self) -> str:
         """Structure hash: each query expanded through definitions and relations, constants abstracted
-        to their roles, commutative operands sorted, names forgotten."""
-        return hashlib.blake2b(self.structure().encode(), digest_size=8).hexdigest()
+        to their roles, commutative operands sorted, names forgotten (computed once per program)."""
+        sig = self.__dict__.get("_signature")
+        if sig is None:
+            sig = self.__dict__["_signature"] = hashlib.blake2b(
+                self.structure().encode(), digest_size=8
+            ).hexdigest()
+        return sig
+
+    def same_formal_problem_as(self, other: Program) -> Program:
+        """Take over ``other``'s solutions and signature, worked out already: for a copy that differs from
+        it only in what neither reads (history, people's names, sentence variants).  Returns self."""
+        for key in ("_solutions", "_signature"):
+            if key in other.__dict__:
+                self.__dict__[key] = other.__dict__[key]
+        return self
 
     def structure(self) -> str:
         memo: dict[str, str] = {}

@@ -160,12 +160,6 @@ def _free(e: Expr) -> frozenset[str]:
     return out
 
 
-def remember(program: Program, drop: tuple[str, ...], sol: Solution) -> None:
-    """Record ``sol`` as ``solve(program, drop)`` (for a copy of a solved program that differs only in
-    what the solver never reads, such as its history)."""
-    program.__dict__.setdefault("_solutions", {})[tuple(drop)] = sol
-
-
 def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
     """Derive every quantity; ``drop`` removes the stated values of those quantities first.  Programs are
     immutable, so the solution is kept on the program: the chain, the gates and the operators solve the

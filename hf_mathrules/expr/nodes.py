@@ -128,11 +128,12 @@ class Sym(Expr):
 class Add(Expr):
     """A sum; the order of ``terms`` is the order in which it is written."""
 
-    __slots__ = ("terms",)
+    __slots__ = ("terms", "_m", "_t")
     prec = 10
 
     def __init__(self, terms: tuple[Expr, ...]) -> None:
         self.terms = tuple(terms)
+        self._m = self._t = None
 
     def children(self) -> tuple[Expr, ...]:
         return self.terms
@@ -144,11 +145,12 @@ class Add(Expr):
 class Mul(Expr):
     """A product; the order of ``factors`` is the order in which it is written."""
 
-    __slots__ = ("factors",)
+    __slots__ = ("factors", "_m", "_t")
     prec = 20
 
     def __init__(self, factors: tuple[Expr, ...]) -> None:
         self.factors = tuple(factors)
+        self._m = self._t = None
 
     def children(self) -> tuple[Expr, ...]:
         return self.factors
@@ -158,12 +160,13 @@ class Mul(Expr):
 
 
 class Div(Expr):
-    __slots__ = ("num", "den")
+    __slots__ = ("num", "den", "_m", "_t")
     prec = 20
 
     def __init__(self, num: Expr, den: Expr) -> None:
         self.num = num
         self.den = den
+        self._m = self._t = None
 
     def children(self) -> tuple[Expr, ...]:
         return (self.num, self.den)
@@ -173,11 +176,12 @@ class Div(Expr):
 
 
 class Neg(Expr):
-    __slots__ = ("arg",)
+    __slots__ = ("arg", "_m", "_t")
     prec = 15
 
     def __init__(self, arg: Expr) -> None:
         self.arg = arg
+        self._m = self._t = None
 
     def children(self) -> tuple[Expr, ...]:
         return (self.arg,)
@@ -187,12 +191,13 @@ class Neg(Expr):
 
 
 class Pow(Expr):
-    __slots__ = ("base", "exp")
+    __slots__ = ("base", "exp", "_m", "_t")
     prec = 30
 
     def __init__(self, base: Expr, exp: Expr) -> None:
         self.base = base
         self.exp = exp
+        self._m = self._t = None
 
     def children(self) -> tuple[Expr, ...]:
         return (self.base, self.exp)

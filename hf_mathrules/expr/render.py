@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from operator import attrgetter
 
 from .nodes import Add, Div, Eq, Expr, ImagUnit, Mul, Neg, Num, Pow, Sqrt, Sym
 
@@ -30,6 +31,8 @@ def _num(v: Fraction) -> str:
 
 
 Table = dict[type, Callable[[Expr], str]]
+# node types that keep their renderings in the slots ``_m`` (machine) and ``_t`` (text); exact types
+_CACHED = frozenset({Add, Mul, Div, Neg, Pow})
 
 
 def _lookup(table: Table, t: type) -> Callable[[Expr], str]:
@@ -41,17 +44,32 @@ def _lookup(table: Table, t: type) -> Callable[[Expr], str]:
     raise TypeError(f"cannot render {t.__name__}")
 
 
-def _make(text: bool) -> tuple[Callable[[Expr], str], Callable[[Expr, int], str]]:
-    """The (render, render-and-wrap) pair of one style."""
+def _make(text: bool, cache: bool = True) -> tuple[Callable[[Expr], str], Callable[[Expr, int], str]]:
+    """The (render, render-and-wrap) pair of one style; without ``cache`` a plain walk of the tree that
+    neither reads nor keeps renderings on the nodes (the reference the tests compare against)."""
     table: Table = {}
     pow_op = "^" if text else "**"
     exp_need = P_ATOM if text else P_POW
 
-    def r(e: Expr) -> str:
+    def dispatch(e: Expr) -> str:
         try:
             return table[type(e)](e)
         except KeyError:
             return _lookup(table, type(e))(e)
+
+    # A node's own rendering does not depend on where it sits (parentheses are its parent's), so nodes
+    # of the common types keep both renderings (one walk, ``machine_and_text``) on the immutable node:
+    # a subtree shown in several steps or shared across items (memoized terms) is rendered once.
+    cached = attrgetter("_t" if text else "_m")
+    idx = 1 if text else 0
+    kept = _CACHED if cache else frozenset()
+
+    def r(e: Expr) -> str:
+        t = type(e)
+        if t in kept:
+            s = cached(e)
+            return _fill(e, t)[idx] if s is None else s
+        return dispatch(e)
 
     def w(e: Expr, need: int) -> str:
         """``e`` rendered, in parentheses when its binding strength is below ``need``."""
@@ -67,7 +85,12 @@ def _make(text: bool) -> tuple[Callable[[Expr], str], Callable[[Expr, int], str]
                 s = _num(v)
                 p = P_NEG if v < 0 else (P_ATOM if v.denominator == 1 else P_MUL)
             return s if p >= need else f"({s})"
-        s = r(e)
+        if t in kept:
+            s = cached(e)
+            if s is None:
+                s = _fill(e, t)[idx]
+            return s if e.prec >= need else f"({s})"
+        s = dispatch(e)
         p = _prec(e) if isinstance(e, Num) else e.prec
         return s if p >= need else f"({s})"
 
@@ -132,6 +155,8 @@ def _make(text: bool) -> tuple[Callable[[Expr], str], Callable[[Expr, int], str]
 
 _machine, _machine_wrap = _make(text=False)
 _text, _text_wrap = _make(text=True)
+machine_walk, _ = _make(text=False, cache=False)
+text_walk, _ = _make(text=True, cache=False)
 
 
 class _Renderer:
@@ -232,6 +257,22 @@ def machine_and_text(e: Expr) -> tuple[str, str]:
         v = e.value
         s = str(v) if type(v) is int else _num(v)
         return s, s
+    if t in _CACHED:
+        m, x = e._m, e._t
+        if m is None or x is None:
+            return _fill(e, t)
+        return m, x
+    return machine(e), text(e)
+
+
+def _fill(e: Expr, t: type) -> tuple[str, str]:
+    """Both renderings of a node of a type in ``_CACHED``, computed and kept on the node."""
+    both = e._m, e._t = _machine_and_text(e, t)
+    return both
+
+
+def _machine_and_text(e: Expr, t: type) -> tuple[str, str]:
+    """``machine_and_text`` of a node of a type in ``_CACHED``, computed."""
     if t is Add:
         ms: list[str] = []
         ts: list[str] = []
@@ -273,7 +314,7 @@ def machine_and_text(e: Expr) -> tuple[str, str]:
         mn, tn = _both_wrapped(e.num, P_MUL)
         md, td = _both_wrapped(e.den, P_MUL + 1)
         return mn + "/" + md, tn + "/" + td
-    return machine(e), text(e)
+    raise AssertionError(t)
 
 
 def render(e: Expr, style: str = "machine") -> str:

@@ -6,7 +6,7 @@ import random
 from fractions import Fraction
 from math import gcd
 
-from ..expr.nodes import Eq, Expr, Num, Pow, Sym, add, number, term
+from ..expr.nodes import Eq, Expr, Mul, Neg, Num, Pow, Sym, add, number, term
 from ..expr.poly import Monomial, monomial_expr
 from ..expr.render import machine_and_text
 
@@ -59,9 +59,43 @@ def monomial(rng: random.Random, names: list[str], max_vars: int, max_power: int
     return tuple([(v, 1) for v in chosen])
 
 
+# monomial -> (its factor nodes, their product's machine and textbook renderings, whether a coefficient
+# is written next to it without "*"): a term's tree and strings are then put together without a walk
+_MONOS: dict[Monomial, tuple[tuple[Expr, ...], str, str, bool]] = {}
+
+
+def _mono_parts(m: Monomial) -> tuple[tuple[Expr, ...], str, str, bool]:
+    parts = _MONOS.get(m)
+    if parts is None:
+        if len(_MONOS) > 50_000:  # bounded on long runs over big vocabularies
+            _MONOS.clear()
+        factors = tuple([Sym(v) if k == 1 else Pow(Sym(v), Num(k)) for v, k in m])
+        pm, pt = machine_and_text(factors[0] if len(factors) == 1 else Mul(factors))
+        # the textbook renderer writes a number next to a single-letter name (3x), else 3*apple
+        parts = _MONOS[m] = (factors, pm, pt, len(m[0][0]) == 1)
+    return parts
+
+
 def monomial_tree(c: int, m: Monomial) -> Expr:
-    factors = [Sym(v) if k == 1 else Pow(Sym(v), Num(k)) for v, k in m]
-    return term(c, *factors)
+    """``term(c, *factors of m)``: the same tree, with its renderings already on it (ints only)."""
+    if not m or not c or type(c) is not int:
+        return term(c, *[Sym(v) if k == 1 else Pow(Sym(v), Num(k)) for v, k in m])
+    factors, pm, pt, close = _mono_parts(m)
+    mag = -c if c < 0 else c
+    if mag == 1:
+        body = factors[0] if len(factors) == 1 else _with_strings(Mul(factors), pm, pt)
+    else:
+        n = str(mag)
+        body = _with_strings(Mul((Num(mag), *factors)), n + "*" + pm, n + pt if close else n + "*" + pt)
+    if c > 0:
+        return body
+    bm, bt = machine_and_text(body)  # cached on the node: no walk
+    return _with_strings(Neg(body), "-" + bm, "-" + bt)  # a term's body never needs parentheses
+
+
+def _with_strings(node: Expr, m: str, t: str) -> Expr:
+    node._m, node._t = m, t
+    return node
 
 
 def distinct_sum(
@@ -104,19 +138,15 @@ def linear_eq(coeffs: list, names: list[str], rhs) -> Eq:
     return Eq(linear_expr(coeffs, names), number(rhs))
 
 
-# (|coefficient|, monomial) -> its (machine, textbook) rendering: the same few terms recur across items
-_TERM_STRINGS: dict[tuple, tuple[str, str]] = {}
-
-
 def term_strings(c: int, m: Monomial) -> tuple[str, str]:
-    """``machine_and_text(monomial_expr(c, m))`` for ``c > 0``, memoized."""
-    key = (c, m)
-    out = _TERM_STRINGS.get(key)
-    if out is None:
-        if len(_TERM_STRINGS) > 50_000:  # bounded on long runs over big vocabularies
-            _TERM_STRINGS.clear()
-        out = _TERM_STRINGS[key] = machine_and_text(monomial_expr(c, m))
-    return out
+    """``machine_and_text(monomial_expr(c, m))`` for ``c > 0``."""
+    if not m or type(c) is not int:
+        return machine_and_text(monomial_expr(c, m))
+    _, pm, pt, close = _mono_parts(m)
+    if c == 1:
+        return pm, pt
+    n = str(c)
+    return n + "*" + pm, n + pt if close else n + "*" + pt
 
 
 def sum_strings(products: list[tuple[int, Monomial]]) -> tuple[str, str]:

@@ -6,12 +6,12 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from ..expr.nodes import Add, Expr, Mul
+from ..expr.nodes import Add, Expr, Mul, add
 from ..expr.poly import _grlex_alpha, mono_mul
 from ..expr.render import machine_and_text
-from ..expr.rewrite import _monomial_parts, expand_steps
+from ..expr.rewrite import expand_steps
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import coeff, distinct_sum, monomial, monomial_tree, sum_strings
+from .terms import coeff, distinct_sum, distinct_terms, monomial, monomial_tree, sum_strings
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,18 @@ class Distributivity(Rule):
     description = "Expand products over sums (a(b + c) = ab + ac), nested and multi-factor."
 
     def build(self, rng: random.Random, names: list[str]) -> Expr:
+        return self._build(rng, names)[0]
+
+    def _build(
+        self, rng: random.Random, names: list[str]
+    ) -> tuple[Expr, list[list[tuple[int, tuple]]] | None]:
+        """The problem tree, and the ``(coefficient, monomial)`` terms of its factors (the outer monomial
+        as a one-term list) when no sum is nested (the direct steps below start from those)."""
         k = self.k
         sums: list[Expr] = []
+        parts: list[list[tuple[int, tuple]]] | None = []
         for i in range(k["n_factors"]):
-            s = distinct_sum(
+            terms = distinct_terms(
                 rng,
                 names,
                 k["n_terms"],
@@ -68,19 +76,22 @@ class Distributivity(Rule):
                 max_vars=1,
                 constant=rng.random() < 0.3,
             )
+            s = add(*[monomial_tree(c, m) for c, m in terms])
             if i == 0 and k["nested"]:
                 s = self._nest(rng, names, s, k["nested"])
+                parts = None
+            elif parts is not None:
+                parts.append(terms)
             sums.append(s)
         factors: list[Expr] = []
         if k["outer"]:
-            factors.append(
-                monomial_tree(
-                    coeff(rng, k["max_coeff"], allow_negative=False) if k["max_coeff"] > 1 else 1,
-                    monomial(rng, names, 1, k["max_power"]),
-                )
-            )
+            c = coeff(rng, k["max_coeff"], allow_negative=False) if k["max_coeff"] > 1 else 1
+            m = monomial(rng, names, 1, k["max_power"])
+            factors.append(monomial_tree(c, m))
+            if parts is not None:
+                parts.insert(0, [(c, m)])
         factors.extend(sums)
-        return Mul(tuple(factors)) if len(factors) > 1 else factors[0]
+        return (Mul(tuple(factors)) if len(factors) > 1 else factors[0]), parts
 
     def _nest(self, rng: random.Random, names: list[str], s: Expr, depth: int) -> Expr:
         k = self.k
@@ -108,10 +119,11 @@ class Distributivity(Rule):
 
     def sample(self, rng: random.Random) -> Problem:
         names = self.config.vocab.sample(rng, self.k["n_vars"])
-        expr = self.build(rng, names)
+        expr, parts = self._build(rng, names)
         problem_machine, problem_text = machine_and_text(expr)
-        if self._single_sum and isinstance(expr.factors[1], Add):
-            rendered, used = _single_sum_steps(expr)
+        if parts is not None and len(parts) == 2 and all(len(p) > 1 or i == 0 for i, p in enumerate(parts)):
+            # a monomial or a sum times a sum (levels 1-3): the steps are computed from the terms
+            rendered, used = _two_factor_steps(*parts)
         else:
             rendered = [machine_and_text(s) for s in expand_steps(expr)]
             used = sorted(expr.free_symbols())
@@ -127,28 +139,25 @@ class Distributivity(Rule):
         )
 
 
-def _monomial(e: Expr) -> tuple[int, tuple]:
-    """(coefficient, sorted monomial) of a monomial tree."""
-    exps: dict[str, int] = {}
-    c = _monomial_parts(e, exps)
-    return c, tuple(sorted(exps.items()))
+Terms = list[tuple[int, tuple]]
 
 
-def _single_sum_steps(expr: Expr) -> tuple[list[tuple[str, str]], list[str]]:
-    """The rendered ``expand_steps(m*(t1 + ... + tn))`` for a monomial ``m`` and distinct monomials ``ti``
-    and the variables used, without the generic rewrite: the distributed sum, then the same sum in
-    graded-lexicographic order when that differs.  The products of ``m`` with distinct monomials are
-    distinct, so there is nothing to combine."""
-    outer, s = expr.factors
-    c0, m0 = _monomial(outer)
-    products = []
-    used = {v for v, _ in m0}
-    for t in s.terms:
-        c, m = _monomial(t)
-        products.append((c0 * c, mono_mul(m0, m)))
-        used.update([v for v, _ in m])
+def _two_factor_steps(left: Terms, right: Terms) -> tuple[list[tuple[str, str]], list[str]]:
+    """The rendered ``expand_steps(a*b)`` for ``a`` a monomial or a sum of monomials and ``b`` a sum of
+    distinct monomials, and the variables used, without the generic rewrite: every term of ``a`` times
+    every term of ``b`` (monomials multiplied out), then like terms collected in graded-lexicographic
+    order when that differs from the products."""
+    products = [(c1 * c2, mono_mul(m1, m2)) for c1, m1 in left for c2, m2 in right]
+    used = sorted({v for terms in (left, right) for _, m in terms for v, _ in m})
     steps = [sum_strings(products)]
-    ordered = sorted(products, key=lambda p: _grlex_alpha(p[1]))
-    if ordered != products:
-        steps.append(sum_strings(ordered))
-    return steps, sorted(used)
+    total: dict[tuple, int] = {}
+    for c, m in products:  # to_poly's sums: a zero total drops the monomial
+        s = total.get(m, 0) + c
+        if s:
+            total[m] = s
+        else:
+            total.pop(m, None)
+    collected = [(total[m], m) for m in sorted(total, key=_grlex_alpha)]
+    if collected != products:
+        steps.append(sum_strings(collected) if collected else ("0", "0"))
+    return steps, used

@@ -108,6 +108,24 @@ def distinct_sum(
     constant: bool = False,
 ) -> Expr:
     """A sum of ``n_terms`` distinct monomials (optionally one constant term), in random order."""
+    return add(
+        *[
+            monomial_tree(c, m)
+            for c, m in distinct_terms(rng, names, n_terms, max_coeff, max_power, max_vars, constant)
+        ]
+    )
+
+
+def distinct_terms(
+    rng: random.Random,
+    names: list[str],
+    n_terms: int,
+    max_coeff: int,
+    max_power: int,
+    max_vars: int = 1,
+    constant: bool = False,
+) -> list[tuple[int, Monomial]]:
+    """The ``(coefficient, monomial)`` terms of ``distinct_sum`` (the same draws)."""
     monos: list[Monomial] = []
     if constant:
         monos.append(())
@@ -118,12 +136,7 @@ def distinct_sum(
         if m not in monos:
             monos.append(m)
     rng.shuffle(monos)
-    return add(
-        *[
-            monomial_tree(coeff(rng, max_coeff) if i else coeff(rng, max_coeff), m)
-            for i, m in enumerate(monos)
-        ]
-    )
+    return [(coeff(rng, max_coeff), m) for m in monos]
 
 
 # -- linear systems (gaussian_elimination, linear_system, word problems) ----------------------------

@@ -16,7 +16,7 @@ from ..expr.nodes import Add, Expr, Mul, Neg, mul, term
 from ..expr.poly import Monomial, grlex_key, mono_mul, monomial_factors
 from ..expr.render import machine, text
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import coeff, monomial, monomial_tree, parse_unevaluated, primitive_terms
+from .terms import coeff, monomial, monomial_tree, parse_unevaluated, primitive_terms, sum_strings
 
 Term = tuple[int, Monomial]  # (coefficient, monomial)
 
@@ -163,15 +163,16 @@ class Factorization(Rule):
         method = "grouping" if rng.random() < self.k["grouping"] else "common_factor"
         expanded, trees, lines = self._grouping(rng) if method == "grouping" else self._common_factor(rng)
         steps = [machine(t) for t in trees]
-        problem = _sum(expanded)
+        # the rendered _sum(expanded) and its variables, from the terms (no tree)
+        problem_machine, problem_text = sum_strings(expanded)
         return Problem(
             instruction="Factor completely:" if method == "common_factor" else "Factor by grouping:",
-            problem_text=text(problem),
-            problem=machine(problem),
+            problem_text=problem_text,
+            problem=problem_machine,
             answer=steps[-1],
             steps=steps,
             step_lines=lines,
-            variables=sorted(problem.free_symbols()),
+            variables=sorted({v for _, m in expanded for v, _ in m}),
             extra={"method": method},
         )
 

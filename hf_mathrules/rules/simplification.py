@@ -12,10 +12,18 @@ from typing import Any
 
 from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, add, mul, number
 from ..expr.poly import Monomial, grlex_key, mono_mul, monomial_factors, poly_to_expr
-from ..expr.render import machine, text
+from ..expr.render import machine_and_text, text
 from ..expr.rewrite import simplify_monomial
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import coeff, monomial, monomial_tree, parse_unevaluated, primitive_terms, split_top_level
+from .terms import (
+    coeff,
+    monomial,
+    monomial_tree,
+    parse_unevaluated,
+    primitive_terms,
+    split_top_level,
+    sum_strings,
+)
 
 Term = tuple[int, Monomial]
 
@@ -79,16 +87,17 @@ def _sum(terms: list[Term]) -> Expr:
     return add(*[_t(c, m) for c, m in terms])
 
 
-def combine_steps(terms: list[Term]) -> tuple[list[Expr], list[str]]:
-    """Group like terms (textbook order of the result), add their coefficients, write the result."""
+def combine_steps(terms: list[Term]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Group like terms (textbook order of the result), add their coefficients, write the result.
+    Steps come rendered ``(machine, text)``; sums of plain terms straight from the terms."""
     key = grlex_key()
     order = sorted({m for _, m in terms}, key=key)
     grouped = sorted(terms, key=lambda t: order.index(t[1]))  # stable: keeps the order inside a group
-    trees: list[Expr] = []
+    steps: list[tuple[str, str]] = []
     lines: list[str] = []
     if grouped != terms:
-        trees.append(_sum(grouped))
-        lines += ["Group like terms:", "= " + text(trees[-1])]
+        steps.append(sum_strings(grouped))
+        lines += ["Group like terms:", "= " + steps[-1][1]]
     parts: list[Expr] = []
     total: dict[Monomial, int] = {}
     for m in order:
@@ -99,12 +108,13 @@ def combine_steps(terms: list[Term]) -> tuple[list[Expr], list[str]]:
         else:
             coef = add(*[number(c) for c in cs])
             parts.append(Mul((coef, *monomial_factors(m))) if m else coef)
-    trees.append(Add(tuple(parts)))
-    lines += ["Add the coefficients of like terms:", "= " + text(trees[-1])]
-    result = poly_to_expr({m: c for m, c in total.items() if c}, key)
-    trees.append(result)
-    lines.append("= " + text(result))
-    return trees, lines
+    steps.append(machine_and_text(Add(tuple(parts))))
+    lines += ["Add the coefficients of like terms:", "= " + steps[-1][1]]
+    # poly_to_expr of the non-zero totals: ``order`` is already the textbook order
+    result = [(c, m) for m, c in total.items() if c]
+    steps.append(sum_strings(result) if result else ("0", "0"))
+    lines.append("= " + steps[-1][1])
+    return steps, lines
 
 
 @register
@@ -115,7 +125,8 @@ class Simplification(Rule):
     kind = "expression"
     description = "Combine like terms, expand and collect, cancel common factors of simple fractions."
 
-    def _like_terms(self, rng: random.Random) -> tuple[Expr, list[Expr], list[str], str]:
+    def _like_terms(self, rng: random.Random) -> tuple:
+        """The rendered problem and steps, the lines, the method and the problem's variables."""
         k = self.k
         names = self.config.vocab.sample(rng, k["n_vars"])
         while True:
@@ -130,9 +141,10 @@ class Simplification(Rule):
             totals = {m: sum(c for c, mm in terms if mm == m) for m in monos}
             if any(totals.values()):
                 break
-        trees: list[Expr] = []
+        steps: list[tuple[str, str]] = []
         lines: list[str] = []
         shown: list[Expr] = [_t(c, m) for c, m in terms]
+        folded = False
         if rng.random() < k["products"]:
             # fold two unlike neighbours with a common factor c into c(a + b); expanding restores them
             spots = list(range(len(terms) - 1))
@@ -144,12 +156,21 @@ class Simplification(Rule):
                     continue
                 inner = Add((_t(c1 // f, m1), _t(c2 // f, m2)))
                 shown[i : i + 2] = [Neg(Mul((Num(-f), inner))) if f < 0 else Mul((Num(f), inner))]
-                trees.append(_sum(terms))
-                lines += ["Expand the product:", "= " + text(trees[-1])]
+                steps.append(sum_strings(terms))
+                lines += ["Expand the product:", "= " + steps[-1][1]]
+                folded = True
                 break
-        problem = add(*shown)
+        # add(*shown) rendered; unfolded it is the plain sum of the terms
+        problem = machine_and_text(add(*shown)) if folded else sum_strings(terms)
         more, more_lines = combine_steps(terms)
-        return problem, trees + more, lines + more_lines, "like_terms"
+        used = sorted({v for _, m in terms for v, _ in m})  # every term is shown, folded or not
+        return problem, steps + more, lines + more_lines, "like_terms", used
+
+    def _fraction_rendered(self, rng: random.Random) -> tuple:
+        """``_fraction`` with the problem and steps rendered and the problem's variables."""
+        problem, trees, lines, method = self._fraction(rng)
+        used = sorted(problem.free_symbols())
+        return machine_and_text(problem), [machine_and_text(t) for t in trees], lines, method, used
 
     def _fraction(self, rng: random.Random) -> tuple[Expr, list[Expr], list[str], str]:
         k = self.k
@@ -203,20 +224,20 @@ class Simplification(Rule):
 
     def sample(self, rng: random.Random) -> Problem:
         if rng.random() < self.k["fractions"]:
-            problem, trees, lines, method = self._fraction(rng)
+            problem, rendered, lines, method, used = self._fraction_rendered(rng)
             instruction = "Simplify the fraction:"
         else:
-            problem, trees, lines, method = self._like_terms(rng)
+            problem, rendered, lines, method, used = self._like_terms(rng)
             instruction = "Simplify by combining like terms:"
-        steps = [machine(t) for t in trees]
+        steps = [m for m, _ in rendered]
         return Problem(
             instruction=instruction,
-            problem_text=text(problem),
-            problem=machine(problem),
+            problem_text=problem[1],
+            problem=problem[0],
             answer=steps[-1],
             steps=steps,
             step_lines=lines,
-            variables=sorted(problem.free_symbols()),
+            variables=used,
             extra={"method": method},
         )
 

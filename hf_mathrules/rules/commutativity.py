@@ -15,9 +15,9 @@ from typing import Any
 
 from ..expr.nodes import Add, Expr, Mul, Neg, Num, Pow, Sym
 from ..expr.poly import Monomial
-from ..expr.render import machine, text
+from ..expr.render import machine_and_text, text
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import coeff, monomial, monomial_tree, split_top_level
+from .terms import coeff, monomial, monomial_tree, split_top_level, sum_strings
 
 ORDERS = ("descending_degree", "ascending_degree", "lex")
 
@@ -159,35 +159,43 @@ class Commutativity(Rule):
         kind = rng.choice(list(k["orders"]))
         monos = self._monomials(rng, names)
         terms = [(coeff(rng, k["max_coeff"]), m) for m in monos]
-        target = sorted(terms, key=lambda t: order_key(kind, var_order)(t[1]))
+        key = order_key(kind, var_order)  # built once, not per term
+        target = sorted(terms, key=lambda t: key(t[1]))
         while terms == target:
             rng.shuffle(terms)
-        tidy = {
-            m: monomial_tree(c, tuple((v, dict(m)[v]) for v in var_order if v in dict(m))) for c, m in terms
-        }
+        # each term's monomial with its variables in the stated order, and its tree
+        ordered = {}
+        for c, m in terms:
+            d = dict(m)
+            ordered[m] = (c, tuple([(v, d[v]) for v in var_order if v in d]))
+        tidy = {m: monomial_tree(*ordered[m]) for _, m in terms}
         if k["factor_order"]:
             shown = {m: _scrambled(rng, c, m, var_order) for c, m in terms}
         else:
             shown = dict(tidy)
         current = [m for _, m in terms]
-        problem = Add(tuple(shown[m] for m in current))
+        # a sum of tidy terms is rendered from the terms (sum_strings), without building it
+        if k["factor_order"]:
+            problem = machine_and_text(Add(tuple(shown[m] for m in current)))
+        else:
+            problem = sum_strings([ordered[m] for m in current])
         lines: list[str] = []
-        trees: list[Expr] = []
+        rendered: list[tuple[str, str]] = []
         if k["factor_order"] and shown != tidy:
-            trees.append(Add(tuple(tidy[m] for m in current)))
-            lines += ["Order the factors in each term:", "= " + text(trees[-1])]
+            rendered.append(sum_strings([ordered[m] for m in current]))
+            lines += ["Order the factors in each term:", "= " + rendered[-1][1]]
         for i, (_, m) in enumerate(target):
             j = current.index(m)
             if j == i:
                 continue
             current.insert(i, current.pop(j))
-            trees.append(Add(tuple(tidy[x] for x in current)))
-            lines += [f"Move {text(tidy[m])} {_position(i, len(current))}:", "= " + text(trees[-1])]
-        steps = [machine(t) for t in trees]
+            rendered.append(sum_strings([ordered[x] for x in current]))
+            lines += [f"Move {text(tidy[m])} {_position(i, len(current))}:", "= " + rendered[-1][1]]
+        steps = [m for m, _ in rendered]
         return Problem(
             instruction=describe(kind, var_order, k["factor_order"]),
-            problem_text=text(problem),
-            problem=machine(problem),
+            problem_text=problem[1],
+            problem=problem[0],
             answer=steps[-1],
             steps=steps,
             step_lines=lines,

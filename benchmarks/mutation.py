@@ -258,7 +258,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md and the PNG")
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--plot", type=Path, default=HERE / "mutation.png")
+    ap.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="print rows/s per level (1, 3, 5, one core, no z3) and stop",
+    )
     args = ap.parse_args(argv)
+    if args.throughput_only:
+        for level in (1, 3, 5):
+            print(f"level {level}: {throughput(level, args.seconds, second_opinion='none'):,.0f} rows/s")
+        return 0
     if args.rows < 60:
         ap.error("--rows must be at least 60")
     from tqdm import tqdm

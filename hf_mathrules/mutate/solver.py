@@ -189,12 +189,18 @@ def _solve(program: Program, drop: tuple[str, ...]) -> Solution:
         free.append((_free(eq.lhs) | r, r))
     checks: list[tuple[Eq, Poly]] = []  # denominators that must not vanish
     progress = True
+    thorough = False  # a pass that also reads equations naming two or more unknowns
     while progress and pending:
-        progress = False
+        progress = deferred = False
         for i in list(pending):
             eq = eqs[i]
             syms = free[i]
             lhs = eq.lhs
+            if not thorough and len(syms[0] - known.keys()) >= 2:
+                # two unknowns stay two once expanded unless terms cancel (x - x): leave the expansion,
+                # most of the solver's time, to a pass that makes no progress otherwise
+                deferred = True
+                continue
             if type(lhs) is Sym and lhs.name not in known and syms[1] <= known.keys():
                 try:  # a definition with every input known: evaluate it (the hot path)
                     v = evaluate(eq.rhs, known)
@@ -258,6 +264,10 @@ def _solve(program: Program, drop: tuple[str, ...]) -> Solution:
             checks.append((eq, _pmul(ld, rd)))
             pending.remove(i)
             progress = True
+        if not progress and deferred and not thorough:
+            thorough = progress = True  # read the deferred equations once before solving them together
+            continue
+        thorough = False
         if not progress and pending:
             progress = _linear_block(program, eqs, pending, known, steps)
     missing = [q for q in program.query if q not in known]

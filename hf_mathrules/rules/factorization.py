@@ -12,11 +12,22 @@ from dataclasses import dataclass
 from math import gcd
 from typing import Any
 
-from ..expr.nodes import Add, Expr, Mul, Neg, mul, term
+from ..expr.nodes import Add, Expr, Mul, term
 from ..expr.poly import Monomial, grlex_key, mono_mul, monomial_factors
 from ..expr.render import machine, text
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import coeff, monomial, monomial_tree, parse_unevaluated, primitive_terms, sum_strings
+from .terms import (
+    coeff,
+    monomial,
+    monomial_tree,
+    parse_unevaluated,
+    primitive_terms,
+    product_strings,
+    signed_sum_strings,
+    sum_strings,
+    term_strings,
+    times_sum_strings,
+)
 
 Term = tuple[int, Monomial]  # (coefficient, monomial)
 
@@ -87,8 +98,9 @@ class Factorization(Rule):
     kind = "expression"
     description = "Factor out the greatest common factor (6x^2y + 9xy^2 = 3xy(2x + 3y)); factor by grouping."
 
-    def _common_factor(self, rng: random.Random) -> tuple[list[Term], list[Expr], list[str]]:
-        """Problem terms, solution steps and completion lines of a greatest-common-factor problem."""
+    def _common_factor(self, rng: random.Random) -> tuple[list[Term], list[str], list[str]]:
+        """Problem terms, solution steps (machine syntax) and completion lines of a greatest-common-factor
+        problem; the steps are rendered from the terms (no trees)."""
         k = self.k
         names = self.config.vocab.sample(rng, k["n_vars"])
         inner = primitive_terms(rng, names, k["n_terms"], k["max_coeff"], k["max_power"])
@@ -104,12 +116,14 @@ class Factorization(Rule):
         if inner[0][0] < 0:  # textbook convention: the sum in parentheses starts positive
             g, inner = -g, [(-c, m) for c, m in inner]
         expanded = [(g * c, mono_mul(gm, m)) for c, m in inner]
-        gcf = _tree(g, gm)
-        gcf_abs = _tree(abs(g), gm)
+        gcf_abs = (-g if g < 0 else g, gm)
         # 3xy(2x) + 3xy(3y): each term written as the common factor times what is left
-        shown = Add(tuple(term(1 if g * c > 0 else -1, gcf_abs, _tree(abs(c), m)) for c, m in inner))
-        inner_sum = _sum(inner)
-        factored = Neg(mul(gcf_abs, inner_sum)) if g < 0 else mul(gcf, inner_sum)
+        shown = signed_sum_strings(
+            [((g < 0) != (c < 0), *product_strings(gcf_abs, (-c if c < 0 else c, m))) for c, m in inner]
+        )
+        # the common factor times the sum in parentheses, its sign in front: -3xy(2x - 3y)
+        fm, ft = times_sum_strings(*gcf_abs, *sum_strings(inner))
+        factored = ("-" + fm, "-" + ft) if g < 0 else (fm, ft)
         cs = ", ".join(str(abs(c)) for c, _ in expanded)
         lines = [
             f"The coefficients {cs} have greatest common divisor {abs(g)}."
@@ -117,13 +131,13 @@ class Factorization(Rule):
             else "The coefficients have no common divisor."
         ]
         if gm:
-            lines.append(f"Every term contains {text(_tree(1, gm))}.")
-        lines.append(f"Common factor: {text(gcf)}")
-        lines += ["= " + text(shown), "= " + text(factored)]
-        return expanded, [shown, factored], lines
+            lines.append(f"Every term contains {term_strings(1, gm)[1]}.")
+        lines.append(f"Common factor: {sum_strings([(g, gm)])[1]}")  # a one-term sum: the signed term
+        lines += ["= " + shown[1], "= " + factored[1]]
+        return expanded, [shown[0], factored[0]], lines
 
-    def _grouping(self, rng: random.Random) -> tuple[list[Term], list[Expr], list[str]]:
-        """``(c1 m1 + c2 m2)(c3 n1 + c4 n2)`` expanded to four distinct terms."""
+    def _grouping(self, rng: random.Random) -> tuple[list[Term], list[str], list[str]]:
+        """``(c1 m1 + c2 m2)(c3 n1 + c4 n2)`` expanded to four distinct terms; steps in machine syntax."""
         k = self.k
         mc = k["max_coeff"]
         while True:
@@ -157,12 +171,11 @@ class Factorization(Rule):
             f"Factor {text(_tree(c1, m1))} out of the first pair and {text(_tree(c2, m2))} out of the second:"
         )
         lines += ["= " + text(shown), f"Factor out the common {text(s)}:", "= " + text(factored)]
-        return expanded, [*steps, shown, factored], lines
+        return expanded, [machine(t) for t in (*steps, shown, factored)], lines
 
     def sample(self, rng: random.Random) -> Problem:
         method = "grouping" if rng.random() < self.k["grouping"] else "common_factor"
-        expanded, trees, lines = self._grouping(rng) if method == "grouping" else self._common_factor(rng)
-        steps = [machine(t) for t in trees]
+        expanded, steps, lines = self._grouping(rng) if method == "grouping" else self._common_factor(rng)
         # the rendered _sum(expanded) and its variables, from the terms (no tree)
         problem_machine, problem_text = sum_strings(expanded)
         return Problem(

@@ -165,13 +165,48 @@ def term_strings(c: int, m: Monomial) -> tuple[str, str]:
 def sum_strings(products: list[tuple[int, Monomial]]) -> tuple[str, str]:
     """``machine_and_text`` of the sum of the non-zero integer terms ``(c, m)`` as ``term`` writes them (the
     sign, then the term's body, which never needs parentheses in a sum), from the memoized terms."""
+    return signed_sum_strings([(c < 0, *term_strings(-c if c < 0 else c, m)) for c, m in products])
+
+
+def signed_sum_strings(terms: list[tuple[bool, str, str]]) -> tuple[str, str]:
+    """``machine_and_text`` of an ``Add`` of terms given as (negated, body machine, body text), for bodies
+    that need no parentheses after a sign (products and atoms): ``-a + b - c``."""
     ms, ts = [], []
-    for i, (c, m) in enumerate(products):
-        bm, bt = term_strings(-c if c < 0 else c, m)
-        sep = ("-" if c < 0 else "") if i == 0 else (" - " if c < 0 else " + ")
+    for i, (neg, bm, bt) in enumerate(terms):
+        sep = ("-" if neg else "") if i == 0 else (" - " if neg else " + ")
         ms.append(sep + bm)
         ts.append(sep + bt)
     return "".join(ms), "".join(ts)
+
+
+# The two products below mirror render._juxtaposable for monomial trees (tests/rules/test_term_strings.py
+# compares them with the tree renderer): a number or a one-letter name may be written right after the
+# factor before it, a word name may not (3*apple), nor a number after anything (x*2).
+def product_strings(a: tuple[int, Monomial], b: tuple[int, Monomial]) -> tuple[str, str]:
+    """``machine_and_text(Mul((monomial_tree(*a), monomial_tree(*b))))`` for positive int coefficients:
+    ``3xy(2x)``, ``3xy*x``, ``3*y``; the second factor in parentheses when it is itself a product."""
+    (ca, ma), (cb, mb) = a, b
+    am, at = term_strings(ca, ma)
+    bm, bt = term_strings(cb, mb)
+    # the head of the first factor when it is a bare variable (a Sym or a power of one)
+    lead = ma[0][0] if ca == 1 and len(ma) == 1 else None
+    if mb and (cb != 1 or len(mb) > 1):  # a product: parenthesised, not after a word (apple(x) is a call)
+        sep = "*" if lead is not None and len(lead) > 1 else ""
+        return am + "*(" + bm + ")", at + sep + "(" + bt + ")"
+    if not mb or len(mb[0][0]) != 1:  # a number, or a word name
+        sep = "*"
+    else:  # one letter: after a number or another one-letter variable only (3xy*x)
+        sep = "" if not ma or (lead is not None and len(lead) == 1) else "*"
+    return am + "*" + bm, at + sep + bt
+
+
+def times_sum_strings(c: int, m: Monomial, sum_machine: str, sum_text: str) -> tuple[str, str]:
+    """``machine_and_text(mul(monomial_tree(c, m), s))`` for ``c > 0`` and a sum ``s`` rendered
+    ``(sum_machine, sum_text)``: ``3xy(x + 2)``, ``2apple*(x + 2)`` (``mul`` splices the monomial's factors,
+    so the sum follows its last variable)."""
+    am, at = term_strings(c, m)
+    sep = "*" if m and len(m[-1][0]) > 1 else ""
+    return am + "*(" + sum_machine + ")", at + sep + "(" + sum_text + ")"
 
 
 def linear_eq_strings(coeffs: list[int], names: list[str], rhs) -> tuple[str, str]:

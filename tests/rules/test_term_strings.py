@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import random
 
-from hf_mathrules.expr.nodes import Add, Mul, Num, Pow, Sym, term
+from hf_mathrules.expr.nodes import Add, Mul, Num, Pow, Sym, mul, term
 from hf_mathrules.expr.render import machine_and_text
 from hf_mathrules.expr.render import machine_walk as machine
 from hf_mathrules.expr.render import text_walk as text
 from hf_mathrules.expr.rewrite import substitute
-from hf_mathrules.rules.terms import monomial_tree, sum_strings, term_strings
+from hf_mathrules.rules.terms import (
+    monomial_tree,
+    product_strings,
+    sum_strings,
+    term_strings,
+    times_sum_strings,
+)
 
 NAMES = ["x", "y", "z", "apple", "kiwi", "b"]
 
@@ -44,6 +50,20 @@ def test_sum_strings_match_the_renderer():
         terms = [(rng.choice([1, -1, rng.randint(-20, 20) or 3]), _random_monomial(rng)) for _ in range(4)]
         tree = Add(tuple(_fresh_term(c, m) for c, m in terms))
         assert sum_strings(terms) == (machine(tree), text(tree))
+
+
+def test_products_of_terms_match_the_renderer():
+    """factorization's shown steps: a term times a term, and a term times a sum in parentheses."""
+    rng = random.Random(2)
+    for _ in range(3000):
+        a = (rng.choice([1, 1, rng.randint(1, 30)]), _random_monomial(rng))
+        b = (rng.choice([1, 1, rng.randint(1, 30)]), _random_monomial(rng))
+        product = Mul((_fresh_term(*a), _fresh_term(*b)))
+        assert product_strings(a, b) == (machine(product), text(product))
+        terms = [(rng.choice([1, -1, rng.randint(-20, 20) or 3]), _random_monomial(rng)) for _ in range(3)]
+        s = Add(tuple(_fresh_term(c, m) for c, m in terms))
+        factored = mul(_fresh_term(*a), s)
+        assert times_sum_strings(*a, *sum_strings(terms)) == (machine(factored), text(factored))
 
 
 def test_kept_renderings_equal_a_fresh_walk():

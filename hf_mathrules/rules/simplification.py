@@ -10,19 +10,22 @@ from dataclasses import dataclass
 from math import gcd
 from typing import Any
 
-from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, add, mul, number
-from ..expr.poly import Monomial, grlex_key, mono_mul, monomial_factors, poly_to_expr
+from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, add, mul
+from ..expr.poly import Monomial, grlex_key, mono_mul, poly_to_expr
 from ..expr.render import machine_and_text, text
 from ..expr.rewrite import simplify_monomial
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
 from .terms import (
     coeff,
+    like_terms_strings,
     monomial,
     monomial_tree,
     parse_unevaluated,
     primitive_terms,
+    signed_sum_strings,
     split_top_level,
     sum_strings,
+    term_strings,
 )
 
 Term = tuple[int, Monomial]
@@ -98,17 +101,18 @@ def combine_steps(terms: list[Term]) -> tuple[list[tuple[str, str]], list[str]]:
     if grouped != terms:
         steps.append(sum_strings(grouped))
         lines += ["Group like terms:", "= " + steps[-1][1]]
-    parts: list[Expr] = []
+    # the sum of the groups: a lone term as it is, like terms as (3 - 2)x (like_terms_strings)
+    parts: list[tuple[bool, str, str]] = []
     total: dict[Monomial, int] = {}
     for m in order:
         cs = [c for c, mm in grouped if mm == m]
         total[m] = sum(cs)
         if len(cs) == 1:
-            parts.append(_t(cs[0], m))
+            c = cs[0]
+            parts.append((c < 0, *term_strings(-c if c < 0 else c, m)))
         else:
-            coef = add(*[number(c) for c in cs])
-            parts.append(Mul((coef, *monomial_factors(m))) if m else coef)
-    steps.append(machine_and_text(Add(tuple(parts))))
+            parts.append((False, *like_terms_strings(cs, m, not parts)))
+    steps.append(signed_sum_strings(parts))
     lines += ["Add the coefficients of like terms:", "= " + steps[-1][1]]
     # poly_to_expr of the non-zero totals: ``order`` is already the textbook order
     result = [(c, m) for m, c in total.items() if c]

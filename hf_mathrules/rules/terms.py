@@ -153,8 +153,11 @@ def linear_eq(coeffs: list, names: list[str], rhs) -> Eq:
 
 def term_strings(c: int, m: Monomial) -> tuple[str, str]:
     """``machine_and_text(monomial_expr(c, m))`` for ``c > 0``."""
-    if not m or type(c) is not int:
+    if type(c) is not int:
         return machine_and_text(monomial_expr(c, m))
+    if not m:  # a constant term is the number
+        n = str(c)
+        return n, n
     _, pm, pt, close = _mono_parts(m)
     if c == 1:
         return pm, pt
@@ -198,6 +201,19 @@ def product_strings(a: tuple[int, Monomial], b: tuple[int, Monomial]) -> tuple[s
     else:  # one letter: after a number or another one-letter variable only (3xy*x)
         sep = "" if not ma or (lead is not None and len(lead) == 1) else "*"
     return am + "*" + bm, at + sep + bt
+
+
+def like_terms_strings(cs: list[int], m: Monomial, first: bool) -> tuple[str, str]:
+    """The coefficients ``cs`` of like terms added in front of their monomial, as a term of a sum that is
+    ``first`` or not: ``(3 - 2)x``; a constant group is the bare sum ``3 - 2`` first, ``(3 - 2)`` after.
+    ``machine_and_text`` of ``Mul((add(*map(number, cs)), *monomial_factors(m)))`` (``add(...)`` alone
+    for a constant) written in that position of an ``Add``."""
+    sm, st = signed_sum_strings([(c < 0, str(-c if c < 0 else c), str(-c if c < 0 else c)) for c in cs])
+    if not m:
+        return (sm, st) if first else ("(" + sm + ")", "(" + st + ")")
+    _, pm, pt, close = _mono_parts(m)
+    # after ")" the textbook writes a one-letter name directly, a word after "*": (3 - 2)x, (3 - 2)*apple
+    return "(" + sm + ")*" + pm, "(" + st + (")" if close else ")*") + pt
 
 
 def times_sum_strings(c: int, m: Monomial, sum_machine: str, sum_text: str) -> tuple[str, str]:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import random
 
-from hf_mathrules.expr.nodes import Add, Mul, Num, Pow, Sym, mul, term
+from hf_mathrules.expr.nodes import Add, Mul, Num, Pow, Sym, add, mul, number, term
+from hf_mathrules.expr.poly import monomial_factors
 from hf_mathrules.expr.render import machine_and_text
 from hf_mathrules.expr.render import machine_walk as machine
 from hf_mathrules.expr.render import text_walk as text
 from hf_mathrules.expr.rewrite import substitute
 from hf_mathrules.rules.terms import (
+    like_terms_strings,
     monomial_tree,
     product_strings,
+    signed_sum_strings,
     sum_strings,
     term_strings,
     times_sum_strings,
@@ -64,6 +67,26 @@ def test_products_of_terms_match_the_renderer():
         s = Add(tuple(_fresh_term(c, m) for c, m in terms))
         factored = mul(_fresh_term(*a), s)
         assert times_sum_strings(*a, *sum_strings(terms)) == (machine(factored), text(factored))
+
+
+def test_like_terms_strings_match_the_renderer():
+    """simplification's "add the coefficients" step: groups (3 - 2)x among lone terms, constants included."""
+    rng = random.Random(3)
+    for _ in range(2000):
+        tree_parts, string_parts = [], []
+        for _ in range(rng.randint(1, 4)):
+            if rng.random() < 0.4:  # a lone term
+                c, m = rng.choice([1, -1, rng.randint(-20, 20) or 2]), _random_monomial(rng)
+                tree_parts.append(_fresh_term(c, m))
+                string_parts.append((c < 0, *term_strings(abs(c), m)))
+                continue
+            m = _random_monomial(rng) if rng.random() < 0.7 else ()
+            cs = [rng.choice([1, -1, rng.randint(-20, 20) or 2]) for _ in range(rng.randint(2, 3))]
+            coef = add(*[number(c) for c in cs])
+            tree_parts.append(Mul((coef, *monomial_factors(m))) if m else coef)  # combine_steps' tree
+            string_parts.append((False, *like_terms_strings(cs, m, not string_parts)))
+        tree = Add(tuple(tree_parts))
+        assert signed_sum_strings(string_parts) == (machine(tree), text(tree))
 
 
 def test_kept_renderings_equal_a_fresh_walk():

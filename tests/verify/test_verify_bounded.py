@@ -126,16 +126,41 @@ def test_extraction_of_dangerous_tokens_is_fast_and_safe(runs):
     nothing but a VerifyError (none expected below the length limit) ever escapes."""
     text = "".join(token * k for token, k in runs)[:200_000]
     for reference in (False, True):
-        t = time.process_time()
         try:
             out = extract_answer(text, reference=reference)
         except VerifyError:
             out = ""
         assert isinstance(out, str)
-        assert time.process_time() - t < 0.5
-    t = time.process_time()
+        assert _cpu_seconds(lambda r=reference: _safe_extract(text, r)) < 0.5
     assert isinstance(boxed_answers(text), list)
-    assert time.process_time() - t < 0.5
+    assert _cpu_seconds(lambda: boxed_answers(text)) < 0.5
+
+
+def _safe_extract(text: str, reference: bool) -> None:
+    try:
+        extract_answer(text, reference=reference)
+    except VerifyError:
+        pass
+
+
+def _cpu_seconds(call) -> float:
+    """CPU time of ``call`` with the garbage collector paused, the better of two tries when the first is
+    slow: a collection of a large heap left by earlier tests in the same worker, or a burst of load on a
+    shared machine, once took 0.6 s of CPU on a call that takes 0.09 s (linear code stays far below the
+    bound; a quadratic scan of 200 KB takes seconds on every try)."""
+    best = float("inf")
+    for _ in range(2):
+        gc.collect()
+        gc.disable()
+        try:
+            t = time.process_time()
+            call()
+            best = min(best, time.process_time() - t)
+        finally:
+            gc.enable()
+        if best < 0.5:
+            break
+    return best
 
 
 MEGABYTES = {
@@ -161,9 +186,15 @@ def test_verify_returns_in_time_on_a_megabyte(warm, name):
     ``benchmarks/verification.py``, and here a generous wall bound catches a hang on a loaded one."""
     text = MEGABYTES[name]
     assert len(text) <= MAX
-    t, cpu = time.perf_counter(), time.process_time()
-    v = verify("2", text, timeout=1.0)
-    assert time.process_time() - cpu < 1.5, v  # ~0.1-0.3 s when quiet; minutes when quadratic
+    gc.collect()
+    gc.disable()  # a collection of a heap left by earlier tests is not the caller's work on this text
+    try:
+        t, cpu = time.perf_counter(), time.process_time()
+        v = verify("2", text, timeout=1.0)
+        spent = time.process_time() - cpu
+    finally:
+        gc.enable()
+    assert spent < 1.5, v  # ~0.1-0.3 s when quiet; minutes when quadratic
     assert time.perf_counter() - t < 1.0 + 5.0, v
     assert v.equivalent is not True
 

@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from cpu_timing import cpu_seconds
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,9 +132,9 @@ def test_extraction_of_dangerous_tokens_is_fast_and_safe(runs):
         except VerifyError:
             out = ""
         assert isinstance(out, str)
-        assert _cpu_seconds(lambda r=reference: _safe_extract(text, r)) < 0.5
+        assert cpu_seconds(lambda r=reference: _safe_extract(text, r), 0.5) < 0.5
     assert isinstance(boxed_answers(text), list)
-    assert _cpu_seconds(lambda: boxed_answers(text)) < 0.5
+    assert cpu_seconds(lambda: boxed_answers(text), 0.5) < 0.5
 
 
 def _safe_extract(text: str, reference: bool) -> None:
@@ -141,26 +142,6 @@ def _safe_extract(text: str, reference: bool) -> None:
         extract_answer(text, reference=reference)
     except VerifyError:
         pass
-
-
-def _cpu_seconds(call) -> float:
-    """CPU time of ``call`` with the garbage collector paused, the better of two tries when the first is
-    slow: a collection of a large heap left by earlier tests in the same worker, or a burst of load on a
-    shared machine, once took 0.6 s of CPU on a call that takes 0.09 s (linear code stays far below the
-    bound; a quadratic scan of 200 KB takes seconds on every try)."""
-    best = float("inf")
-    for _ in range(2):
-        gc.collect()
-        gc.disable()
-        try:
-            t = time.process_time()
-            call()
-            best = min(best, time.process_time() - t)
-        finally:
-            gc.enable()
-        if best < 0.5:
-            break
-    return best
 
 
 MEGABYTES = {

@@ -165,9 +165,10 @@ def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
     immutable, so the solution is kept on the program: the chain, the gates and the operators solve the
     same program several times (callers only read a ``Solution``)."""
     memo = program.__dict__.setdefault("_solutions", {})
-    key = tuple(drop)
+    # dropping a quantity that states no value changes nothing (the query usually states none)
+    key = tuple(n for n in drop if any(x.name == n and x.value is not None for x in program.quantities))
     if key not in memo:
-        memo[key] = _solve(program, drop)
+        memo[key] = _solve(program, key)
     return memo[key]
 
 

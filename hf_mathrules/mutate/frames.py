@@ -63,20 +63,40 @@ STATE = (
     "{X} is {v}.",
     "We know that {x} is {v}.",
     "It turns out that {x} is {v}.",
+    "Suppose {x} is {v}.",
+    "Assume that {x} is {v}.",
+    "We are told that {x} is {v}.",
 )
 RELATION = {
-    "more_than": ("{X} is {k} more than {y}.", "{X} exceeds {y} by {k}."),
-    "less_than": ("{X} is {k} less than {y}.", "{X} falls short of {y} by {k}."),
-    "times": ("{X} is {k} times {y}.", "{X} is {k} times as large as {y}."),
-    "fraction_of": ("{X} is {f} of {y}.", "{X} equals {f} of {y}."),
-    "percent_of": ("{X} is {k}% of {y}.", "{X} amounts to {k}% of {y}."),
-    "same_as": ("{X} is the same as {y}.", "{X} equals {y}."),
+    "more_than": (
+        "{X} is {k} more than {y}.", "{X} exceeds {y} by {k}.", "{X} is greater than {y} by {k}.",
+        "Adding {k} to {y} gives {x}.",
+    ),
+    "less_than": (
+        "{X} is {k} less than {y}.", "{X} falls short of {y} by {k}.", "{X} is smaller than {y} by {k}.",
+        "Taking {k} away from {y} leaves {x}.",
+    ),
+    "times": (
+        "{X} is {k} times {y}.", "{X} is {k} times as large as {y}.", "{X} is {y} multiplied by {k}.",
+        "Multiplying {y} by {k} gives {x}.",
+    ),
+    "fraction_of": ("{X} is {f} of {y}.", "{X} equals {f} of {y}.", "{X} makes up {f} of {y}."),
+    "percent_of": ("{X} is {k}% of {y}.", "{X} amounts to {k}% of {y}.", "{X} is equal to {k}% of {y}."),
+    "same_as": ("{X} is the same as {y}.", "{X} equals {y}.", "{X} is equal to {y}."),
     "affine": (
         "If {x} is multiplied by {a} and then increased by {b}, the result is {c}.",
         "Multiplying {x} by {a} and adding {b} gives {c}.",
+        "When {x} is multiplied by {a} and {b} is added, the result is {c}.",
     ),
-}
-QUESTION = ("What is {x}?", "Find {x}.", "How much is {x}?")
+}  # fmt: skip
+QUESTION = (
+    "What is {x}?",
+    "Find {x}.",
+    "How much is {x}?",
+    "Determine {x}.",
+    "Work out {x}.",
+    "What do we get for {x}?",
+)
 
 
 def cap(s: str) -> str:

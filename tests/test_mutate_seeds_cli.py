@@ -36,6 +36,18 @@ def write(tmp_path, data, name="s.json"):
         (lambda d: d["givens"][0].update(range=[5, 2]), "givens[0].range", "low <= high"),
         (lambda d: d["givens"][0].update(frame="Ana buys pens."), "givens[0].frame", "{v}"),
         (lambda d: d["givens"][0].update(frame="{D} buys {v} pens."), "givens[0].frame", "unknown slot {D}"),
+        (
+            lambda d: d["givens"][0].update(frame=["{A} buys {v} pens.", "{A} buys pens."]),
+            "givens[0].frame",
+            "{v}",
+        ),
+        (lambda d: d["givens"][0].update(frame=[]), "givens[0].frame", "non-empty list"),
+        (
+            lambda d: d["derived"][1].update(question=["How much?", "How much?"]),
+            "derived[1].question",
+            "twice",
+        ),
+        (lambda d: d["derived"][1].update(question="What is 2 more?"), "derived[1].question", "numbers"),
         (lambda d: d.update(intro="Ana has 3 cats."), "intro", "numbers"),
         (lambda d: d["derived"][0].update(expr="n*"), "derived[0].expr", "does not parse"),
         (lambda d: d["derived"][0].update(expr="n*z"), "derived[0].expr", "before it is defined"),
@@ -57,6 +69,25 @@ def test_seed_that_does_not_parse(tmp_path):
     f = write(tmp_path, '{"id": "x",\n "givens": [')
     with pytest.raises(SeedError, match=r"s\.json: does not parse as JSON: .* line 2"):
         load_seeds(str(f))
+
+
+def test_alternative_wordings_are_drawn_and_each_is_read_back(tmp_path):
+    """A frame or question given as a list: instances use every wording, and the text of each is read back
+    by the round trip (every row passes the gates)."""
+    from hf_mathrules.mutate import MutationEngine
+
+    data = json.loads(json.dumps(GOOD))
+    data["givens"][0]["frame"] = ["{A} buys {v} pens.", "{A} picks up {v} pens at the shop."]
+    data["derived"][1]["question"] = [
+        data["derived"][1]["question"],
+        "What does {A} pay altogether, in dollars?",
+    ]
+    f = write(tmp_path, data)
+    eng = MutationEngine(level=1, seeds=str(f), second_opinion="none")
+    rows = eng.generate(30)
+    texts = " ".join(r["prompt"] for r in rows)
+    assert "pens at the shop." in texts and " buys " in texts
+    assert "pay altogether" in texts and "spend in total" in texts
 
 
 def test_a_folder_of_good_seeds_loads(tmp_path):

@@ -25,7 +25,7 @@ from functools import lru_cache
 from ..expr.nodes import Div, Eq, Expr, Mul, Num, Sym
 from ..expr.render import text as textbook
 from .program import Program, Quantity, Relation
-from .seeds import NAMES, PLACEHOLDER, Seed, _filler
+from .seeds import NAMES, PLACEHOLDER, Seed, _filler, variants
 from .syntax import parse_equation
 
 NUM = r"(\d+(?:\.\d+)?(?:/\d+)?)"
@@ -320,7 +320,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             n = ren[g["name"]]
             qs[n] = Quantity(n, g["role"], g.get("unit", ""), fill(g["desc"]))
             descs[qs[n].desc] = n
-            frames.append((_ValueFrame(fill(g["frame"])), n))
+            frames.extend((_ValueFrame(fill(f)), n) for f in variants(g["frame"]))
         for d in seed.derived:
             from ..expr.rewrite import substitute
             from .syntax import parse_expr
@@ -329,8 +329,8 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             expr = substitute(parse_expr(d["expr"]), {a: Sym(b) for a, b in ren.items()})
             qs[n] = Quantity(n, d["role"], d.get("unit", ""), fill(d["desc"]), expr=expr)
             descs[qs[n].desc] = n
-            if d.get("question"):
-                questions[fill(d["question"])] = n
+            for question in variants(d.get("question")):
+                questions[fill(question)] = n
     if not intro_list:
         out.problems.append("no seed intro recognised")
         return out

@@ -88,20 +88,50 @@ class Seed:
                 Quantity(
                     name=g["name"], role=g["role"], unit=g.get("unit", ""), desc=fill(g["desc"]),
                     value=lo + step * rng.randint(0, n), lo=lo, hi=hi, step=step,
-                    frame=fill(g["frame"]), question=fill(g.get("question")),
+                    frame=fill(_one(g["frame"], rng)), question=fill(_one(g.get("question"), rng)),
                 )
             )  # fmt: skip
         for d, expr in zip(self.derived, exprs):
             qs.append(
                 Quantity(
                     name=d["name"], role=d["role"], unit=d.get("unit", ""), desc=fill(d["desc"]),
-                    expr=expr, question=fill(d.get("question")),
+                    expr=expr, question=fill(_one(d.get("question"), rng)),
                 )
             )  # fmt: skip
         return Program(
             seed_id=self.id, family="word", quantities=tuple(qs), relations=(), query=(self.query,),
             intros=(fill(self.intro),), meta={"people": who},
         )  # fmt: skip
+
+
+def variants(wording: str | list[str] | None) -> tuple[str, ...]:
+    """A frame or question written once (a string) or several ways (a list of strings)."""
+    if wording is None:
+        return ()
+    return (wording,) if isinstance(wording, str) else tuple(wording)
+
+
+def _one(wording: str | list[str] | None, rng: random.Random) -> str | None:
+    """The wording an instance uses: the only one, or one drawn from the alternatives."""
+    if wording is None or isinstance(wording, str):
+        return wording  # no draw: a seed written once keeps its instances' random stream
+    return wording[0] if len(wording) == 1 else rng.choice(wording)
+
+
+def _wordings(obj: dict, key: str, source: str, where: str, required: bool) -> list[str]:
+    """``obj[key]`` as a list of wordings: a string, or a non-empty list of strings."""
+    if key not in obj:
+        if required:
+            raise _fail(source, f"{where}{key}", "missing")
+        return []
+    v = obj[key]
+    if isinstance(v, str):
+        return [v]
+    if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
+        raise _fail(source, f"{where}{key}", f"must be a string or a non-empty list of strings, got {v!r}")
+    if len(set(v)) != len(v):
+        raise _fail(source, f"{where}{key}", "lists the same wording twice")
+    return v
 
 
 def _filler(who: dict[str, str]):
@@ -158,18 +188,18 @@ def parse_seed(data: object, source: str) -> Seed:
         step = g.get("step", 1)
         if not isinstance(step, (int, float)) or isinstance(step, bool) or step <= 0:
             raise _fail(source, f"{w}step", f"must be a positive number, got {step!r}")
-        frame = _need(g, "frame", str, source, w)
-        if frame.count("{v}") != 1:
-            raise _fail(source, f"{w}frame", f"must contain {{v}} exactly once: {frame!r}")
-        other = sorted({p for p in PLACEHOLDER.findall(frame) if p != "v" and p not in PEOPLE})
-        if other:
-            raise _fail(
-                source,
-                f"{w}frame",
-                f"unknown slot {{{other[0]}}}: use {{v}} and the people {{A}}, {{B}}, {{C}}",
-            )
-        if DIGIT.search(frame.replace("{v}", "")):
-            raise _fail(source, f"{w}frame", "must not contain numbers other than {v}")
+        for frame in _wordings(g, "frame", source, w, required=True):
+            if frame.count("{v}") != 1:
+                raise _fail(source, f"{w}frame", f"must contain {{v}} exactly once: {frame!r}")
+            other = sorted({p for p in PLACEHOLDER.findall(frame) if p != "v" and p not in PEOPLE})
+            if other:
+                raise _fail(
+                    source,
+                    f"{w}frame",
+                    f"unknown slot {{{other[0]}}}: use {{v}} and the people {{A}}, {{B}}, {{C}}",
+                )
+            if DIGIT.search(frame.replace("{v}", "")):
+                raise _fail(source, f"{w}frame", "must not contain numbers other than {v}")
         _desc(g, source, w)
     for i, d in enumerate(derived):
         w = f"derived[{i}]."
@@ -178,6 +208,16 @@ def parse_seed(data: object, source: str) -> Seed:
         names.append(_name(d, source, w, names))
         _role(d, source, w)
         _desc(d, source, w)
+        for question in _wordings(d, "question", source, w, required=False):
+            if DIGIT.search(question):
+                raise _fail(source, f"{w}question", f"must not contain numbers: {question!r}")
+            other = sorted({p for p in PLACEHOLDER.findall(question) if p not in PEOPLE})
+            if other:
+                raise _fail(
+                    source,
+                    f"{w}question",
+                    f"unknown slot {{{other[0]}}}: only the people {{A}}, {{B}}, {{C}}",
+                )
         expr = _need(d, "expr", str, source, w)
         try:
             tree = parse_expr(expr)

@@ -147,8 +147,7 @@ class Simplification(Rule):
                 break
         steps: list[tuple[str, str]] = []
         lines: list[str] = []
-        shown: list[Expr] = [_t(c, m) for c, m in terms]
-        folded = False
+        shown: list[Expr] | None = None  # the problem as a tree, only when a product is folded in
         if rng.random() < k["products"]:
             # fold two unlike neighbours with a common factor c into c(a + b); expanding restores them
             spots = list(range(len(terms) - 1))
@@ -159,13 +158,13 @@ class Simplification(Rule):
                 if m1 == m2 or abs(f) == 1:
                     continue
                 inner = Add((_t(c1 // f, m1), _t(c2 // f, m2)))
+                shown = [_t(c, m) for c, m in terms]
                 shown[i : i + 2] = [Neg(Mul((Num(-f), inner))) if f < 0 else Mul((Num(f), inner))]
                 steps.append(sum_strings(terms))
                 lines += ["Expand the product:", "= " + steps[-1][1]]
-                folded = True
                 break
         # add(*shown) rendered; unfolded it is the plain sum of the terms
-        problem = machine_and_text(add(*shown)) if folded else sum_strings(terms)
+        problem = sum_strings(terms) if shown is None else machine_and_text(add(*shown))
         more, more_lines = combine_steps(terms)
         used = sorted({v for _, m in terms for v, _ in m})  # every term is shown, folded or not
         return problem, steps + more, lines + more_lines, "like_terms", used

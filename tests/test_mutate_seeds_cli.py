@@ -79,15 +79,15 @@ def test_alternative_wordings_are_drawn_and_each_is_read_back(tmp_path):
     data = json.loads(json.dumps(GOOD))
     data["givens"][0]["frame"] = ["{A} buys {v} pens.", "{A} picks up {v} pens at the shop."]
     data["derived"][1]["question"] = [
-        data["derived"][1]["question"],
-        "What does {A} pay altogether, in dollars?",
+        "How much does {A} spend in total, in dollars?",
+        "What does {A} pay, in dollars?",
     ]
     f = write(tmp_path, data)
     eng = MutationEngine(level=1, seeds=str(f), second_opinion="none")
     rows = eng.generate(30)
     texts = " ".join(r["prompt"] for r in rows)
     assert "pens at the shop." in texts and " buys " in texts
-    assert "pay altogether" in texts and "spend in total" in texts
+    assert "What does" in texts and "spend in total" in texts
 
 
 def test_a_folder_of_good_seeds_loads(tmp_path):

@@ -10,8 +10,9 @@ A seed is a grade-school word problem written as a schema (see ``seeds/*.json``)
                   "desc": "the total {A} spends", "question": "How much does {A} spend in all?"}],
      "query": "t"}
 
-``{A}``, ``{B}`` are people (names drawn per item); ``{v}`` is a given's value.  ``load_seeds`` raises
-``SeedError`` naming the file, the field and the problem: JSON that does not parse, a missing or
+``{A}``, ``{B}`` are people (names drawn per item); ``{v}`` is a given's value.  A ``frame`` or a
+``question`` may also be a list of alternative wordings: each instance draws one, the read-back knows all.
+``load_seeds`` raises ``SeedError`` naming the file, the field and the problem: JSON that does not parse, a missing or
 mistyped field, an unknown role, an expression that does not parse or names an undefined quantity, a
 cycle, a frame without ``{v}`` (or with a slot other than ``{v}`` and the people), a number in an intro or a description, a duplicate intro, or a seed
 whose answer is not derivable (no draw of its givens lets the solver derive one admissible value).

@@ -20,7 +20,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from functools import lru_cache
 
 from ..expr.nodes import Div, Eq, Expr, Mul, Num, Sym
 from ..expr.render import text as textbook
@@ -226,12 +225,6 @@ class Parsed:
 
 
 def _regex(frame: str, slots: dict[str, str]) -> re.Pattern:
-    return _compiled_regex(frame, tuple(sorted(slots.items())))
-
-
-@lru_cache(maxsize=4096)  # the same few hundred seed frames are read back for every row
-def _compiled_regex(frame: str, slot_items: tuple[tuple[str, str], ...]) -> re.Pattern:
-    slots = dict(slot_items)
     out, pos = [], 0
     for m in re.finditer(r"\{(\w+)\}", frame):
         out.append(re.escape(frame[pos : m.start()]))

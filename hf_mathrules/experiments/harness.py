@@ -1,18 +1,26 @@
 """Experiment 7, the evaluation harness: lighteval scores a model on our test split with our checker
 (``hf_mathrules/lighteval_tasks.py``), next to ``mathrules evaluate``'s own scoring of the same rows.
 
-lighteval runs from its own virtualenv (``experiments/.venv-lighteval`` by default, ``--set
-lighteval_python=PATH`` to use another): its pins (``latex2sympy2_extended==1.0.6``, ``termcolor==2.3.0``,
-``nltk==3.9.1``, ``aenum==3.1.15``) conflict with math-verify 0.9 in our ``dev`` extras, and it needs
-``xxhash<4`` (it hashes ``str``; xxhash 4 takes bytes only).  ``create_env`` makes that virtualenv (with the
-system site packages, so torch and transformers are shared) from PyPI."""
+Why lighteval has an environment of its own: lighteval 0.13.0 (the newest release, checked 2026-12-04)
+pins ``latex2sympy2_extended==1.0.6``, ``termcolor==2.3.0``, ``nltk==3.9.1`` and ``aenum==3.1.15``, where
+math-verify 0.9 in our ``dev`` extras pins ``latex2sympy2_extended==1.11.0``; it also needs ``xxhash<4`` (it
+hashes ``str``; xxhash 4 takes bytes only).  So it runs from ``experiments/.venv-lighteval`` (``--set
+lighteval_python=PATH`` to use another).
+
+That virtualenv sees the packages of *the interpreter running this code* (a virtualenv, conda or the base
+interpreter): ``create_env`` writes a ``.pth`` file into it that adds this interpreter's site directories
+(and the folder ``hf_mathrules`` is imported from) after its own, so its pins win and hf_mathrules, torch and
+transformers are shared.  ``venv --system-site-packages`` would not do: inside a virtualenv it shares the
+*base* interpreter's packages, where neither the project nor torch may be installed."""
 
 from __future__ import annotations
 
 import json
 import os
+import site
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 from typing import Any
@@ -33,14 +41,65 @@ def env_python(env: Path = DEFAULT_ENV) -> Path:
     return Path(env) / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+SHARED = "import hf_mathrules, torch, transformers"  # what the virtualenv takes from this interpreter
+PROBE = SHARED + "; import lighteval, xxhash; assert int(xxhash.VERSION[0]) < 4"
+LINK_FILE = "hf_mathrules_host.pth"
+
+
+def host_site_dirs() -> list[str]:
+    """The folders this interpreter imports packages from: its sys.path and site folders less the standard
+    library, plus the folder holding ``hf_mathrules`` (a checkout, an editable or a wheel install)."""
+    stdlib = [os.path.realpath(sysconfig.get_paths()[k]) for k in ("stdlib", "platstdlib")]
+
+    def in_stdlib(path: str) -> bool:  # the base interpreter's site-packages lives under its stdlib folder
+        return any(path == s or (path.startswith(s + os.sep) and "-packages" not in path) for s in stdlib)
+
+    out: list[str] = []
+    for d in (*sys.path, *site.getsitepackages(), str(REPO_ROOT)):
+        d = os.path.realpath(d) if d else ""
+        if d and os.path.isdir(d) and not in_stdlib(d) and d not in out:
+            out.append(d)
+    return out
+
+
+def link_host(env: Path) -> Path:
+    """Writes (again) the ``.pth`` file that appends this interpreter's site folders to ``env``'s path;
+    ``site.addsitedir`` also runs their own ``.pth`` files (editable installs)."""
+    python = env_python(env)
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    # a .pth line that starts with "import" is executed (in a scope a comprehension cannot see: use map)
+    line = "import site; list(map(site.addsitedir, " + repr(host_site_dirs()) + "))\n"
+    target = Path(purelib) / LINK_FILE
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(line)
+    os.replace(tmp, target)
+    return target
+
+
+def _probe(python: Path, code: str, env: Path) -> subprocess.CompletedProcess:
+    # run from the virtualenv's folder: from the repository, `-c` would import hf_mathrules from the cwd
+    return subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=str(env))
+
+
 def create_env(env: Path = DEFAULT_ENV) -> Path:
-    """The lighteval virtualenv (created and installed from PyPI when missing); its python."""
+    """The lighteval virtualenv, created and installed from PyPI when missing, and linked to this
+    interpreter's packages every call (the caller's environment may have changed); its python."""
+    env = Path(env).resolve()
     python = env_python(env)
     if not python.is_file():
-        subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(env)], check=True)
-    if subprocess.run([str(python), "-c", "import lighteval, xxhash; assert int(xxhash.VERSION[0]) < 4"],
-                      capture_output=True).returncode:  # fmt: skip
+        subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+    link_host(env)
+    shared = _probe(python, SHARED, env)
+    if shared.returncode:  # never let pip resolve torch itself: it would pull GBs of CUDA packages
+        tail = (shared.stderr.strip().splitlines() or ["?"])[-1]
+        raise RuntimeError(f"lighteval's virtualenv {env} does not see this environment's packages: {tail}")
+    if _probe(python, PROBE, env).returncode:  # pip sees torch & co. through the link: not reinstalled
         subprocess.run([str(python), "-m", "pip", "install", "-q", *REQUIREMENTS], check=True)
+    probe = _probe(python, PROBE, env)
+    if probe.returncode:
+        tail = (probe.stderr.strip().splitlines() or ["?"])[-1]
+        raise RuntimeError(f"lighteval's virtualenv {env} cannot import what it needs: {tail}")
     return python
 
 

@@ -11,23 +11,17 @@ import subprocess
 import pytest
 
 from hf_mathrules.cli import main
-from hf_mathrules.experiments.harness import DEFAULT_ENV, env_python
+from hf_mathrules.experiments.harness import DEFAULT_ENV, create_env
 
 
 def _lighteval_python():
-    python = env_python(DEFAULT_ENV)
-    if not python.is_file():
-        from hf_mathrules.experiments.harness import create_env
-
-        try:
-            return create_env()
-        except (subprocess.CalledProcessError, OSError) as exc:
-            pytest.skip(f"lighteval's virtualenv {DEFAULT_ENV} is missing and could not be installed: {exc}")
-    probe = subprocess.run([str(python), "-c", "import lighteval, xxhash; assert int(xxhash.VERSION[0]) < 4"],
-                           capture_output=True)  # fmt: skip
-    if probe.returncode:
-        pytest.skip(f"{python} lacks lighteval==0.13.0 / xxhash<4 (create it: harness.create_env())")
-    return python
+    """lighteval's virtualenv, made (pip, from the package index) when missing and linked to *this*
+    interpreter's packages every time: a virtualenv left by another environment is relinked, not trusted."""
+    try:
+        return create_env()
+    except (subprocess.CalledProcessError, OSError) as exc:
+        pytest.skip(f"lighteval's virtualenv {DEFAULT_ENV} could not be installed (pip failed: {exc}); "
+                    "run: python -c 'from hf_mathrules.experiments.harness import create_env; create_env()'")  # fmt: skip
 
 
 def test_task_module_imports_without_lighteval(monkeypatch, tmp_path):
@@ -62,3 +56,19 @@ def test_lighteval_scores_the_tiny_model_with_our_checker(tmp_path):
     assert cell["lighteval"]["verified_accuracy"] == pytest.approx(cell["ours"]["accuracy"])
     assert {"verified_accuracy", "wrong_form", "no_answer"} <= set(cell["lighteval"])
     assert "custom|mathrules:distributivity|0" in results["lighteval_command"]
+
+
+def test_lighteval_env_links_this_interpreters_packages():
+    """The folders the lighteval virtualenv is linked to hold this interpreter's hf_mathrules and its
+    dependencies (a virtualenv's own site-packages, not only the base interpreter's)."""
+    from pathlib import Path
+
+    import sympy
+
+    import hf_mathrules
+    from hf_mathrules.experiments.harness import host_site_dirs
+
+    dirs = {Path(d) for d in host_site_dirs()}
+    assert Path(hf_mathrules.__file__).resolve().parents[1] in dirs
+    assert Path(sympy.__file__).resolve().parents[1] in dirs
+    assert not any((d / "os.py").is_file() for d in dirs)  # the standard library stays the venv's own

@@ -21,10 +21,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     rows = generate_rows(args.rule, args.n, seed=args.seed, split=split, progress=not args.quiet, **kwargs)
     rc = 0
     if args.validate:
-        from ..rules import make_rule
+        from ..rules.rows import split_rules
         from ..validate import validate_row
 
-        rule = make_rule(args.rule, **kwargs)
+        # the rule the rows came from: test_ood_vocab at --level with held-out names, test_ood_level at 6
+        knobs = {k: v for k, v in kwargs.items() if k not in ("level", "vocab")}
+        rule = split_rules(args.rule, split, (args.level,), kwargs.get("vocab"), **knobs)[0]
         failures = []
         for row in tqdm(rows, desc=f"validating {args.rule}", unit="row", disable=args.quiet):
             errs = validate_row(row, rule)
@@ -56,7 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--split",
         default="train",
         choices=[*SPLITS, *OOD_SPLITS, "all"],
-        help="which split's rows (split membership is a hash of the problem)",
+        help="which split's rows (split membership is a hash of the problem); test_ood_vocab is drawn at "
+        "--level with variable names held out of training (--vocab, default built-in words), "
+        "test_ood_level at level 6",
     )
     p.add_argument(
         "-o", "--output", help="output file, .jsonl or .parquet (written atomically); stdout if omitted"

@@ -197,8 +197,9 @@ Split membership is decided by a hash of the problem itself (rule name and probl
 can therefore never appear in two splits, whatever the sizes, seeds or levels requested, and no test
 problem can leak into training data generated later with other parameters. The out-of-distribution
 test sets ({", ".join(f"`{s}`" for s in OOD_SPLITS)}) are drawn from the test hash bucket too:
-`test_ood_level` uses level 6, harder than any training level; `test_ood_vocab` uses variable names
-never used by the training vocabulary.
+`test_ood_level` uses level 6, harder than any training level; `test_ood_vocab` is drawn at this
+config's levels ({", ".join(map(str, config.levels))}), like `test`, with variable names held out of
+the training vocabulary, so only the names change.
 
 ## How to regenerate it
 

@@ -60,7 +60,8 @@ class MathRulesConfig(datasets.BuilderConfig):
     n_test: int = 1_000
     n_ood: int = 500  # rows of each out-of-distribution test split (0: leave them out)
     seed: int = 0  # item i of seed s is a pure function of (config, s, i)
-    levels: tuple[int, ...] = (1,)  # difficulty levels 1-5; rows cycle through them by item index
+    # difficulty levels 1-5; rows cycle through them by item index (test_ood_vocab's too; test_ood_level is 6)
+    levels: tuple[int, ...] = (1,)
     vocab: str | None = None  # vocabulary spec (letters, words, list:a,b, file:P, tokenizer:N, @train:K)
     ood_vocab: str | None = None  # held-out vocabulary for test_ood_vocab (default: built-in words)
     knobs: dict[str, Any] = field(default_factory=dict)  # rule knobs; for a mixture {rule: {knob: value}}
@@ -183,8 +184,8 @@ class MathRulesConfig(datasets.BuilderConfig):
                 continue
             for level in self.levels:
                 make_rule(r, level=level, vocab=vocab, **self.rule_knobs(r))
-            if self.n_ood:
-                ood_rules(r, vocab=ood_vocab, **self.rule_knobs(r))
+                if self.n_ood:  # test_ood_level (level 6), and test_ood_vocab at this level
+                    ood_rules(r, vocab=ood_vocab, vocab_level=level, **self.rule_knobs(r))
 
     def params(self) -> dict[str, Any]:
         """The generation parameters as plain JSON (name and version aside)."""

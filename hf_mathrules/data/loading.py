@@ -126,8 +126,9 @@ def load(
     cache_dir: str | os.PathLike | None = None,
     **params: Any,
 ) -> datasets.DatasetDict | datasets.Dataset:
-    """Build (or reuse) ``name`` and return its splits: train, validation, test, test_ood_level and
-    test_ood_vocab (a ``Dataset`` when ``split`` is given).  ``hf_mathrules.load`` is this function."""
+    """Build (or reuse) ``name`` and return its splits: train, validation, test, test_ood_level (level 6)
+    and test_ood_vocab (held-out names at ``levels``, like test) (a ``Dataset`` when ``split`` is given).
+    ``hf_mathrules.load`` is this function."""
     build_to_cache(name, repo_id=repo_id, num_proc=num_proc, cache_dir=cache_dir, **params)
     config = make_config(name, **params)
     builder = _builder(config, hub_id(repo_id or name), str(cache_root(cache_dir)))

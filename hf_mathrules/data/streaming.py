@@ -70,7 +70,8 @@ def stream(
     **params: Any,
 ) -> datasets.IterableDataset:
     """An endless ``IterableDataset`` of one split (train, validation, test, test_ood_level or
-    test_ood_vocab) of a rule or mixture.  Parameters as for ``load`` (the n_* sizes are ignored)."""
+    test_ood_vocab) of a rule or mixture.  Parameters as for ``load`` (the n_* sizes are ignored);
+    test_ood_vocab cycles through ``levels`` as test does, test_ood_level is level 6."""
     config = make_config(name, **params)
     if split not in ALL_SPLITS:
         raise ConfigError(f"unknown split {split!r}; valid: {', '.join(ALL_SPLITS)}")

@@ -73,7 +73,7 @@ def build_report(
             "n_per_split": dict(Counter(r["split"] for r in rs)),
             # held-out names at the training level(s): vocabulary alone, level unchanged
             "heldout_names_accuracy": _acc([r for r in rs if r["split"] == "test_heldout_vocab"]),
-            # test_ood_vocab: held-out names at its own level (3), so level and vocabulary both change
+            # test_ood_vocab: held-out names (built-in words or --heldout-vocab) at the training level(s)
             "unseen_vocabulary_accuracy": _acc([r for r in rs if r["split"] == "test_ood_vocab"]),
             "ood_level_accuracy": _acc([r for r in rs if r["split"] == "test_ood_level"]),
             "test_accuracy": _acc([r for r in rs if r["split"] == "test"]),
@@ -114,10 +114,10 @@ def to_markdown(report: dict[str, Any]) -> str:
         "",
         "Level and vocabulary are kept apart: *held-out names* is the test split at the training level(s) "
         "with variable names never used in training (vocabulary changed, level not); *unseen vocabulary* is "
-        "`test_ood_vocab`, held-out names at its own level 3 (both changed for a level-1 model); *harder "
-        "level* is level 6 with the training names (level changed, vocabulary not).",
+        "`test_ood_vocab`, held-out names (built-in words unless `--heldout-vocab` is given) at the training "
+        "level(s) too; *harder level* is level 6 with the training names (level changed, vocabulary not).",
         "",
-        "| model | test | held-out names, training level | unseen vocabulary, level 3 (OOD) | "
+        "| model | test | held-out names, training level | unseen vocabulary, training level (OOD) | "
         "harder level (OOD) | problems/s |",
         "|---|---|---|---|---|---|",
     ]

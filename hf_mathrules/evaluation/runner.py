@@ -10,8 +10,9 @@ from ..rules import OOD_SPLITS, SPLITS, ConfigError, get_rule, rule_names
 from .generation import generate
 from .scoring import score_batch
 
-# the test bucket at the training level(s), with variable names held out of training: unseen names alone,
-# where test_ood_vocab changes the level too (it is drawn at level 3 whatever the training level)
+# the test bucket at the training level(s), with variable names held out of training (the complement of
+# an @train:K vocabulary): unseen names alone.  test_ood_vocab is drawn at the training level(s) too, with
+# --heldout-vocab or the built-in words; only test_ood_level changes the level (6)
 HELDOUT_VOCAB_SPLIT = "test_heldout_vocab"
 EVAL_SPLITS = ("test", HELDOUT_VOCAB_SPLIT, *OOD_SPLITS)
 
@@ -77,7 +78,7 @@ def check_splits(splits: list[str]) -> None:
 
 def cell_rows(rule: str, split: str, level: int, settings: EvalSettings) -> list[dict[str, Any]]:
     """The rows of one cell, as ``hf_mathrules.data`` gives them (``load_dataset("hf_mathrules/<rule>")``
-    with this level, seed and size); the out-of-distribution splits have their own fixed level.
+    with this level, seed and size); ``test_ood_vocab`` is drawn at this level too, ``test_ood_level`` at 6.
     ``test_heldout_vocab`` is the test bucket at ``level`` drawn with the held-out vocabulary (relabelled)."""
     from ..data.loading import size_param, split_rows  # the datasets stack only when rows are needed
 
@@ -104,8 +105,8 @@ def evaluate_loaded(
     n_generated = 0
     for rule in settings.rules:
         for split in settings.splits:
-            # OOD splits: one fixed level; held-out names: every training level
-            levels = settings.levels if split in (*SPLITS, HELDOUT_VOCAB_SPLIT) else [0]
+            # test_ood_level: its one fixed level (6); every other split, held-out names too: each training level
+            levels = [0] if split == "test_ood_level" else settings.levels
             for level in levels:
                 rows = cell_rows(rule, split, level or 1, settings)
                 prompts = [r["prompt"] for r in rows]

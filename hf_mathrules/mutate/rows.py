@@ -2,9 +2,9 @@
 (``hf_mathrules.rules.rows``): the first ``n`` distinct rows of a split, items in index order.
 
 ``test_ood_level`` is level 6 (longer chains than any training level), drawn from the test bucket;
-``test_ood_vocab`` is the default level with every person renamed to a name never used in training
-(the ``rename`` operator's held-out names), also from the test bucket.  Splits come from a hash of the
-seed instance, so no evaluation split shares a seed instance with train.
+``test_ood_vocab`` is the requested levels (as ``test``) with every person renamed to a name never used
+in training (the ``rename`` operator's held-out names), also from the test bucket.  Splits come from a
+hash of the seed instance, so no evaluation split shares a seed instance with train.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def split_rows(
     knobs = dict(knobs or {})
     if split == "test_ood_level":
         levels, bucket = (6,), "test"
-    elif split in OOD_SPLITS:
-        levels, bucket = (3,), "test"
+    elif split in OOD_SPLITS:  # test_ood_vocab: the requested levels, only the names change
+        bucket = "test"
     else:
         bucket = split
     engines = [engine_for(name, lv, **knobs) for lv in levels]

@@ -282,7 +282,9 @@ def make_rule(name: str, level: int = 1, vocab: Vocabulary | None = None, **knob
     return cls(cls.config_class(**cfg_kwargs))
 
 
-OOD_VOCAB_LEVEL = 3  # the level of the test_ood_vocab split (its rows are pinned by golden digests)
+# ood_rules' test_ood_vocab level when none is given; the test_ood_vocab *split* (generate_rows, the
+# datasets builder, the stream, evaluation) is drawn at the requested level(s) instead
+OOD_VOCAB_LEVEL = 3
 
 
 def ood_rules(
@@ -291,7 +293,8 @@ def ood_rules(
     """The out-of-distribution test sets of a rule: a level harder than any training level, and a
     vocabulary never used for training (built-in words, or the given one) at ``vocab_level`` (default
     ``OOD_VOCAB_LEVEL``).  Give the training level as ``vocab_level`` to measure unseen names alone,
-    without a change of level mixed in (the held-out names are available at every level 1-5)."""
+    without a change of level mixed in (the held-out names are available at every level 1-5); the
+    ``test_ood_vocab`` split's rows (``hf_mathrules.rules.rows.split_rules``) always do."""
     return {
         "test_ood_level": make_rule(name, level=OOD_LEVEL, **knobs),
         "test_ood_vocab": make_rule(

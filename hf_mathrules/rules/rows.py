@@ -55,10 +55,13 @@ def split_rules(
     vocab: Vocabulary | None = None,
     **knobs: Any,
 ) -> list[Rule]:
-    """The rules a split's draws cycle through: one per level, or the out-of-distribution split's own
-    rule.  ``vocab`` is the split's vocabulary: the held-out one for ``test_ood_vocab`` (None: built-in
-    words); ``test_ood_level`` keeps the default."""
+    """The rules a split's draws cycle through: one per level (``test_ood_vocab`` too: held-out names at
+    the requested levels, so that only the vocabulary changes), or ``test_ood_level``'s own rule (level 6).
+    ``vocab`` is the split's vocabulary: the held-out one for ``test_ood_vocab`` (None: built-in words);
+    ``test_ood_level`` keeps the default."""
     bucket_of(split)  # an unknown split fails here, before any draw
+    if split == "test_ood_vocab":
+        return [ood_rules(name, vocab=vocab, vocab_level=lv, **knobs)[split] for lv in levels]
     if split in OOD_SPLITS:
         return [ood_rules(name, vocab=vocab, **knobs)[split]]
     return [make_rule(name, level=lv, vocab=vocab, **knobs) for lv in levels]
@@ -185,5 +188,5 @@ def generate_rows(
     **knobs: Any,
 ) -> list[dict[str, Any]]:
     """``n`` rows of any split, the out-of-distribution ones included (for ``test_ood_vocab``, ``vocab``
-    is the held-out vocabulary)."""
+    is the held-out vocabulary; the rows are drawn at ``level`` like every split but ``test_ood_level``)."""
     return row_list(split_rules(name, split, (level,), vocab, **knobs), n, seed, split, progress=progress)

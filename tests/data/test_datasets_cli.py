@@ -103,3 +103,34 @@ def test_stream_is_endless_deterministic_and_splits_over_nodes():
     assert not idx[0] & idx[1]
     with pytest.raises(ValueError, match="split"):
         stream("distributivity", "dev")
+
+
+def test_test_ood_vocab_is_drawn_at_the_config_levels(tmp_path):
+    import json
+    from itertools import islice
+
+    from hf_mathrules.data.loading import split_rows
+    from hf_mathrules.vocab import parse_vocab_spec, words
+
+    def names(rows):
+        return set().union(*(json.loads(r["meta"])["variables"] for r in rows))
+
+    # the built dataset: test_ood_vocab cycles through the levels like test, with held-out word names
+    out = tmp_path / "out"
+    sizes = ["--n-train", "0", "--n-validation", "0", "--n-test", "6", "--n-ood", "6"]
+    args = ["build", "distributivity", *sizes, "--level", "1", "2", "--output-dir", str(out)]
+    r = run([sys.executable, "-m", "hf_mathrules.cli", *args], client_env(str(tmp_path)))
+    assert r.returncode == 0, r.stderr
+    ds = datasets.load_dataset(str(out))
+    ood = ds["test_ood_vocab"].to_list()
+    assert {row["difficulty"] for row in ood} == {row["difficulty"] for row in ds["test"]} == {1, 2}
+    assert names(ood) <= set(words().names) and not names(ds["test"]) & set(words().names)
+    assert {row["difficulty"] for row in ds["test_ood_level"]} == {6}
+    assert "drawn at this\nconfig's levels (1, 2), like `test`" in (out / "README.md").read_text()
+
+    # the rows training and evaluation read, and the stream: the requested level, held-out names
+    rows = list(split_rows("distributivity", "test_ood_vocab", levels=(3,), n_ood=5, vocab="letters@train:8"))
+    assert {row["difficulty"] for row in rows} == {3}
+    assert names(rows) <= set(parse_vocab_spec("letters@heldout:8").names)
+    streamed = list(islice(stream("distributivity", "test_ood_vocab", num_shards=2, levels=(4,)), 6))
+    assert {row["difficulty"] for row in streamed} == {4} and names(streamed) <= set(words().names)

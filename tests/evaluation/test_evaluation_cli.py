@@ -64,24 +64,26 @@ def test_evaluate_ood_splits(tiny_model_dir, tmp_path):
             "--max-new-tokens", "4", "--quiet", "--no-plots", "--output-dir", str(out)]  # fmt: skip
     assert main(argv) == 0
     cells = json.loads((out / "report.json").read_text())["cells"]
-    # held-out names at the training level (vocabulary alone) apart from test_ood_vocab's level 3
+    # held-out names at the training level (vocabulary alone), test_ood_vocab too; only test_ood_level is 6
     assert {(c["split"], c["level"]) for c in cells} == {
         ("test", 1),
         ("test_heldout_vocab", 1),
         ("test_ood_level", 6),
-        ("test_ood_vocab", 3),
+        ("test_ood_vocab", 1),
     }
 
 
 def test_heldout_names_at_every_training_level(tiny_model_dir, tmp_path):
     out = tmp_path / "r"
     argv = ["evaluate", "--model", str(tiny_model_dir), "--rules", "distributivity", "-n", "2",
-            "--levels", "1", "2", "--splits", "test", "test_heldout_vocab", "--vocab", "letters@train:8",
-            "--max-new-tokens", "4", "--quiet", "--no-plots", "--output-dir", str(out)]  # fmt: skip
+            "--levels", "1", "2", "--splits", "test", "test_heldout_vocab", "test_ood_vocab",
+            "--vocab", "letters@train:8", "--max-new-tokens", "4", "--quiet", "--no-plots",
+            "--output-dir", str(out)]  # fmt: skip
     assert main(argv) == 0
     report = json.loads((out / "report.json").read_text())
     assert {(c["split"], c["level"]) for c in report["cells"]} == {
-        ("test", 1), ("test", 2), ("test_heldout_vocab", 1), ("test_heldout_vocab", 2)
+        ("test", 1), ("test", 2), ("test_heldout_vocab", 1), ("test_heldout_vocab", 2),
+        ("test_ood_vocab", 1), ("test_ood_vocab", 2),
     }  # fmt: skip
     from hf_mathrules.vocab import parse_vocab_spec
 

@@ -119,6 +119,27 @@ def steps_ok(p: Program, sol: Solution) -> str | None:
     for eq in p.equations():
         if evaluate(eq.lhs, vals) != evaluate(eq.rhs, vals):
             return "an equation of the problem does not hold at the solution"
+    return determination_problem(p, sol)
+
+
+def determination_problem(p: Program, sol: Solution) -> str | None:
+    """Each step the solution shows determines what it names: its equation (a system step: its block of
+    equations) has, besides what the earlier shown steps and the givens know, exactly the quantity (or
+    quantities) it names as unknowns, and no block has fewer equations than unknowns."""
+    from .solution import needed_steps
+
+    known = {st.name for st in sol.steps if st.how == "given"}
+    for st in needed_steps(sol, p.query):
+        eqs = st.block or (st.equation,)
+        free = set().union(*(e.lhs.free_symbols() | e.rhs.free_symbols() for e in eqs)) - known
+        names = set(st.together) if st.how == "system" else {st.name}
+        if st.how == "system" and names <= known:
+            continue  # the rest of a block already checked
+        if free != names:
+            return f"the step for {st.name} does not determine it from what is known ({sorted(free)})"
+        if len(eqs) < len(names):
+            return f"the step for {st.name} solves {len(names)} quantities from {len(eqs)} equations"
+        known |= names
     return None
 
 

@@ -5,51 +5,102 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..expr.nodes import Eq, Num, Sym
+from ..expr.nodes import Num, Sym
 from ..expr.render import machine
 from ..expr.render import text as textbook
 from ..expr.rewrite import substitute
 from .frames import cap, number_text, with_unit
 from .program import Program, format_value
-from .solver import Solution
+from .solver import Solution, Step
 
 
-def _show(e, values: dict[str, Fraction]) -> str:
+def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None) -> str:
     known = {n: Num(v) for n, v in values.items()}
+    if letters:
+        known.update({n: Sym(x) for n, x in letters.items()})
     return textbook(substitute(e, known)).replace("*", " × ")
 
 
-def solution_lines(program: Program, sol: Solution) -> tuple[list[str], list[str]]:
-    """(completion lines, machine steps ``name = value``)."""
+def needed_steps(sol: Solution, query: tuple[str, ...]) -> list[Step]:
+    """The solver's determinations the query needs (walking back from it through the equations each
+    step used), in solving order: a quantity nothing asked depends on is not "solved" in the text."""
+    need = set(query)
+    keep: list[Step] = []
+    for st in reversed(sol.steps):
+        if st.how == "given" or st.name not in need:
+            continue
+        keep.append(st)
+        for eq in st.block or (st.equation,):
+            need |= eq.lhs.free_symbols() | eq.rhs.free_symbols()
+        need.update(st.together)
+    return keep[::-1]
+
+
+LETTERS = "xyzwuv"
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def word_lines(program: Program, sol: Solution) -> tuple[list[str], list[str]]:
+    """Completion lines and machine steps (``name = value``) of a word problem: one line per needed
+    determination; an equation solved for a quantity names it with a letter first ("Let x be ...")."""
     lines: list[str] = []
     steps: list[str] = []
-    before: dict[str, Fraction] = {}
-    for st in sol.steps:
-        if st.how == "given":
-            before[st.name] = st.value
-            continue
-        x = program.q(st.name) if st.name in program.by_name else None
-        label = cap(x.desc) if x is not None and x.desc else st.name
+    before = {st.name: st.value for st in sol.steps if st.how == "given"}
+    done_blocks: set[tuple[str, ...]] = set()
+    for st in needed_steps(sol, program.query):
+        x = program.by_name.get(st.name)
+        desc = x.desc if x is not None and x.desc else st.name
         unit = x.unit if x is not None else ""
-        if program.family != "word":
-            eq = st.equation
-            lines.append(f"From {textbook(eq.lhs)} = {textbook(eq.rhs)}: {st.name} = {number_text(st.value)}")
+        if st.how == "system":
+            if st.together not in done_blocks:
+                done_blocks.add(st.together)
+                names = [n for n in st.together]
+                letters = dict(zip(names, LETTERS))
+                intro = _and([f"{letters[n]} be {program.q(n).desc}" for n in names])
+                eqs = _and(
+                    [f"{_show(e.lhs, before, letters)} = {_show(e.rhs, before, letters)}" for e in st.block]
+                )
+                vals = ", ".join(f"{letters[n]} = {number_text(sol.values[n])}" for n in names)
+                lines.append(f"Let {intro}. Solving {eqs} together gives {vals}.")
+                for n in names:
+                    q = program.q(n)
+                    if n not in program.query:
+                        lines.append(f"So {q.desc} is {with_unit(sol.values[n], q.unit)}.")
+                    before[n] = sol.values[n]
         elif st.how == "compute":
-            lines.append(f"{label} = {_show(st.equation.rhs, before)} = {with_unit(st.value, unit)}.")
-        elif st.how == "system":
-            lines.append(
-                f"Solving the relations together: {label[0].lower() + label[1:]} is {with_unit(st.value, unit)}."
-            )
+            rhs = st.equation.rhs
+            if isinstance(rhs, Sym) and rhs.name in program.by_name and program.q(rhs.name).desc:
+                lines.append(
+                    f"{cap(desc)} is the same as {program.q(rhs.name).desc}: {with_unit(st.value, unit)}."
+                )
+            else:
+                lines.append(f"{cap(desc)} = {_show(rhs, before)} = {with_unit(st.value, unit)}.")
+        elif isinstance(st.equation.lhs, Sym) and isinstance(st.equation.rhs, Sym):  # "X is the same as Y"
+            other = ({st.equation.lhs.name, st.equation.rhs.name} - {st.name}).pop()
+            lines.append(f"{cap(desc)} is the same as {program.q(other).desc}: {with_unit(st.value, unit)}.")
         else:
             eq = st.equation
-            shown = Eq(eq.lhs, eq.rhs)
+            letters = {st.name: "x"}
             lines.append(
-                f"{_show(shown.lhs, before)} = {_show(shown.rhs, before)}, so {label[0].lower() + label[1:]} is "
-                f"{with_unit(st.value, unit)}."
+                f"Let x be {desc}. Then {_show(eq.lhs, before, letters)} = {_show(eq.rhs, before, letters)}, "
+                f"so x = {number_text(st.value)}: {desc} is {with_unit(st.value, unit)}."
             )
         steps.append(f"{st.name} = {format_value(st.value)}")
         before[st.name] = st.value
     return lines, steps
+
+
+def solution_lines(program: Program, sol: Solution) -> tuple[list[str], list[str]]:
+    """(completion lines, machine steps): a word problem's determinations, or the symbolic families'
+    rule steps (each an equation or a whole system equivalent to the one before; ``steps.py``)."""
+    if program.family == "word":
+        return word_lines(program, sol)
+    from .steps import rule_steps
+
+    return rule_steps(program)
 
 
 def answer_string(program: Program, sol: Solution) -> str:
@@ -68,8 +119,13 @@ def completion(program: Program, sol: Solution) -> tuple[str, list[str], str]:
 
 def measures(program: Program, sol: Solution) -> dict:
     """Difficulty measures: solution steps, implicit relations solved, distractors, magnitude."""
-    steps = sum(1 for s in sol.steps if s.how != "given")
-    implicit = sum(1 for s in sol.steps if s.how in ("solve", "quadratic", "system"))
+    used = (
+        needed_steps(sol, program.query)
+        if program.family == "word"
+        else [s for s in sol.steps if s.how != "given"]
+    )
+    steps = len(used)
+    implicit = sum(1 for s in used if s.how in ("solve", "quadratic", "system"))
     distract = sum(1 for x in program.quantities if x.distractor)
     wrapped = 0
     if program.family != "word":  # one step per bracket to expand, one per equation to collect
@@ -119,4 +175,4 @@ def _collected(r) -> bool:
     return all(simple(t) for t in terms) and isinstance(r.rhs, (Num, Neg)) and not r.rhs.free_symbols()
 
 
-__all__ = ["answer_string", "completion", "machine", "measures", "solution_lines"]
+__all__ = ["answer_string", "completion", "machine", "measures", "needed_steps", "solution_lines"]

@@ -107,8 +107,10 @@ def rational(e: Expr, known: dict[str, Fraction]) -> tuple[Poly, Poly]:
 class Step:
     name: str
     value: Fraction
-    equation: Eq  # the equation it was determined from
+    equation: Eq  # the equation it was determined from (a system step: the first of its block)
     how: str  # given | compute | solve | quadratic | system
+    block: tuple[Eq, ...] = ()  # a system step: every equation solved together ...
+    together: tuple[str, ...] = ()  # ... and every quantity they determine together
 
 
 @dataclass
@@ -306,6 +308,19 @@ def _linear_block(program: Program, eqs: list[Eq], pending: list[int], known: di
     unknowns = sorted({v for _, p in rows for m in p for v, _ in m})
     if not unknowns or len(rows) < len(unknowns):
         return False
+    # the core that must be solved together: an unknown in one row only is left, with that row, to the
+    # propagation loop (once the core is known, that row determines it on its own)
+    changed = True
+    while changed and len(rows) > 1:
+        changed = False
+        for u in unknowns:
+            holding = [k for k, (_, p) in enumerate(rows) if any(v == u for m in p for v, _ in m)]
+            if len(holding) == 1:
+                rest = rows[: holding[0]] + rows[holding[0] + 1 :]
+                left = sorted({v for _, p in rest for m in p for v, _ in m})
+                if left and len(rest) >= len(left):
+                    rows, unknowns, changed = rest, left, True
+                    break
     col = {u: j for j, u in enumerate(unknowns)}
     mat = []
     for _, p in rows:
@@ -333,10 +348,10 @@ def _linear_block(program: Program, eqs: list[Eq], pending: list[int], known: di
     for r in range(n, len(mat)):
         if mat[r][-1]:
             return False  # inconsistent extra equation: the propagation loop will report it
-    used = [i for i, _ in rows]
+    block = tuple(eqs[i] for i, _ in rows)
     for j, u in enumerate(unknowns):
         known[u] = _norm(mat[j][-1])
-        steps.append(Step(u, known[u], eqs[used[min(j, len(used) - 1)]], "system"))
+        steps.append(Step(u, known[u], block[0], "system", block, tuple(unknowns)))
     return True
 
 

@@ -1,0 +1,135 @@
+"""What a person reads: the step text of real generated rows (every level), the symbolic families' rule
+steps checked by ``verify_steps``, and the automatic defect checks of the quality benchmark."""
+
+import re
+
+import pytest
+
+from hf_mathrules.mutate import MutationEngine
+from hf_mathrules.mutate.solution import needed_steps
+from hf_mathrules.mutate.solver import solve
+from hf_mathrules.mutate.steps import rule_steps
+from hf_mathrules.verify import verify, verify_steps
+
+WORD_LEVELS = (1, 2, 3, 4, 5, 6)
+PER_LEVEL = 350  # 2,100 word rows in all
+
+
+def _rows(engine, n):
+    out, i = [], 0
+    while len(out) < n and i < 20 * n:
+        it = engine.item(0, i)
+        i += 1
+        if it.row is not None:
+            out.append(it)
+    return out
+
+
+@pytest.fixture(scope="module")
+def word_items():
+    return {lv: _rows(MutationEngine(level=lv, second_opinion="none"), PER_LEVEL) for lv in WORD_LEVELS}
+
+
+def test_every_word_step_determines_the_quantity_it_names(word_items):
+    """Each shown step's equation has exactly the quantity it names unknown, given the givens and the
+    earlier shown steps; every shown step is needed by the answer; the machine steps are the shown ones."""
+    total = 0
+    for lv, items in word_items.items():
+        assert len(items) == PER_LEVEL, lv
+        for it in items:
+            p = it.final
+            sol = solve(p, drop=p.query)
+            shown = needed_steps(sol, p.query)
+            known = {st.name for st in sol.steps if st.how == "given"}
+            for st in shown:
+                eqs = st.block or (st.equation,)
+                free = set().union(*(e.lhs.free_symbols() | e.rhs.free_symbols() for e in eqs)) - known
+                names = set(st.together) if st.how == "system" else {st.name}
+                if st.how == "system" and names <= known:
+                    continue
+                assert free == names, (it.row["prompt"], it.row["completion"])
+                known |= names
+            # nothing shown that the answer does not need: walking back from the query reaches every step
+            need = set(p.query)
+            for st in reversed(shown):
+                assert st.name in need or set(st.together) & need, it.row["completion"]
+                for e in st.block or (st.equation,):
+                    need |= e.lhs.free_symbols() | e.rhs.free_symbols()
+            assert [s.split(" = ")[0] for s in it.row["steps"]] == [st.name for st in shown]
+            assert it.row["steps"][-1].split(" = ")[0] == p.query[0]
+            total += 1
+    assert total >= 2000
+
+
+def test_word_step_lines_name_what_they_solve(word_items):
+    """A solved equation names its unknown first ("Let x be the amount saved. Then ... so x = 54"), and the
+    letter is the only unknown written in the equation."""
+    rx = re.compile(r"^Let x be (.+?)\. Then (.+?), so x = ([\d./]+): (.+?) is ")
+    seen = 0
+    for items in word_items.values():
+        for it in items:
+            for line in it.row["completion"].splitlines():
+                m = rx.match(line)
+                if m:
+                    seen += 1
+                    assert m.group(1) == m.group(4)
+                    letters = set(re.findall(r"(?<![A-Za-z])[a-z](?![A-Za-z])", m.group(2)))
+                    assert letters == {"x"}, line
+    assert seen > 500
+
+
+def test_a_wrong_shown_step_is_caught():
+    """The gate's check is the one the test above runs: a step whose equation needs a quantity not yet
+    known is rejected."""
+    from dataclasses import replace
+
+    from hf_mathrules.mutate import gates
+
+    eng = MutationEngine(level=3, second_opinion="none")
+    it = next(it for it in (eng.item(0, i) for i in range(50)) if it.row and len(it.row["steps"]) >= 2)
+    p = it.final
+    sol = solve(p, drop=p.query)
+    shown = needed_steps(sol, p.query)
+    # claim the last step was made before the others: its equation names quantities not yet known
+    steps = [s for s in sol.steps if s.how == "given"] + [shown[-1]] + shown[:-1]
+    bad = replace(sol, steps=steps)
+    assert "does not determine" in gates.determination_problem(p, bad)
+
+
+@pytest.mark.parametrize("family", ["linear", "system"])
+def test_symbolic_rows_show_rule_steps_that_verify_steps_accepts(family):
+    rows = []
+    for lv in (1, 3, 5, 6):
+        eng = MutationEngine(level=lv, family=family, second_opinion="none")
+        rows += [it.row for it in _rows(eng, 10)]
+    for row in rows:
+        assert row["steps"], row["completion"]
+        res = verify_steps(row["problem"], row["steps"])
+        assert res.first_bad is None, (row["problem"], row["steps"], res.verdicts)
+        assert verify(row["answer"], row["steps"][-1]).equivalent, row
+        lines = row["completion"].splitlines()
+        assert lines[-1] == f"Answer: {row['answer']}"
+        if family == "linear":
+            notes = ("Expand the parentheses:", "Multiply both sides by", "Collect the", "Combine", "Divide")
+            assert all(line.startswith(notes) for line in lines[0:-1:2]), row["completion"]
+
+
+def test_broken_rule_step_is_caught_by_verify_steps():
+    eng = MutationEngine(level=3, family="system", second_opinion="none")
+    row = _rows(eng, 1)[0].row
+    broken = list(row["steps"])
+    broken[1] = broken[1].replace(" = ", " = 1 + ", 1)
+    assert verify_steps(row["problem"], broken).first_bad == 1
+
+
+def test_rule_steps_of_a_rational_linear_equation():
+    """An unknown in a denominator: both sides multiplied by it, then the usual collect / divide."""
+    from hf_mathrules.mutate.program import Program, Quantity, Relation
+    from hf_mathrules.mutate.syntax import parse_equation
+
+    eq = parse_equation("1/(3*v + 47) + 4*(v + 8) = 1/50 + 4*(v + 8)")
+    p = Program("t", "linear", (Quantity("v", "number"),), (Relation("equation", eq.lhs, eq.rhs),), ("v",))
+    lines, steps = rule_steps(p)
+    assert lines[0] == "Multiply both sides by (3v + 47):"
+    assert steps[-1] == "v = 1"
+    assert verify_steps(p.problem_string(), steps).first_bad is None

@@ -392,6 +392,8 @@ class Comparer:
             return sympy.Interval(self.b(tree[1][0]), self.b(tree[1][1]))
         if tag == "union":
             return sympy.Union(*[self.to_set(t) for t in tree[1]])
+        if tag == "setminus":
+            return sympy.Complement(self.to_set(tree[1]), self.to_set(tree[2]))
         if tag == "set":
             return sympy.FiniteSet(*[self.b(t) for t in tree[1]])
         if tag == "in":

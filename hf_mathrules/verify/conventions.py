@@ -2,13 +2,13 @@
 applied to an answer's text before it is tokenized.  Text in, text out; every pattern is anchored or
 bounded, so each rewrite is linear in the (already length-capped) answer.
 
-- mixed numbers: ``5 1/2`` and ``2\\frac{1}{2}`` are 5 + 1/2 when they are the whole value (a proper
+- mixed numbers: ``5 1/2``, ``2\\frac{1}{2}`` and ``1\\frac12`` are 5 + 1/2 when they are the whole value (a proper
   fraction right after an integer); ``3¼`` and the other vulgar-fraction characters anywhere;
 - repeating decimals: ``0.\\overline{6}`` and ``0.(6)`` are 2/3, ``1.2\\overline{34}`` is exact too;
 - compound units after a number that is the whole answer, with a space between, are dropped (``10 m/s``,
   ``9 cm^2``; ``4m^2`` stays an expression, as ``2m`` stays a product);
 - number words: ``seven``, ``twenty-one`` as the whole answer; scale words after a number anywhere
-  (``3 thousand``, ``2.5 million``);
+  (``3 thousand``, ``2.5 million``, ``3 \\text{ million}``);
 - a percent sign is a unit: ``percent_of`` reports it so the comparison can accept either reading
   (``40\\%`` for a reference ``40`` or ``2/5``; see ``core``).
 """
@@ -27,7 +27,8 @@ _VULGAR_RE = re.compile(r"(?<!\d)(\d{0,30}) ?([" + "".join(_VULGAR) + "])")
 # the whole value (optionally after "x =") is an integer followed by a proper fraction of integers
 _MIXED_RE = re.compile(
     r"^(?P<head>(?:[A-Za-z]\w*\s*=\s*)?)(?P<sign>-?)\s*(?P<whole>\d{1,30})"
-    r"(?:\s+(?P<n1>\d{1,30})\s*/\s*(?P<d1>\d{1,30})|\s*\\[dt]?frac\s*\{\s*(?P<n2>\d{1,30})\s*\}\s*\{\s*(?P<d2>\d{1,30})\s*\})"
+    r"(?:\s+(?P<n1>\d{1,30})\s*/\s*(?P<d1>\d{1,30})|\s*\\[dt]?frac\s*\{\s*(?P<n2>\d{1,30})\s*\}\s*\{\s*(?P<d2>\d{1,30})\s*\}"
+    r"|\s*\\[dt]?frac\s*(?P<n3>\d)\s*(?P<d3>\d))"
     r"\s*$"
 )
 _REPEATING_RE = re.compile(
@@ -39,7 +40,11 @@ _COMPOUND_UNIT_RE = re.compile(
     r"|(?:km|m|cm|mm|ft|in)\s*\^\s*[23])\s*$"
 )
 _SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_SCALE_RE = re.compile(r"(?<![\w.])(\d{1,15}(?:\.\d{1,15})?)\s*(thousand|million|billion|trillion)\b", re.I)
+_SCALE_RE = re.compile(
+    r"(?<![\w.])(\d{1,15}(?:\.\d{1,15})?)\s*(?:(thousand|million|billion|trillion)\b"
+    r"|\\(?:text|mathrm|mbox|textrm)\s*\{\s*~?\s*(thousand|million|billion|trillion)\s*\})",
+    re.I,
+)
 _UNITS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen"
@@ -56,8 +61,8 @@ def _fraction_text(v: Fraction) -> str:
 
 
 def _mixed(m: re.Match) -> str:
-    num = int(m.group("n1") or m.group("n2"))
-    den = int(m.group("d1") or m.group("d2"))
+    num = int(m.group("n1") or m.group("n2") or m.group("n3"))
+    den = int(m.group("d1") or m.group("d2") or m.group("d3"))
     if den == 0 or num >= den:
         return m.group(0)  # not a proper fraction: 2 3/2 stays a product, as written
     value = int(m.group("whole")) + Fraction(num, den)
@@ -77,7 +82,7 @@ def _vulgar(m: re.Match) -> str:
 
 
 def _scaled(m: re.Match) -> str:
-    return _fraction_text(Fraction(m.group(1)) * _SCALE[m.group(2).lower()])
+    return _fraction_text(Fraction(m.group(1)) * _SCALE[(m.group(2) or m.group(3)).lower()])
 
 
 def word_number(text: str) -> int | None:

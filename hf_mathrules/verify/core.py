@@ -13,6 +13,7 @@ from .fastpath import NotFast, rf_equal, rf_value, to_rf
 from .forms import FORM_ALIASES, FORMS, TREE_FORMS, check_form
 from .kinds import EXPR_TAGS as _EXPR_TAGS
 from .kinds import KINDS, detect_kind, is_assignment
+from .lexer import stated_units
 from .limits import Limits, ParseError, Unsupported, VerifyError
 from .parser import parse, splittable, symbols_of
 from .verdict import Verdict, refusal
@@ -100,6 +101,42 @@ def _plain_text(s: str) -> str:
 _DECIMAL_COMMA = re.compile(r"-?\d{1,15},(?:\d{1,2}|\d{4,15})")
 
 
+# a letter after a number (or a power of one), perhaps in \text{...}: a unit may be stated (linear scan)
+_UNIT_HINT = re.compile(
+    r"\d\s*(?:\^\s*\{?\s*-?\d+\s*\}?\s*)?(?:\\(?:text|mathrm|mbox|textrm)\s*\{\s*~?\s*)?[A-Za-z]"
+)
+
+
+# values that are not numbers: a name given to one (``\mathbf{v} = (matrix)``, ``S = \{1, 2\}``) adds nothing
+_OBJECT_TAGS = frozenset({"matrix", "set", "interval", "union", "setminus"})
+
+
+_EMPTY_WORDS = frozenset(
+    "none|no solution|no solutions|no real solution|no real solutions|no roots|no real roots|empty set|"
+    "the empty set|no such number|no such x".split("|")
+)
+
+
+def _says_empty(text: str) -> bool:
+    """``no solution``, ``\\text{None}``: an empty solution set stated in words."""
+    if len(text) > 40:
+        return False
+    return " ".join(_plain_text(text).lower().rstrip(".").split()) in _EMPTY_WORDS
+
+
+def _named_value(tree, other):
+    """``A = value`` as ``value`` when the other side states a value of the same family without a name."""
+    if (
+        tree[0] == "rel"
+        and tree[1] == ("=",)
+        and tree[2][0][0] == "sym"
+        and tree[2][1][0] in _OBJECT_TAGS
+        and other[0] in _OBJECT_TAGS
+    ):
+        return tree[2][1]
+    return tree
+
+
 def _items(tree) -> int:
     return len(tree[2]) if tree[0] == "seq" else 1
 
@@ -159,7 +196,14 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     if _same_word(g_text, p_text):  # Yes / yes, Sunday / \text{Sunday}: a word, not a variable
         words = ("text", answer_word(g_text)[0]), ("text", answer_word(p_text)[0])
         return Prepared(g_text, p_text, *words, "text")
-    g_tree = parse(g_text, s.limits)
+    if _UNIT_HINT.search(g_text) and _UNIT_HINT.search(p_text):
+        g_units, p_units = stated_units(g_text, s.limits), stated_units(p_text, s.limits)
+        if g_units and p_units and g_units != p_units:  # 12 cm against 12 m: units are never converted
+            return Prepared(g_text, p_text, ("text", " ".join(g_units)), ("text", " ".join(p_units)), "units")
+    g_empty, p_empty = _says_empty(g_text), _says_empty(p_text)
+    g_tree = parse("\\emptyset" if g_empty and not p_empty else g_text, s.limits)
+    if p_empty and not g_empty:
+        p_text = "\\emptyset"  # "no solution" against \emptyset: the empty set in words
     if g_tree[0] != "seq" and _DECIMAL_COMMA.fullmatch(p_text.strip()):
         p_text = p_text.strip().replace(",", ".")  # 1,5 against one number: a decimal comma, not a list
     if g_tree[0] == "text":  # a word answer: compare normalised text, whatever the prediction parses to
@@ -173,6 +217,7 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     if s.extract and g_tree[0] == "seq" and _items(p_tree) < len(g_tree[2]):
         p_text, p_tree = _parts_from_boxes(pred, _items(p_tree), g_tree, s.limits) or (p_text, p_tree)
     g_tree, p_tree = as_system(g_tree), as_system(p_tree)
+    g_tree, p_tree = _named_value(g_tree, p_tree), _named_value(p_tree, g_tree)
     kind = detect_kind(g_tree) if s.kind == "auto" else s.kind
     g_pct, p_pct = percent_of(g_text), percent_of(p_text)
     percent = None if g_pct == p_pct else "gold" if g_pct else "pred"
@@ -211,6 +256,8 @@ def fast_decide(prep: Prepared, s: Settings) -> Verdict | None:
 def _fast_decide(prep: Prepared, s: Settings) -> Verdict | None:
     if prep.kind == "identical":
         return _verdict(prep, s, True, "equivalent", "identical text", "fast")
+    if prep.kind == "units":
+        return _verdict(prep, s, False, "not_equivalent", "different units", "fast")
     if prep.kind == "text":
         same = text_key(prep.gold) == text_key(prep.pred)
         return _verdict(prep, s, same, "equivalent" if same else "not_equivalent", "text", "fast")

@@ -45,7 +45,7 @@ def detect_kind(tree) -> str:
         and any(n[0] == "matrix" for n in walk(tree))
     ):
         return "matrix"
-    if tag in ("interval", "union") or is_inequality(tree):
+    if tag in ("interval", "union", "setminus") or is_inequality(tree):
         return "set"
     if tag == "in" and tree[2][0] in ("interval", "bracket", "union", "tuple"):
         return "set"
@@ -63,6 +63,8 @@ def detect_kind(tree) -> str:
         return "equation"
     if tag == "seq":
         items = tree[2]
+        if tree[1] in ("or", "and") and all(is_inequality(i) or i[0] in ("interval", "union") for i in items):
+            return "set"  # x < 2 or x > 3: a union of intervals
         if all(is_equation(i) for i in items):
             assigned = [i[2][0][1] for i in items if is_assignment(i)]
             if len(assigned) == len(items) and len(set(assigned)) == 1:

@@ -105,6 +105,12 @@ _FUNC_NAMES = frozenset("floor ceil max min sin cos tan ln log exp sqrt arcsin a
 _LETTERS_RUN = re.compile(r"[A-Za-z]{2,}")
 _GLUED_SEP = re.compile(r"^(or|and)([A-Za-z]\d*)$")
 _LEADING_RE = re.compile(r"^(?:=|\\approx(?![A-Za-z]))\s*|^\*\*(?=.*\*\*$)|(?<=[^*])\*\*$")
+_BANG_THOUSANDS_RE = re.compile(r"(?<=\d),\\!\s*(?=\d{3}(?!\d))")
+# \sin 30^\circ, \cos(45^{\circ}): an angle in degrees inside a trigonometric function is read in radians
+_TRIG_DEGREES_RE = re.compile(
+    r"(\\(?:sin|cos|tan|cot|sec|csc)\s*(?:\(\s*)?)(\d{1,15}(?:\.\d{1,15})?)\s*"
+    r"(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\degree|\s*\\text\{\s*degrees?\s*\})"
+)
 _DECIMAL_COMMA_RE = re.compile(r"^-?\d+,\d\d$|^-?0,\d+$")
 
 
@@ -115,7 +121,11 @@ def normalize(text: str, limits: Limits) -> str:
     s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], conventions.apply(text))
     s = _DOUBLED_RE.sub(r"\\", s)
     s = _FRAC_RE.sub(r"\\frac", s)
-    s = re.sub(r",\\!\s*", ",", s)  # 11,\! 111: a thousands separator
+    if ",\\!" in s:  # 11,\! 111: a thousands separator, also inside a tuple: (1,\!000, 2)
+        s = _BANG_THOUSANDS_RE.sub("", s)
+        s = re.sub(r",\\!\s*", ",", s)
+    if "circ" in s or "degree" in s:
+        s = _TRIG_DEGREES_RE.sub(r"\1(\2 \\pi / 180)", s)
     s = s.replace("{,}", "")
     s = _DROP_RE.sub(" ", s)
     s = s.strip().rstrip(".").strip()
@@ -213,7 +223,21 @@ def tokenize(s: str, limits: Limits) -> list[Token]:
                 if j < n and s[j] == "{":
                     content, i = _read_group(s, j)
                     content = content.strip()
-                    if name in _NAME_CMDS and (re.fullmatch(r"[A-Za-z]", content) or content in _FUNC_NAMES):
+                    if content.lower() in ("infinity", "infty"):
+                        toks.append(Token("CMD", "infty"))  # \text{infinity}
+                    elif (
+                        name in _NAME_CMDS
+                        and content[:1].isalpha()
+                        and content.isascii()
+                        and content not in ("e", "E", "i")
+                        and content not in _FUNC_NAMES
+                        and _ends_number(toks)
+                    ):
+                        # 5\mathrm{~s}, 3\mathrm{m/s}: upright letters right after a number are a unit
+                        toks.append(Token("TEXT", content))
+                    elif name in _NAME_CMDS and (
+                        re.fullmatch(r"[A-Za-z]", content) or content in _FUNC_NAMES
+                    ):
                         toks.append(Token("NAME", content))  # \mathrm{e}, \operatorname{floor}
                     elif content and _is_math_content(name, content):
                         toks.extend(tokenize(content, limits)[:-1])  # \textbf{5}, \mathbf{x+1}: styling
@@ -259,6 +283,7 @@ def pretokens(toks: list[Token], symbols: frozenset[str] | None) -> list[Token]:
             continue
         if _is_unit(toks, k, symbols) and not only_text:
             skip = _unit_power(toks, k + 1)  # 9 \text{m}^2: the square belongs to the unit
+            skip += _unit_tail(toks, k + 1 + skip)  # \mathrm{~m} / \mathrm{s}^{2}: the rest of the unit
             continue
         if t.kind == "OP" and t.text == "=" and not out and k > 0 and toks[k - 1].kind == "TEXT":
             continue  # "面积 = 4000": the dropped words named the quantity
@@ -286,7 +311,7 @@ def pretokens(toks: list[Token], symbols: frozenset[str] | None) -> list[Token]:
 def _is_unit(toks: list[Token], k: int, symbols: frozenset[str] | None) -> bool:
     """A unit written after a number: ``\\text{cm}``, ``km``, ``feet`` (not a name the reference uses)."""
     t = toks[k]
-    if k == 0 or toks[k - 1].kind != "NUM":
+    if k == 0 or not _ends_number(toks[:k]):
         return False
     if t.kind == "TEXT":
         return bool(t.text) and t.text.strip().lower() not in SEP_WORDS
@@ -295,6 +320,38 @@ def _is_unit(toks: list[Token], k: int, symbols: frozenset[str] | None) -> bool:
     if symbols and (t.text in symbols or set(t.text) <= set("".join(symbols))):
         return False  # the reference's variables: 5nm is 5*n*m when n and m are names there
     return t.text in UNIT_WORDS or len(t.text) >= 4 and t.text.lower() not in _NOT_UNITS
+
+
+def _ends_number(toks: list[Token]) -> bool:
+    """The tokens end with a number: ``5``, or a power of one (``10^5``, ``10^{-3}``)."""
+    n = len(toks)
+    if n and toks[-1].kind == "NUM":
+        return True
+    if n >= 5 and toks[-1].text == "}" and toks[-2].kind == "NUM":
+        j = n - 3
+        if toks[j].text in "+-":
+            j -= 1
+        return j >= 2 and toks[j].text == "{" and toks[j - 1].text == "^" and toks[j - 2].kind == "NUM"
+    return False
+
+
+# single letters that continue a unit after "/" or "\cdot" (km / h, N \cdot m): only after a unit
+_UNIT_LETTERS = frozenset("smhgJNWKLlV")
+
+
+def _unit_tail(toks: list[Token], k: int) -> int:
+    """How many tokens starting at ``k`` continue a compound unit (``/ s``, ``/ \\text{s}^2``, ``\\cdot m``)."""
+    total = 0
+    while toks[k].kind == "OP" and toks[k].text == "/" or toks[k].kind == "CMD" and toks[k].text == "cdot":
+        u = toks[k + 1]
+        if u.kind == "TEXT" and u.text.strip() and u.text.strip().lower() not in SEP_WORDS:
+            pass
+        elif not (u.kind == "NAME" and (u.text in UNIT_WORDS or u.text in _UNIT_LETTERS)):
+            break
+        step = 2 + _unit_power(toks, k + 2)
+        total += step
+        k += step
+    return total
 
 
 def _unit_power(toks: list[Token], k: int) -> int:
@@ -312,3 +369,62 @@ _NOT_UNITS = frozenset(
     "sqrt cbrt sinh cosh tanh asin acos atan arcsin arccos arctan infinity infty thousand million "
     "billion trillion".split()
 )
+
+
+# unit spellings -> one name; a pair stating two different known units is not the same answer
+_UNIT_NAMES = {
+    "m": "m meter meters metre metres",
+    "cm": "cm centimeter centimeters centimetre centimetres",
+    "mm": "mm millimeter millimeters millimetre millimetres",
+    "km": "km kilometer kilometers kilometre kilometres",
+    "in": "inch inches",
+    "ft": "ft foot feet",
+    "yd": "yd yard yards",
+    "mi": "mi mile miles",
+    "g": "g gram grams gramme grammes",
+    "kg": "kg kilogram kilograms kilo kilos",
+    "mg": "mg milligram milligrams",
+    "lb": "lb lbs pound pounds",
+    "oz": "oz ounce ounces",
+    "s": "s sec secs second seconds",
+    "ms": "ms millisecond milliseconds",
+    "min": "min mins minute minutes",
+    "h": "h hr hrs hour hours",
+    "day": "day days",
+    "week": "week weeks",
+    "month": "month months",
+    "yr": "yr yrs year years",
+    "L": "L l liter liters litre litres",
+    "mL": "mL ml milliliter milliliters millilitre millilitres",
+    "gal": "gal gallon gallons",
+    "dollar": "dollar dollars usd",
+    "cent": "cent cents",
+    "J": "J joule joules",
+    "N": "N newton newtons",
+    "W": "W watt watts",
+    "Hz": "Hz hertz",
+    "rad": "rad radian radians",
+}
+UNIT_CANON = {w: canon for canon, words in _UNIT_NAMES.items() for w in words.split()}
+
+
+def stated_units(text: str, limits: Limits) -> tuple[str, ...] | None:
+    """The units written after numbers in an answer, each as one canonical name with its power
+    (``cm^2``); None when there is none or one we do not know (then units are not compared)."""
+    try:
+        toks = tokenize(normalize(text, limits), limits)
+    except Exception:
+        return None
+    out = []
+    for k, t in enumerate(toks):
+        if not _is_unit(toks, k, None):
+            continue
+        word = t.text.strip()
+        canon = UNIT_CANON.get(word) or UNIT_CANON.get(word.lower())
+        if canon is None:
+            return None
+        power = _unit_power(toks, k + 1)
+        out.append(canon + (f"^{toks[k + 2 if power == 2 else k + 3].text}" if power else ""))
+        if _unit_tail(toks, k + 1 + power):
+            return None  # a compound unit: not compared
+    return tuple(out) or None

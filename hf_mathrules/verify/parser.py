@@ -4,7 +4,7 @@ Nodes (first item is the tag): ``num`` (literal text), ``sym`` (name), ``const``
 ``add`` (terms, subtraction as ``neg``), ``mul`` (factors), ``div``, ``pow``, ``neg``, ``pm`` (a ± b;
 a may be None), ``func`` (name, args), ``fact``, ``rel`` (operators, operands), ``in`` (element, set),
 ``tuple``, ``bracket`` (``[a, b]``: closed interval or list), ``set``, ``interval`` (lo, hi, left_open,
-right_open), ``union``, ``matrix`` (rows), ``seq`` (separator, items: several answers), ``text``,
+right_open), ``union``, ``setminus`` (a set less another), ``matrix`` (rows), ``seq`` (separator, items: several answers), ``text``,
 ``deriv`` (variable, body), ``integral`` (variable, lo, hi, body), ``limit`` (variable, point, side, body).
 Only these tags exist; the SymPy builders dispatch on them, so nothing in the input can name a Python
 object.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from .calculus import CalculusMixin
 from .latex import FUNCS, GREEK, LatexMixin
 from .lexer import Token, check_nesting, normalize, pretokens, tokenize
-from .limits import Limits, ParseError, TooLarge
+from .limits import Limits, ParseError, TooLarge, Unsupported
 
 RELOPS = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "!=": "!="}
 CMD_RELOPS = {
@@ -158,7 +158,11 @@ class Parser(LatexMixin, CalculusMixin):
         while self.at("CMD", "cup") or self.at("OP", "U") or (self.at("NAME", "U")):
             self.next()
             parts.append(self.parse_expr())
-        return first if len(parts) == 1 else self.node("union", tuple(parts))
+        node = first if len(parts) == 1 else self.node("union", tuple(parts))
+        while self.at("CMD", "setminus") or self.at("CMD", "backslash"):
+            self.next()  # \mathbb{R} \setminus \{2\}: a difference of sets
+            node = self.node("setminus", node, self.parse_expr())
+        return node
 
     def parse_expr(self) -> tuple:
         self.enter()
@@ -212,6 +216,8 @@ class Parser(LatexMixin, CalculusMixin):
                     "in",
                     "cup",
                     "cap",
+                    "setminus",
+                    "backslash",
                     "to",
                     "rfloor",
                     "rceil",
@@ -344,8 +350,18 @@ class Parser(LatexMixin, CalculusMixin):
                         raise ParseError("a half-open interval needs two ends")
                     return self.node("interval", items[0], items[1], True, False)
                 return items[0] if len(items) == 1 else self.node("tuple", tuple(items))
+            if t.text == "]" and self.peek().kind != "EOF":
+                # ]a, b[ / ]a, b]: the ISO (French) way of writing an open end
+                items, close = self.parse_items(("[", "]", ")"))
+                if len(items) != 2:
+                    raise ParseError("an interval needs two ends")
+                return self.node("interval", items[0], items[1], True, close != "]")
             if t.text == "[":
-                items, close = self.parse_items(("]", ")"))
+                items, close = self.parse_items(("]", ")", "["))
+                if close == "[":  # [a, b[: open on the right
+                    if len(items) != 2:
+                        raise ParseError("an interval needs two ends")
+                    return self.node("interval", items[0], items[1], False, True)
                 if close == ")":
                     if len(items) != 2:
                         raise ParseError("a half-open interval needs two ends")
@@ -362,6 +378,9 @@ class Parser(LatexMixin, CalculusMixin):
                 if self.at("OP", "\\}"):
                     self.next()
                     return self.node("set", ())
+                builder = self.set_builder()
+                if builder is not None:
+                    return builder
                 items, _ = self.parse_items(("\\}",))
                 return self.node("set", tuple(items))
             if t.text == "|":
@@ -378,6 +397,42 @@ class Parser(LatexMixin, CalculusMixin):
             return self.node("text", t.text)
         raise ParseError(f"unexpected {t.text or 'end of input'!r}")
 
+    def set_builder(self) -> tuple | None:
+        """``\\{x \\mid 1 < x < 3\\}``, ``\\{x : x > 2\\}``, ``\\{x \\in \\mathbb{R} | ...\\}``: the
+        condition on one real variable, which compares as the subset of the reals it describes."""
+        t0, t1 = self.peek(), self.peek(1)
+        if t0.kind != "NAME" or len(t0.text) != 1:
+            return None
+        skip = 1
+        if (
+            t1.kind == "CMD"
+            and t1.text == "in"
+            and [self.peek(k).text for k in range(2, 6)]
+            == [
+                "mathbb",
+                "{",
+                "R",
+                "}",
+            ]
+        ):
+            skip = 6  # x \in \mathbb{R}: the reals, the default domain
+        bar = self.peek(skip)
+        if not (bar.kind == "CMD" and bar.text == "mid" or bar.kind == "OP" and bar.text in (":", "|")):
+            return None
+        self.pos += skip + 1
+        items, seps = [self.parse_relation()], set()
+        while self.at("SEP") or self.at("OP", ","):
+            seps.add(self.next().text)
+            items.append(self.parse_relation())
+            if len(items) > self.limits.max_items:
+                raise TooLarge(f"more than {self.limits.max_items} items")
+        self.expect("OP", "\\}")
+        if any(it[0] != "rel" and it[0] != "in" for it in items):
+            raise Unsupported("a set-builder condition that is not a relation")
+        if len(items) == 1:
+            return items[0]
+        return self.node("seq", "or" if seps == {"or"} else "and", tuple(items))
+
     def name_atom(self, word: str) -> tuple:
         if self.at("OP", "_"):
             self.next()
@@ -386,6 +441,11 @@ class Parser(LatexMixin, CalculusMixin):
             return self.sym(word)
         if self.at("OP", "(") and self.is_application(word):
             return self.application(word)
+        if self.at("OP", "^") and [(t.kind, t.text) for t in self.toks[self.pos : self.pos + 6]] == _INVERSE:
+            self.pos += 5  # f^{-1}(x): the inverse function's value, one unknown like f(x)
+            if self.is_application(word):
+                return self.application(word + "^{-1}")
+            self.pos -= 5
         if self.symbols is not None and word in self.symbols:
             return self.sym(word)
         low = word.lower()
@@ -463,6 +523,9 @@ class Parser(LatexMixin, CalculusMixin):
         parts = list(letters)
         parts[-1] += digits
         return parts
+
+
+_INVERSE = [("OP", "^"), ("OP", "{"), ("OP", "-"), ("NUM", "1"), ("OP", "}"), ("OP", "(")]
 
 
 def _split_into(word: str, symbols: frozenset[str]) -> list[str] | None:

@@ -110,7 +110,7 @@ def value_trees(tree) -> tuple[str | None, list] | None:
         return var, inner[1] if inner else [tree[2][1]]
     if tag == "tuple":
         return None, [tree]
-    if tag in ("rel", "interval", "union", "matrix", "text"):
+    if tag in ("rel", "interval", "union", "setminus", "matrix", "text"):
         return None
     return None, expand_pm(tree)
 

@@ -226,7 +226,7 @@ def tokenize(s: str, limits: Limits) -> list[Token]:
                     if content.lower() in ("infinity", "infty"):
                         toks.append(Token("CMD", "infty"))  # \text{infinity}
                     elif (
-                        name in _NAME_CMDS
+                        name == "mathrm"  # upright; \mathbf{v}, \mathit{x} are variables
                         and content[:1].isalpha()
                         and content.isascii()
                         and content not in ("e", "E", "i")

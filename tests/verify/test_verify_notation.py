@@ -81,6 +81,7 @@ CONVENTIONS = {
         ],
         [
             ("2", "2\\mathrm{e}"),  # Euler's number, not a unit
+            ("3\\mathbf{u} + 2\\mathbf{v}", "2\\mathbf{u} + 3\\mathbf{v}"),  # bold letters are vectors
             ("1.6 \\times 10^{-19} \\mathrm{~C}", "1.6\\times10^{-18}"),
         ],
     ),

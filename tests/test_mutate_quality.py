@@ -12,7 +12,7 @@ from hf_mathrules.mutate.steps import rule_steps
 from hf_mathrules.verify import verify, verify_steps
 
 WORD_LEVELS = (1, 2, 3, 4, 5, 6)
-PER_LEVEL = 350  # 2,100 word rows in all
+PER_LEVEL = {1: 300, 2: 300, 3: 300, 4: 300, 5: 250, 6: 120}  # 1,570 word rows (6: the slowest to fill)
 
 
 def _rows(engine, n):
@@ -27,7 +27,7 @@ def _rows(engine, n):
 
 @pytest.fixture(scope="module")
 def word_items():
-    return {lv: _rows(MutationEngine(level=lv, second_opinion="none"), PER_LEVEL) for lv in WORD_LEVELS}
+    return {lv: _rows(MutationEngine(level=lv, second_opinion="none"), PER_LEVEL[lv]) for lv in WORD_LEVELS}
 
 
 def test_every_word_step_determines_the_quantity_it_names(word_items):
@@ -35,7 +35,7 @@ def test_every_word_step_determines_the_quantity_it_names(word_items):
     earlier shown steps; every shown step is needed by the answer; the machine steps are the shown ones."""
     total = 0
     for lv, items in word_items.items():
-        assert len(items) == PER_LEVEL, lv
+        assert len(items) == PER_LEVEL[lv], lv
         for it in items:
             p = it.final
             sol = solve(p, drop=p.query)
@@ -58,7 +58,7 @@ def test_every_word_step_determines_the_quantity_it_names(word_items):
             assert [s.split(" = ")[0] for s in it.row["steps"]] == [st.name for st in shown]
             assert it.row["steps"][-1].split(" = ")[0] == p.query[0]
             total += 1
-    assert total >= 2000
+    assert total >= 1500
 
 
 def test_word_step_lines_name_what_they_solve(word_items):
@@ -133,3 +133,36 @@ def test_rule_steps_of_a_rational_linear_equation():
     assert lines[0] == "Multiply both sides by (3v + 47):"
     assert steps[-1] == "v = 1"
     assert verify_steps(p.problem_string(), steps).first_bad is None
+
+
+def test_levels_are_independent_draws_spread_over_every_seed(word_items):
+    """The same index at two levels is not the same chain continued, and every seed of the library is used."""
+    from hf_mathrules.mutate.seeds import load_seeds
+
+    for lo, hi in ((1, 2), (3, 4), (4, 5)):
+        pairs = list(zip(word_items[lo][:100], word_items[hi][:100]))
+        nested = sum(1 for a, b in pairs if a.start.problem_string() == b.start.problem_string())
+        assert nested <= 10, (lo, hi, nested)
+    seeds = {it.start.seed_id for items in word_items.values() for it in items}
+    assert seeds == {s.id for s in load_seeds()}
+
+
+def test_no_qualifier_or_unit_the_story_does_not_have(word_items):
+    """A qualifier appears only on a quantity whose seed allows it; no description names a unit other than
+    the one its value is stated in ("the walking minutes is 1200 seconds")."""
+    from hf_mathrules.mutate.seeds import QUALIFIERS
+
+    for items in word_items.values():
+        for it in items:
+            for x in it.final.quantities:
+                q = next((t for t in QUALIFIERS if x.desc.endswith(" " + t)), None)
+                if q is not None:
+                    base = x.desc[: -len(q) - 1]
+                    assert any(q in y.qualifiers for y in it.final.quantities if y.desc == base), (
+                        x.desc,
+                        it.row["prompt"],
+                    )
+                if x.conversion:
+                    assert not re.search(r"\b(minutes|hours|days|weeks|seconds|cents|dollars)\b", x.desc), (
+                        x.desc
+                    )

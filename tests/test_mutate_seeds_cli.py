@@ -53,6 +53,16 @@ def write(tmp_path, data, name="s.json"):
         (lambda d: d["derived"][0].update(expr="n*z"), "derived[0].expr", "before it is defined"),
         (lambda d: d["derived"][1].update(expr="c - b - 500"), "query", "not derivable"),
         (lambda d: d["givens"][1].update(name="n"), "givens[1].name", "defined twice"),
+        (lambda d: d["derived"][0].pop("range"), "derived[0].range", "plausible range"),
+        (lambda d: d["givens"][0].pop("noun"), "givens[0].noun", "missing"),
+        (lambda d: d["givens"][0].update(noun="cats"), "givens[0].noun", "not a word of the description"),
+        (lambda d: d["givens"][1].update(number="plural"), "givens[1].number", "must be its unit"),
+        (
+            lambda d: d["givens"][0].update(qualifiers=["on Mars"]),
+            "givens[0].qualifiers",
+            "unknown qualifier",
+        ),
+        (lambda d: d["distractors"][0].pop("range"), "distractors[0].range", "missing"),
     ],
 )
 def test_bad_seed_names_file_field_and_problem(tmp_path, change, field, needle):

@@ -42,7 +42,7 @@ class MutateConfig:
     family: str = "word"  # word | linear | system
     seeds: str = "builtin"  # builtin, a folder of *.json seed files, or one file (word family)
     operators: tuple[str, ...] | None = None  # None: every operator of the family
-    max_proposals: int | None = None  # None: 15 + 10 * level
+    max_proposals: int | None = None  # None: 15 + 15 * level
     min_ops: int = 1
     beta: float = 1.2  # strength of the pull towards the requested difficulty
     gamma: float = 1.0  # bonus for a structure the chain has not seen (0: no novelty term)
@@ -179,26 +179,33 @@ class MutationEngine:
     def ops(self):
         return operator_list(self.config.family, self.config.operators, self.config.complication)
 
-    def start(self, rng) -> Program | None:
+    def start(self, rng, index: int = 0, seed: int = 0) -> Program | None:
         if self.config.family == "word":
-            return self.seeds[rng.randrange(len(self.seeds))].instantiate(rng)
+            # seeds in turn (from an offset of the seed and level), so that every seed is used as often:
+            # structures spread over the whole library, not over the seeds a random draw favours
+            n = len(self.seeds)
+            offset = int.from_bytes(
+                hashlib.blake2b(f"{seed}\x1f{self.config.level}".encode(), digest_size=4).digest(), "little"
+            )
+            return self.seeds[(offset + index) % n].instantiate(rng)
         from .symbolic import seed_program
 
         return seed_program(self.config.family, rng, self.config.level)
 
     def item(self, seed: int, index: int) -> Item:
         cfg = self.config
-        rng = item_rng(self.name, seed, index)
+        # the level is part of the key: a level-5 item is its own draw, not the level-4 chain continued
+        rng = item_rng(f"{self.name}\x1fL{cfg.level}", seed, index)
         start = None
-        for _ in range(5):
-            start = self.start(rng)
+        for attempt in range(5):
+            start = self.start(rng, index + attempt, seed)
             if start is not None:
                 break
         if start is None:
             return Item(None, "start", "no usable seed problem drawn", ChainLog())
         target = TARGETS[cfg.family][cfg.level]
         final, log = run_chain(
-            start, rng, self, self.ops, target, max_proposals=cfg.max_proposals or 15 + 10 * cfg.level, min_ops=cfg.min_ops,
+            start, rng, self, self.ops, target, max_proposals=cfg.max_proposals or 15 + 15 * cfg.level, min_ops=cfg.min_ops,
             beta=cfg.beta, gamma=cfg.gamma, projection=cfg.projection, novelty=cfg.gamma > 0,
             answer_class=cfg.answer_class, seed_signatures=self.seed_signatures,
         )  # fmt: skip

@@ -24,7 +24,7 @@ from fractions import Fraction
 from ..expr.nodes import Div, Eq, Expr, Mul, Num, Sym
 from ..expr.render import text as textbook
 from .program import Program, Quantity, Relation
-from .seeds import NAMES, PLACEHOLDER, Seed, _filler, variants
+from .seeds import NAMES, PLACEHOLDER, QUALIFIERS, Seed, _filler, generic_desc, variants
 from .syntax import parse_equation
 
 NUM = r"(\d+(?:\.\d+)?(?:/\d+)?)"
@@ -36,10 +36,7 @@ def named(group: str) -> str:
 
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?")
 # new quantities of the same kind as an existing one: "<its description> <suffix>"
-SUFFIXES = (
-    "last week", "the week before", "in the first round", "at the second shop", "on Monday",
-    "on Tuesday", "in the morning", "in the evening", "last year", "the day before",
-)  # fmt: skip
+SUFFIXES = QUALIFIERS  # the seeds' qualifier vocabulary: what the read-back knows
 # unit -> (smaller unit, factor)
 CONVERSIONS = {
     "hours": ("minutes", 60), "minutes": ("seconds", 60), "dollars": ("cents", 100),
@@ -143,7 +140,7 @@ def informalize(program: Program) -> str:
     for x in program.quantities:
         if x.value is None or x.name in inline:
             continue
-        if x.kind == "given" and x.frame and not x.distractor:
+        if x.kind == "given" and x.frame:
             sentences.append(x.frame.replace("{v}", number_text(x.value)))
         else:
             f = STATE[_pick(program, x.name, len(STATE))]
@@ -311,16 +308,20 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         ren = {g["name"]: prefix + g["name"] for g in (*seed.givens, *seed.derived)}
         for g in seed.givens:
             n = ren[g["name"]]
-            qs[n] = Quantity(n, g["role"], g.get("unit", ""), fill(g["desc"]))
+            qs[n] = Quantity(n, g["role"], g.get("unit", ""), fill(generic_desc(g)))
             descs[qs[n].desc] = n
             frames.extend((_ValueFrame(fill(f)), n) for f in variants(g["frame"]))
+        for j, x in enumerate(seed.distractors):  # the story's own numbers that do not matter
+            n = f"{prefix}x{j}"
+            qs[n] = Quantity(n, x["role"], x.get("unit", ""), fill(x["desc"]), distractor=True)
+            frames.extend((_ValueFrame(fill(f)), n) for f in variants(x["frame"]))
         for d in seed.derived:
             from ..expr.rewrite import substitute
             from .syntax import parse_expr
 
             n = ren[d["name"]]
             expr = substitute(parse_expr(d["expr"]), {a: Sym(b) for a, b in ren.items()})
-            qs[n] = Quantity(n, d["role"], d.get("unit", ""), fill(d["desc"]), expr=expr)
+            qs[n] = Quantity(n, d["role"], d.get("unit", ""), fill(generic_desc(d)), expr=expr)
             descs[qs[n].desc] = n
             for question in variants(d.get("question")):
                 questions[fill(question)] = n

@@ -81,6 +81,11 @@ def exact(p: Program, sol: Solution, answer_class: str = "integer") -> str | Non
             return "a value exceeds 10^6"
         if v.denominator > 1000:
             return "a value has an ugly denominator"
+        x = p.q(name)
+        if x.lo is not None and x.hi is not None and not x.lo <= v <= x.hi:
+            return f"{x.role} {name} = {v} is outside its plausible range [{x.lo}, {x.hi}]"
+        if p.family == "word" and (v * 100).denominator != 1 and not x.inline:
+            return f"{x.role} {name} = {v} is not a whole number of hundredths"
     for q in p.query:
         if not answer_class_ok(p, sol.values[q], answer_class):
             return f"answer {sol.values[q]} is not of class {answer_class}"

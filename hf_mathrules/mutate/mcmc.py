@@ -29,7 +29,7 @@ from .solver import solve
 
 # requested difficulty (score of ``solution.measures``) per family and level; 6 is out of distribution
 TARGETS = {
-    "word": {1: 2, 2: 3.5, 3: 5, 4: 7, 5: 9, 6: 12},
+    "word": {1: 2, 2: 3.5, 3: 5, 4: 6.5, 5: 8, 6: 10},
     "linear": {1: 2, 2: 3, 3: 4, 4: 5, 5: 6, 6: 8},
     "system": {1: 3.5, 2: 4.5, 3: 5.5, 4: 7, 5: 8.5, 6: 11},
 }

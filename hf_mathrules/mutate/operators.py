@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, Sym
 from ..expr.rewrite import substitute
-from .frames import CONVERSIONS, DISTRACTORS, FRACTION_WORDS, SUFFIXES, relation_equation
+from .frames import CONVERSIONS, FRACTION_WORDS, SUFFIXES, relation_equation
 from .program import ROLES, Program, Quantity, Relation, evaluate
 from .seeds import NAMES
 from .solver import solve
@@ -57,9 +57,14 @@ def _stated(p: Program, rng: random.Random, *, frame_only: bool = False) -> list
     ]  # fmt: skip
 
 
-def _suffix(p: Program, base: str, rng: random.Random) -> str | None:
+def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
+    """A new quantity of q's kind: q's description with one of the qualifiers its seed allows for it
+    (none declared: no new quantity is made up)."""
     used = {x.desc for x in p.quantities}
-    free = [s for s in SUFFIXES if f"{base} {s}" not in used and not any(base.endswith(t) for t in SUFFIXES)]
+    base = q.desc
+    free = [
+        s for s in q.qualifiers if f"{base} {s}" not in used and not any(base.endswith(t) for t in SUFFIXES)
+    ]
     return f"{base} {rng.choice(free)}" if free else None
 
 
@@ -98,7 +103,7 @@ def insert_step(p: Program, rng: random.Random, ctx):
     if not cands:
         return None
     g = rng.choice(cands)
-    desc = _suffix(p, g.desc, rng)
+    desc = _suffix(p, g, rng)
     if desc is None:
         return None
     v = g.value
@@ -139,7 +144,7 @@ def extend_query(p: Program, rng: random.Random, ctx):
     inside its role (integral, positive)."""
     (qn,) = p.query
     q = p.q(qn)
-    desc = _suffix(p, q.desc, rng)
+    desc = _suffix(p, q, rng)
     if desc is None:
         return None
     kind = rng.choice(["more_than", "less_than", "times", "fraction_of", "percent_of"])
@@ -147,7 +152,7 @@ def extend_query(p: Program, rng: random.Random, ctx):
         "more_than": rng.randint(1, 20), "less_than": rng.randint(1, 20), "times": rng.randint(2, 5),
         "fraction_of": rng.choice(list(FRACTION_WORDS)), "percent_of": rng.choice((10, 20, 25, 50, 75, 150)),
     }[kind]  # fmt: skip
-    r = Quantity(p.fresh_name("r"), q.role, q.unit, desc)
+    r = Quantity(p.fresh_name("r"), q.role, q.unit, desc, lo=q.lo, hi=q.hi)
     out = p.with_quantity(replace(q, question=None)).with_quantity(r)
     kq = _param(out, Fraction(k))
     out = _relate(out, kind, r.name, qn, [kq])
@@ -193,6 +198,7 @@ def compose(p: Program, rng: random.Random, ctx):
             intros=(*p.intros, *other.intros),
             meta={
                 **p.meta,
+                "distractors": (*p.meta.get("distractors", ()), *other.meta.get("distractors", ())),
                 "people": {
                     **p.meta.get("people", {}),
                     **{f"{pre}{a}": b for a, b in other.meta["people"].items()},
@@ -246,12 +252,16 @@ def implicit(p: Program, rng: random.Random, ctx):
 def unit_convert(p: Program, rng: random.Random, ctx):
     """A stated given in hours (dollars, meters, ...) is stated in minutes (cents, centimeters, ...);
     the program converts it back with the exact factor, so every value is unchanged."""
-    cands = [x for x in _stated(p, rng) if x.unit in CONVERSIONS]
+    # not when the description names the unit itself ("the walking minutes is 1200 seconds")
+    cands = [x for x in _stated(p, rng) if x.unit in CONVERSIONS and not _names_a_unit(x.desc)]
     if not cands:
         return None
     g = rng.choice(cands)
     small, factor = CONVERSIONS[g.unit]
-    c = Quantity(p.fresh_name("u"), g.role, small, g.desc, value=g.value * factor, conversion=True)
+    c = Quantity(
+        p.fresh_name("u"), g.role, small, g.desc, value=g.value * factor, conversion=True,
+        lo=None if g.lo is None else g.lo * factor, hi=None if g.hi is None else g.hi * factor,
+    )  # fmt: skip
     out = p.with_quantity(replace(g, value=None, expr=Div(Sym(c.name), Num(factor))))
     qs = list(out.quantities)
     i = next(i for i, x in enumerate(qs) if x.name == g.name)
@@ -259,25 +269,28 @@ def unit_convert(p: Program, rng: random.Random, ctx):
     return replace(out, quantities=tuple(qs)), ()
 
 
+_UNIT_WORDS = frozenset(w for u, (small, _) in CONVERSIONS.items() for w in (u, small))
+
+
+def _names_a_unit(desc: str) -> bool:
+    return any(w in _UNIT_WORDS for w in desc.split())
+
+
 @operator("distractor", "complicate")
 def distractor(p: Program, rng: random.Random, ctx):
-    """A given that nothing depends on (a number that does not matter).  The answer is unchanged; the
-    round-trip gate checks that its number maps to exactly one given."""
+    """A number of the story's own world that nothing depends on (the seed's ``distractors``: "The
+    orchard has 40 trees.").  The answer is unchanged; the round-trip gate checks that its number maps to
+    exactly one given."""
     used = {x.desc for x in p.quantities}
-    free = [d for d in DISTRACTORS if d[0] not in used]
+    free = [d for d in p.meta.get("distractors", ()) if d["desc"] not in used]
     if not free:
         return None
-    desc, role, unit, lo, hi = rng.choice(free)
+    d = rng.choice(free)
+    lo, hi = Fraction(str(d["range"][0])), Fraction(str(d["range"][1]))
     x = Quantity(
-        p.fresh_name("d"),
-        role,
-        unit,
-        desc,
-        value=Fraction(rng.randint(lo, hi)),
-        lo=Fraction(lo),
-        hi=Fraction(hi),
-        distractor=True,
-    )
+        p.fresh_name("d"), d["role"], d.get("unit", ""), d["desc"], value=lo + rng.randint(0, int(hi - lo)),
+        lo=lo, hi=hi, frame=d["frame"], distractor=True,
+    )  # fmt: skip
     return p.with_quantity(x), ()
 
 
@@ -366,7 +379,8 @@ def rename(p: Program, rng: random.Random, ctx):
     )
     out = replace(
         p, quantities=qs, intros=tuple(sub(s) for s in p.intros), variant=p.variant + 1,
-        meta={**p.meta, "people": {k: table[v] for k, v in people.items()}},
+        meta={**p.meta, "people": {k: table[v] for k, v in people.items()},
+              "distractors": tuple({**d, "desc": sub(d["desc"]), "frame": sub(d["frame"])} for d in p.meta.get("distractors", ()))},
     )  # fmt: skip
     return out.same_formal_problem_as(p), ()
 

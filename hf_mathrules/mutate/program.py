@@ -66,6 +66,7 @@ class Quantity:
     distractor: bool = False
     inline: bool = False  # stated inside a relation sentence, not on its own
     conversion: bool = False  # another quantity stated in a smaller unit (same description)
+    qualifiers: tuple[str, ...] = ()  # "last week", ...: what a new quantity of its kind may be called
 
     def __post_init__(self) -> None:
         if self.value is not None and type(self.value) is not Fraction:

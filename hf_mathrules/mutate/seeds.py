@@ -10,10 +10,17 @@ A seed is a grade-school word problem written as a schema (see ``seeds/*.json``)
                   "desc": "the total {A} spends", "question": "How much does {A} spend in all?"}],
      "query": "t"}
 
-``{A}``, ``{B}`` are people (names drawn per item); ``{v}`` is a given's value.  A ``frame`` or a
+``{A}``, ``{B}`` are people (names drawn per item); ``{v}`` is a given's value.  Grammar and plausibility
+are declared, not guessed: every quantity names its head ``noun`` and its grammatical ``number``
+(``singular``; ``plural`` only for a counted noun that is its unit, written "the number of ..." by the
+generic frames), a ``range`` of plausible values (givens: drawn from it; derived: the gates reject a
+value outside it), and the ``qualifiers`` ("last week", "at the second shop") that make sense for it in
+this story (none: no new quantity of its kind is made up).  ``distractors`` are the story's own numbers
+that do not matter (``{"desc", "role", "unit", "range", "frame", "noun", "number"}``).  A ``frame`` or a
 ``question`` may also be a list of alternative wordings: each instance draws one, the read-back knows all.
 ``load_seeds`` raises ``SeedError`` naming the file, the field and the problem: JSON that does not parse, a missing or
-mistyped field, an unknown role, an expression that does not parse or names an undefined quantity, a
+mistyped field, a quantity without a plausible range, head noun or grammatical number, a
+qualifier outside the vocabulary, an unknown role, an expression that does not parse or names an undefined quantity, a
 cycle, a frame without ``{v}`` (or with a slot other than ``{v}`` and the people), a number in an intro or a description, a duplicate intro, or a seed
 whose answer is not derivable (no draw of its givens lets the solver derive one admissible value).
 """
@@ -40,6 +47,11 @@ NAMES = (
     "Zoe", "Aiko", "Bruno", "Carmen", "Diego", "Elif",
 )  # fmt: skip
 DIGIT = re.compile(r"\d")
+# qualifiers a seed may allow for a quantity: a new quantity of the same kind is "<description> <qualifier>"
+QUALIFIERS = (
+    "last week", "the week before", "at the second shop", "on Monday", "on Tuesday", "last year",
+    "in the first round", "in the morning", "in the evening", "the day before",
+)  # fmt: skip
 
 
 class SeedError(ValueError):
@@ -55,6 +67,7 @@ class Seed:
     givens: tuple[dict, ...]
     derived: tuple[dict, ...]
     query: str
+    distractors: tuple[dict, ...] = ()
 
     def people(self) -> list[str]:
         return list(self._compiled[0])
@@ -87,22 +100,36 @@ class Seed:
         for g, (lo, hi, step, n) in zip(self.givens, grids):
             qs.append(
                 Quantity(
-                    name=g["name"], role=g["role"], unit=g.get("unit", ""), desc=fill(g["desc"]),
+                    name=g["name"], role=g["role"], unit=g.get("unit", ""), desc=fill(generic_desc(g)),
                     value=lo + step * rng.randint(0, n), lo=lo, hi=hi, step=step,
                     frame=fill(_one(g["frame"], rng)), question=fill(_one(g.get("question"), rng)),
+                    qualifiers=tuple(g.get("qualifiers", ())),
                 )
             )  # fmt: skip
         for d, expr in zip(self.derived, exprs):
             qs.append(
                 Quantity(
-                    name=d["name"], role=d["role"], unit=d.get("unit", ""), desc=fill(d["desc"]),
+                    name=d["name"], role=d["role"], unit=d.get("unit", ""), desc=fill(generic_desc(d)),
                     expr=expr, question=fill(_one(d.get("question"), rng)),
+                    lo=Fraction(str(d["range"][0])), hi=Fraction(str(d["range"][1])),
+                    qualifiers=tuple(d.get("qualifiers", ())),
                 )
             )  # fmt: skip
+        distract = tuple(
+            {**x, "desc": fill(x["desc"]), "frame": fill(_one(x["frame"], rng))} for x in self.distractors
+        )
         return Program(
             seed_id=self.id, family="word", quantities=tuple(qs), relations=(), query=(self.query,),
-            intros=(fill(self.intro),), meta={"people": who},
+            intros=(fill(self.intro),), meta={"people": who, "distractors": distract},
         )  # fmt: skip
+
+
+def generic_desc(q: dict) -> str:
+    """The description the generic frames use: a plural one ("the cups sold") as "the number of cups
+    sold", so that "is", "exceeds", "What is ...?" agree with it."""
+    if q.get("number") == "plural":
+        return "the number of " + q["desc"][4:]
+    return q["desc"]
 
 
 def variants(wording: str | list[str] | None) -> tuple[str, ...]:
@@ -181,11 +208,7 @@ def parse_seed(data: object, source: str) -> Seed:
             raise _fail(source, f"givens[{i}]", "must be an object")
         names.append(_name(g, source, w, names))
         _role(g, source, w)
-        rng = _need(g, "range", list, source, w)
-        if len(rng) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng):
-            raise _fail(source, f"{w}range", f"must be [low, high] numbers, got {rng!r}")
-        if not 0 < rng[0] <= rng[1] <= 10**6:
-            raise _fail(source, f"{w}range", f"needs 0 < low <= high <= 1000000, got {rng!r}")
+        _range(g, source, w, "the range its value is drawn from")
         step = g.get("step", 1)
         if not isinstance(step, (int, float)) or isinstance(step, bool) or step <= 0:
             raise _fail(source, f"{w}step", f"must be a positive number, got {step!r}")
@@ -202,6 +225,7 @@ def parse_seed(data: object, source: str) -> Seed:
             if DIGIT.search(frame.replace("{v}", "")):
                 raise _fail(source, f"{w}frame", "must not contain numbers other than {v}")
         _desc(g, source, w)
+        _grammar(g, source, w)
     for i, d in enumerate(derived):
         w = f"derived[{i}]."
         if not isinstance(d, dict):
@@ -209,6 +233,8 @@ def parse_seed(data: object, source: str) -> Seed:
         names.append(_name(d, source, w, names))
         _role(d, source, w)
         _desc(d, source, w)
+        _grammar(d, source, w)
+        _range(d, source, w, "a plausible range of its values (the gates reject a value outside it)")
         for question in _wordings(d, "question", source, w, required=False):
             if DIGIT.search(question):
                 raise _fail(source, f"{w}question", f"must not contain numbers: {question!r}")
@@ -236,7 +262,25 @@ def parse_seed(data: object, source: str) -> Seed:
     if not any(d["name"] == query and d.get("question") for d in derived):
         raise _fail(source, "query", f"the derived quantity {query!r} needs a 'question'")
     topic = data.get("topic", "")
-    return Seed(sid, str(topic), source, intro, tuple(givens), tuple(derived), query)
+    distractors = data.get("distractors", [])
+    if not isinstance(distractors, list):
+        raise _fail(source, "distractors", f"must be a list, got {type(distractors).__name__}")
+    for i, x in enumerate(distractors):
+        w = f"distractors[{i}]."
+        if not isinstance(x, dict):
+            raise _fail(source, f"distractors[{i}]", "must be an object")
+        _role(x, source, w)
+        _desc(x, source, w)
+        _grammar(x, source, w)
+        _range(x, source, w, "the range its value is drawn from")
+        for frame in _wordings(x, "frame", source, w, required=True):
+            if frame.count("{v}") != 1 or DIGIT.search(frame.replace("{v}", "")):
+                raise _fail(
+                    source, f"{w}frame", f"must contain {{v}} exactly once and no other number: {frame!r}"
+                )
+        if x["desc"] in {q["desc"] for q in (*givens, *derived)}:
+            raise _fail(source, f"{w}desc", "is the description of a quantity of the problem")
+    return Seed(sid, str(topic), source, intro, tuple(givens), tuple(derived), query, tuple(distractors))
 
 
 def _name(obj: dict, source: str, w: str, names: list[str]) -> str:
@@ -256,6 +300,40 @@ def _role(obj: dict, source: str, w: str) -> None:
             f"{w}role",
             f"unknown role {role!r}; valid: {', '.join(r for r in ROLES if r != 'number')}",
         )
+
+
+def _range(obj: dict, source: str, w: str, what: str) -> None:
+    if "range" not in obj:
+        raise _fail(source, f"{w}range", f"missing: declare {what} as [low, high]")
+    rng = _need(obj, "range", list, source, w)
+    if len(rng) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng):
+        raise _fail(source, f"{w}range", f"must be [low, high] numbers, got {rng!r}")
+    if not 0 < rng[0] <= rng[1] <= 10**6:
+        raise _fail(source, f"{w}range", f"needs 0 < low <= high <= 1000000, got {rng!r}")
+
+
+def _grammar(obj: dict, source: str, w: str) -> None:
+    """Head noun, grammatical number and qualifiers of a quantity (what the generic frames agree with)."""
+    noun = _need(obj, "noun", str, source, w)
+    words = re.findall(r"[A-Za-z{}']+", obj["desc"])
+    if noun not in words:
+        raise _fail(source, f"{w}noun", f"{noun!r} is not a word of the description {obj['desc']!r}")
+    number = _need(obj, "number", str, source, w)
+    if number not in ("singular", "plural"):
+        raise _fail(source, f"{w}number", f"must be 'singular' or 'plural', got {number!r}")
+    unit = obj.get("unit", "")
+    if number == "plural" and (not unit or unit.split()[0] != noun):
+        raise _fail(
+            source,
+            f"{w}number",
+            f"a plural description is written 'the number of ...': its noun {noun!r} must be its unit, got unit {unit!r}",
+        )
+    quals = obj.get("qualifiers", [])
+    if not isinstance(quals, list) or not all(isinstance(q, str) for q in quals):
+        raise _fail(source, f"{w}qualifiers", f"must be a list of strings, got {quals!r}")
+    bad = [q for q in quals if q not in QUALIFIERS]
+    if bad:
+        raise _fail(source, f"{w}qualifiers", f"unknown qualifier {bad[0]!r}; valid: {', '.join(QUALIFIERS)}")
 
 
 def _desc(obj: dict, source: str, w: str) -> None:

@@ -48,3 +48,55 @@ def test_missing_model_is_a_clear_error(tmp_path):
     pytest.importorskip("transformers")
     with pytest.raises(ValueError, match="cannot load a local model"):
         LocalRewriter(str(tmp_path / "none"))
+
+
+class Reorder:
+    """A deterministic stand-in for a local model (none can run here): it moves the first stated fact to
+    the end of the facts, a rewrite that keeps every number and fact, so the gates accept it."""
+
+    def rewrite(self, text):
+        from hf_mathrules.mutate.frames import split_sentences
+
+        s = split_sentences(text)
+        if len(s) < 4:
+            return text
+        return " ".join([s[0], *s[2:-1], s[1], s[-1]])
+
+
+def test_cli_rewriter_flag_with_a_stand_in(tmp_path, monkeypatch, capsys):
+    """``mathrules mutate --rewriter DIR``: the stand-in replaces the model loader (no model runs here);
+    accepted rewrites become the prompt, rejected ones leave the frame text."""
+    import json
+
+    from hf_mathrules import cli
+    from hf_mathrules.mutate import llm
+
+    for cls, rewritten in ((Reorder, True), (Leaky, False)):
+        monkeypatch.setattr(llm, "LocalRewriter", lambda path, cls=cls: cls())
+        out = tmp_path / f"{cls.__name__}.jsonl"
+        assert cli.main(["mutate", "-n", "6", "--level", "2", "--rewriter", "any", "-o", str(out), "-q"]) == 0
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        err = capsys.readouterr().err
+        assert len(rows) == 6
+        if rewritten:
+            assert "6 of 6 texts rewritten" in err
+            assert all(not r["prompt"].endswith("(x = 4*y)") for r in rows)
+        else:
+            assert "0 of 6 texts rewritten" in err and "formal token" in err
+            assert all("x = 4*y" not in r["prompt"] for r in rows)
+    eng = MutationEngine(level=2)
+    base = [it.text for it in (eng.item(0, i) for i in range(40)) if it.row and it.row["split"] == "train"][
+        :6
+    ]
+    monkeypatch.setattr(llm, "LocalRewriter", lambda path: Reorder())
+    rows, report = llm.rewrite_rows(eng, 6, Reorder(), split="train")
+    assert [r["prompt"] for r in rows] == [Reorder().rewrite(t) for t in base] and report["rewritten"] == 6
+
+
+def test_cli_rewriter_missing_model_is_one_line(tmp_path, capsys):
+    pytest.importorskip("transformers")
+    from hf_mathrules import cli
+
+    code = cli.main(["mutate", "-n", "2", "--rewriter", str(tmp_path / "none"), "-q"])
+    err = capsys.readouterr().err
+    assert code != 0 and "cannot load a local model" in err and "Traceback" not in err

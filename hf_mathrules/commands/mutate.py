@@ -31,8 +31,21 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         raise ValueError(f"-n must be at least 1, got {args.n}")
     stats = Stats()
     split = None if args.split == "all" else args.split
-    rows = engine.generate(args.n, seed=args.seed, split=split, progress=not args.quiet, stats=stats)
-    summary(stats, file=sys.stderr)
+    if args.rewriter:
+        from ..mutate import llm
+
+        rewriter = llm.LocalRewriter(args.rewriter)  # a clear error when the model cannot be loaded
+        rows, report = llm.rewrite_rows(engine, args.n, rewriter, seed=args.seed, split=split)
+        if len(rows) < args.n:
+            raise ValueError(f"only {len(rows)} of {args.n} rows (see --level and --split)")
+        print(
+            f"rewriter {args.rewriter}: {report['rewritten']} of {report['rows']} texts rewritten and passed the "
+            f"gates; {report['kept_frames']} kept their frame-written text (rejected: {report['rejections'] or '{}'})",
+            file=sys.stderr,
+        )
+    else:
+        rows = engine.generate(args.n, seed=args.seed, split=split, progress=not args.quiet, stats=stats)
+        summary(stats, file=sys.stderr)
     if args.output:
         from ..io import write_rows
 
@@ -122,6 +135,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--second-opinion", default="auto", choices=["auto", "z3", "sympy", "none"],
                    help="solver second opinion on a sample: z3 if installed (auto), sympy, or none")  # fmt: skip
     p.add_argument("--answer-class", default="integer", choices=["integer", "decimal", "fraction"])
+    p.add_argument("--rewriter", metavar="MODEL_DIR",
+                   help="optional: a local transformers causal LM (a folder, nothing downloaded) rewrites each "
+                        "text; a rewrite is kept only if it passes the same gates, else the frame text stays")  # fmt: skip
     p.add_argument("-o", "--output", help="output .jsonl or .parquet (stdout if omitted)")
     p.add_argument("--explain", metavar="ID", help="show one item's chain: INDEX, SEED:INDEX or a row id")
     p.add_argument("--scan", type=int, default=5000, help="items searched for a row id with --explain")

@@ -77,3 +77,40 @@ def consistency(engine, n: int, rewriter: Any, seed: int = 0) -> dict[str, Any]:
         "pass_rate": passed / checked if checked else 0.0,
         "rejections": reasons,
     }
+
+
+def rewrite_rows(engine, n: int, rewriter: Any, seed: int = 0, split: str | None = None) -> tuple[list, dict]:
+    """``n`` rows whose prompts a rewriter wrote; a rewritten text is kept only if it passes the round-trip
+    gate (read back, re-solved to the same answer, every number one given, no formal tokens, the answer
+    not in it), else the row keeps its frame-written text.  Returns the rows and a report
+    ``{"rows", "rewritten", "kept_frames", "rejections"}``."""
+    rows: list = []
+    rejections: dict[str, int] = {}
+    rewritten = 0
+    seen: set[str] = set()
+    index = 0
+    while len(rows) < n and index < 40 * n + 200:
+        item = engine.item(seed, index)
+        index += 1
+        row = item.row
+        if row is None or (split is not None and row["split"] != split):
+            continue
+        if row["_canonical"] in seen:
+            continue
+        seen.add(row.pop("_canonical"))
+        new = rewriter.rewrite(item.text)
+        sol = solve(item.final, drop=item.final.query)
+        reason = gates.round_trip(item.final, new, sol, engine.seeds)
+        if reason is None:
+            row = {**row, "prompt": new}
+            rewritten += 1
+        else:
+            key = reason.split(":")[0]
+            rejections[key] = rejections.get(key, 0) + 1
+        rows.append(row)
+    return rows, {
+        "rows": len(rows),
+        "rewritten": rewritten,
+        "kept_frames": len(rows) - rewritten,
+        "rejections": rejections,
+    }

@@ -20,6 +20,7 @@ import math
 import os
 import platform
 import random
+import re
 import subprocess
 import sys
 import time
@@ -193,6 +194,240 @@ def gsm_symbolic(n: int) -> tuple[dict | None, str]:
     return json.loads(r.stdout.strip().splitlines()[-1]), ""
 
 
+# -- quality (what a person reads) -------------------------------------------------------------------------
+STOCK_DISTRACTORS = (
+    "the number of windows in the classroom", "the age of the oldest tree in the park",
+    "the length of the school corridor", "the number of buses that stop at the corner each hour",
+    "the height of the town hall", "the number of days until the holidays", "the temperature outside",
+    "the number of pages in the shop's catalogue",
+)  # fmt: skip
+_PLURAL_SUBJECT = re.compile(
+    r"(?:^|[.?!] )The (?:[a-z]+ )?([a-z]+[^s\W]s)\b(?! of\b)(?: [a-z']+){0,6}? (?:is|exceeds|falls short|amounts|equals|makes up)\b"
+)
+_PLURAL_QUESTION = re.compile(r"\b(?:What|How much) is the (?:[a-z]+ )?([a-z]+[^s\W]s)\b(?! of\b)")
+_RIGID = (
+    "side",
+    "length",
+    "width",
+    "ratio",
+    "score",
+    "average",
+    "area",
+    "perimeter",
+    "capacity",
+    "size",
+    "share",
+)
+_UNIT_WORDS = ("minutes", "hours", "days", "weeks", "seconds", "cents", "dollars", "meters", "grams")
+_STOP = {"the", "of", "a", "number", "amount", "in", "on", "at", "per", "each", "one", "to", "is"}
+
+
+def row_defects(it, seeds) -> set[str]:
+    """Automatic checks for the defect table of issue 21, on one emitted item (its row and program)."""
+    from hf_mathrules.mutate.seeds import QUALIFIERS
+    from hf_mathrules.mutate.solution import needed_steps
+    from hf_mathrules.mutate.solver import solve
+
+    text, p, out = it.row["prompt"], it.final, set()
+    if p.family == "word":
+        if _PLURAL_SUBJECT.search(text) or _PLURAL_QUESTION.search(text):
+            out.add("agreement")
+        for x in p.quantities:
+            q = next((t for t in QUALIFIERS if x.desc.endswith(" " + t)), None)
+            if q and any(w in x.desc.split() for w in _RIGID):
+                out.add("odd qualifier")
+            if x.conversion and any(w in x.desc.split() for w in _UNIT_WORDS):
+                out.add("name contradicts unit")
+        if any(d in text for d in STOCK_DISTRACTORS):
+            out.add("stock distractor")
+        for r in p.relations:
+            if r.kind == "same_as" and r.target.split("_")[0] != r.source.split("_")[0]:
+                a = set(p.q(r.target).desc.split()) - _STOP
+                b = set(p.q(r.source).desc.split()) - _STOP
+                if not a & b:
+                    out.add("unrelated stories joined")
+        sol = solve(p, drop=p.query)
+        shown = needed_steps(sol, p.query)
+        lines = [ln for ln in it.row["completion"].splitlines() if not ln.startswith(("So ", "Answer:"))]
+        if len(shown) < len({s.name for s in sol.steps if s.how != "given"}) and len(lines) > len(shown):
+            out.add("dead sub-problem solved")
+        for name, v in sol.values.items():
+            x = p.by_name.get(name)
+            if x is not None and x.lo is not None and not x.lo <= v <= x.hi:
+                out.add("implausible value")
+            if (v * 100).denominator != 1:
+                out.add("implausible value")
+    else:
+        for r in p.relations:
+            if hasattr(r.lhs, "terms") and hasattr(r.rhs, "terms") and set(r.lhs.terms) & set(r.rhs.terms):
+                out.add("padding that cancels")
+        if len(it.row["steps"]) < 1:
+            out.add("no rule steps")
+    return out
+
+
+class NGramLM:
+    """Interpolated absolute-discounting trigram LM over words (numbers -> <num>, people -> <name>)."""
+
+    def __init__(self, texts: list[str], d: float = 0.75) -> None:
+        self.d = d
+        self.c = [Counter(), Counter(), Counter()]
+        self.ctx = [Counter(), Counter()]
+        self.follow = [Counter(), Counter()]
+        for t in texts:
+            w = ["<s>", "<s>", *self.norm(t), "</s>"]
+            for i in range(2, len(w)):
+                self.c[0][w[i]] += 1
+                self.c[1][(w[i - 1], w[i])] += 1
+                self.c[2][(w[i - 2], w[i - 1], w[i])] += 1
+        for (a, _b), k in self.c[1].items():
+            self.ctx[0][a] += k
+            self.follow[0][a] += 1
+        for (a, b, _c), k in self.c[2].items():
+            self.ctx[1][(a, b)] += k
+            self.follow[1][(a, b)] += 1
+        self.total = sum(self.c[0].values())
+        self.vocab = len(self.c[0]) + 1
+
+    @staticmethod
+    def norm(text: str) -> list[str]:
+        from hf_mathrules.mutate.seeds import NAMES
+
+        names = set(NAMES)
+        toks = re.findall(r"[A-Za-z']+|\d+(?:\.\d+)?(?:/\d+)?|[^\sA-Za-z\d]", text)
+        return [
+            "<num>"
+            if t[0].isdigit()
+            else "<name>"
+            if t in names or t.istitle() and t not in ("The", "A", "How", "What") and False
+            else t.lower()
+            for t in toks
+        ]
+
+    def prob(self, a: str, b: str, c: str) -> float:
+        p1 = (self.c[0][c] + 1) / (self.total + self.vocab)
+        n2 = self.ctx[0][b]
+        p2 = p1 if not n2 else max(self.c[1][(b, c)] - self.d, 0) / n2 + self.d * self.follow[0][b] / n2 * p1
+        n3 = self.ctx[1][(a, b)]
+        return (
+            p2
+            if not n3
+            else max(self.c[2][(a, b, c)] - self.d, 0) / n3 + self.d * self.follow[1][(a, b)] / n3 * p2
+        )
+
+    def perplexity(self, texts: list[str]) -> float:
+        lp, n = 0.0, 0
+        for t in texts:
+            w = ["<s>", "<s>", *self.norm(t), "</s>"]
+            for i in range(2, len(w)):
+                lp += math.log(self.prob(w[i - 2], w[i - 1], w[i]))
+                n += 1
+        return math.exp(-lp / max(n, 1))
+
+
+def seed_texts() -> list[str]:
+    """What people wrote: every seed's intro, value sentences, questions and distractor sentences, with
+    people named and values filled in (the LM's training text)."""
+    from hf_mathrules.mutate.seeds import load_seeds, variants
+
+    out = []
+    rng = random.Random(0)
+    for s in load_seeds():
+        who = {p: n for p, n in zip("ABC", rng.sample(["Ana", "Ben", "Mia"], 3))}
+
+        def fill(t: str, who: dict = who) -> str:
+            return re.sub(r"\{([ABC])\}", lambda m: who[m.group(1)], t).replace(
+                "{v}", str(rng.randint(2, 90))
+            )
+
+        out.append(fill(s.intro))
+        for q in (*s.givens, *s.derived, *s.distractors):
+            out += [fill(f) for f in variants(q.get("frame"))] + [
+                fill(f) for f in variants(q.get("question"))
+            ]
+    return out
+
+
+def quality(n: int, skip_peer: bool) -> list[str]:
+    """Defect shares per level and family, verify_steps on symbolic rows, and n-gram perplexity next to
+    gsm_symbolic (same LM, trained on the seed texts; held-out seed sentences as the reference)."""
+    from hf_mathrules.mutate import MutationEngine
+    from hf_mathrules.mutate.seeds import load_seeds
+    from hf_mathrules.verify import verify_steps
+
+    seeds = load_seeds()
+    items = {}
+    for fam, levels in (("word", LEVELS), ("linear", (1, 3, 5)), ("system", (1, 3, 5))):
+        for lv in levels:
+            eng = MutationEngine(level=lv, family=fam, second_opinion="none")
+            k = n // len(LEVELS) if fam == "word" else max(10, n // 20)
+            got, i = [], 0
+            while len(got) < k and i < 60 * k:
+                it = eng.item(0, i)
+                i += 1
+                if it.row is not None:
+                    got.append(it)
+            items[(fam, lv)] = got
+    lines = ["| family | level | rows | rows with any defect | defects found |", "|---|---|---|---|---|"]
+    all_word, any_word = 0, 0
+    for (fam, lv), its in items.items():
+        found = Counter()
+        bad = 0
+        for it in its:
+            d = row_defects(it, seeds)
+            if fam != "word":
+                if verify_steps(it.row["problem"], it.row["steps"]).first_bad is not None:
+                    d.add("step not equivalent (verify_steps)")
+            found.update(d)
+            bad += bool(d)
+        if fam == "word":
+            all_word += len(its)
+            any_word += bad
+        lines.append(
+            f"| {fam} | {lv} | {len(its)} | {bad} ({100 * bad / max(len(its), 1):.1f}%) | {dict(found) or '-'} |"
+        )
+    affine = sum(
+        1
+        for (fam, _), its in items.items()
+        if fam == "word"
+        for it in its
+        if any(r.kind == "affine" for r in it.final.relations)
+    )
+    texts = seed_texts()
+    rng = random.Random(1)
+    rng.shuffle(texts)
+    held, train = texts[: len(texts) // 10], texts[len(texts) // 10 :]
+    lm = NGramLM(train)
+    ours = [it.row["prompt"] for (fam, _), its in items.items() if fam == "word" for it in its]
+
+    def per_sentence(ts: list[str]) -> list[str]:
+        return [s for t in ts for s in re.split(r"(?<=[.?!])\s+", t) if s]
+
+    ppl = {
+        "held-out seed sentences": lm.perplexity(held),
+        "hf_mathrules mutate": lm.perplexity(per_sentence(ours)),
+    }
+    peer = ""
+    if not skip_peer:
+        rg, reason = gsm_symbolic(len(ours))
+        if rg is not None:
+            ppl["gsm_symbolic"] = lm.perplexity(per_sentence([r["q"] for r in rg["rows"]]))
+        else:
+            peer = f" (gsm_symbolic not available here: {reason})"
+    lines += [
+        "",
+        f"Word rows with any defect: **{any_word}/{all_word} ({100 * any_word / max(all_word, 1):.1f}%)** (target <= 5%); "
+        f"rows with a `k1*x + k2 = k3` relation: {affine}/{all_word} ({100 * affine / max(all_word, 1):.1f}%).",
+        "",
+        f"Readability: perplexity per word of a trigram LM (absolute discounting) trained on the seeds' own sentences{peer}:",
+        "",
+        "| text | perplexity (lower: closer to the seed English) |",
+        "|---|---|",
+        *[f"| {k} | {v:.1f} |" for k, v in ppl.items()],
+    ]
+    return lines
+
+
 # -- report ----------------------------------------------------------------------------------------------
 def fmt(x, pct=False, digits=3) -> str:
     if x is None:
@@ -263,7 +498,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="print rows/s per level (1, 3, 5, one core, no z3) and stop",
     )
+    ap.add_argument(
+        "--quality",
+        action="store_true",
+        help="defect checks (issue 21's table), verify_steps on symbolic rows, n-gram readability; print and stop",
+    )
     args = ap.parse_args(argv)
+    if args.quality:
+        print("\n".join(quality(args.rows, args.skip_peer)))
+        return 0
     if args.throughput_only:
         for level in (1, 3, 5):
             print(f"level {level}: {throughput(level, args.seconds, second_opinion='none'):,.0f} rows/s")

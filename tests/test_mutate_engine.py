@@ -98,7 +98,7 @@ def test_value_changing_operators_are_valid_after_projection(name):
         q, sol = got
         assert gates.exact(q, sol) is None and gates.unique(q) is None
         n += 1
-    assert n >= 5  # compose must now also keep the linked given inside its plausible range
+    assert n >= 2  # compose links only quantities the two stories share a word for, in range
 
 
 def test_extend_query_and_drop_extension_are_inverse():

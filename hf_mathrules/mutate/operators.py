@@ -159,6 +159,11 @@ def extend_query(p: Program, rng: random.Random, ctx):
     return replace(out, query=(r.name,)), (kq.name,)
 
 
+_STOP = frozenset(
+    {"the", "of", "a", "an", "number", "amount", "in", "on", "at", "per", "each", "one", "to", "is"}
+)
+
+
 @operator("compose", "complicate")
 def compose(p: Program, rng: random.Random, ctx):
     """Another seed's problem feeds this one: a given g with the same role and unit as the other
@@ -176,7 +181,13 @@ def compose(p: Program, rng: random.Random, ctx):
         seed = rng.choice(fits)
         other = seed.instantiate(rng)
         q2 = other.q(other.query[0])
-        cands = [x for x in _stated(p, rng) if x.role == q2.role and x.unit == q2.unit]
+        # the same thing in both stories: the two descriptions share a content word ("the money Ana has
+        # left" / "the money still missing"), never "the cups sold is the same as the flour used"
+        words = set(q2.desc.split()) - _STOP
+        cands = [
+            x for x in _stated(p, rng)
+            if x.role == q2.role and x.unit == q2.unit and words & (set(x.desc.split()) - _STOP)
+        ]  # fmt: skip
         used_people = set(p.meta.get("people", {}).values())
         if not cands or used_people & set(other.meta["people"].values()):
             continue
@@ -463,25 +474,20 @@ def substitute_unknown(p: Program, rng: random.Random, ctx):
 
 @operator("wrap", "complicate", "symbolic")
 def wrap(p: Program, rng: random.Random, ctx):
-    """Both sides of an equation are multiplied by the same k >= 2 (or get the same term added): the
-    solution set is unchanged."""
+    """Both sides of an equation are multiplied by the same k >= 2: the solution set is unchanged."""
     i = rng.randrange(len(p.relations))
     r = p.relations[i]
-    if rng.random() < 0.6:
-        k = rng.randint(2, 5)
+    k = rng.randint(2, 5)
 
-        def times(side: Expr) -> Expr:
-            if isinstance(side, Num):
-                return Num(k * side.value)
-            if isinstance(side, Neg) and isinstance(side.arg, Num):
-                return Neg(Num(k * side.arg.value))
-            return Mul((Num(k), side))
+    def times(side: Expr) -> Expr:
+        if isinstance(side, Num):
+            return Num(k * side.value)
+        if isinstance(side, Neg) and isinstance(side.arg, Num):
+            return Neg(Num(k * side.arg.value))
+        return Mul((Num(k), side))
 
-        r2 = replace(r, lhs=times(r.lhs), rhs=times(r.rhs))
-    else:
-        x = rng.choice(p.query)
-        t = Mul((Num(rng.randint(2, 6)), Sym(x)))
-        r2 = replace(r, lhs=Add((r.lhs, t)), rhs=Add((r.rhs, t)))
+    # (adding the same term to both sides was dropped: "R + 5R = 26 + 30 + 5R" is padding that cancels)
+    r2 = replace(r, lhs=times(r.lhs), rhs=times(r.rhs))
     rels = list(p.relations)
     rels[i] = r2
     return replace(p, relations=tuple(rels)), ()

@@ -123,6 +123,14 @@ class MathRulesArguments:
     tiny_layers: int = field(default=4, metadata={"help": "tiny preset: transformer blocks"})
     tiny_heads: int = field(default=4, metadata={"help": "tiny preset: attention heads"})
     tiny_intermediate_size: int = field(default=256, metadata={"help": "tiny preset: MLP width"})
+    tiny_tokenizer: str = field(
+        default="char",
+        metadata={
+            "help": "tiny preset: char (one token per character) or math (one token per word of the rules' "
+            "text, spaced operator and number up to 999; lossless, ~44% fewer tokens a row)",
+            "choices": ["char", "math"],
+        },
+    )
 
     def __post_init__(self) -> None:
         """Errors in our own fields, raised while parsing (before anything is loaded or trained)."""
@@ -154,6 +162,8 @@ class MathRulesArguments:
         for name in ("generation_eval_samples", "max_new_tokens", "tiny_hidden_size", "tiny_layers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"--{name} must be at least 1")
+        if self.tiny_tokenizer not in ("char", "math"):
+            raise ConfigError(f"unknown --tiny_tokenizer {self.tiny_tokenizer!r}; choose char or math")
         if self.tiny_heads < 1 or self.tiny_hidden_size % self.tiny_heads:
             raise ConfigError("--tiny_hidden_size must be a multiple of --tiny_heads")
 

@@ -66,10 +66,10 @@ def _build_model(margs: MathRulesArguments, model_args, train_ds):
     """``(model, tokenizer)``: the tiny preset's model object, or the base model's name for
     ``SFTTrainer`` to load (as TRL's ``sft.py`` does: quantization and device map are the trainer's)."""
     if margs.preset == "tiny":
-        from .tiny import TinyModelConfig, character_tokenizer, tiny_llama
+        from .tiny import TinyModelConfig, make_tokenizer, tiny_llama
 
-        texts = train_ds["prompt"][:5000] + train_ds["completion"][:5000]
-        tok = character_tokenizer(texts)
+        texts = [p + "\n" + c for p, c in zip(train_ds["prompt"][:5000], train_ds["completion"][:5000])]
+        tok = make_tokenizer(margs.tiny_tokenizer, texts)
         shape = TinyModelConfig(
             hidden_size=margs.tiny_hidden_size,
             num_hidden_layers=margs.tiny_layers,

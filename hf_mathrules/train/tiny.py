@@ -6,12 +6,18 @@ ASCII, so any typed prompt encodes), wrapped in ``PreTrainedTokenizerFast`` and 
 
 from __future__ import annotations
 
+import re
 import string
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 PAD, BOS, EOS, UNK = "<pad>", "<s>", "</s>", "<unk>"
 SPECIAL_TOKENS = (PAD, BOS, EOS, UNK)
+TOKENIZERS = ("char", "math")
+ANSWER_WORD = "Answer"
+OPERATORS = (" + ", " - ", " = ", "**", ", ")  # one token each in the math tokenizer
+_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -25,25 +31,23 @@ class TinyModelConfig:
     max_position_embeddings: int = field(default=1024, metadata={"help": "longest sequence (characters)"})
 
 
-def character_tokenizer(texts: Iterable[str]):
-    """A character-level ``PreTrainedTokenizerFast``: one token per character seen in ``texts`` or
-    printable ASCII, BOS prepended, EOS/pad/unk special tokens."""
-    from tokenizers import Tokenizer, decoders, models, processors
-    from transformers import PreTrainedTokenizerFast
-
+def _printable_chars(texts: Iterable[str]) -> set[str]:
     chars = set(string.printable) - set("\x0b\x0c\r")
     for t in texts:
         chars.update(t)
-    vocab = {tok: i for i, tok in enumerate(SPECIAL_TOKENS)}
-    for ch in sorted(chars):
-        vocab.setdefault(ch, len(vocab))
-    # BPE without merges is a character tokenizer that keeps spaces and newlines as tokens.
-    core = Tokenizer(models.BPE(vocab=vocab, merges=[], unk_token=UNK))
+    return chars
+
+
+def _wrap(core, vocab: dict[str, int]):
+    """``PreTrainedTokenizerFast`` around a ``tokenizers`` model: BOS prepended, pieces joined on decode."""
+    from tokenizers import decoders, processors
+    from transformers import PreTrainedTokenizerFast
+
     core.decoder = decoders.Fuse()
     core.post_processor = processors.TemplateProcessing(
         single=f"{BOS} $A", pair=f"{BOS} $A $B", special_tokens=[(BOS, vocab[BOS])]
     )
-    tok = PreTrainedTokenizerFast(
+    return PreTrainedTokenizerFast(
         tokenizer_object=core,
         bos_token=BOS,
         eos_token=EOS,
@@ -51,7 +55,66 @@ def character_tokenizer(texts: Iterable[str]):
         unk_token=UNK,
         padding_side="left",  # generation pads on the left; TRL's collator pads training batches itself
     )
-    return tok
+
+
+def character_tokenizer(texts: Iterable[str]):
+    """A character-level ``PreTrainedTokenizerFast``: one token per character seen in ``texts`` or
+    printable ASCII, BOS prepended, EOS/pad/unk special tokens."""
+    from tokenizers import Tokenizer, models
+
+    vocab = {tok: i for i, tok in enumerate(SPECIAL_TOKENS)}
+    for ch in sorted(_printable_chars(texts)):
+        vocab.setdefault(ch, len(vocab))
+    # BPE without merges is a character tokenizer that keeps spaces and newlines as tokens.
+    return _wrap(Tokenizer(models.BPE(vocab=vocab, merges=[], unk_token=UNK)), vocab)
+
+
+def prose_words(texts: Iterable[str], min_share: float = 0.002) -> list[str]:
+    """The English words of the rules' instructions and step text: runs of 3+ letters on lines without
+    ``=`` that hold at least two of them or end in a colon (math lines hold variables, which must stay
+    characters), seen in at least ``min_share`` of the texts; plus ``Answer``."""
+    counts: Counter[str] = Counter()
+    n = 0
+    for text in texts:
+        n += 1
+        seen: set[str] = set()
+        for line in text.splitlines():
+            if "=" in line:
+                continue
+            found = _CANDIDATE.findall(line)
+            if len(found) >= 2 or line.endswith(":"):
+                seen.update(found)
+        counts.update(seen)
+    floor = max(3, min_share * n)
+    return sorted({ANSWER_WORD, *(w for w, c in counts.items() if c >= floor)})
+
+
+def math_tokenizer(texts: Iterable[str]):
+    """One token per English word of the rules' text (``prose_words``), per spaced operator
+    (``OPERATORS``), per number of up to three digits (longer ones split in threes from the left), and per
+    character otherwise; lossless like the character tokenizer, with fewer tokens a row."""
+    from tokenizers import Regex, Tokenizer, models, pre_tokenizers
+
+    texts = list(texts)
+    words = prose_words(texts)
+    vocab = {tok: i for i, tok in enumerate(SPECIAL_TOKENS)}
+    for piece in [*sorted(_printable_chars(texts)), *map(str, range(1000)), *OPERATORS, *words]:
+        vocab.setdefault(piece, len(vocab))
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    operators = "|".join(re.escape(o) for o in OPERATORS)
+    pattern = f"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])|{operators}|" + r"\d{1,3}|[\s\S]"
+    core = Tokenizer(models.WordLevel(vocab=vocab, unk_token=UNK))
+    core.pre_tokenizer = pre_tokenizers.Split(Regex(pattern), behavior="isolated")
+    return _wrap(core, vocab)
+
+
+def make_tokenizer(kind: str, texts: Iterable[str]):
+    """The tiny preset's tokenizer by name (``TOKENIZERS``)."""
+    if kind == "char":
+        return character_tokenizer(texts)
+    if kind == "math":
+        return math_tokenizer(texts)
+    raise ValueError(f"unknown tokenizer {kind!r}; choose one of {', '.join(TOKENIZERS)}")
 
 
 def tiny_llama(tokenizer, config: TinyModelConfig | None = None, seed: int = 0):

@@ -13,7 +13,7 @@ from hf_mathrules.rules import ConfigError, make_rule
 from hf_mathrules.train import callbacks
 from hf_mathrules.train.config import parse_train_args
 from hf_mathrules.train.sft import DONE_FILE, train
-from hf_mathrules.train.tiny import character_tokenizer
+from hf_mathrules.train.tiny import character_tokenizer, math_tokenizer, prose_words
 
 FEW = [
     "--rules", "distributivity:1:64", "--validation_rows", "8", "--per_device_train_batch_size", "16",
@@ -33,6 +33,29 @@ def test_character_tokenizer_round_trips_and_reloads(tmp_path):
     tok.save_pretrained(tmp_path)
     again = AutoTokenizer.from_pretrained(tmp_path)
     assert again(text)["input_ids"] == ids and again.padding_side == "left"
+
+
+def test_math_tokenizer_is_lossless_shorter_and_keeps_variables_as_characters(tmp_path):
+    rules = ("distributivity", "factorization", "commutativity", "simplification", "isolate_variable")
+    rows = [r for name in rules for r in make_rule(name, level=2).generate(60, seed=3, split="train")]
+    texts = [r["prompt"] + "\n" + r["completion"] for r in rows]
+    tok, chars = math_tokenizer(texts), character_tokenizer(texts)
+    words = set(prose_words(texts))
+    assert {"Expand", "Factor", "Solve", "Answer", "coefficients"} <= words
+    variables = {v for r in rows for v in r["problem"] if v.isalpha()}
+    assert not words & variables  # a variable is never a word token
+    for text in texts:  # every row decodes to itself, in fewer tokens than characters
+        ids = tok(text)["input_ids"]
+        assert tok.decode(ids, skip_special_tokens=True) == text
+    total = sum(len(tok(t)["input_ids"]) for t in texts)
+    assert total < 0.75 * sum(len(chars(t)["input_ids"]) for t in texts)
+    pieces = tok.convert_ids_to_tokens(tok("Expand and simplify:\n12ab(x + 105)")["input_ids"])
+    assert pieces[1:] == ["Expand", " ", "and", " ", "simplify", ":", "\n", "12", "a", "b", "(", "x", " + ",
+                          "105", ")"]  # fmt: skip
+    assert tok.convert_ids_to_tokens(tok("1234567")["input_ids"])[1:] == ["123", "456", "7"]
+    tok.save_pretrained(tmp_path)
+    again = AutoTokenizer.from_pretrained(tmp_path)
+    assert again(texts[0])["input_ids"] == tok(texts[0])["input_ids"]
 
 
 def test_train_saves_model_tokenizer_card_and_refuses_to_overwrite(tmp_path, capsys):

@@ -1,0 +1,227 @@
+"""The CPU training recipe: which tiny-preset settings make one from-scratch model master several rules, and
+how fast it trains against what the machine can do.
+
+Each arm trains one model with ``mathrules train``'s own code path (``hf_mathrules.train.train``: TRL's
+SFTTrainer, completion-only loss) on a rule mix, then scores ``--n`` test problems per rule and level with
+our checker (95% Wilson intervals).  One JSON record per arm is appended to ``--out`` (arms are ablations of
+the recipe: width/depth, tokenizer, batch padding, learning rate, steps); ``--table`` prints them as the
+Markdown table of RESULTS.md.  ``--matmul`` measures the cores' fp32 matmul rate in the same run, to put the
+training FLOPs/s beside the machine's limit.
+
+    python benchmarks/training_recipe.py --arm recipe                       # the chosen preset
+    python benchmarks/training_recipe.py --arm baseline --set max_steps=600  # an ablation
+    python benchmarks/training_recipe.py --table                             # RESULTS.md's table
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SYMBOLIC = ["distributivity", "factorization", "commutativity", "simplification", "isolate_variable"]
+
+# every arm: MathRulesArguments fields (tiny_*, rules, rows_per_level) and SFTConfig fields
+BASELINE = {
+    "rules": [f"{r}:1-2" for r in SYMBOLIC], "rows_per_level": 20000, "tiny_hidden_size": 128,
+    "tiny_layers": 4, "tiny_heads": 4, "tiny_intermediate_size": 256, "tiny_tokenizer": "char",
+    "learning_rate": 2e-3, "per_device_train_batch_size": 64, "max_steps": 1500, "warmup_steps": 50,
+    "train_sampling_strategy": "random", "lr_scheduler_type": "cosine",
+}  # fmt: skip
+ARMS: dict[str, dict] = {
+    "baseline": BASELINE,
+    "math-tokens": {**BASELINE, "tiny_tokenizer": "math"},
+    "grouped": {**BASELINE, "tiny_tokenizer": "math", "train_sampling_strategy": "group_by_length"},
+    "wide": {
+        **BASELINE,
+        "tiny_tokenizer": "math",
+        "train_sampling_strategy": "group_by_length",
+        "tiny_hidden_size": 256,
+        "tiny_heads": 8,
+        "tiny_intermediate_size": 512,
+        "learning_rate": 1e-3,
+    },  # fmt: skip
+    "recipe": {**BASELINE, "tiny_tokenizer": "math", "train_sampling_strategy": "group_by_length"},
+}
+
+
+def parse_value(text: str):
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
+def matmul_gflops(threads: int, seconds: float = 3.0) -> dict[str, float]:
+    """fp32 matmul GFLOP/s on ``threads`` cores: a large square product and one shaped like the tiny
+    model's MLP (tokens x width times width x 4 width)."""
+    import torch
+
+    torch.set_num_threads(threads)
+    out = {}
+    for name, (m, k, n) in {
+        "square_1024": (1024, 1024, 1024),
+        "mlp_4096x256x1024": (4096, 256, 1024),
+    }.items():
+        a, b = torch.randn(m, k), torch.randn(k, n)
+        a @ b
+        count, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            a @ b
+            count += 1
+        out[name] = round(2 * m * k * n * count / (time.perf_counter() - t0) / 1e9, 1)
+    return out
+
+
+def shape_throughput(shapes: list[tuple[int, int, int]], batch: int, seq: int, threads: int, steps: int = 20):
+    """Tokens/s of forward+backward+AdamW on random tokens for each (width, layers, heads): the
+    width/depth side of the ablation, without data or the trainer."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.set_num_threads(threads)
+    out = []
+    for width, layers, heads in shapes:
+        cfg = LlamaConfig(vocab_size=1150, hidden_size=width, intermediate_size=2 * width, num_hidden_layers=layers,
+                          num_attention_heads=heads, num_key_value_heads=heads, max_position_embeddings=1024,
+                          tie_word_embeddings=True)  # fmt: skip
+        model = LlamaForCausalLM(cfg)
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+        ids = torch.randint(5, 1150, (batch, seq))
+        for i in range(steps + 2):
+            if i == 2:
+                t0 = time.perf_counter()
+            loss = model(input_ids=ids, labels=ids).loss
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+        seconds = (time.perf_counter() - t0) / steps
+        params = sum(p.numel() for p in model.parameters())
+        tps = batch * seq / seconds
+        out.append({"width": width, "layers": layers, "heads": heads, "parameters": params,
+                    "tokens_per_second": round(tps), "gflops_per_second": round(6 * params * tps / 1e9, 1)})  # fmt: skip
+        print(out[-1], flush=True)
+    return out
+
+
+def run_arm(name: str, settings: dict, n_eval: int, out_dir: Path, threads: int) -> dict:
+    from hf_mathrules.evaluation.generation import generate
+    from hf_mathrules.evaluation.scoring import score_batch
+    from hf_mathrules.evaluation.stats import wilson_interval
+    from hf_mathrules.rules import make_rule
+    from hf_mathrules.train.config import MathRulesArguments, model_config, tiny_sft_config
+    from hf_mathrules.train.data import parse_mix
+    from hf_mathrules.train.sft import train
+
+    margs_fields = set(MathRulesArguments.__dataclass_fields__)
+    margs = MathRulesArguments(
+        preset="tiny", validation_rows=8, generation_eval_steps=0, test_rows=0, overwrite=True,
+        cpu_threads=threads, **{k: v for k, v in settings.items() if k in margs_fields},
+    )  # fmt: skip
+    sft_settings = {k: v for k, v in settings.items() if k not in margs_fields}
+    model_dir = out_dir / name
+    sft = tiny_sft_config(output_dir=str(model_dir), save_strategy="no", logging_steps=50, disable_tqdm=False,
+                          **sft_settings)  # fmt: skip
+    load_before = os.getloadavg()
+    result = train(margs, sft, model_config(), progress=False)
+    import torch
+
+    from hf_mathrules.modeling import load_for_inference
+
+    model, tok = load_for_inference(str(model_dir))
+    params = sum(p.numel() for p in model.parameters())
+    cells = []
+    t_eval = time.perf_counter()
+    for entry in parse_mix(margs.rules, margs.levels, margs.rows_per_level):
+        for level in entry.levels:
+            rows = make_rule(entry.rule, level=level).generate(n_eval, seed=12345, split="test")
+            with torch.inference_mode():
+                completions = generate(model, tok, [r["prompt"] for r in rows], max_new_tokens=320,
+                                       batch_size=50, progress=False)  # fmt: skip
+            scores = score_batch(rows, completions)
+            k = sum(s.correct for s in scores)
+            lo, hi = wilson_interval(k, len(scores))
+            first_bad = [s.first_bad_step for s in scores if not s.correct and s.first_bad_step is not None]
+            cells.append({"rule": entry.rule, "level": level, "n": len(scores), "correct": k,
+                          "accuracy": k / len(scores), "wilson95": [round(lo, 4), round(hi, 4)],
+                          "first_wrong_step_mean": (sum(first_bad) / len(first_bad) + 1) if first_bad else None})  # fmt: skip
+            print(f"  {entry.rule} L{level}: {k}/{len(scores)}", flush=True)
+    losses = [r["loss"] for r in result.log_history if "loss" in r]
+    tps = result.tokens_per_second
+    return {
+        "arm": name, "settings": settings, "parameters": params, "steps": result.global_step,
+        "train_seconds": round(result.train_seconds, 1), "train_tokens": result.train_tokens,
+        "tokens_per_second": round(tps), "train_gflops_per_second": round(6 * params * tps / 1e9, 2),
+        "final_loss": round(losses[-1], 4) if losses else None, "eval_seconds": round(time.perf_counter() - t_eval, 1),
+        "cells": cells, "min_accuracy": min(c["accuracy"] for c in cells),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()], "threads": threads,
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }  # fmt: skip
+
+
+def table(records: list[dict]) -> str:
+    lines = ["| arm | params | tokenizer | steps | train s | tokens/s | loss | min cell | mean | load 1m |",
+             "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in records:
+        accs = [c["accuracy"] for c in r["cells"]]
+        lines.append(
+            f"| {r['arm']} | {r['parameters'] / 1e6:.2f}M | {r['settings'].get('tiny_tokenizer', 'char')} | "
+            f"{r['steps']} | {r['train_seconds']:.0f} | {r['tokens_per_second']:,} | {r['final_loss']} | "
+            f"{100 * min(accs):.0f}% | {100 * sum(accs) / len(accs):.1f}% | {r['load_average_after'][0]} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--arm", choices=sorted(ARMS), help="the settings to train with")
+    p.add_argument("--name", help="record name (default: the arm, with its overrides)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
+    p.add_argument("--n", type=int, default=100, help="test problems per rule and level")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--out", type=Path, default=HERE / "training_recipe.jsonl")
+    p.add_argument("--model-dir", type=Path, default=Path("outputs/training_recipe"))
+    p.add_argument("--table", action="store_true", help="print the records of --out as Markdown")
+    p.add_argument("--matmul", action="store_true", help="measure matmul GFLOP/s (the machine's limit)")
+    p.add_argument(
+        "--shapes", action="store_true", help="tokens/s of model shapes (width x layers) on random data"
+    )
+    args = p.parse_args(argv)
+    if args.matmul:
+        print(json.dumps({"matmul_gflops": matmul_gflops(args.threads), "threads": args.threads}))
+    if args.shapes:
+        shapes = [(128, 4, 4), (128, 6, 4), (192, 4, 6), (256, 4, 8), (256, 6, 8), (384, 4, 8)]
+        result = {"shapes": shape_throughput(shapes, batch=64, seq=100, threads=args.threads),
+                  "matmul_gflops": matmul_gflops(args.threads), "load_average": os.getloadavg()}  # fmt: skip
+        (HERE / "training_shapes.json").write_text(json.dumps(result, indent=2))
+        return 0
+    if args.table:
+        records = [json.loads(line) for line in args.out.read_text().splitlines() if line.strip()]
+        print(table(records))
+        return 0
+    if not args.arm:
+        return 0 if args.matmul else p.error("give --arm, --table or --matmul")
+    settings = dict(ARMS[args.arm])
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep:
+            p.error(f"--set wants KEY=VALUE, got {item!r}")
+        settings[key] = parse_value(value)
+    name = args.name or "+".join([args.arm, *args.set])
+    record = run_arm(name, settings, args.n, args.model_dir, args.threads)
+    record["matmul_gflops"] = matmul_gflops(args.threads, seconds=2.0)
+    with args.out.open("a") as f:
+        f.write(json.dumps(record) + "\n")
+    print(table([record]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -56,6 +56,40 @@ def test_grpo_logs_a_reward_curve_and_the_wrong_form_share(ran):
     results = json.loads((ran("grpo") / "results.json").read_text())
     assert results["curve"] and {"math_reward", "wrong_form_share"} <= set(results["curve"][0])
     assert set(results["before"]) == set(results["after"]) == {"1", "2"}
+    assert list(results["arms"]) == ["math"] and results["arms"]["math"]["reward_curve"]
+
+
+def test_grpo_three_arms_carry_curves_accuracy_and_the_curriculum_levels(tmp_path):
+    argv = ["experiment", "grpo", "--mini", "--cpu-threads", "1", "--output-dir", str(tmp_path),
+            "--set", 'arms=["math", "step", "step+curriculum"]']  # fmt: skip
+    assert main(argv) == 0
+    out = tmp_path / "grpo"
+    results = json.loads((out / "results.json").read_text())
+    arms = results["arms"]
+    assert list(arms) == ["math", "step", "step+curriculum"]
+    for name, arm in arms.items():
+        assert arm["reward"] == ("math_reward" if name == "math" else "step_reward")
+        assert len(arm["reward_curve"]) == 2 and all(r is not None for r in arm["reward_curve"])
+        assert set(arm["accuracy_before"]) == set(arm["accuracy_after"]) == {"1", "2"}
+        cell = arm["accuracy_after"]["2"]
+        assert 0 <= cell["wilson_low"] <= cell["accuracy"] <= cell["wilson_high"] <= 1
+    assert arms["math"]["accuracy_before"] == arms["step"]["accuracy_before"]  # one SFT model for all
+    levels = arms["step+curriculum"]["level_over_time"]
+    assert levels[0] == [0, 2] and len(levels) == 3 and all(1 <= lv <= 5 for _, lv in levels)
+    assert "history" in json.loads((out / "curriculum-step-curriculum.json").read_text())
+    for png in ("grpo.png", "grpo_levels.png"):
+        assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "step+curriculum" in (out / "table.md").read_text()
+
+
+def test_grpo_arm_from_reward_and_curriculum_settings():
+    from hf_mathrules.experiments.grpo import arm_names
+
+    assert arm_names({"reward": "math", "curriculum": False}) == ["math"]
+    assert arm_names({"reward": "step", "curriculum": True}) == ["step+curriculum"]
+    assert arm_names({"reward": "math", "arms": "step,math"}) == ["step", "math"]
+    with pytest.raises(ValueError, match="arms"):
+        arm_names({"reward": "nope"})
 
 
 def test_wrong_form_share_reward():

@@ -183,6 +183,28 @@ def _same_word(g_text: str, p_text: str) -> bool:
     return g[0].lower() == p[0].lower()
 
 
+def _letter_runs(symbols: frozenset[str]) -> list[str]:
+    """Names that may be one-letter variables written together: short lowercase runs (``mn``), and any
+    lowercase run whose letters all are variables elsewhere (``mu`` beside ``m`` and ``u``, ``nu`` beside
+    ``nux``)."""
+    pool = {c for n in symbols if len(n) == 1 or splittable(n) for c in n}
+    return [
+        n
+        for n in symbols
+        if len(n) > 1 and (splittable(n) or n.isascii() and n.isalpha() and n.islower() and set(n) <= pool)
+    ]
+
+
+def _letters_named(symbols: frozenset[str], runs: list[str]) -> bool:
+    """A juxtaposed name (``dv``, ``uv``) with a letter that is also a variable on its own (``v``) or in
+    another juxtaposed name (``mv``): the run is a product of one-letter variables."""
+    seen: dict[str, int] = {}
+    for n in runs:
+        for c in set(n):
+            seen[c] = seen.get(c, 0) + 1
+    return any(c in symbols or seen[c] > 1 for n in runs for c in n)
+
+
 def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     s.validate()
     if not isinstance(gold, str) or not isinstance(pred, str):
@@ -201,7 +223,9 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
         if g_units and p_units and g_units != p_units:  # 12 cm against 12 m: units are never converted
             return Prepared(g_text, p_text, ("text", " ".join(g_units)), ("text", " ".join(p_units)), "units")
     g_empty, p_empty = _says_empty(g_text), _says_empty(p_text)
-    g_tree = parse("\\emptyset" if g_empty and not p_empty else g_text, s.limits)
+    g_src = "\\emptyset" if g_empty and not p_empty else g_text
+    g_units: list[str] = []
+    g_tree = parse(g_src, s.limits, dropped=g_units)
     if p_empty and not g_empty:
         p_text = "\\emptyset"  # "no solution" against \emptyset: the empty set in words
     if g_tree[0] != "seq" and _DECIMAL_COMMA.fullmatch(p_text.strip()):
@@ -209,10 +233,23 @@ def prepare(gold: str, pred: str, s: Settings) -> Prepared:
     if g_tree[0] == "text":  # a word answer: compare normalised text, whatever the prediction parses to
         return Prepared(g_text, p_text, g_tree, ("text", _plain_text(p_text)), "text")
     p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree))
+    g_ctx: frozenset[str] = frozenset()
+    if g_units:
+        p_letters = frozenset("".join(symbols_of(p_tree)))
+        if any(set(w) <= p_letters for w in g_units):
+            # 6km^2 against 6k m^2: the prediction's variables say the reference's km is k*m, not a unit
+            g_ctx = p_letters
+            g_tree = parse(g_src, s.limits, context=g_ctx)
+            p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree))
     g_syms, p_syms = symbols_of(g_tree), symbols_of(p_tree)
-    if g_syms and p_syms and g_syms != p_syms and any(splittable(n) for n in g_syms | p_syms):
-        # 6xy against 6yx, mn - m against m(n - 1): the other side shows the letters are variables
-        g_tree = parse(g_text, s.limits, split=True)
+    both = g_syms | p_syms
+    runs = _letter_runs(both) if g_syms and p_syms else []
+    if runs and (g_syms != p_syms or _letters_named(both, runs)):
+        # 6xy against 6yx, mn - m against m(n - 1): the other side shows the letters are variables;
+        # dv^3 + d^3v, 7mu + 4hm on both sides: d, v, m, u are variables on their own, so dv and mu are
+        # products too
+        letters = frozenset(c for n in both if len(n) == 1 or splittable(n) for c in n)
+        g_tree = parse(g_src, s.limits, split=True, context=g_ctx | letters)
         p_tree = parse(p_text, s.limits, symbols=symbols_of(g_tree), split=True)
     if s.extract and g_tree[0] == "seq" and _items(p_tree) < len(g_tree[2]):
         p_text, p_tree = _parts_from_boxes(pred, _items(p_tree), g_tree, s.limits) or (p_text, p_tree)

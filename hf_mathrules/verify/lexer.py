@@ -11,12 +11,14 @@ import re
 from typing import NamedTuple
 
 from . import conventions
+from .latex import FUNCS, GREEK
 from .limits import Limits, ParseError, TooLarge
 
 
 class Token(NamedTuple):
     kind: str
     text: str
+    glued: bool = False  # a NAME written against what precedes it, no space (``5cm``, ``210abcd``)
 
 
 _UNICODE = {
@@ -94,8 +96,8 @@ _SINGLE_OPS = set("+-*/^()[]{},;=<>!|&_'.:")
 _THOUSANDS_RE = re.compile(r"^-?[1-9]\d{0,2}(?:(?:,\d{3})+|(?: \d{3})+)(?:\.\d+)?$")
 SEP_WORDS = frozenset({"or", "and"})
 FILLER_WORDS = frozenset({"percent", "pct", "percentage", "degrees", "degree"})
-# unit names short enough to be mistaken for products of variables; longer words after a number are
-# units too (``40 feet``, ``12 apples``) unless the reference uses them as names
+# unit names short enough to be mistaken for products of variables (read as units only where no variable
+# of the answer or of the other side shows the letters are variables); see ``unit_positions``
 UNIT_WORDS = frozenset(
     "cm mm km dm nm kg mg ml mL ft yd mi mph kph kmh hr hrs min mins sec secs ms yr yrs lb lbs oz gal "
     "usd sq cu rad".split()
@@ -190,7 +192,7 @@ def tokenize(s: str, limits: Limits) -> list[Token]:
             continue
         if ch.isalpha() and ch.isascii():
             m = _NAME_RE.match(s, i)
-            toks.append(Token("NAME", m.group(0)))
+            toks.append(Token("NAME", m.group(0), i > 0 and not s[i - 1].isspace()))
             i = m.end()
             continue
         if ch == "\\":
@@ -231,7 +233,7 @@ def tokenize(s: str, limits: Limits) -> list[Token]:
                         and content.isascii()
                         and content not in ("e", "E", "i")
                         and content not in _FUNC_NAMES
-                        and _ends_number(toks)
+                        and _ends_number(toks, len(toks))
                     ):
                         # 5\mathrm{~s}, 3\mathrm{m/s}: upright letters right after a number are a unit
                         toks.append(Token("TEXT", content))
@@ -272,16 +274,26 @@ def tokenize(s: str, limits: Limits) -> list[Token]:
     return toks
 
 
-def pretokens(toks: list[Token], symbols: frozenset[str] | None) -> list[Token]:
-    """Text and filler words: ``\\text{or}`` separates answers, units and annotations are dropped."""
+def pretokens(
+    toks: list[Token],
+    symbols: frozenset[str] | None,
+    context: frozenset[str] = frozenset(),
+    dropped: list[str] | None = None,
+) -> list[Token]:
+    """Text and filler words: ``\\text{or}`` separates answers, units and annotations are dropped.
+    ``context``: letters known to be variables elsewhere (the other side of a comparison); ``dropped``
+    receives the bare words read as units."""
     only_text = len(toks) == 2 and toks[0].kind == "TEXT"
+    units = unit_positions(toks, symbols, context) if not only_text else set()
     out: list[Token] = []
     skip = 0
     for k, t in enumerate(toks):
         if skip:
             skip -= 1
             continue
-        if _is_unit(toks, k, symbols) and not only_text:
+        if k in units:
+            if dropped is not None and t.kind == "NAME":
+                dropped.append(t.text)
             skip = _unit_power(toks, k + 1)  # 9 \text{m}^2: the square belongs to the unit
             skip += _unit_tail(toks, k + 1 + skip)  # \mathrm{~m} / \mathrm{s}^{2}: the rest of the unit
             continue
@@ -308,26 +320,103 @@ def pretokens(toks: list[Token], symbols: frozenset[str] | None) -> list[Token]:
     return out
 
 
-def _is_unit(toks: list[Token], k: int, symbols: frozenset[str] | None) -> bool:
-    """A unit written after a number: ``\\text{cm}``, ``km``, ``feet`` (not a name the reference uses)."""
+# short lowercase words that are never a product of one-letter variables
+_NOT_PRODUCTS = frozenset(
+    {*FUNCS, *GREEK, *_FUNC_NAMES, *SEP_WORDS, "pi", "oo", "inf", "mod", "to", "of", "by", "per"}
+)
+# tokens that end one operand of an answer and start the next: the x of ``x = 5 cm`` does not make the
+# unit a product
+_OPERAND_OPS = frozenset({"=", "<", ">", "<=", ">=", "!=", ",", ";"})
+_OPERAND_CMDS = frozenset(
+    "le leq leqslant ge geq geqslant lt gt ne neq approx equiv in to quad qquad".split()
+)
+
+
+def product_like(word: str) -> bool:
+    """A short run of lowercase letters that may be one-letter variables written together (``mn``,
+    ``gsuy``, ``km``), not a function or Greek name."""
+    return (
+        word.isascii()
+        and word.isalpha()
+        and word.islower()
+        and 2 <= len(word) <= 4
+        and word not in _NOT_PRODUCTS
+    )
+
+
+def _variable_name(toks: list[Token], k: int) -> bool:
+    """Token ``k`` is a letter or a product of letters standing for variables: not a unit word, not the
+    letter after ``/`` or ``\\cdot`` that continues a unit (``km / h``)."""
     t = toks[k]
-    if k == 0 or not _ends_number(toks[:k]):
-        return False
-    if t.kind == "TEXT":
-        return bool(t.text) and t.text.strip().lower() not in SEP_WORDS
     if t.kind != "NAME" or not t.text.isalpha():
         return False
-    if symbols and (t.text in symbols or set(t.text) <= set("".join(symbols))):
-        return False  # the reference's variables: 5nm is 5*n*m when n and m are names there
-    return t.text in UNIT_WORDS or len(t.text) >= 4 and t.text.lower() not in _NOT_UNITS
+    if len(t.text) > 1 and (not product_like(t.text) or t.text in KNOWN_UNITS):
+        return False
+    prev = toks[k - 1] if k else None
+    return not (
+        prev and (prev.kind == "OP" and prev.text == "/" or prev.kind == "CMD" and prev.text == "cdot")
+    )
 
 
-def _ends_number(toks: list[Token]) -> bool:
-    """The tokens end with a number: ``5``, or a power of one (``10^5``, ``10^{-3}``)."""
-    n = len(toks)
-    if n and toks[-1].kind == "NUM":
+def unit_positions(
+    toks: list[Token], symbols: frozenset[str] | None = None, context: frozenset[str] = frozenset()
+) -> set[int]:
+    """Indices of the tokens that are units (or annotation words) written after a number; linear.
+
+    Text (``\\text{cm}``, ``\\mathrm{~s}``) after a number always is.  A bare word is when it is a known
+    unit (``6km^2``, ``40 feet``) and nothing shows its letters are variables: a name of the reference
+    (``symbols``), letters used as variables elsewhere in the answer or in ``context`` (the other side:
+    ``8m^3 + 16dm + 4dy``), or other variables in the same operand (``3k^2 + 6km^2``; ``x = 5 cm`` keeps
+    its unit).  Any other short lowercase run is a product (``210gsuy^2``, ``210abcd``), never a unit.
+    A longer unknown word after a space is an annotation (``12 apples``) unless its letters are variables.
+    """
+    operand: list[int] = []  # operand index of each token
+    op_vars: list[int] = []  # variable names in each operand
+    letters = set(context)
+    if symbols:
+        letters.update("".join(symbols))
+    for k, t in enumerate(toks):
+        if (
+            not op_vars
+            or t.kind == "OP"
+            and t.text in _OPERAND_OPS
+            or t.kind == "CMD"
+            and t.text in _OPERAND_CMDS
+            or t.kind in ("TEXT", "SEP")
+            or t.kind == "NAME"
+            and t.text in SEP_WORDS
+        ):
+            op_vars.append(0)
+        operand.append(len(op_vars) - 1)
+        if _variable_name(toks, k):
+            op_vars[-1] += 1
+            letters.update(t.text)
+    out = set()
+    for k, t in enumerate(toks):
+        if k == 0 or not _ends_number(toks, k):
+            continue
+        if t.kind == "TEXT":
+            if t.text and t.text.strip().lower() not in SEP_WORDS:
+                out.add(k)
+            continue
+        w = t.text
+        if t.kind != "NAME" or not w.isalpha() or w.lower() in _NOT_UNITS:
+            continue
+        if symbols and w in symbols or set(w) <= letters:
+            continue  # the letters are variables: 5nm is 5*n*m when n and m are names
+        if product_like(w):
+            if w in KNOWN_UNITS and not op_vars[operand[k]]:
+                out.add(k)  # 6km^2 alone: a unit; 3k^2 + 6km^2, 210abcd: a product, never a unit
+        elif w in KNOWN_UNITS or len(w) >= 4 and not t.glued:
+            out.add(k)
+    return out
+
+
+def _ends_number(toks: list[Token], n: int) -> bool:
+    """``toks[:n]`` ends with a number: ``5``, or a power of one (``10^5``, ``10^{-3}``)."""
+    if n and toks[n - 1].kind == "NUM":
         return True
-    if n >= 5 and toks[-1].text == "}" and toks[-2].kind == "NUM":
+    if n >= 5 and toks[n - 1].text == "}" and toks[n - 2].kind == "NUM":
         j = n - 3
         if toks[j].text in "+-":
             j -= 1
@@ -404,8 +493,11 @@ _UNIT_NAMES = {
     "W": "W watt watts",
     "Hz": "Hz hertz",
     "rad": "rad radian radians",
+    "ohm": "ohm ohms",
 }
 UNIT_CANON = {w: canon for canon, words in _UNIT_NAMES.items() for w in words.split()}
+# words read as units after a number (single letters never are, unless written as text)
+KNOWN_UNITS = UNIT_WORDS | {w for w in UNIT_CANON if len(w) > 1}
 
 
 def stated_units(text: str, limits: Limits) -> tuple[str, ...] | None:
@@ -416,9 +508,8 @@ def stated_units(text: str, limits: Limits) -> tuple[str, ...] | None:
     except Exception:
         return None
     out = []
-    for k, t in enumerate(toks):
-        if not _is_unit(toks, k, None):
-            continue
+    for k in sorted(unit_positions(toks)):
+        t = toks[k]
         word = t.text.strip()
         canon = UNIT_CANON.get(word) or UNIT_CANON.get(word.lower())
         if canon is None:

@@ -43,8 +43,10 @@ class Parser(LatexMixin, CalculusMixin):
         symbols: frozenset[str] | None,
         latex: bool,
         split: bool = False,
+        context: frozenset[str] = frozenset(),
     ):
         self.split = split  # read juxtaposed letters as a product even in plain text (xy = x*y)
+        self.context = context  # letters the other side uses as variables
         self.toks = tokens
         self.pos = 0
         self.limits = limits
@@ -55,6 +57,7 @@ class Parser(LatexMixin, CalculusMixin):
         self.abs_depth = 0
         self.names: set[str] = set()
         self.bound: list[str] = []  # index variables of enclosing \sum / \prod
+        self.letters: frozenset[str] | None = None  # letters of the answer's variables (product_run)
         self.split_words: dict[int, int] = {}  # id of a node made by splitting a word -> position after it
 
     # -- helpers --------------------------------------------------------------------------------
@@ -506,6 +509,19 @@ class Parser(LatexMixin, CalculusMixin):
             return self.node("const", "I")
         return self.sym(part)
 
+    def product_run(self, word: str) -> bool:
+        """Letters written together that are a product: a short lowercase run (``mn``), or a lowercase run
+        whose letters all are variables elsewhere in the answer or on the other side (``mu`` beside ``m``
+        and ``u``)."""
+        if splittable(word):
+            return True
+        if not (word.isascii() and word.isalpha() and word.islower()):
+            return False
+        if self.letters is None:
+            names = {t.text for t in self.toks if t.kind == "NAME"}
+            self.letters = self.context | {c for n in names if len(n) == 1 or splittable(n) for c in n}
+        return set(word) <= self.letters
+
     def split_word(self, word: str) -> list[str]:
         """``xy`` -> ``x*y`` unless ``xy`` is a known symbol; known multi-letter symbols are kept whole."""
         if len(word) == 1:
@@ -514,7 +530,7 @@ class Parser(LatexMixin, CalculusMixin):
             found = _split_into(word, self.symbols)
             if found:
                 return found
-        if self.symbols is None and not self.latex and not (self.split and splittable(word)):
+        if self.symbols is None and not self.latex and not (self.split and self.product_run(word)):
             return [word]  # SymPy-style text without context: names are written whole
         letters = word.rstrip("0123456789")
         digits = word[len(letters) :]
@@ -561,16 +577,25 @@ def splittable(word: str) -> bool:
     )
 
 
-def parse(text: str, limits: Limits, symbols: frozenset[str] | None = None, split: bool = False) -> tuple:
+def parse(
+    text: str,
+    limits: Limits,
+    symbols: frozenset[str] | None = None,
+    split: bool = False,
+    context: frozenset[str] = frozenset(),
+    dropped: list[str] | None = None,
+) -> tuple:
     """Parse one answer (no surrounding prose) into a tree; raises a VerifyError subclass.  ``split``:
-    juxtaposed letters are separate variables even in plain text (the other side said so)."""
+    juxtaposed letters are separate variables even in plain text (the other side said so).  ``context``:
+    letters the other side uses as variables (a word of them after a number is not a unit: ``6km^2``
+    against ``6k m^2``); ``dropped`` receives the words read as units."""
     s = normalize(text, limits)
     if not s:
         raise ParseError("empty answer")
     check_nesting(s, limits)
     latex = "\\" in text or "{" in s or "$" in text
-    toks = pretokens(tokenize(s, limits), symbols)
-    p = Parser(toks, limits, symbols, latex, split)
+    toks = pretokens(tokenize(s, limits), symbols, context, dropped)
+    p = Parser(toks, limits, symbols, latex, split, context)
     try:
         tree = p.parse_answer()
     except RecursionError as exc:  # only reachable with a max_depth configured far above the default

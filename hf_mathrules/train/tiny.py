@@ -17,6 +17,7 @@ SPECIAL_TOKENS = (PAD, BOS, EOS, UNK)
 TOKENIZERS = ("char", "math")
 ANSWER_WORD = "Answer"
 OPERATORS = (" + ", " - ", " = ", "**", ", ")  # one token each in the math tokenizer
+_THREE_DIGITS = re.compile(r"(?<!\d)[1-9]\d\d(?!\d)")
 _CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])")
 
 
@@ -91,18 +92,22 @@ def prose_words(texts: Iterable[str], min_share: float = 0.002) -> list[str]:
 
 def math_tokenizer(texts: Iterable[str]):
     """One token per English word of the rules' text (``prose_words``), per spaced operator
-    (``OPERATORS``), per number of up to three digits (longer ones split in threes from the left), and per
-    character otherwise; lossless like the character tokenizer, with fewer tokens a row."""
+    (``OPERATORS``), per number below 100 and per three-digit number seen in ``texts`` (other numbers split
+    into those pieces from the left), and per character otherwise; lossless like the character tokenizer,
+    with ~44% fewer tokens a row.  The vocabulary stays small (~250): the output layer is a fifth of a tiny
+    model's compute per token when every number up to 999 has a token."""
     from tokenizers import Regex, Tokenizer, models, pre_tokenizers
 
     texts = list(texts)
     words = prose_words(texts)
+    hundreds = sorted({m for t in texts for m in _THREE_DIGITS.findall(t)})
     vocab = {tok: i for i, tok in enumerate(SPECIAL_TOKENS)}
-    for piece in [*sorted(_printable_chars(texts)), *map(str, range(1000)), *OPERATORS, *words]:
+    for piece in [*sorted(_printable_chars(texts)), *map(str, range(100)), *hundreds, *OPERATORS, *words]:
         vocab.setdefault(piece, len(vocab))
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     operators = "|".join(re.escape(o) for o in OPERATORS)
-    pattern = f"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])|{operators}|" + r"\d{1,3}|[\s\S]"
+    numbers = "|".join([*hundreds, r"[1-9]\d", r"\d"])
+    pattern = f"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])|{operators}|{numbers}|" + r"[\s\S]"
     core = Tokenizer(models.WordLevel(vocab=vocab, unk_token=UNK))
     core.pre_tokenizer = pre_tokenizers.Split(Regex(pattern), behavior="isolated")
     return _wrap(core, vocab)

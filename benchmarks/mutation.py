@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE))
 from generation import REASONING_GYM, ensure_venv  # noqa: E402  (the peers' virtualenv helper)
 
 SECTION = "## Mutation-generated data"
+IMPLICIT = ("affine", "scaled_sum", "part_is", "percent_is", "per_part", "sum_with", "sum3", "ratio_with")
 LEVELS = (1, 2, 3, 4, 5, 6)
 RG = REASONING_GYM  # one virtualenv for reasoning-gym, shared with generation.py
 RG_RUNNER = r"""
@@ -224,12 +225,14 @@ _STOP = {"the", "of", "a", "number", "amount", "in", "on", "at", "per", "each", 
 
 def row_defects(it, seeds) -> set[str]:
     """Automatic checks for the defect table of issue 21, on one emitted item (its row and program)."""
+    from hf_mathrules.mutate.defects import row_text_defects
     from hf_mathrules.mutate.seeds import QUALIFIERS
     from hf_mathrules.mutate.solution import needed_steps
     from hf_mathrules.mutate.solver import solve
 
     text, p, out = it.row["prompt"], it.final, set()
     if p.family == "word":
+        out |= row_text_defects(text, it.row["completion"], p)
         if _PLURAL_SUBJECT.search(text) or _PLURAL_QUESTION.search(text):
             out.add("agreement")
         for x in p.quantities:
@@ -386,13 +389,10 @@ def quality(n: int, skip_peer: bool) -> list[str]:
         lines.append(
             f"| {fam} | {lv} | {len(its)} | {bad} ({100 * bad / max(len(its), 1):.1f}%) | {dict(found) or '-'} |"
         )
-    affine = sum(
-        1
-        for (fam, _), its in items.items()
-        if fam == "word"
-        for it in its
-        if any(r.kind == "affine" for r in it.final.relations)
-    )
+    word_items = [it for (fam, _), its in items.items() if fam == "word" for it in its]
+    affine = sum(1 for it in word_items if any(r.kind == "affine" for r in it.final.relations))
+    shapes = Counter(k for it in word_items for k in {r.kind for r in it.final.relations})
+    implicit = Counter(k for it in word_items for k in {r.kind for r in it.final.relations} if k in IMPLICIT)
     texts = seed_texts()
     rng = random.Random(1)
     rng.shuffle(texts)
@@ -418,6 +418,16 @@ def quality(n: int, skip_peer: bool) -> list[str]:
         "",
         f"Word rows with any defect: **{any_word}/{all_word} ({100 * any_word / max(all_word, 1):.1f}%)** (target <= 5%); "
         f"rows with a `k1*x + k2 = k3` relation: {affine}/{all_word} ({100 * affine / max(all_word, 1):.1f}%).",
+        "",
+        "Relation shapes (rows containing each; a row may hold several): "
+        + ", ".join(f"{k} {v} ({100 * v / max(all_word, 1):.1f}%)" for k, v in shapes.most_common())
+        + f". Implicit shapes (solved for their unknown): {sum(implicit.values())} relations in {len(implicit)} shapes; "
+        + "the dominant one, "
+        + (
+            f"{implicit.most_common(1)[0][0]}, in {100 * implicit.most_common(1)[0][1] / max(all_word, 1):.1f}% of rows."
+            if implicit
+            else "none."
+        ),
         "",
         f"Readability: perplexity per word of a trigram LM (absolute discounting) trained on the seeds' own sentences{peer}:",
         "",

@@ -167,3 +167,61 @@ def test_no_qualifier_or_unit_the_story_does_not_have(word_items):
                     assert not re.search(r"\b(minutes|hours|days|weeks|seconds|cents|dollars)\b", x.desc), (
                         x.desc
                     )
+
+
+def test_rows_have_no_redundant_unit_odd_qualifier_pair_or_passive_agreement(word_items):
+    """The three defects the earlier checks missed, absent from real rows at every level; the checks do
+    fire on the old wordings (what rows said before the fix)."""
+    from hf_mathrules.mutate.defects import (
+        incompatible_qualifiers,
+        redundant_units,
+        row_text_defects,
+        verb_agreement,
+    )
+
+    n = 0
+    for items in word_items.values():
+        for it in items:
+            assert not row_text_defects(it.row["prompt"], it.row["completion"], it.final), it.row["prompt"]
+            n += 1
+    assert n > 1000
+    assert redundant_units("Then 5x + 2 = 22, so x = 4: the number of books each student borrows is 4 books.")
+    assert redundant_units("What do we get for the number of cups sold the week before, in cups?")
+    assert not redundant_units("The number of cups sold is 46. The cost of the fence = 836 dollars.")
+    assert verb_agreement(
+        "When the number of weeks is multiplied by 4 and 13 weeks is added, the result is 61."
+    )
+    assert not verb_agreement(
+        "When the number of weeks is multiplied by 4 and then increased by 13 weeks, the result is 61 weeks."
+    )
+    import dataclasses
+
+    p = word_items[1][0].final
+    odd = dataclasses.replace(p.quantities[0], desc="the amount saved each week last week")
+    assert incompatible_qualifiers(p.with_quantity(odd)) == ["the amount saved each week last week"]
+
+
+def test_implicit_relations_come_in_many_shapes_each_solved_right(word_items):
+    """More shapes than ``k1*x + k2 = k3``: every implicit shape occurs, none in more than 40% of rows, and
+    SymPy (not our solver) solving a row of each shape from its stored problem gets the stored answer."""
+    import sympy
+
+    from hf_mathrules.mutate.frames import IMPLICIT_SHAPES
+    from hf_mathrules.rules.statements import parse_statement
+
+    rows = [it for lv in (3, 4, 5, 6) for it in word_items[lv]]
+    by_kind: dict[str, list] = {}
+    for it in rows:
+        for k in {r.kind for r in it.final.relations}:
+            by_kind.setdefault(k, []).append(it)
+    assert set(IMPLICIT_SHAPES) <= set(by_kind), sorted(by_kind)
+    for k in IMPLICIT_SHAPES:
+        assert len(by_kind[k]) <= 0.4 * len(rows), (k, len(by_kind[k]), len(rows))
+        it = by_kind[k][0]
+        eqs = [parse_statement(part).expr for part in it.row["problem"].split("; ")]
+        syms = sorted(set().union(*(e.free_symbols for e in eqs)), key=str)
+        sols = [s for s in sympy.solve(eqs, syms, dict=True) if all(v > 0 for v in s.values() if v.is_number)]
+        (q,) = it.final.query
+        assert {s[sympy.Symbol(q)] for s in sols} == {
+            sympy.Rational(str(it.row["answer"].split(" = ")[1]))
+        }, k

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from ..expr.nodes import Div, Eq, Expr, Mul, Num, Sym
+from ..expr.nodes import Add, Div, Eq, Expr, Mul, Num, Sym
 from ..expr.render import text as textbook
 from .program import Program, Quantity, Relation
 from .seeds import NAMES, PLACEHOLDER, QUALIFIERS, Seed, _filler, generic_desc, variants
@@ -79,11 +79,32 @@ RELATION = {
     "fraction_of": ("{X} is {f} of {y}.", "{X} equals {f} of {y}.", "{X} makes up {f} of {y}."),
     "percent_of": ("{X} is {k}% of {y}.", "{X} amounts to {k}% of {y}.", "{X} is equal to {k}% of {y}."),
     "same_as": ("{X} is the same as {y}.", "{X} equals {y}.", "{X} is equal to {y}."),
+    # implicit relations: the target is determined only by solving one of these (``implicit``)
     "affine": (
         "If {x} is multiplied by {a} and then increased by {b}, the result is {c}.",
         "Multiplying {x} by {a} and adding {b} gives {c}.",
-        "When {x} is multiplied by {a} and {b} is added, the result is {c}.",
+        "When {x} is multiplied by {a} and then increased by {b}, the result is {c}.",
     ),
+    "scaled_sum": (  # two steps, the other way round: a * (x + b) = c
+        "If {x} is increased by {b} and the result is multiplied by {a}, the total is {c}.",
+        "Adding {b} to {x} and multiplying the sum by {a} gives {c}.",
+    ),
+    "part_is": ("{F} of {x} is {c}.", "{F} of {x} comes to {c}."),  # part-whole: x / k = c
+    "percent_is": ("{k}% of {x} is {c}.", "{k}% of {x} comes to {c}."),  # k * x / 100 = c
+    "per_part": (  # a rate per unit: x / n = c
+        "Split into {n} equal parts, {x} gives {c} per part.",
+        "Shared equally over {n} parts, {x} comes to {c} per part.",
+    ),
+    "sum_with": (  # x + y = t, y stated on its own
+        "Together, {x} and {y} come to {t}.", "{X} and {y} add up to {t}.", "{X} plus {y} makes {t}.",
+    ),
+    "sum3": ("{X}, {y} and {z} add up to {t}.", "Together, {x}, {y} and {z} come to {t}."),  # x + y + z = t
+    "ratio_with": ("The ratio of {x} to {y} is {a} to {b}.", "{X} and {y} are in the ratio {a} to {b}."),
+}  # fmt: skip
+# the shapes ``implicit`` draws from, with their weights (the affine one was 3 of 4 implicit rows)
+IMPLICIT_SHAPES = {
+    "affine": 0.5, "scaled_sum": 0.5, "part_is": 2, "percent_is": 1, "per_part": 1, "sum_with": 3, "sum3": 2,
+    "ratio_with": 2,
 }  # fmt: skip
 QUESTION = (
     "What is {x}?",
@@ -116,6 +137,12 @@ def read_number(s: str) -> Fraction:
     return Fraction(s)
 
 
+def shown_unit(desc: str, unit: str) -> str:
+    """The unit written after a value of a quantity: none when its description already names it ("the
+    number of books each student borrows is 4", never "... is 4 books")."""
+    return "" if unit and unit in desc.split() else unit
+
+
 def with_unit(v: Fraction, unit: str) -> str:
     if not unit:
         return number_text(v)
@@ -144,7 +171,9 @@ def informalize(program: Program) -> str:
             sentences.append(x.frame.replace("{v}", number_text(x.value)))
         else:
             f = STATE[_pick(program, x.name, len(STATE))]
-            sentences.append(f.format(X=cap(x.desc), x=x.desc, v=with_unit(x.value, x.unit)))
+            sentences.append(
+                f.format(X=cap(x.desc), x=x.desc, v=with_unit(x.value, shown_unit(x.desc, x.unit)))
+            )
     for i, r in enumerate(program.relations):
         sentences.append(relation_text(program, r, i))
     (qname,) = program.query
@@ -153,7 +182,8 @@ def informalize(program: Program) -> str:
         sentences.append(qq.question)
     else:
         f = QUESTION[_pick(program, "?" + qname, len(QUESTION))]
-        unit = f", in {qq.unit}" if qq.unit and f.endswith("?") else ""
+        shown = shown_unit(qq.desc, qq.unit)
+        unit = f", in {shown}" if shown and f.endswith("?") else ""
         sentences.append(f.format(x=qq.desc)[:-1] + unit + f[-1])
     return " ".join(sentences)
 
@@ -163,27 +193,56 @@ def relation_text(program: Program, r: Relation, i: int) -> str:
     f = frames[_pick(program, f"r{i}", len(frames))]
     vals = [program.q(p).value for p in r.params]
     target = program.q(r.target)
+    unit = shown_unit(target.desc, target.unit)
     slots = {"X": cap(target.desc), "x": target.desc}
     if r.source:
         slots["y"] = program.q(r.source).desc
+    if r.also:
+        slots["z"] = program.q(r.also[0]).desc
     if r.kind in ("more_than", "less_than"):
-        slots["k"] = with_unit(vals[0], target.unit)
+        slots["k"] = with_unit(vals[0], unit)
     elif r.kind in ("times", "percent_of"):
         slots["k"] = number_text(vals[0])
     elif r.kind == "fraction_of":
         slots["f"] = FRACTION_WORDS[int(vals[0])]
     elif r.kind == "affine":
-        slots.update(
-            a=number_text(vals[0]), b=with_unit(vals[1], target.unit), c=with_unit(vals[2], target.unit)
-        )
+        slots.update(a=number_text(vals[0]), b=with_unit(vals[1], unit), c=with_unit(vals[2], unit))
+    elif r.kind == "scaled_sum":
+        slots.update(a=number_text(vals[0]), b=with_unit(vals[1], unit), c=with_unit(vals[2], unit))
+    elif r.kind == "part_is":
+        slots.update(F=cap(FRACTION_WORDS[int(vals[0])]), c=with_unit(vals[1], unit))
+    elif r.kind == "percent_is":
+        slots.update(k=number_text(vals[0]), c=with_unit(vals[1], unit))
+    elif r.kind == "per_part":
+        slots.update(n=number_text(vals[0]), c=with_unit(vals[1], unit))
+    elif r.kind in ("sum_with", "sum3"):
+        slots["t"] = with_unit(vals[0], unit)
+    elif r.kind == "ratio_with":
+        slots.update(a=number_text(vals[0]), b=number_text(vals[1]))
     s = f.format(**slots)
     return cap(s)
 
 
-def relation_equation(kind: str, target: str, source: str, params: tuple[str, ...]) -> tuple[Expr, Expr]:
+def relation_equation(
+    kind: str, target: str, source: str, params: tuple[str, ...], also: tuple[str, ...] = ()
+) -> tuple[Expr, Expr]:
     """The equation a relation sentence states."""
     x, y = Sym(target), Sym(source) if source else None
     k = [Sym(p) for p in params]
+    if kind == "scaled_sum":
+        return Mul((k[0], Add((x, k[1])))), k[2]
+    if kind == "part_is":
+        return Div(x, k[0]), k[1]
+    if kind == "percent_is":
+        return Div(Mul((k[0], x)), Num(100)), k[1]
+    if kind == "per_part":
+        return Div(x, k[0]), k[1]
+    if kind == "sum_with":
+        return Add((x, y)), k[0]
+    if kind == "sum3":
+        return Add((x, y, Sym(also[0]))), k[0]
+    if kind == "ratio_with":
+        return Mul((k[1], x)), Mul((k[0], y))
     if kind == "more_than":
         return x, y + k[0]
     if kind == "less_than":
@@ -392,13 +451,15 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
                 g = m.groupdict()
                 t = resolve(g.get("X") or g.get("x") or "")
                 y = resolve(g["y"]) if "y" in g else ""
-                if t is None or y is None:
+                z = resolve(g["z"]) if "z" in g else ""
+                if t is None or y is None or z is None:
                     continue
-                params = _relation_params(kind, g, qs[t].unit, value_in, new_param)
+                params = _relation_params(kind, g, shown_unit(qs[t].desc, qs[t].unit), value_in, new_param)
                 if params is None:
                     continue
-                lhs, rhs = relation_equation(kind, t, y, params)
-                relations.append(Relation(kind, lhs, rhs, t, y, params))
+                also = (z,) if z else ()
+                lhs, rhs = relation_equation(kind, t, y, params, also)
+                relations.append(Relation(kind, lhs, rhs, t, y, params, also))
                 done = True
                 break
             if done:
@@ -412,12 +473,12 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             t = resolve(m.group("x") if "x" in m.groupdict() else m.group("X"))
             if t is None:
                 continue
-            got = value_in(m.group("v"), qs[t].unit)
+            got = value_in(m.group("v"), shown_unit(qs[t].desc, qs[t].unit))
             if got is None:
                 continue
             v, unit = got
             x = qs[t]
-            if unit == x.unit:
+            if unit == shown_unit(x.desc, x.unit):
                 qs[t] = replace(x, value=v)
             elif x.unit in CONVERSIONS and CONVERSIONS[x.unit][0] == unit:
                 factor = CONVERSIONS[x.unit][1]
@@ -464,7 +525,26 @@ def _relation_params(kind, g, unit, value_in, new_param) -> tuple[str, ...] | No
         return (n,)
     if kind == "same_as":
         return ()
-    if kind == "affine":
+    if kind == "part_is":
+        inv = {cap(w): n for n, w in FRACTION_WORDS.items()}
+        c = value_in(g["c"], unit)
+        if g["F"] not in inv or c is None or c[1] != unit:
+            return None
+        return (new_param(Fraction(inv[g["F"]]), written=False), new_param(c[0]))
+    if kind in ("percent_is", "per_part"):
+        k, c = value_in(g["k" if kind == "percent_is" else "n"], ""), value_in(g["c"], unit)
+        if k is None or c is None or k[1] or c[1] != unit:
+            return None
+        return (new_param(k[0]), new_param(c[0]))
+    if kind in ("sum_with", "sum3"):
+        t = value_in(g["t"], unit)
+        return None if t is None or t[1] != unit else (new_param(t[0]),)
+    if kind == "ratio_with":
+        a, b = value_in(g["a"], ""), value_in(g["b"], "")
+        if a is None or b is None or a[1] or b[1]:
+            return None
+        return (new_param(a[0]), new_param(b[0]))
+    if kind in ("affine", "scaled_sum"):
         a = value_in(g["a"], "")
         b, c = value_in(g["b"], unit), value_in(g["c"], unit)
         if a is None or b is None or c is None or b[1] != unit or c[1] != unit:

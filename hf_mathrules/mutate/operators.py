@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, Sym
 from ..expr.rewrite import substitute
-from .frames import CONVERSIONS, FRACTION_WORDS, SUFFIXES, relation_equation
+from .frames import CONVERSIONS, FRACTION_WORDS, IMPLICIT_SHAPES, SUFFIXES, relation_equation
 from .program import ROLES, Program, Quantity, Relation, evaluate
 from .seeds import NAMES
 from .solver import solve
@@ -63,22 +63,39 @@ def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
     used = {x.desc for x in p.quantities}
     base = q.desc
     free = [
-        s for s in q.qualifiers if f"{base} {s}" not in used and not any(base.endswith(t) for t in SUFFIXES)
-    ]
+        s for s in q.qualifiers
+        if f"{base} {s}" not in used and not any(base.endswith(t) for t in SUFFIXES) and compatible(base, s)
+    ]  # fmt: skip
     return f"{base} {rng.choice(free)}" if free else None
+
+
+# a description tied to a period ("saved each week", "the pay for the week") takes no time qualifier
+# ("the amount saved each week last week"); "daily" and "per session" may ("the pages read daily last week")
+PERIODIC = re.compile(
+    r"\b(?:each|every|per|this|for the|a) (?:week|day|year|month|hour)\b|\b(?:weekly|yearly|monthly)\b"
+)
+TIME_QUALIFIERS = frozenset(
+    {"last week", "the week before", "on Monday", "on Tuesday", "last year", "in the morning", "in the evening",
+     "the day before"}
+)  # fmt: skip
+
+
+def compatible(desc: str, qualifier: str) -> bool:
+    return not (qualifier in TIME_QUALIFIERS and PERIODIC.search(desc))
 
 
 def _param(p: Program, value: Fraction) -> Quantity:
     return Quantity(p.fresh_name("k"), "factor", "", "", value=Fraction(value), inline=True)
 
 
-def _relate(p: Program, kind: str, target: str, source: str, params: list[Quantity]) -> Program:
+def _relate(
+    p: Program, kind: str, target: str, source: str, params: list[Quantity], also: tuple[str, ...] = ()
+) -> Program:
     for k in params:
         p = p.with_quantity(k)
-    lhs, rhs = relation_equation(kind, target, source, tuple(k.name for k in params))
-    return replace(
-        p, relations=(*p.relations, Relation(kind, lhs, rhs, target, source, tuple(k.name for k in params)))
-    )
+    names = tuple(k.name for k in params)
+    lhs, rhs = relation_equation(kind, target, source, names, also)
+    return replace(p, relations=(*p.relations, Relation(kind, lhs, rhs, target, source, names, also)))
 
 
 # -- complication -------------------------------------------------------------------------------------
@@ -241,22 +258,115 @@ def invert(p: Program, rng: random.Random, ctx):
     return replace(out, query=(g.name,)), ()
 
 
+# roles of quantities that add up (a total of two amounts, a part of one): not prices, rates or percents
+EXTENSIVE = frozenset({"count", "money", "time", "length", "area", "volume", "weight", "age"})
+RATE_WORDS = re.compile(r"\b(?:per|each|every|daily|weekly|yearly|a day|a week)\b")
+RATIOS = ((1, 2), (2, 1), (1, 3), (3, 1), (2, 3), (3, 2), (3, 4), (4, 3), (2, 5), (5, 2))
+
+
+def _fits(v: Fraction, integral: bool) -> bool:
+    """A value a problem may state: whole for integral roles, whole hundredths otherwise, positive."""
+    return v > 0 and (v.denominator == 1 if integral else (v * 100).denominator == 1)
+
+
+def _shape_params(kind: str, g: Quantity, rng: random.Random) -> list[Fraction] | None:
+    """The numbers of an implicit relation of shape ``kind`` that g (of value v) satisfies."""
+    v = g.value
+    if kind == "affine":
+        a, b = rng.randint(2, 5), rng.randint(1, 20)
+        return [Fraction(a), Fraction(b), a * v + b]
+    if kind == "scaled_sum":
+        a, b = rng.randint(2, 4), rng.randint(1, 12)
+        return [Fraction(a), Fraction(b), a * (v + b)]
+    if kind == "part_is":
+        ks = [k for k in FRACTION_WORDS if v / k >= 2 and (v / k).denominator == 1]
+        return None if not ks else [Fraction(k := rng.choice(ks)), v / k]
+    if kind == "percent_is":
+        ps = [k for k in (10, 20, 25, 50, 75) if v * k / 100 >= 2 and (v * k / 100).denominator == 1]
+        return None if not ps else [Fraction(k := rng.choice(ps)), v * k / 100]
+    if kind == "per_part":
+        ns = [n for n in range(2, 7) if v / n >= 2 and (v / n).denominator == 1]
+        return None if not ns else [Fraction(n := rng.choice(ns)), v / n]
+    return None
+
+
+def _sibling(p: Program, g: Quantity, rng: random.Random, value: Fraction | None = None) -> Quantity | None:
+    """A new stated quantity of g's kind (a qualifier its seed allows), drawn from g's range."""
+    desc = _suffix(p, g, rng)
+    if desc is None or g.lo is None:
+        return None
+    if value is None:
+        value = g.lo + g.step * rng.randint(0, int((g.hi - g.lo) / g.step))
+    return Quantity(p.fresh_name("h"), g.role, g.unit, desc, value=value, lo=g.lo, hi=g.hi, step=g.step)
+
+
+def _shape(out: Program, g: Quantity, kind: str, rng: random.Random):
+    """(program with any new stated quantities, source, also, numbers) of one implicit shape, or None."""
+    source, also = "", ()
+    if kind in ("sum_with", "sum3"):
+        h = _sibling(out, g, rng)
+        if h is None:
+            return None
+        out = out.with_quantity(h)
+        total = g.value + h.value
+        source = h.name
+        if kind == "sum3":
+            i = _sibling(out, g, rng)
+            if i is None:
+                return None
+            out = out.with_quantity(i)
+            total += i.value
+            also = (i.name,)
+        return out, source, also, [total]
+    if kind == "ratio_with":
+        integral = ROLES[g.role][0]
+        fits = [
+            (a, b) for a, b in RATIOS
+            if _fits(g.value * b / a, integral) and (g.lo is None or g.lo <= g.value * b / a <= g.hi)
+        ]  # fmt: skip
+        if not fits:
+            return None
+        a, b = rng.choice(fits)
+        h = _sibling(out, g, rng, g.value * b / a)
+        if h is None:
+            return None
+        return out.with_quantity(h), h.name, (), [Fraction(a), Fraction(b)]
+    nums = _shape_params(kind, g, rng)
+    return None if nums is None else (out, "", (), nums)
+
+
 @operator("implicit", "complicate")
 def implicit(p: Program, rng: random.Random, ctx):
-    """A stated given g is replaced by an implicit relation a*g + b = c with c computed from g's value:
-    g keeps its value and is forced (a != 0)."""
-    cands = _stated(p, rng)
+    """A stated given g is replaced by an implicit relation that forces it, of one of several shapes
+    (``frames.IMPLICIT_SHAPES``): a*g + b = c, a*(g + b) = c, "a third of g is c", "k% of g is c", "g split
+    into n parts gives c per part", "g and h add up to t", "g, h and i add up to t", "the ratio of g to h is
+    a to b" (h, i: new stated quantities of g's kind).  The numbers are computed from g's value, so g keeps
+    it; each shape is linear in g with a non-zero coefficient, so g is forced."""
+    cands = [x for x in _stated(p, rng) if x.role not in ("percent", "factor")]
     if not cands:
         return None
     g = rng.choice(cands)
-    a, b = Fraction(rng.randint(2, 5)), Fraction(rng.randint(1, 20))
-    out = p.with_quantity(replace(g, value=None))
-    ka, kb = _param(out, a), None
-    out = out.with_quantity(ka)
-    kb = _param(out, b)
-    out = out.with_quantity(kb)
-    kc = _param(out, a * g.value + b)
-    return _relate(out, "affine", g.name, "", [ka, kb, kc]), ()
+    # a total of an amount, not of a rate ("the tiles per square meter and ... add up to")
+    amount = g.role in EXTENSIVE and not RATE_WORDS.search(g.desc)
+    shapes = [k for k in IMPLICIT_SHAPES if amount or k not in ("sum_with", "sum3", "per_part")]
+    weights = [IMPLICIT_SHAPES[k] for k in shapes]
+    base = p.with_quantity(replace(g, value=None))
+    while shapes:  # the shapes in a weighted random order, until one fits g's value and story
+        j = rng.choices(range(len(shapes)), weights)[0]
+        kind = shapes.pop(j)
+        weights.pop(j)
+        got = _shape(base, g, kind, rng)
+        if got is not None:
+            break
+    else:
+        return None
+    out, source, also, nums = got
+    params = []
+    for v in nums:
+        k = _param(out, v)
+        out = out.with_quantity(k)
+        params.append(k)
+    return _relate(out, kind, g.name, source, params, also), ()
 
 
 @operator("unit_convert", "complicate")
@@ -330,7 +440,7 @@ def fold(p: Program, rng: random.Random, ctx):
     r = rng.choice(cands)
     out = replace(p, relations=tuple(x for x in p.relations if x is not r))
     out = out.with_quantity(replace(p.q(r.target), value=vals[r.target]))
-    for n in (*r.params, r.source):
+    for n in (*r.params, r.source, *r.also):
         if n and not _referenced(out, n) and n not in out.query:
             out = out.without(n)
     return out, ()

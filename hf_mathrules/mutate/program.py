@@ -84,12 +84,14 @@ class Relation:
     """An implicit equation ``lhs = rhs``.  ``kind`` names its sentence frame; ``target``/``source`` are
     the quantities it relates and ``params`` the given quantities written inline as its numbers."""
 
-    kind: str  # more_than | less_than | times | fraction_of | percent_of | same_as | affine | equation
+    kind: str  # more_than | less_than | times | fraction_of | percent_of | same_as | equation, or an
+    # implicit shape: affine | scaled_sum | part_is | percent_is | per_part | sum_with | sum3 | ratio_with
     lhs: Expr
     rhs: Expr
     target: str = ""
     source: str = ""
     params: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()  # further stated quantities it relates (``sum3``: the third term)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from ..expr.nodes import Num, Sym
 from ..expr.render import machine
 from ..expr.render import text as textbook
 from ..expr.rewrite import substitute
-from .frames import cap, number_text, with_unit
+from .frames import cap, number_text, shown_unit, with_unit
 from .program import Program, format_value
 from .solver import Solution, Step
 
@@ -53,7 +53,7 @@ def word_lines(program: Program, sol: Solution) -> tuple[list[str], list[str]]:
     for st in needed_steps(sol, program.query):
         x = program.by_name.get(st.name)
         desc = x.desc if x is not None and x.desc else st.name
-        unit = x.unit if x is not None else ""
+        unit = shown_unit(desc, x.unit) if x is not None else ""
         if st.how == "system":
             if st.together not in done_blocks:
                 done_blocks.add(st.together)
@@ -68,7 +68,9 @@ def word_lines(program: Program, sol: Solution) -> tuple[list[str], list[str]]:
                 for n in names:
                     q = program.q(n)
                     if n not in program.query:
-                        lines.append(f"So {q.desc} is {with_unit(sol.values[n], q.unit)}.")
+                        lines.append(
+                            f"So {q.desc} is {with_unit(sol.values[n], shown_unit(q.desc, q.unit))}."
+                        )
                     before[n] = sol.values[n]
         elif st.how == "compute":
             rhs = st.equation.rhs
@@ -113,7 +115,7 @@ def completion(program: Program, sol: Solution) -> tuple[str, list[str], str]:
     if program.family == "word":
         (q,) = program.query
         x = program.q(q)
-        lines.append(f"So {x.desc} is {with_unit(sol.values[q], x.unit)}.")
+        lines.append(f"So {x.desc} is {with_unit(sol.values[q], shown_unit(x.desc, x.unit))}.")
     return "\n".join([*lines, f"Answer: {answer}"]), steps, answer
 
 

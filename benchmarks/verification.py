@@ -20,6 +20,11 @@ scored apart, and the per-kind figures and targets use the undisputed cases.
     python benchmarks/verification.py                       # run (cases file must exist)
     python benchmarks/verification.py --skip-math-verify-adversarial   # quicker
     python benchmarks/verification.py --build MV_TESTS_DIR   # rebuild the cases file first
+    python benchmarks/verification.py --adversarial-only --load   # worst case quiet and with every core busy
+
+``--load`` times the adversarial inputs twice in the same run: on the machine as it is, then with one
+busy process per core spinning in Python (``stress -c N``-like, at the benchmark's own niceness), and
+reports both worst cases against the bound (timeout + 0.2 s).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import json
 import os
 import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -252,6 +258,23 @@ def run_ours(cases: list[dict], timeout: float) -> list[dict]:
     return out
 
 
+def busy_cores(n: int | None = None) -> list[subprocess.Popen]:
+    """One process per core spinning in pure Python (what ``stress -c N`` does), at this process's
+    niceness; the caller stops them with ``stop_busy``."""
+    n = n or os.cpu_count() or 1
+    code = "while True:\n    pass"
+    procs = [subprocess.Popen([sys.executable, "-c", code], close_fds=True) for _ in range(n)]
+    time.sleep(0.5)  # let the scheduler see them running
+    return procs
+
+
+def stop_busy(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        p.kill()
+    for p in procs:
+        p.wait()
+
+
 def run_math_verify(cases: list[dict]) -> list[dict]:
     from math_verify import parse, verify
 
@@ -403,7 +426,19 @@ def main(argv=None) -> int:
         action="store_true",
         help="do not run Math-Verify on the adversarial inputs (it can take minutes on them)",
     )
+    ap.add_argument(
+        "--load",
+        action="store_true",
+        help="time the adversarial inputs again with a busy process on every core (stress-like)",
+    )
+    ap.add_argument(
+        "--adversarial-only",
+        action="store_true",
+        help="time only our adversarial inputs (no accuracy parts, no Math-Verify, no plot)",
+    )
     args = ap.parse_args(argv)
+    if args.adversarial_only:
+        return adversarial_only(args)
     if args.build:
         build(args.build)
     parts = {name: load_part(name) for name in PARTS}
@@ -411,6 +446,7 @@ def main(argv=None) -> int:
     canary_ours, canary_mv = workdir / "CANARY_OURS", workdir / "CANARY_MV"
     adv_ours = adversarial_cases(str(canary_ours))
     adv_ours += [{"gold": "2", "pred": p, "expected": e} for p, e in big_adversarial()]
+    adv_ours += slow_in_sympy()
     adv_mv = adversarial_cases(str(canary_mv))
 
     from hf_mathrules.verify import get_pool
@@ -426,6 +462,12 @@ def main(argv=None) -> int:
         mv[name] = run_math_verify(cases)
         secs["mv"] += time.perf_counter() - t0
     ours_adv = run_ours(adv_ours, args.timeout)
+    if args.load:
+        procs = busy_cores()
+        try:
+            ours_adv_load = run_ours(adv_ours, args.timeout)
+        finally:
+            stop_busy(procs)
     mv_adv = [] if args.skip_math_verify_adversarial else run_math_verify(adv_mv)
 
     print("| part | cases | ours | Math-Verify | ours false accepts | Math-Verify false accepts |")
@@ -492,6 +534,9 @@ def main(argv=None) -> int:
         f"wrong {sum(r['ok'] != c['expected'] for c, r in zip(adv_ours, ours_adv))}, "
         f"reasons {sorted({r['reason'] for r in ours_adv})}"
     )
+    if args.load:
+        report_adversarial("without added load", adv_ours, ours_adv, args.timeout)
+        report_adversarial(f"with {len(procs)} busy cores", adv_ours, ours_adv_load, args.timeout)
     if mv_adv:
         print(
             f"adversarial ({len(adv_mv)}): Math-Verify worst {max(r['seconds'] for r in mv_adv):.3f} s, "
@@ -508,6 +553,59 @@ def main(argv=None) -> int:
                 print(f"OURS WRONG ({name}):", c["_kind"], json.dumps(c["gold"][:80]),
                       json.dumps(c["pred"][:80]), c["expected"], r["reason"], file=sys.stderr)  # fmt: skip
     plot(args.plot, parts, ours, mv)
+    return 0
+
+
+def report_adversarial(label: str, adv: list[dict], res: list[dict], timeout: float) -> float:
+    worst = max(range(len(res)), key=lambda i: res[i]["seconds"])
+    bound = timeout + 0.2
+    print(
+        f"adversarial {label} ({len(adv)}): worst {res[worst]['seconds']:.3f} s "
+        f"({'within' if res[worst]['seconds'] <= bound else 'OVER'} the bound {bound:.1f} s; "
+        f"worst input {json.dumps(adv[worst]['pred'][:40])}, reason {res[worst]['reason']}), "
+        f"false accepts {sum(r['ok'] and not c['expected'] for c, r in zip(adv, res))}, "
+        f"undecided where a verdict was expected {sum(c['expected'] and not r['ok'] for c, r in zip(adv, res))}, "
+        f"loadavg {open('/proc/loadavg').read().split()[0]}"
+    )
+    return res[worst]["seconds"]
+
+
+def slow_in_sympy() -> list[dict]:
+    """Pairs inside the parser's limits whose comparison takes SymPy far longer than any timeout: each
+    one ends with the worker killed, so several in a row also time the pool's replacement workers."""
+    pairs = [(f"(x^2+2x+1+y+z)^{n}", f"((x+1)^2+y+z)^{n}") for n in (150, 151, 152, 153, 154, 155)]
+    # the same after ~1 MB of text: the caller's answer search and the worker share one timeout
+    pairs.append(("(x^2+2x+1+y+z)^156", "so " * 330_000 + "Answer: ((x+1)^2+y+z)^156"))
+    pairs.append(("(x^2+2x+1+y+z)^157", "\\[ " * 240_000 + "\\boxed{((x+1)^2+y+z)^157}"))
+    return [{"gold": g, "pred": p, "expected": False} for g, p in pairs]
+
+
+def adversarial_only(args) -> int:
+    from hf_mathrules.verify import get_pool
+
+    workdir = Path(tempfile.mkdtemp(prefix="verify-bench-"))
+    canary = workdir / "CANARY_OURS"
+    adv = adversarial_cases(str(canary))
+    adv += [{"gold": "2", "pred": p, "expected": e} for p, e in big_adversarial()]
+    adv += slow_in_sympy()
+    get_pool().warm()
+    run_ours([{"gold": "(x+1)^2", "pred": "x^2+2x+1"}] * 5, args.timeout)  # warm-up
+    print(f"loadavg before: {open('/proc/loadavg').read().strip()}")
+    quiet = run_ours(adv, args.timeout)
+    report_adversarial("without added load", adv, quiet, args.timeout)
+    if args.load:
+        procs = busy_cores()
+        try:
+            loaded = run_ours(adv, args.timeout)
+        finally:
+            stop_busy(procs)
+        report_adversarial(f"with {len(procs)} busy cores", adv, loaded, args.timeout)
+        print("per input, seconds without / with the added load:")
+        for c, a, b in zip(adv, quiet, loaded):
+            print(
+                f"  {a['seconds']:.3f} / {b['seconds']:.3f}  {b['reason'] or 'ok'}  {json.dumps(c['pred'][:30])}"
+            )
+    print(f"canary created: {canary.exists()}")
     return 0
 
 

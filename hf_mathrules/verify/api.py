@@ -13,6 +13,10 @@ from .pool import WorkerPool, get_pool
 from .verdict import Verdict, refusal
 
 DEFAULT_TIMEOUT = 5.0
+# texts longer than this (gold + pred, characters) are searched and parsed in the worker, under its
+# wall-clock timeout, not here: ~1 MB of answer search is a second of CPU on busy cores, which no kill
+# could bound in the caller
+IN_WORKER_CHARS = 32_768
 
 
 def _settings(kind, form, rel_tol, extract, limits) -> Settings:
@@ -34,11 +38,17 @@ def verify(
     """Is ``pred`` equivalent to ``gold`` (and, with ``form``, written in that form)?
 
     Parsing and the exact rational fast path run here (bounded by ``limits``); anything that needs SymPy
-    runs in a worker process killed after ``timeout`` seconds.  Thread-safe; never raises on bad input.
+    runs in a worker process killed when ``timeout`` seconds of wall time have passed since this call
+    began (the parsing here counts; waiting for a free worker when every one is busy does not).
+    Thread-safe; never raises on bad input.
     """
     t0 = time.perf_counter()
     try:
         s = _settings(kind, form, rel_tol, extract, limits)
+        if isinstance(gold, str) and isinstance(pred, str) and len(gold) + len(pred) > IN_WORKER_CHARS:
+            req = {"gold": gold, "pred": pred, "settings": s.to_dict()}  # text in: parsed in the worker
+            out = (pool or get_pool()).call(req, timeout=timeout)
+            return _worker_verdict(out, kind, form, "", "", t0)
         try:
             prep = prepare(gold, pred, s)
         except VerifyError as exc:
@@ -52,13 +62,18 @@ def verify(
             "prepared": prep.to_dict(),
             "settings": {**replace(s, extract=False).to_dict(), "kind": prep.kind},
         }
-        out = (pool or get_pool()).call(req, timeout=timeout)
-        out.setdefault("kind", prep.kind)
-        out.setdefault("gold", prep.gold_text)
-        out.setdefault("pred", prep.pred_text)
-        out.setdefault("form", form)
-        out["path"] = "worker"
-        return replace(Verdict.from_dict(out), seconds=time.perf_counter() - t0)
+        left = timeout - (time.perf_counter() - t0)  # the worker gets what the parsing left
+        if left <= 0:
+            return refusal(
+                "timeout",
+                f"no time left for the comparison after {time.perf_counter() - t0:.2f} s of parsing",
+                kind=prep.kind,
+                form=form,
+                path="fast",
+                seconds=time.perf_counter() - t0,
+            )
+        out = (pool or get_pool()).call(req, timeout=left)
+        return _worker_verdict(out, prep.kind, form, prep.gold_text, prep.pred_text, t0)
     except (MemoryError, RecursionError) as exc:
         return refusal(
             "too_large", type(exc).__name__, kind=kind, form=form, seconds=time.perf_counter() - t0
@@ -71,6 +86,15 @@ def verify(
             form=form,
             seconds=time.perf_counter() - t0,
         )
+
+
+def _worker_verdict(out: dict, kind: str, form, gold: str, pred: str, t0: float) -> Verdict:
+    out.setdefault("kind", kind)
+    out.setdefault("gold", gold)
+    out.setdefault("pred", pred)
+    out.setdefault("form", form)
+    out["path"] = "worker"
+    return replace(Verdict.from_dict(out), seconds=time.perf_counter() - t0)
 
 
 @dataclass(frozen=True)

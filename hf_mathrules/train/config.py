@@ -131,6 +131,14 @@ class MathRulesArguments:
             "choices": ["char", "math"],
         },
     )
+    pack_length: int = field(
+        default=0,
+        metadata={
+            "help": "pack training rows, in random order, into rows of this many tokens with no padding "
+            "(attention stays within each row; a batch is then per_device_train_batch_size packed rows). "
+            "0: TRL's padded batches. For CPUs, where TRL's padding_free needs FlashAttention to be cheap"
+        },
+    )
 
     def __post_init__(self) -> None:
         """Errors in our own fields, raised while parsing (before anything is loaded or trained)."""
@@ -156,7 +164,7 @@ class MathRulesArguments:
             raise ConfigError("--validation_rows must be at least 1")
         if self.general_dataset and not (0 < self.general_fraction <= 10):
             raise ConfigError("--general_fraction must be in (0, 10]")
-        for name in ("generation_eval_steps", "test_rows", "cpu_threads"):
+        for name in ("generation_eval_steps", "test_rows", "cpu_threads", "pack_length"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"--{name} must not be negative")
         for name in ("generation_eval_samples", "max_new_tokens", "tiny_hidden_size", "tiny_layers"):

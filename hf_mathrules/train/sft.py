@@ -89,7 +89,7 @@ def _run_sft_config(sft, model_args, margs: MathRulesArguments):
     """A copy of ``sft`` for this run (the caller's object is never changed): no push by the trainer (we
     push once, at the end, with the card), token counting on, evaluation on the save cadence when asked
     for, and the base model's loading arguments as TRL's ``sft.py`` builds them."""
-    changes: dict[str, Any] = {"push_to_hub": False, "include_num_input_tokens_seen": True}
+    changes: dict[str, Any] = {"push_to_hub": False, "include_num_input_tokens_seen": "non_padding"}
     if sft.eval_strategy != "no" and sft.eval_steps is None:
         changes["eval_steps"] = sft.save_steps
     if margs.preset != "tiny":
@@ -154,6 +154,10 @@ def train(margs: MathRulesArguments, sft, model_args=None, progress: bool = True
         callbacks=[gen_cb, stop_cb, clock_cb],
     )
     gen_cb.trainer = trainer
+    if margs.pack_length:
+        from .packing import use_packed_rows
+
+        use_packed_rows(trainer, margs.pack_length, seed=margs.rules_seed)
     t0 = time.perf_counter()
     out = trainer.train(resume_from_checkpoint=resume)
     seconds = time.perf_counter() - t0

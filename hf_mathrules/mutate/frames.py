@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Num, Sym
 from ..expr.render import text as textbook
-from .program import Program, Quantity, Relation
+from .program import Program, Quantity, Relation, replace
 from .seeds import NAMES, PLACEHOLDER, QUALIFIERS, Seed, _filler, generic_desc, variants
 from .syntax import parse_equation
 

@@ -25,7 +25,7 @@ from .program import DECIMAL_ROLES, ROLES, Program, evaluate
 from .solver import Solution, solve
 
 GATES = ("well_formed", "exact", "unique", "steps", "round_trip", "dedupe", "second_opinion")
-BOUND = Fraction(10**6)
+BOUND = 10**6
 FORMAL = re.compile(r"[=*^_\\{}\[\]]|\b[a-z]\d+\b|\b(?:k|h|r|u|d|c)\d|\bNone\b")
 
 
@@ -69,23 +69,26 @@ def answer_class_ok(p: Program, v: Fraction, answer_class: str) -> bool:
 def exact(p: Program, sol: Solution, answer_class: str = "integer") -> str | None:
     if sol.status != "ok":
         return f"does not solve ({sol.status})"
+    by_name = p.by_name
+    word = p.family == "word"
     for name, v in sol.values.items():
-        if name not in p.by_name:
+        x = by_name.get(name)
+        if x is None:
             continue
-        integral, positive = ROLES[p.q(name).role]
+        integral, positive, lo, hi, stated = x.check  # v: an int when whole (the solver's values)
         if positive and v <= 0:
-            return f"{p.q(name).role} {name} is not positive"
-        if integral and v.denominator != 1:
-            return f"{p.q(name).role} {name} is not a whole number"
-        if abs(v) > BOUND:
+            return f"{x.role} {name} is not positive"
+        if type(v) is not int:
+            if integral and v.denominator != 1:
+                return f"{x.role} {name} is not a whole number"
+            if v.denominator > 1000:
+                return "a value has an ugly denominator"
+            if word and stated and 100 % v.denominator:
+                return f"{x.role} {name} = {v} is not a whole number of hundredths"
+        if v > BOUND or v < -BOUND:
             return "a value exceeds 10^6"
-        if v.denominator > 1000:
-            return "a value has an ugly denominator"
-        x = p.q(name)
-        if x.lo is not None and x.hi is not None and not x.lo <= v <= x.hi:
+        if lo is not None and not lo <= v <= hi:
             return f"{x.role} {name} = {v} is outside its plausible range [{x.lo}, {x.hi}]"
-        if p.family == "word" and (v * 100).denominator != 1 and not x.inline:
-            return f"{x.role} {name} = {v} is not a whole number of hundredths"
     for q in p.query:
         if not answer_class_ok(p, sol.values[q], answer_class):
             return f"answer {sol.values[q]} is not of class {answer_class}"

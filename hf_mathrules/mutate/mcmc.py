@@ -19,11 +19,11 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import product
 
 from .operators import OPERATORS, Operator
-from .program import Program
+from .program import Program, replace
 from .solution import measures
 from .solver import solve
 

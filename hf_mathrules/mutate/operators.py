@@ -14,13 +14,13 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 
 from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, Sym
 from ..expr.rewrite import substitute
 from .frames import CONVERSIONS, FRACTION_WORDS, IMPLICIT_SHAPES, SUFFIXES, relation_equation
-from .program import ROLES, Program, Quantity, Relation, evaluate
+from .program import ROLES, Program, Quantity, Relation, evaluate, replace
 from .seeds import NAMES
 from .solver import solve
 
@@ -209,6 +209,9 @@ def compose(p: Program, rng: random.Random, ctx):
         if not cands or used_people & set(other.meta["people"].values()):
             continue
         g = rng.choice(cands)
+        matched = _matched(other, q2, g.value, rng)
+        touched = matched is None
+        other = matched or other
         pre = f"c{k}_"
         ren = {x.name: Sym(pre + x.name) for x in other.quantities}
         out = p.with_quantity(replace(g, value=None))
@@ -234,7 +237,25 @@ def compose(p: Program, rng: random.Random, ctx):
             },
         )
         out = _relate(out, "same_as", g.name, pre + q2.name, [])
+        if not touched:  # g keeps its value: nothing for the projection to repair in this problem
+            return out, ()
         return out, tuple(pre + x.name for x in other.quantities if x.kind == "given")
+    return None
+
+
+def _matched(other: Program, q2: Quantity, target: Fraction, rng: random.Random) -> Program | None:
+    """``other`` with one of its givens re-solved so that its answer q2 is exactly ``target`` (the value
+    of the quantity it will feed), when that given lands on its grid inside its range; else None.  The
+    solver does the work: q2 is stated as ``target`` and the given left unknown."""
+    asked = other.with_quantity(replace(q2, value=target))
+    deps = other.dependencies(q2.name)
+    givens = [x for x in other.quantities if x.kind == "given" and x.name in deps and x.lo is not None]
+    for x in rng.sample(givens, len(givens)):
+        sol = solve(replace(asked.with_quantity(replace(x, value=None)), query=(x.name,)))
+        v = sol.values.get(x.name) if sol.status == "ok" else None
+        if v is None or not x.lo <= v <= x.hi or ((v - x.lo) / x.step).denominator != 1:
+            continue
+        return other.with_quantity(replace(x, value=Fraction(v)))
     return None
 
 

@@ -22,7 +22,7 @@ de-duplication and diversity.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from functools import cached_property
 
@@ -71,6 +71,22 @@ class Quantity:
     def __post_init__(self) -> None:
         if self.value is not None and type(self.value) is not Fraction:
             object.__setattr__(self, "value", Fraction(self.value))
+
+    @property
+    def check(self) -> tuple:
+        """(integral, positive, low, high, hundredths) for the gates' value checks, worked out once per
+        quantity (bounds as ``int`` when whole: comparing an ``int`` with a ``Fraction`` is slow)."""
+        got = self.__dict__.get("_check")
+        if got is None:
+            integral, positive = ROLES[self.role]
+            lo, hi = self.lo, self.hi
+            if lo is not None and hi is not None:
+                lo = lo.numerator if lo.denominator == 1 else lo
+                hi = hi.numerator if hi.denominator == 1 else hi
+            else:
+                lo = hi = None
+            got = self.__dict__["_check"] = (integral, positive, lo, hi, not self.inline)
+        return got
 
     @property
     def kind(self) -> str:
@@ -260,6 +276,33 @@ class Program:
         parts = [qty(n, 0) for n in self.query]
         n_distract = sum(1 for x in self.quantities if x.distractor)
         return self.family + "|" + "|".join(parts) + f"|d{n_distract}"
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def replace(obj, **changes):
+    """``dataclasses.replace`` for the frozen ``Quantity``, ``Relation`` and ``Program``, without the
+    constructor: the fields copied, the changes applied (a value made a ``Fraction``), nothing cached
+    (``by_name``, solutions, signature) carried over.  A chain makes tens of thousands of these."""
+    cls = type(obj)
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    new = object.__new__(cls)
+    src, d = obj.__dict__, new.__dict__
+    for n in names:
+        d[n] = src[n]
+    for n, v in changes.items():
+        if n not in d:
+            raise TypeError(f"{cls.__name__} has no field {n!r}")
+        d[n] = v
+    if cls is Quantity:
+        v = d["value"]
+        if v is not None and type(v) is not Fraction:
+            d["value"] = Fraction(v)
+        d.pop("_check", None)
+    return new
 
 
 def smt(e: Expr) -> str:

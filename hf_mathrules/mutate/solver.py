@@ -264,7 +264,9 @@ def _solve(program: Program, drop: tuple[str, ...]) -> Solution:
                 continue
             known[u] = _norm(roots[0])
             steps.append(Step(u, roots[0], eq, how))
-            checks.append((eq, _pmul(ld, rd)))
+            den = _pmul(ld, rd)
+            if any(den):  # a denominator with a quantity in it (a constant one is non-zero already)
+                checks.append((eq, den))
             pending.remove(i)
             progress = True
         if not progress and deferred and not thorough:

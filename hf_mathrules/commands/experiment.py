@@ -54,6 +54,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             n_eval=args.n_eval,
             max_new_tokens=args.max_new_tokens,
             max_length=args.max_length,
+            tiny_tokenizer=args.tiny_tokenizer,
+            pack_length=args.pack_length,
             cpu_threads=args.cpu_threads or 0,
             seed=args.seed or 0,
             mini=bool(args.mini),
@@ -88,6 +90,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--n-eval", type=int, default=None, help="test problems per cell")
     p.add_argument("--max-new-tokens", type=int, default=None)
     p.add_argument("--max-length", type=int, default=None, help="training sequence length")
+    p.add_argument("--tiny-tokenizer", "--tiny_tokenizer", choices=["char", "math"], default=None,
+                   help="tiny preset's tokenizer (default math)")  # fmt: skip
+    p.add_argument("--pack-length", "--pack_length", type=int, default=None,
+                   help="tiny preset: pack rows into rows of this many tokens (default 256; 0: padded batches)")  # fmt: skip
     p.add_argument("--cpu-threads", "--cpu_threads", type=int, default=None, help="torch threads (0: auto)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--mini", action="store_true", help="a miniature run (seconds; what the tests run)")

@@ -34,6 +34,9 @@ class ExperimentOptions:
     n_eval: int | None = None  # test problems per cell
     max_new_tokens: int | None = None
     max_length: int | None = None  # SFT sequence length (tokens; characters for the tiny preset)
+    # the tiny preset's recipe (benchmarks/training_recipe.py): math tokens, rows packed without padding
+    tiny_tokenizer: str | None = None  # default "math"
+    pack_length: int | None = None  # default 256 tokens; 0: TRL's padded batches
     cpu_threads: int = 0
     seed: int = 0
     mini: bool = False
@@ -101,6 +104,8 @@ def train_model(
         overwrite=True,
         cpu_threads=opts.cpu_threads,
         max_new_tokens=opts.max_new_tokens or 256,
+        tiny_tokenizer=opts.tiny_tokenizer or "math",
+        pack_length=(256 if opts.pack_length is None else opts.pack_length) if opts.tiny else 0,
         **(MINI_SHAPE if opts.mini and opts.tiny else {}),
     )
     sft_kwargs: dict[str, Any] = {
@@ -184,6 +189,7 @@ def score(cell_rows: list[dict[str, Any]], completions: list[str]) -> dict[str, 
     from collections import Counter
 
     from ..evaluation.scoring import OUTCOMES, score_batch
+    from ..evaluation.stats import wilson_interval
 
     scores = score_batch(cell_rows, completions)
     n = max(1, len(scores))
@@ -192,7 +198,9 @@ def score(cell_rows: list[dict[str, Any]], completions: list[str]) -> dict[str, 
     first_bad = Counter(s.first_bad_step + 1 for s in chains if s.first_bad_step is not None)
     return {
         "n": len(scores),
+        "correct": outcomes["correct"],
         "accuracy": outcomes["correct"] / n,
+        "wilson95": [round(x, 4) for x in wilson_interval(outcomes["correct"], len(scores))],
         **{f"frac_{o}": outcomes[o] / n for o in OUTCOMES},
         "chains": len(chains),
         "chains_without_steps": sum(1 for s in chains if not s.n_steps),
@@ -209,6 +217,13 @@ def public(cell: dict[str, Any]) -> dict[str, Any]:
 
 def pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def accuracy_text(cell: dict[str, Any]) -> str:
+    """``97.0% [91.5, 99.0] (n=100)``: a cell's accuracy with its 95% Wilson interval."""
+    from ..evaluation.stats import format_accuracy
+
+    return format_accuracy(cell["correct"], cell["n"])
 
 
 def markdown_table(header: list[str], body: list[list[Any]]) -> str:

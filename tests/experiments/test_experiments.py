@@ -44,6 +44,23 @@ def test_experiment_runs_in_miniature(name, ran):
     assert table.startswith("Wall time") and "|---|" in table
 
 
+def test_several_rules_asks_the_levels_above_training_with_intervals(ran):
+    out = ran("several_rules")
+    results = json.loads((out / "results.json").read_text())
+    cells = {(c["rule"], c["level"]): c for c in results["cells"]}
+    assert set(cells) == {(r, lv) for r in ("distributivity", "simplification") for lv in (1, 2)}
+    assert [cells[("simplification", lv)]["trained_level"] for lv in (1, 2)] == [True, False]
+    for c in cells.values():
+        lo, hi = c["wilson95"]
+        assert c["n"] == 3 and 0 <= lo <= c["accuracy"] <= hi <= 1 and c["correct"] == round(3 * c["accuracy"])
+    table = (out / "table.md").read_text()
+    assert "above training" in table and "(n=3)" in table
+    # the recipe's defaults reach the trainer: math tokens and packed rows
+    assert results["options"]["tiny_tokenizer"] is None  # unset: the recipe's default, written below
+    config = json.loads((out / "models" / "mixture" / "training_config.json").read_text())
+    assert config["tiny_tokenizer"] == "math" and config["pack_length"] == 256
+
+
 def test_unseen_names_keeps_the_level_and_holds_names_out(ran):
     results = json.loads((ran("unseen_names") / "results.json").read_text())
     assert {(c["k"], c["names"], c["level"]) for c in results["cells"]} == {

@@ -43,6 +43,7 @@ class MutateConfig:
     seeds: str = "builtin"  # builtin, a folder of *.json seed files, or one file (word family)
     operators: tuple[str, ...] | None = None  # None: every operator of the family
     max_proposals: int | None = None  # None: 15 + 15 * level
+    patience: int = 30  # stop a chain after this many proposals without getting closer (0: never)
     min_ops: int = 1
     beta: float = 1.2  # strength of the pull towards the requested difficulty
     gamma: float = 1.0  # bonus for a structure the chain has not seen (0: no novelty term)
@@ -71,7 +72,7 @@ class MutateConfig:
                 )
             if not self.operators:
                 raise ConfigError("operators: name at least one operator")
-        for name in ("max_proposals", "min_ops"):
+        for name in ("max_proposals", "min_ops", "patience"):
             v = getattr(self, name)
             if v is None and name == "max_proposals":
                 continue
@@ -208,6 +209,7 @@ class MutationEngine:
             start, rng, self, self.ops, target, max_proposals=cfg.max_proposals or 15 + 15 * cfg.level, min_ops=cfg.min_ops,
             beta=cfg.beta, gamma=cfg.gamma, projection=cfg.projection, novelty=cfg.gamma > 0,
             answer_class=cfg.answer_class, seed_signatures=self.seed_signatures,
+            patience=cfg.patience or None,
         )  # fmt: skip
         return self.finish(start, final, log, seed, index, target)
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..expr.nodes import Add, Div, Eq, Expr, Mul, Num, Sym
+from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Sym
 from ..expr.render import text as textbook
 from .program import Program, Quantity, Relation, replace
 from .seeds import NAMES, PLACEHOLDER, QUALIFIERS, Seed, _filler, generic_desc, variants
@@ -34,6 +34,8 @@ def named(group: str) -> str:
     return f"(?P<{group}>{NUM[1:-1]})"
 
 
+# a question about two quantities of the story (``ask_combined``): their total, or their difference
+COMBINED = re.compile(r"the (total) of (.+)$|the (difference) between (.+)$")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?")
 # new quantities of the same kind as an existing one: "<its description> <suffix>"
 SUFFIXES = QUALIFIERS  # the seeds' qualifier vocabulary: what the read-back knows
@@ -404,6 +406,18 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
                 qs[new] = Quantity(new, b.role, b.unit, desc)
                 descs[desc] = new
                 return new
+        m = COMBINED.match(desc)
+        if m:  # "the total of A and B": A and B are split at the " and " where both read as quantities
+            rest = m.group(2) or m.group(4)
+            for cut in (i for i in range(len(rest)) if rest.startswith(" and ", i)):
+                a, b = resolve(rest[:cut]), resolve(rest[cut + 5 :])
+                if a and b and qs[a].unit == qs[b].unit:
+                    new = f"n{len(qs) + 1}"
+                    expr = Add((Sym(a), Sym(b))) if m.group(1) else Add((Sym(a), Neg(Sym(b))))
+                    qs[new] = Quantity(new, qs[a].role, qs[a].unit, desc, expr=expr)
+                    descs[desc] = new
+                    return new
+            return None
         for d, role, unit, _lo, _hi in DISTRACTORS:
             if desc == d:
                 new = f"n{len(qs) + 1}"

@@ -29,7 +29,7 @@ from .solver import solve
 
 # requested difficulty (score of ``solution.measures``) per family and level; 6 is out of distribution
 TARGETS = {
-    "word": {1: 2, 2: 3.5, 3: 5, 4: 6.5, 5: 8, 6: 10},
+    "word": {1: 2, 2: 3.5, 3: 5, 4: 6.5, 5: 8, 6: 9.5},  # 6: above level 5's window (8 +- 0.75)
     "linear": {1: 2, 2: 3, 3: 4, 4: 5, 5: 6, 6: 8},
     "system": {1: 3.5, 2: 4.5, 3: 5.5, 4: 7, 5: 8.5, 6: 11},
 }
@@ -71,6 +71,8 @@ def project(
     cands = [p.q(n) for n in touched if n in p.by_name and p.q(n).lo is not None and p.q(n).value is not None]
     if not cands:
         return None
+    if len(cands) >= 2:  # a composed story not matched exactly: the wide grid search rarely repairs it
+        radius = min(radius, 1)
     for _ in range(redraws):
         q = p
         for x in cands:
@@ -117,6 +119,7 @@ def run_chain(
     novelty: bool = True,
     answer_class: str = "integer",
     seed_signatures: frozenset[str] = frozenset(),
+    patience: int | None = None,
 ) -> tuple[Program, ChainLog]:
     log = ChainLog(target=target)
     state = start
@@ -129,9 +132,13 @@ def run_chain(
     simplify = [o for o in ops if o.kind == "simplify"]
     surface = [o for o in ops if o.kind == "surface"]
     n_acc = 0
+    stale = 0  # proposals since the best state last got closer to the target
     for _ in range(max_proposals):
         if n_acc >= min_ops and state_valid and abs(d - target) <= TOLERANCE:
             break
+        if patience and stale >= patience:
+            break  # the chain has stalled short of the target (its story has no room left): give up early
+        stale += 1
         pool_w = [
             (complicate, 3.0 if d < target else 0.5),
             (simplify, 3.0 if d > target else 0.5),
@@ -175,6 +182,7 @@ def run_chain(
             log.chain.append((op.name, state))
             if valid and n_acc >= min_ops and abs(d - target) < best_gap:
                 best, best_gap = state, abs(d - target)
+                stale = 0
     log.score = difficulty(best) or 0.0
     return best, log
 

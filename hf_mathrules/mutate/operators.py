@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, Sym
 from ..expr.rewrite import substitute
-from .frames import CONVERSIONS, FRACTION_WORDS, IMPLICIT_SHAPES, SUFFIXES, relation_equation
+from .frames import COMBINED, CONVERSIONS, FRACTION_WORDS, IMPLICIT_SHAPES, SUFFIXES, relation_equation
 from .program import ROLES, Program, Quantity, Relation, evaluate, replace
 from .seeds import NAMES
 from .solver import solve
@@ -208,9 +208,16 @@ def compose(p: Program, rng: random.Random, ctx):
         used_people = set(p.meta.get("people", {}).values())
         if not cands or used_people & set(other.meta["people"].values()):
             continue
-        g = rng.choice(cands)
-        matched = _matched(other, q2, g.value, rng)
+        # a linked quantity whose value the other story can produce exactly (one of its givens re-solved)
+        # needs no repair; else one drawn at random, and the projection redraws the other story's givens
+        matched = None
+        for g in rng.sample(cands, len(cands)):
+            matched = _matched(other, q2, g.value, rng)
+            if matched is not None:
+                break
         touched = matched is None
+        if touched:
+            g = rng.choice(cands)
         other = matched or other
         pre = f"c{k}_"
         ren = {x.name: Sym(pre + x.name) for x in other.quantities}
@@ -257,6 +264,40 @@ def _matched(other: Program, q2: Quantity, target: Fraction, rng: random.Random)
             continue
         return other.with_quantity(replace(x, value=Fraction(v)))
     return None
+
+
+@operator("ask_combined", "complicate")
+def ask_combined(p: Program, rng: random.Random, ctx):
+    """The question asks for the total of the answer q and another amount y of the story in the same unit
+    ("the total of the money Ana spends and the money Ana spends last week"), or for the difference
+    between them, the larger first: a new derived quantity, one more step, and no noun the story does not
+    have.  Values are unchanged; the difference is positive by construction (the roles are re-checked)."""
+    (qn,) = p.query
+    q = p.q(qn)
+    if q.role not in EXTENSIVE or RATE_WORDS.search(q.desc) or COMBINED.match(q.desc):
+        return None
+    vals = _values(p)
+    if vals is None:
+        return None
+    others = [
+        x for x in p.quantities
+        if x.name != qn and x.role == q.role and x.unit == q.unit and x.desc and not x.inline
+        and not x.distractor and not x.conversion and x.name in vals and not COMBINED.match(x.desc)
+        and not RATE_WORDS.search(x.desc)
+    ]  # fmt: skip
+    if not others:
+        return None
+    y = rng.choice(others)
+    a, b = (q, y) if vals[qn] >= vals[y.name] else (y, q)
+    if rng.random() < 0.5 or vals[a.name] == vals[b.name]:
+        desc, expr = f"the total of {q.desc} and {y.desc}", Add((Sym(qn), Sym(y.name)))
+    else:
+        desc, expr = f"the difference between {a.desc} and {b.desc}", Add((Sym(a.name), Neg(Sym(b.name))))
+    if desc in {x.desc for x in p.quantities}:
+        return None
+    r = Quantity(p.fresh_name("r"), q.role, q.unit, desc, expr=expr)
+    out = p.with_quantity(replace(q, question=None)).with_quantity(r)
+    return replace(out, query=(r.name,)), ()
 
 
 @operator("invert", "complicate")

@@ -120,7 +120,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--seeds", default="builtin", help="seed schemas: builtin, a folder of *.json, or one file"
     )
-    p.add_argument("--family", default="word", choices=["word", "linear", "system"],
+    p.add_argument("--family", default="word", choices=["word", "linear", "system", "quadratic", "expression"],
                    help="word problems (seed schemas), or our rules' linear equations / systems")  # fmt: skip
     p.add_argument("--level", type=int, default=3, help="difficulty 1-5 (6: out of distribution)")
     p.add_argument("-n", type=int, default=100, help="number of rows (default 100)")

@@ -31,7 +31,10 @@ FAMILIES = {
     "word": "mutated_word_problems",
     "linear": "mutated_isolate_variable",
     "system": "mutated_linear_system",
+    "quadratic": "mutated_quadratic",  # expressions.py: quadratic and word_quadratic problems
+    "expression": "mutated_expression",  # expressions.py: distributivity, factorization, simplification
 }
+EXPRESSION_FAMILIES = ("quadratic", "expression")
 ANSWER_CLASSES = ("integer", "decimal", "fraction")
 SECOND_OPINION = ("auto", "z3", "sympy", "none")
 
@@ -63,8 +66,14 @@ class MutateConfig:
         if self.family not in FAMILIES:
             raise ConfigError(f"family must be one of {', '.join(FAMILIES)}, got {self.family!r}")
         if self.operators is not None:
+            from .expressions import OPERATOR_NAMES
+
             fam = "word" if self.family == "word" else "symbolic"
-            valid = sorted(n for n, o in OPERATORS.items() if o.family == fam)
+            valid = sorted(
+                OPERATOR_NAMES[self.family]
+                if self.family in EXPRESSION_FAMILIES
+                else (n for n, o in OPERATORS.items() if o.family == fam)
+            )
             bad = [o for o in self.operators if o not in valid]
             if bad:
                 raise ConfigError(
@@ -195,6 +204,10 @@ class MutationEngine:
 
     def item(self, seed: int, index: int) -> Item:
         cfg = self.config
+        if cfg.family in EXPRESSION_FAMILIES:
+            from .expressions import make_item
+
+            return make_item(self, seed, index)
         # the level is part of the key: a level-5 item is its own draw, not the level-4 chain continued
         rng = item_rng(f"{self.name}\x1fL{cfg.level}", seed, index)
         start = None

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import draws
+
 # letters that read as something else in math text (e, i, l, o) or collide with SymPy names are left out
 LETTERS: tuple[str, ...] = tuple(c for c in "abcdfghjkmnpqrstuvwxyz")
 # names a parser would take for a constant, a function or a keyword
@@ -99,7 +101,7 @@ class Vocabulary:
             raise ValueError(
                 f"{k} distinct variables requested from vocabulary {self.label!r} of size {len(self.names)}"
             )
-        return rng.sample(self.names, k)
+        return draws.sample(rng, self.names, k)
 
     def split(self, k: int, seed: int = 0) -> tuple[Vocabulary, Vocabulary]:
         """A seeded training vocabulary of size ``k`` and its held-out complement."""

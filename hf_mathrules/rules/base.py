@@ -10,6 +10,7 @@ and 43 share no more items than two unrelated seeds do.  Rows in bulk (``Rule.ge
 
 from __future__ import annotations
 
+import _random
 import dataclasses
 import hashlib
 import random
@@ -19,6 +20,7 @@ from typing import Any, ClassVar
 
 from ..vocab import Vocabulary, letters, words
 from .meta_json import encode_meta, encode_values
+from .meta_json import row_meta_json as _fast_meta
 
 SPLITS = ("train", "validation", "test")
 OOD_SPLITS = ("test_ood_level", "test_ood_vocab")
@@ -124,8 +126,43 @@ def item_seed(rule: str, seed: int, index: int) -> int:
     return int.from_bytes(digest, "little")
 
 
+_new_random, _c_seed = random.Random.__new__, _random.Random.seed
+
+
+def _seeded(seed: int) -> random.Random:
+    """``random.Random(seed)`` for an int seed, the same state, without the Python-level ``seed()``
+    wrapper: the C generator seeded from the int directly (``__init__`` adds only ``gauss_next``)."""
+    rng = _new_random(random.Random)
+    _c_seed(rng, seed)
+    rng.gauss_next = None
+    return rng
+
+
+if _seeded(2**64 - 3).getstate() != random.Random(2**64 - 3).getstate():  # another Python's internals
+    _seeded = random.Random  # noqa: F811
+
+
 def item_rng(rule: str, seed: int, index: int) -> random.Random:
-    return random.Random(item_seed(rule, seed, index))
+    return _seeded(item_seed(rule, seed, index))
+
+
+class _ItemSeeds:
+    """``item_seed(rule, seed, index)`` for one (rule, seed) and many indices: the hash of the common
+    prefix is computed once and copied."""
+
+    __slots__ = ("key", "_prefix")
+
+    def __init__(self, rule: str, seed: int):
+        self.key = (rule, seed)
+        self._prefix = hashlib.blake2b(f"{rule}\x1f{seed}\x1f".encode(), digest_size=8)
+
+    def __reduce__(self):  # a hash object does not pickle: rebuilt from the key
+        return (_ItemSeeds, self.key)
+
+    def rng(self, index: int) -> random.Random:
+        h = self._prefix.copy()
+        h.update(str(index).encode())
+        return _seeded(int.from_bytes(h.digest(), "little"))
 
 
 def canonical_form(rule: str, problem: str) -> str:
@@ -146,6 +183,9 @@ def _split_of_digest(digest: bytes) -> str:
         if bucket < bound:
             return name
     raise AssertionError("unreachable")
+
+
+_BUCKET_SPLIT = tuple(_split_of_digest(b.to_bytes(8, "little")) for b in range(1000))
 
 
 def split_of(canonical: str) -> str:
@@ -195,31 +235,48 @@ class Rule:
 
     def item(self, seed: int, index: int) -> dict[str, Any]:
         """Row ``index`` of ``seed``: a pure function of (config, seed, index)."""
-        p = self.sample(item_rng(self.name, seed, index))
-        canonical = canonical_form(self.name, p.problem)
-        digest = _problem_digest(canonical)
-        row_meta = {"variables": p.variables, "seed": seed, "index": index, **p.extra}
+        seeds = self.__dict__.get("_seeds")
+        if seeds is None or seeds.key != (self.name, seed) or type(seed) is not int:
+            seeds = self._seeds = _ItemSeeds(self.name, seed)
+        p = self.sample(seeds.rng(index))
+        name = self.name
+        canonical = name + "\x1f" + "".join(p.problem.split())  # canonical_form(name, p.problem)
+        digest = hashlib.blake2b(canonical.encode(), digest_size=8).digest()  # _problem_digest
+        bucket = int.from_bytes(digest, "little") % 1000
+        meta = self.__dict__.get("_meta_cache")
+        if meta is None or meta[0] is not self.config:
+            meta = self._config_meta_cache()
+        base, base_encoded = meta[1]
+        if type(seed) is int and type(index) is int and base_encoded is not None:
+            meta_json = _fast_meta(base, base_encoded, p.variables, seed, index, p.extra)
+        else:
+            meta_json = encode_meta(
+                base, base_encoded, {"variables": p.variables, "seed": seed, "index": index, **p.extra}
+            )
         return {
-            "id": f"{self.name}-{digest.hex()}",
-            "rule": self.name,
-            "split": _split_of_digest(digest),
+            "id": name + "-" + digest.hex(),
+            "rule": name,
+            "split": _BUCKET_SPLIT[bucket],
             "difficulty": self.config.level,
             "prompt": self.prompt(p),
             "completion": self.completion(p),
             "problem": p.problem,
             "answer": p.answer,
             "steps": p.steps,
-            "meta": encode_meta(*self._config_meta(), row_meta),
+            "meta": meta_json,
             "_canonical": canonical,
         }
+
+    def _config_meta_cache(self) -> tuple:
+        meta = self.config.to_meta()
+        cached = self._meta_cache = (self.config, (meta, encode_values(meta)))
+        return cached
 
     def _config_meta(self) -> tuple[dict[str, Any], dict[str, str] | None]:
         """``config.to_meta()`` and its encoded values, computed once per config (the config is frozen)."""
         cached = self.__dict__.get("_meta_cache")
         if cached is None or cached[0] is not self.config:
-            meta = self.config.to_meta()
-            cached = (self.config, (meta, encode_values(meta)))
-            self._meta_cache = cached
+            cached = self._config_meta_cache()
         return cached[1]
 
     def iter_rows(self, seed: int = 0, split: str | None = None, start: int = 0) -> Iterator[dict[str, Any]]:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from itertools import product
 from typing import Any
 
+from .. import draws
 from ..expr.nodes import Add, Expr, Mul, Neg, Num, Pow, Sym
 from ..expr.poly import Monomial
 from ..expr.render import machine_and_text, text
@@ -116,7 +117,7 @@ def _factors(m: Monomial, var_order: list[str]) -> list[Expr]:
 
 def _scrambled(rng: random.Random, c: int, m: Monomial, var_order: list[str]) -> Expr:
     fs: list[Expr] = ([Num(abs(c))] if abs(c) != 1 or not m else []) + _factors(m, var_order)
-    rng.shuffle(fs)
+    draws.shuffle(rng, fs)
     body = fs[0] if len(fs) == 1 else Mul(tuple(fs))
     return Neg(body) if c < 0 else body
 
@@ -150,19 +151,19 @@ class Commutativity(Rule):
             m = tuple((v, e) for v, e in zip(sorted(names), vec) if e)
             if m not in monos:
                 rest.append(m)
-        return monos + rng.sample(rest, k["n_terms"] - len(monos))
+        return monos + draws.sample(rng, rest, k["n_terms"] - len(monos))
 
     def sample(self, rng: random.Random) -> Problem:
         k = self.k
         names = self.config.vocab.sample(rng, k["n_vars"])
         var_order = list(names) if k["given_order"] else sorted(names)
-        kind = rng.choice(list(k["orders"]))
+        kind = draws.choice(rng, list(k["orders"]))
         monos = self._monomials(rng, names)
         terms = [(coeff(rng, k["max_coeff"]), m) for m in monos]
         key = order_key(kind, var_order)  # built once, not per term
         target = sorted(terms, key=lambda t: key(t[1]))
         while terms == target:
-            rng.shuffle(terms)
+            draws.shuffle(rng, terms)
         # each term's monomial with its variables in the stated order, and its tree
         ordered = {}
         for c, m in terms:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from math import gcd
 from typing import Any
 
+from .. import draws
 from ..expr.nodes import Add, Expr, Mul, term
 from ..expr.poly import Monomial, grlex_key, mono_mul, monomial_factors
 from ..expr.render import machine, text
@@ -105,14 +106,14 @@ class Factorization(Rule):
         names = self.config.vocab.sample(rng, k["n_vars"])
         inner = primitive_terms(rng, names, k["n_terms"], k["max_coeff"], k["max_power"])
         while True:
-            g = rng.randint(1, k["max_gcf"])
+            g = draws.randint(rng, 1, k["max_gcf"])
             gm = monomial(rng, names, 2, k["max_power"]) if k["var_factor"] and rng.random() < 0.8 else ()
             if g > 1 or gm:
                 break
         order = grlex_key()
         inner.sort(key=lambda t: order(mono_mul(gm, t[1])))
         if k["shuffle"]:
-            rng.shuffle(inner)
+            draws.shuffle(rng, inner)
         if inner[0][0] < 0:  # textbook convention: the sum in parentheses starts positive
             g, inner = -g, [(-c, m) for c, m in inner]
         expanded = [(g * c, mono_mul(gm, m)) for c, m in inner]
@@ -146,7 +147,7 @@ class Factorization(Rule):
                 m1, m2, n1, n2 = (((a, 1),), ((b, 1),), ((x, 1),), ((y, 1),))
             else:
                 (x,) = self.config.vocab.sample(rng, 1)
-                m1, m2, n1, n2 = (((x, rng.randint(2, max(2, k["max_power"]))),), (), ((x, 1),), ())
+                m1, m2, n1, n2 = (((x, draws.randint(rng, 2, max(2, k["max_power"]))),), (), ((x, 1),), ())
             c1, c3 = coeff(rng, mc, allow_negative=False), coeff(rng, mc, allow_negative=False)
             c2, c4 = coeff(rng, mc), coeff(rng, mc)
             if gcd(c1, c2) == 1 and gcd(c3, c4) == 1:
@@ -162,7 +163,7 @@ class Factorization(Rule):
         if k["shuffle"]:
             order = list(expanded)
             while order == expanded:
-                rng.shuffle(order)
+                draws.shuffle(rng, order)
             lines.append("Reorder so that each pair shares a factor:")
             lines.append("= " + text(_sum(expanded)))
             steps.append(_sum(expanded))

@@ -43,3 +43,57 @@ def encode_meta(base: dict[str, Any], base_encoded: dict[str, str] | None, row: 
     if base_encoded is None or row_encoded is None:
         return ENCODER.encode({**base, **row})
     return encode_object({**base_encoded, **row_encoded})
+
+
+# (base_encoded, extra keys) -> the JSON object as constant text around the per-row slots
+_TEMPLATES: dict[tuple[int, tuple], tuple[dict, list[str], list[str]]] = {}
+_ROW_KEYS = ("variables", "seed", "index")
+
+
+def _template(base_encoded: dict[str, str], extra_keys: tuple) -> tuple[dict, list[str], list[str]]:
+    """The sorted object split into constant text and slots: ``texts[i]`` comes before slot ``slots[i]``
+    and ``texts[-1]`` closes the object."""
+    row_keys = set(_ROW_KEYS) | set(extra_keys)
+    texts, slots, buf = [], [], "{"
+    for i, k in enumerate(sorted(set(base_encoded) | row_keys)):
+        buf += (", " if i else "") + encode_basestring_ascii(k) + ": "
+        if k in row_keys:
+            texts.append(buf)
+            slots.append(k)
+            buf = ""
+        else:
+            buf += base_encoded[k]
+    texts.append(buf + "}")
+    if len(_TEMPLATES) > 1000:
+        _TEMPLATES.clear()
+    entry = _TEMPLATES[(id(base_encoded), extra_keys)] = (base_encoded, texts, slots)
+    return entry
+
+
+def row_meta_json(
+    base: dict[str, Any], base_encoded: dict[str, str], variables: Any, seed: int, index: int, extra: dict
+) -> str:
+    """``encode_meta(base, base_encoded, {"variables": variables, "seed": seed, "index": index, **extra})``
+    for int ``seed`` and ``index``, with the base's text laid out once per set of keys."""
+    extra_keys = tuple(extra)
+    if any(type(k) is not str or k in _ROW_KEYS for k in extra_keys):
+        return encode_meta(
+            base, base_encoded, {"variables": variables, "seed": seed, "index": index, **extra}
+        )
+    entry = _TEMPLATES.get((id(base_encoded), extra_keys))
+    if entry is None or entry[0] is not base_encoded:
+        entry = _template(base_encoded, extra_keys)
+    _, texts, slots = entry
+    out = []
+    for text, k in zip(texts, slots):
+        out.append(text)
+        if k == "seed":
+            out.append(int.__repr__(seed))
+        elif k == "index":
+            out.append(int.__repr__(index))
+        elif k == "variables":
+            out.append(encode_value(variables))
+        else:
+            out.append(encode_value(extra[k]))
+    out.append(texts[-1])
+    return "".join(out)

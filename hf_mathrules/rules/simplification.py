@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from math import gcd
 from typing import Any
 
+from .. import draws
 from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, add, mul
 from ..expr.poly import Monomial, grlex_key, mono_mul, poly_to_expr
 from ..expr.render import machine_and_text, text
@@ -139,8 +140,8 @@ class Simplification(Rule):
                 m = () if rng.random() < 0.2 else monomial(rng, names, len(names), k["max_power"])
                 if m not in monos:
                     monos.append(m)
-            pick = monos + [rng.choice(monos) for _ in range(k["n_terms"] - k["n_groups"])]
-            rng.shuffle(pick)
+            pick = monos + [draws.choice(rng, monos) for _ in range(k["n_terms"] - k["n_groups"])]
+            draws.shuffle(rng, pick)
             terms = [(coeff(rng, k["max_coeff"]), m) for m in pick]
             totals = {m: sum(c for c, mm in terms if mm == m) for m in monos}
             if any(totals.values()):
@@ -151,7 +152,7 @@ class Simplification(Rule):
         if rng.random() < k["products"]:
             # fold two unlike neighbours with a common factor c into c(a + b); expanding restores them
             spots = list(range(len(terms) - 1))
-            rng.shuffle(spots)
+            draws.shuffle(rng, spots)
             for i in spots:
                 (c1, m1), (c2, m2) = terms[i], terms[i + 1]
                 f = gcd(c1, c2) * (1 if c1 > 0 else -1)
@@ -180,7 +181,7 @@ class Simplification(Rule):
         if k["binomial_den"] and rng.random() < 0.4:
             (x,) = self.config.vocab.sample(rng, 1)
             while True:
-                p, q = (rng.randint(1, min(4, k["max_coeff"])) for _ in range(2))
+                p, q = (draws.randint(rng, 1, min(4, k["max_coeff"])) for _ in range(2))
                 a, b = coeff(rng, k["max_coeff"]), coeff(rng, k["max_coeff"])
                 if gcd(p, a) == 1 and gcd(q, b) == 1:
                     break
@@ -197,17 +198,17 @@ class Simplification(Rule):
             lines = ["Factor the numerator:", "= " + text(factored), f"Cancel {text(_sum(den))}:"]
             return problem, [factored, result], [*lines, "= " + text(result)], "binomial_fraction"
         names = self.config.vocab.sample(rng, k["n_vars"])
-        inner = primitive_terms(rng, names, rng.randint(2, 3), k["max_coeff"], k["max_power"])
+        inner = primitive_terms(rng, names, draws.randint(rng, 2, 3), k["max_coeff"], k["max_power"])
         inner.sort(key=lambda t: grlex_key()(t[1]))
         while True:
-            g = rng.randint(1, k["max_coeff"])
+            g = draws.randint(rng, 1, k["max_coeff"])
             gm = monomial(rng, names, 2, k["max_power"]) if rng.random() < 0.8 else ()
             if g > 1 or gm:
                 break
         # the denominator: the common factor, sometimes times a leftover r*mr that does not cancel
         r, rm = 1, ()
         if rng.random() < 0.4:  # coprime to the sum: its coefficients have gcd 1, no variable in all terms
-            r = rng.randint(1, 5)
+            r = draws.randint(rng, 1, 5)
             rm = monomial(rng, names, 1, 2) if rng.random() < 0.6 else ()
         common = _t(g, gm)
         num = [(g * c, mono_mul(gm, m)) for c, m in inner]

@@ -6,56 +6,51 @@ import random
 from fractions import Fraction
 from math import gcd
 
+from ..draws import randint, sample, shuffle  # noqa: F401  (randint, sample: the rules import them here)
 from ..expr.nodes import Eq, Expr, Mul, Neg, Num, Pow, Sym, add, number, term
 from ..expr.poly import Monomial, monomial_expr
 from ..expr.render import machine_and_text
 
 
-def randint(rng: random.Random, lo: int, hi: int) -> int:
-    """``rng.randint(lo, hi)`` drawing exactly the same random bits, without ``randrange``'s argument
-    checks (a third of the cost of a draw on the generators' hot path)."""
-    n = hi - lo + 1
-    if n <= 0:
-        return rng.randint(lo, hi)  # raises the standard error
-    if type(rng) is random.Random:
-        # Random._randbelow_with_getrandbits written out (tests check the draws stay identical)
-        k = n.bit_length()
-        r = rng.getrandbits(k)
-        while r >= n:
-            r = rng.getrandbits(k)
-        return lo + r
-    return lo + rng._randbelow(n)
-
-
-def sample(rng: random.Random, population: list | tuple, k: int) -> list:
-    """``rng.sample(population, k)`` with the same draws: the standard library's small-population
-    branch (n <= 21, k <= 5) written out, everything else delegated."""
-    n = len(population)
-    if k == 1 and n and type(population) in (list, tuple):
-        return [population[rng._randbelow(n)]]
-    if 0 <= k <= 5 and k <= n <= 21 and type(population) in (list, tuple):
-        pool = list(population)
-        out = []
-        for i in range(k):
-            j = rng._randbelow(n - i)
-            out.append(pool[j])
-            pool[j] = pool[n - i - 1]
-        return out
-    return rng.sample(population, k)
-
-
 def coeff(rng: random.Random, max_coeff: int, allow_negative: bool = True) -> int:
     """A non-zero integer in [-max_coeff, max_coeff] (only positive when ``allow_negative`` is False)."""
-    c = randint(rng, 1, max_coeff)
-    return -c if allow_negative and rng.random() < 0.5 else c
+    if max_coeff < 1 or type(rng) is not random.Random:
+        c = randint(rng, 1, max_coeff)
+        return -c if allow_negative and rng.random() < 0.5 else c
+    g = rng.getrandbits  # randint(rng, 1, max_coeff) written out
+    b = max_coeff.bit_length()
+    r = g(b)
+    while r >= max_coeff:
+        r = g(b)
+    return -1 - r if allow_negative and rng.random() < 0.5 else 1 + r
 
 
 def monomial(rng: random.Random, names: list[str], max_vars: int, max_power: int) -> Monomial:
     """A product of 1..max_vars distinct variables from ``names``, each to a power 1..max_power."""
-    k = randint(rng, 1, min(max_vars, len(names)))
-    chosen = sorted(sample(rng, names, k))
+    n = min(max_vars, len(names))
+    if n < 1 or max_power < 1 or type(rng) is not random.Random:
+        k = randint(rng, 1, n)
+        chosen = sorted(sample(rng, names, k))
+        if max_power > 1:
+            return tuple([(v, randint(rng, 1, max_power)) for v in chosen])
+        return tuple([(v, 1) for v in chosen])
+    g = rng.getrandbits  # randint(rng, 1, n), then sample(...), then randint(rng, 1, max_power) each
+    b = n.bit_length()
+    r = g(b)
+    while r >= n:
+        r = g(b)
+    chosen = sample(rng, names, r + 1)
+    if len(chosen) > 1:
+        chosen.sort()
     if max_power > 1:
-        return tuple([(v, randint(rng, 1, max_power)) for v in chosen])
+        b = max_power.bit_length()
+        out = []
+        for v in chosen:
+            r = g(b)
+            while r >= max_power:
+                r = g(b)
+            out.append((v, 1 + r))
+        return tuple(out)
     return tuple([(v, 1) for v in chosen])
 
 
@@ -135,7 +130,7 @@ def distinct_terms(
         m = monomial(rng, names, max_vars, max_power)
         if m not in monos:
             monos.append(m)
-    rng.shuffle(monos)
+    shuffle(rng, monos)
     return [(coeff(rng, max_coeff), m) for m in monos]
 
 

@@ -40,11 +40,11 @@ a = json.loads(sys.argv[1])
 inside = [0.0, 0, 0]  # seconds inside Rule.item, calls, nesting depth
 if a["time_items"]:
     def timed(orig):
-        def item(self, seed, index):
+        def item(self, *args):
             inside[2] += 1
             t = time.perf_counter()
             try:
-                return orig(self, seed, index)
+                return orig(self, *args)
             finally:
                 inside[2] -= 1
                 if not inside[2]:
@@ -52,8 +52,9 @@ if a["time_items"]:
                     inside[1] += 1
         return item
     for cls in {base.Rule, *base.REGISTRY.values()}:
-        if "item" in vars(cls):
-            cls.item = timed(vars(cls)["item"])
+        for name in ("item", "_row"):  # _row: what item calls, and what a split's draws call directly
+            if name in vars(cls):
+                setattr(cls, name, timed(vars(cls)[name]))
 t0 = time.perf_counter()
 build_to_cache(a["name"], num_proc=a["num_proc"], cache_dir=a["cache"], **a["params"])
 t1 = time.perf_counter()

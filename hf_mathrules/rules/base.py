@@ -235,6 +235,11 @@ class Rule:
 
     def item(self, seed: int, index: int) -> dict[str, Any]:
         """Row ``index`` of ``seed``: a pure function of (config, seed, index)."""
+        return self._row(seed, index, None)
+
+    def _row(self, seed: int, index: int, bucket: str | None) -> dict[str, Any] | None:
+        """``item(seed, index)``, or None without writing the row out when its problem falls outside
+        ``bucket`` (a split's draws: a train split drops a fifth of them)."""
         seeds = self.__dict__.get("_seeds")
         if seeds is None or seeds.key != (self.name, seed) or type(seed) is not int:
             seeds = self._seeds = _ItemSeeds(self.name, seed)
@@ -242,7 +247,9 @@ class Rule:
         name = self.name
         canonical = name + "\x1f" + "".join(p.problem.split())  # canonical_form(name, p.problem)
         digest = hashlib.blake2b(canonical.encode(), digest_size=8).digest()  # _problem_digest
-        bucket = int.from_bytes(digest, "little") % 1000
+        split = _BUCKET_SPLIT[int.from_bytes(digest, "little") % 1000]
+        if bucket is not None and split != bucket:
+            return None
         meta = self.__dict__.get("_meta_cache")
         if meta is None or meta[0] is not self.config:
             meta = self._config_meta_cache()
@@ -256,7 +263,7 @@ class Rule:
         return {
             "id": name + "-" + digest.hex(),
             "rule": name,
-            "split": _BUCKET_SPLIT[bucket],
+            "split": split,
             "difficulty": self.config.level,
             "prompt": self.prompt(p),
             "completion": self.completion(p),

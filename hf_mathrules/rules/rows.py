@@ -114,12 +114,21 @@ def distinct_rows(
     seen = SeenProblems() if seen is None else seen
     n_rules = len(rules)
     offset = start if step == 1 else 0  # a contiguous chunk keeps the whole range's level cycle
+    # rules whose rows are Rule.item's: a draw outside the bucket is dropped before its row is written
+    plain = all(type(r).item is Rule.item and type(r)._row is Rule._row for r in rules)
     k = 0
     while draws is None or k < draws:
-        row = rules[(offset + k) % n_rules].item(seed, start + k * step)
-        k += 1
-        if bucket is not None and row["split"] != bucket:
-            continue
+        rule = rules[(offset + k) % n_rules]
+        if plain:
+            row = rule._row(seed, start + k * step, bucket)
+            k += 1
+            if row is None:
+                continue
+        else:
+            row = rule.item(seed, start + k * step)
+            k += 1
+            if bucket is not None and row["split"] != bucket:
+                continue
         key = problem_key(row.pop("_canonical"))
         if not seen.add(key):
             continue

@@ -105,7 +105,7 @@ RELATION = {
 }  # fmt: skip
 # the shapes ``implicit`` draws from, with their weights (the affine one was 3 of 4 implicit rows)
 IMPLICIT_SHAPES = {
-    "affine": 0.5, "scaled_sum": 0.5, "part_is": 2, "percent_is": 1, "per_part": 1, "sum_with": 3, "sum3": 2,
+    "affine": 0.25, "scaled_sum": 0.25, "part_is": 2, "percent_is": 1, "per_part": 1, "sum_with": 3, "sum3": 2,
     "ratio_with": 2,
 }  # fmt: skip
 QUESTION = (

@@ -266,6 +266,14 @@ def _matched(other: Program, q2: Quantity, target: Fraction, rng: random.Random)
     return None
 
 
+def _base(desc: str) -> str:
+    """A description without its qualifier ("the money Ana spends last week" -> "the money Ana spends")."""
+    for t in SUFFIXES:
+        if desc.endswith(" " + t):
+            return desc[: -len(t) - 1]
+    return desc
+
+
 @operator("ask_combined", "complicate")
 def ask_combined(p: Program, rng: random.Random, ctx):
     """The question asks for the total of the answer q and another amount y of the story in the same unit
@@ -285,6 +293,13 @@ def ask_combined(p: Program, rng: random.Random, ctx):
         and not x.distractor and not x.conversion and x.name in vals and not COMBINED.match(x.desc)
         and not RATE_WORDS.search(x.desc)
     ]  # fmt: skip
+    if not others:
+        return None
+    # the same kind of thing on two occasions ("the money Ana spends" and "... last week"): a total of a
+    # whole and its part, or of two unrelated things of one unit ("the empty chairs and the chairs in a
+    # row"), reads as nonsense
+    base = _base(q.desc)
+    others = [x for x in others if _base(x.desc) == base]
     if not others:
         return None
     y = rng.choice(others)
@@ -322,8 +337,9 @@ def invert(p: Program, rng: random.Random, ctx):
 
 # roles of quantities that add up (a total of two amounts, a part of one): not prices, rates or percents
 EXTENSIVE = frozenset({"count", "money", "time", "length", "area", "volume", "weight", "age"})
+SHAREABLE = frozenset({"money", "volume", "weight", "length"})  # what "split into n equal parts" fits
 RATE_WORDS = re.compile(r"\b(?:per|each|every|daily|weekly|yearly|a day|a week)\b")
-RATIOS = ((1, 2), (2, 1), (1, 3), (3, 1), (2, 3), (3, 2), (3, 4), (4, 3), (2, 5), (5, 2))
+RATIOS = ((2, 3), (3, 2), (3, 4), (4, 3), (2, 5), (5, 2), (3, 5), (5, 3))  # no 1: "2x = 1 × 10", "1x"
 
 
 def _fits(v: Fraction, integral: bool) -> bool:
@@ -409,8 +425,14 @@ def implicit(p: Program, rng: random.Random, ctx):
         return None
     g = rng.choice(cands)
     # a total of an amount, not of a rate ("the tiles per square meter and ... add up to")
-    amount = g.role in EXTENSIVE and not RATE_WORDS.search(g.desc)
-    shapes = [k for k in IMPLICIT_SHAPES if amount or k not in ("sum_with", "sum3", "per_part")]
+    rate = RATE_WORDS.search(g.desc) is not None
+    amount = g.role in EXTENSIVE and not rate
+    shapes = [
+        k for k in IMPLICIT_SHAPES
+        if (amount or k not in ("sum_with", "sum3", "per_part"))
+        and not (rate and k in ("part_is", "percent_is"))  # "a third of the fuel use per 100 km"
+        and (k != "per_part" or g.role in SHAREABLE)  # "the length of the loan split into 2 parts"
+    ]  # fmt: skip
     weights = [IMPLICIT_SHAPES[k] for k in shapes]
     base = p.with_quantity(replace(g, value=None))
     while shapes:  # the shapes in a weighted random order, until one fits g's value and story
@@ -575,6 +597,8 @@ def _fold_constant(e: Expr, delta: Fraction) -> Expr:
         return e
     if isinstance(e, Num):
         return _signed(e.value + delta)
+    if isinstance(e, Neg) and isinstance(e.arg, Num):  # "-6" moved by 2 is "-4", not "-6 + 2"
+        return _signed(-e.arg.value + delta)
     if isinstance(e, Add):
         last = e.terms[-1]
         c = (
@@ -652,11 +676,12 @@ def wrap(p: Program, rng: random.Random, ctx):
     k = rng.randint(2, 5)
 
     def times(side: Expr) -> Expr:
-        if isinstance(side, Num):
-            return Num(k * side.value)
-        if isinstance(side, Neg) and isinstance(side.arg, Num):
-            return Neg(Num(k * side.arg.value))
+        if not side.free_symbols():  # a number (or a sum of numbers): multiplied out, "= 40"
+            return _signed(k * evaluate(side, {}))
         return Mul((Num(k), side))
+
+    if r.lhs.free_symbols() and r.rhs.free_symbols():
+        return None  # both sides wrapped, "5(...) = 5(...)": padding that cancels at sight
 
     # (adding the same term to both sides was dropped: "R + 5R = 26 + 30 + 5R" is padding that cancels)
     r2 = replace(r, lhs=times(r.lhs), rhs=times(r.rhs))

@@ -14,6 +14,7 @@ Both read the equations through the solver's exact polynomials (``solver.rationa
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from math import lcm
 
@@ -55,6 +56,14 @@ def _num(v: Fraction):
     return v.numerator if v.denominator == 1 else v
 
 
+_FRACTION_COEF = re.compile(r"(?<![\w/])(\d+/\d+)\*")
+
+
+def _textbook(t: str) -> str:
+    """A fractional coefficient as a textbook writes it: "(4/3)v", not the machine's "4/3*v"."""
+    return _FRACTION_COEF.sub(r"(\1)", t)
+
+
 def _sum(terms: list[tuple[Fraction, str]]) -> tuple[str, str]:
     """machine and text of a sum of (coefficient, name or "") terms, zeros left out; ``0`` if empty."""
     pairs = [(_num(c), ((n, 1),) if n else ()) for c, n in terms if c]
@@ -66,7 +75,7 @@ def _sum(terms: list[tuple[Fraction, str]]) -> tuple[str, str]:
 def _eq(lhs: list[tuple[Fraction, str]], rhs: list[tuple[Fraction, str]]) -> tuple[str, str]:
     lm, lt = _sum(lhs)
     rm, rt = _sum(rhs)
-    return f"{lm} = {rm}", f"{lt} = {rt}"
+    return f"{lm} = {rm}", _textbook(f"{lt} = {rt}")
 
 
 # -- one linear equation ---------------------------------------------------------------------------------
@@ -79,7 +88,7 @@ def _terms(poly: dict, scale) -> list[tuple]:
 def _poly_eq(lhs: list[tuple], rhs: list[tuple]) -> tuple[str, str]:
     lm, lt = sum_strings(lhs) if lhs else ("0", "0")
     rm, rt = sum_strings(rhs) if rhs else ("0", "0")
-    return f"{lm} = {rm}", f"{lt} = {rt}"
+    return f"{lm} = {rm}", _textbook(f"{lt} = {rt}")
 
 
 def linear_steps(program: Program) -> list[tuple[str, str, str]]:

@@ -184,6 +184,8 @@ def informalize(program: Program) -> str:
         sentences.append(qq.question)
     else:
         f = QUESTION[_pick(program, "?" + qname, len(QUESTION))]
+        if f.startswith("How much") and qq.desc.startswith("the number of"):
+            f = QUESTION[0]  # "What is the number of ...?", not "How much is the number of ...?"
         shown = shown_unit(qq.desc, qq.unit)
         unit = f", in {shown}" if shown and f.endswith("?") else ""
         sentences.append(f.format(x=qq.desc)[:-1] + unit + f[-1])

@@ -72,7 +72,7 @@ def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
 # a description tied to a period ("saved each week", "the pay for the week") takes no time qualifier
 # ("the amount saved each week last week"); "daily" and "per session" may ("the pages read daily last week")
 PERIODIC = re.compile(
-    r"\b(?:each|every|per|this|for the|a) (?:week|day|year|month|hour)\b|\b(?:weekly|yearly|monthly)\b"
+    r"\b(?:each|every|per|this|for the|a) (?:week|day|year|month|hour)\b|\b(?:weekly|yearly|monthly|now|today)\b"
 )
 TIME_QUALIFIERS = frozenset(
     {"last week", "the week before", "on Monday", "on Tuesday", "last year", "in the morning", "in the evening",
@@ -626,6 +626,33 @@ def _sym_solution(p: Program) -> dict[str, Fraction] | None:
     return _values(p)
 
 
+def _tidy(e: Expr) -> Expr:
+    """Sums flattened and their numbers added up ("u + 1 + 9 + 6" -> "u + 16"): what a substitution into
+    an earlier substitution leaves, written once.  The value of every side is unchanged."""
+    if isinstance(e, Add):
+        terms: list[Expr] = []
+        const = Fraction(0)
+        for t in e.terms:
+            t = _tidy(t)
+            for u in t.terms if isinstance(t, Add) else (t,):
+                if isinstance(u, Num):
+                    const += u.value
+                elif isinstance(u, Neg) and isinstance(u.arg, Num):
+                    const -= u.arg.value
+                else:
+                    terms.append(u)
+        if const or not terms:
+            terms.append(_signed(const))
+        return terms[0] if len(terms) == 1 else Add(tuple(terms))
+    if isinstance(e, Mul):
+        return Mul(tuple(_tidy(f) for f in e.factors))
+    if isinstance(e, Neg):
+        return Neg(_tidy(e.arg))
+    if isinstance(e, Div):
+        return Div(_tidy(e.num), _tidy(e.den))
+    return e
+
+
 @operator("perturb_solution", "complicate", "symbolic")
 def perturb_solution(p: Program, rng: random.Random, ctx):
     """Move an unknown's solution to a new integer and shift each equation's constant by its residual:
@@ -662,7 +689,8 @@ def substitute_unknown(p: Program, rng: random.Random, ctx):
         k = Fraction(rng.randint(1, 9))
         rep = Add((Sym(u), Num(k)))
     rels = tuple(
-        replace(r, lhs=substitute(r.lhs, {x: rep}), rhs=substitute(r.rhs, {x: rep})) for r in p.relations
+        replace(r, lhs=_tidy(substitute(r.lhs, {x: rep})), rhs=_tidy(substitute(r.rhs, {x: rep})))
+        for r in p.relations
     )
     qs = tuple(Quantity(u, "number") if q.name == x else q for q in p.quantities)
     return replace(p, relations=rels, quantities=qs, query=tuple(u if q == x else q for q in p.query)), ()
@@ -674,6 +702,9 @@ def wrap(p: Program, rng: random.Random, ctx):
     i = rng.randrange(len(p.relations))
     r = p.relations[i]
     k = rng.randint(2, 5)
+
+    if any(isinstance(side, Mul) and isinstance(side.factors[0], Num) for side in (r.lhs, r.rhs)):
+        return None  # no wrap around a wrap: "5(4(4(5(...)))) = 80/3"
 
     def times(side: Expr) -> Expr:
         if not side.free_symbols():  # a number (or a sum of numbers): multiplied out, "= 40"

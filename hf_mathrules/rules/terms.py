@@ -39,8 +39,15 @@ def monomial(rng: random.Random, names: list[str], max_vars: int, max_power: int
     r = g(b)
     while r >= n:
         r = g(b)
-    chosen = sample(rng, names, r + 1)
-    if len(chosen) > 1:
+    if r == 0 and type(names) in (list, tuple):  # one name: sample(rng, names, 1) written out
+        n = len(names)
+        b = n.bit_length()
+        j = g(b)
+        while j >= n:
+            j = g(b)
+        chosen = [names[j]]
+    else:
+        chosen = sample(rng, names, r + 1)
         chosen.sort()
     if max_power > 1:
         b = max_power.bit_length()
@@ -162,8 +169,39 @@ def term_strings(c: int, m: Monomial) -> tuple[str, str]:
 
 def sum_strings(products: list[tuple[int, Monomial]]) -> tuple[str, str]:
     """``machine_and_text`` of the sum of the non-zero integer terms ``(c, m)`` as ``term`` writes them (the
-    sign, then the term's body, which never needs parentheses in a sum), from the memoized terms."""
-    return signed_sum_strings([(c < 0, *term_strings(-c if c < 0 else c, m)) for c, m in products])
+    sign, then the term's body, which never needs parentheses in a sum), from the memoized terms:
+    ``signed_sum_strings`` of the ``term_strings``, in one loop."""
+    ms, ts = [], []
+    first = True
+    for c, m in products:
+        neg = c < 0
+        if neg:
+            c = -c
+        if type(c) is not int:
+            bm, bt = machine_and_text(monomial_expr(c, m))
+        elif not m:  # a constant term is the number
+            bm = bt = str(c)
+        else:
+            parts = _MONOS.get(m)
+            if parts is None:
+                parts = _mono_parts(m)
+            if c == 1:
+                bm, bt = parts[1], parts[2]
+            else:
+                n = str(c)
+                bm = n + "*" + parts[1]
+                bt = n + parts[2] if parts[3] else n + "*" + parts[2]
+        if first:
+            first = False
+            if neg:
+                bm, bt = "-" + bm, "-" + bt
+        elif neg:
+            bm, bt = " - " + bm, " - " + bt
+        else:
+            bm, bt = " + " + bm, " + " + bt
+        ms.append(bm)
+        ts.append(bt)
+    return "".join(ms), "".join(ts)
 
 
 def signed_sum_strings(terms: list[tuple[bool, str, str]]) -> tuple[str, str]:

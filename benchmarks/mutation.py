@@ -438,6 +438,59 @@ def quality(n: int, skip_peer: bool) -> list[str]:
     return lines
 
 
+def symbolic(n: int) -> list[str]:
+    """The symbolic families (``quadratic``, ``expression``): validity on an independent SymPy re-check
+    (``sympy.solve`` on the stored equation; ``sympy.simplify(problem - answer)``), ``verify_steps`` on the
+    rule steps, and diversity next to the seed rules' own rows (same count, same structure signature)."""
+    import sympy
+
+    from hf_mathrules.mutate import MutationEngine
+    from hf_mathrules.mutate.expressions import seed_problem, signature
+    from hf_mathrules.rules.statements import parse_statement
+    from hf_mathrules.verify import verify_steps
+
+    lines = [
+        "| family | level | rows | valid (SymPy re-check) | steps accepted by verify_steps | distinct structures | seeds' structures (same count) | distinct-3 | seed rules' distinct-3 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for fam in ("quadratic", "expression"):
+        for lv in LEVELS:
+            eng = MutationEngine(level=lv, family=fam, second_opinion="none")
+            rows = eng.generate(n, seed=11)
+            valid = steps_ok = 0
+            for r in rows:
+                task = json.loads(r["meta"])["task"]
+                if task == "quadratic":
+                    eq = parse_statement(r["problem"]).expr
+                    var = sympy.Symbol(r["answer"].split("=")[0].strip())
+                    want = {sympy.Rational(a.split("=")[1]) for a in r["answer"].split(" or ")}
+                    valid += set(sympy.solve(eq, var)) == want
+                    chain = r["steps"][:-1]  # the roots line: verify_steps reads "x = a or x = b" apart
+                else:
+                    p, a = parse_statement(r["problem"]).expr, parse_statement(r["answer"]).expr
+                    valid += sympy.simplify(p - a) == 0
+                    chain = r["steps"]
+                steps_ok += verify_steps(r["problem"], chain).first_bad is None
+            rng = random.Random(lv)
+            seeds = [x for x in (seed_problem(fam, rng, lv) for _ in range(2 * n)) if x is not None][:n]
+            from hf_mathrules.mutate.expressions import FAMILY_RULES
+            from hf_mathrules.rules import make_rule
+
+            rule_rows = [
+                make_rule(FAMILY_RULES[fam][i % len(FAMILY_RULES[fam])], level=min(max(lv - 1, 1), 3)).item(
+                    3, i
+                )
+                for i in range(len(rows))
+            ]
+            sigs = {json.loads(r["meta"])["signature"] for r in rows}
+            lines.append(
+                f"| {fam} | {lv} | {len(rows)} | {valid}/{len(rows)} | {steps_ok}/{len(rows)} | {len(sigs)} | "
+                f"{len({signature(x) for x in seeds})} | {distinct_n([r['prompt'] for r in rows], 3):.3f} | "
+                f"{distinct_n([r['prompt'] for r in rule_rows], 3):.3f} |"
+            )
+    return lines
+
+
 # -- report ----------------------------------------------------------------------------------------------
 def fmt(x, pct=False, digits=3) -> str:
     if x is None:
@@ -513,7 +566,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="defect checks (issue 21's table), verify_steps on symbolic rows, n-gram readability; print and stop",
     )
+    ap.add_argument(
+        "--symbolic",
+        action="store_true",
+        help="the symbolic families (quadratic, expression): validity, verify_steps, diversity; print and stop",
+    )
     args = ap.parse_args(argv)
+    if args.symbolic:
+        print("\n".join(symbolic(args.rows)))
+        return 0
     if args.quality:
         print("\n".join(quality(args.rows, args.skip_peer)))
         return 0

@@ -84,16 +84,17 @@ def row_meta_json(
     if entry is None or entry[0] is not base_encoded:
         entry = _template(base_encoded, extra_keys)
     _, texts, slots = entry
+    if type(variables) is list:
+        try:  # a list of str, the usual case (anything else raises and takes encode_value)
+            names = "[" + ", ".join([encode_basestring_ascii(v) for v in variables]) + "]"
+        except TypeError:
+            names = encode_value(variables)
+    else:
+        names = encode_value(variables)
+    values = {"variables": names, "seed": int.__repr__(seed), "index": int.__repr__(index)}
     out = []
     for text, k in zip(texts, slots):
         out.append(text)
-        if k == "seed":
-            out.append(int.__repr__(seed))
-        elif k == "index":
-            out.append(int.__repr__(index))
-        elif k == "variables":
-            out.append(encode_value(variables))
-        else:
-            out.append(encode_value(extra[k]))
+        out.append(values[k] if k in values else encode_value(extra[k]))
     out.append(texts[-1])
     return "".join(out)

@@ -96,7 +96,11 @@ def combine_steps(terms: list[Term]) -> tuple[list[tuple[str, str]], list[str]]:
     Steps come rendered ``(machine, text)``; sums of plain terms straight from the terms."""
     key = grlex_key()
     order = sorted({m for _, m in terms}, key=key)
-    grouped = sorted(terms, key=lambda t: order.index(t[1]))  # stable: keeps the order inside a group
+    pos = {m: i for i, m in enumerate(order)}
+    grouped = sorted(terms, key=lambda t: pos[t[1]])  # stable: keeps the order inside a group
+    coeffs: dict[Monomial, list[int]] = {m: [] for m in order}  # each group's coefficients, in order
+    for c, m in grouped:
+        coeffs[m].append(c)
     steps: list[tuple[str, str]] = []
     lines: list[str] = []
     if grouped != terms:
@@ -106,7 +110,7 @@ def combine_steps(terms: list[Term]) -> tuple[list[tuple[str, str]], list[str]]:
     parts: list[tuple[bool, str, str]] = []
     total: dict[Monomial, int] = {}
     for m in order:
-        cs = [c for c, mm in grouped if mm == m]
+        cs = coeffs[m]
         total[m] = sum(cs)
         if len(cs) == 1:
             c = cs[0]

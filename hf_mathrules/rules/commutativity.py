@@ -169,11 +169,11 @@ class Commutativity(Rule):
         for c, m in terms:
             d = dict(m)
             ordered[m] = (c, tuple([(v, d[v]) for v in var_order if v in d]))
-        tidy = {m: monomial_tree(*ordered[m]) for _, m in terms}
         if k["factor_order"]:
+            tidy = {m: monomial_tree(*ordered[m]) for _, m in terms}
             shown = {m: _scrambled(rng, c, m, var_order) for c, m in terms}
-        else:
-            shown = dict(tidy)
+        else:  # the terms are shown tidy: a moved term's text from its strings, no tree
+            tidy = shown = None
         current = [m for _, m in terms]
         # a sum of tidy terms is rendered from the terms (sum_strings), without building it
         if k["factor_order"]:
@@ -191,7 +191,8 @@ class Commutativity(Rule):
                 continue
             current.insert(i, current.pop(j))
             rendered.append(sum_strings([ordered[x] for x in current]))
-            lines += [f"Move {text(tidy[m])} {_position(i, len(current))}:", "= " + rendered[-1][1]]
+            moved = text(tidy[m]) if tidy is not None else sum_strings([ordered[m]])[1]  # the signed term
+            lines += [f"Move {moved} {_position(i, len(current))}:", "= " + rendered[-1][1]]
         steps = [m for m, _ in rendered]
         return Problem(
             instruction=describe(kind, var_order, k["factor_order"]),

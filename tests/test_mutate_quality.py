@@ -111,7 +111,14 @@ def test_symbolic_rows_show_rule_steps_that_verify_steps_accepts(family):
         lines = row["completion"].splitlines()
         assert lines[-1] == f"Answer: {row['answer']}"
         if family == "linear":
-            notes = ("Expand the parentheses:", "Multiply both sides by", "Collect the", "Combine", "Divide")
+            notes = (
+                "Expand the parentheses:",
+                "Write each side in order:",
+                "Multiply both sides by",
+                "Collect the",
+                "Combine",
+                "Divide",
+            )
             assert all(line.startswith(notes) for line in lines[0:-1:2]), row["completion"]
 
 
@@ -228,3 +235,20 @@ def test_implicit_relations_come_in_many_shapes_each_solved_right(word_items):
         assert {s[sympy.Symbol(q)] for s in sols} == {
             sympy.Rational(str(it.row["answer"].split(" = ")[1]))
         }, k
+
+
+def test_no_then_or_next_with_nothing_before(word_items):
+    """A seed's "Then 76 people sit down." or "Next, Ana mixes in ..." keeps its opener only right after
+    another of the story's own sentences: the first sentence after the intros never starts with one, and
+    every row still reads back (the round-trip gate knows both forms)."""
+    from hf_mathrules.mutate.frames import OPENERS, split_sentences
+
+    seen = 0
+    for items in word_items.values():
+        for it in items:
+            first = split_sentences(it.row["prompt"])[len(it.final.intros)]
+            assert not first.startswith(OPENERS), it.row["prompt"]
+            seen += any(
+                x.frame and x.frame.startswith(OPENERS) and x.value is not None for x in it.final.quantities
+            )
+    assert seen >= 20  # the seeds with such sentences are in the sample

@@ -166,12 +166,18 @@ def informalize(program: Program) -> str:
         return symbolic_text(program)
     sentences = list(program.intros)
     inline = {p for r in program.relations for p in r.params}
+    after_frame = False  # the sentence before is one of the story's own value sentences
     for x in program.quantities:
         if x.value is None or x.name in inline:
             continue
         if x.kind == "given" and x.frame:
-            sentences.append(x.frame.replace("{v}", number_text(x.value)))
+            frame = (
+                x.frame if after_frame else (bare(x.frame) or x.frame)
+            )  # no "Then ..." with nothing before
+            sentences.append(frame.replace("{v}", number_text(x.value)))
+            after_frame = True
         else:
+            after_frame = False
             f = STATE[_pick(program, x.name, len(STATE))]
             sentences.append(
                 f.format(X=cap(x.desc), x=x.desc, v=with_unit(x.value, shown_unit(x.desc, x.unit)))
@@ -190,6 +196,18 @@ def informalize(program: Program) -> str:
         unit = f", in {shown}" if shown and f.endswith("?") else ""
         sentences.append(f.format(x=qq.desc)[:-1] + unit + f[-1])
     return " ".join(sentences)
+
+
+OPENERS = ("Then ", "Later, ", "Next, ", "After that, ", "Finally, ")
+
+
+def bare(frame: str) -> str | None:
+    """A seed sentence without its opening "Then"/"Next, "/... (said when the sentence before it in the
+    seed is not there), or None when it has none."""
+    for o in OPENERS:
+        if frame.startswith(o) and len(frame) > len(o):
+            return cap(frame[len(o) :])
+    return None
 
 
 def relation_text(program: Program, r: Relation, i: int) -> str:
@@ -373,7 +391,10 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             n = ren[g["name"]]
             qs[n] = Quantity(n, g["role"], g.get("unit", ""), fill(generic_desc(g)))
             descs[qs[n].desc] = n
-            frames.extend((_ValueFrame(fill(f)), n) for f in variants(g["frame"]))
+            for f in variants(g["frame"]):
+                frames.append((_ValueFrame(fill(f)), n))
+                if bare(f):
+                    frames.append((_ValueFrame(fill(bare(f))), n))
         for j, x in enumerate(seed.distractors):  # the story's own numbers that do not matter
             n = f"{prefix}x{j}"
             qs[n] = Quantity(n, x["role"], x.get("unit", ""), fill(x["desc"]), distractor=True)

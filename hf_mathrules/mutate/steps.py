@@ -126,7 +126,12 @@ def linear_steps(program: Program) -> list[tuple[str, str, str]]:
         if scale > 1:
             step(f"Multiply both sides by {scale}:", _poly_eq(_terms(left, scale), _terms(right, scale)))
     else:
-        step(f"Multiply both sides by {scale}:" if scale > 1 else "Expand the parentheses:",
+        from .solution import _brackets
+
+        plain = (
+            "Expand the parentheses:" if _brackets(r.lhs) + _brackets(r.rhs) else "Write each side in order:"
+        )
+        step(f"Multiply both sides by {scale}:" if scale > 1 else plain,
              _poly_eq(_terms(left, scale), _terms(right, scale)))  # fmt: skip
     var_l = {m: c for m, c in left.items() if m}
     var_r = {m: c for m, c in right.items() if m}

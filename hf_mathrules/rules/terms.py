@@ -72,10 +72,32 @@ def _mono_parts(m: Monomial) -> tuple[tuple[Expr, ...], str, str, bool]:
         if len(_MONOS) > 50_000:  # bounded on long runs over big vocabularies
             _MONOS.clear()
         factors = tuple([Sym(v) if k == 1 else Pow(Sym(v), Num(k)) for v, k in m])
-        pm, pt = machine_and_text(factors[0] if len(factors) == 1 else Mul(factors))
+        if all(type(k) is int and k >= 1 and v[:1].isalpha() for v, k in m):
+            pm, pt = _product_strings(m)
+        else:
+            pm, pt = machine_and_text(factors[0] if len(factors) == 1 else Mul(factors))
         # the textbook renderer writes a number next to a single-letter name (3x), else 3*apple
         parts = _MONOS[m] = (factors, pm, pt, len(m[0][0]) == 1)
     return parts
+
+
+def _product_strings(m: Monomial) -> tuple[str, str]:
+    """``machine_and_text`` of the product of ``m``'s factors (names starting with a letter, positive int
+    powers) without the tree: ``x**2*y`` / ``x^2y``; the textbook writes two single-letter names side by
+    side and puts ``*`` next to a longer name (``x*apple``), as the renderer's ``_juxtaposable`` does."""
+    ms, ts = [], []
+    prev_short = False
+    for i, (v, k) in enumerate(m):
+        short = len(v) == 1
+        fm, ft = (v, v) if k == 1 else (v + "**" + str(k), v + "^" + str(k))
+        if i:
+            ms.append("*")
+            if not (short and prev_short):
+                ts.append("*")
+        ms.append(fm)
+        ts.append(ft)
+        prev_short = short
+    return "".join(ms), "".join(ts)
 
 
 def monomial_tree(c: int, m: Monomial) -> Expr:

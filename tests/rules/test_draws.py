@@ -105,3 +105,18 @@ def test_row_meta_is_the_same_json(extra):
         want = json.dumps({**base, "variables": variables, "seed": 1, "index": 2, **extra}, sort_keys=True)
         assert row_meta_json(base, enc, variables, 1, 2, extra) == want
         assert encode_meta(base, enc, {"variables": variables, "seed": 1, "index": 2, **extra}) == want
+
+
+def test_monomial_strings_without_the_tree_are_the_renderers():
+    from hf_mathrules.expr.nodes import Mul, Num, Pow, Sym
+    from hf_mathrules.expr.render import machine_and_text
+    from hf_mathrules.rules.terms import _product_strings
+    from hf_mathrules.vocab import LETTERS, WORDS
+
+    rng = random.Random(1)
+    names = [*LETTERS, *list(WORDS)[:100], "x1", "Ab", "B"]
+    for _ in range(20_000):
+        vs = rng.sample(names, rng.randint(1, 4))
+        m = tuple((v, rng.choice([1, 1, 2, 3, 12])) for v in vs)
+        fs = tuple(Sym(v) if e == 1 else Pow(Sym(v), Num(e)) for v, e in m)
+        assert _product_strings(m) == machine_and_text(fs[0] if len(fs) == 1 else Mul(fs)), m

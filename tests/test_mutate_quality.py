@@ -158,7 +158,7 @@ def test_levels_are_independent_draws_spread_over_every_seed(word_items):
 def test_no_qualifier_or_unit_the_story_does_not_have(word_items):
     """A qualifier appears only on a quantity whose seed allows it; no description names a unit other than
     the one its value is stated in ("the walking minutes is 1200 seconds")."""
-    from hf_mathrules.mutate.frames import COMBINED
+    from hf_mathrules.mutate.frames import COMBINED, qualified
     from hf_mathrules.mutate.seeds import QUALIFIERS
 
     for items in word_items.values():
@@ -168,8 +168,9 @@ def test_no_qualifier_or_unit_the_story_does_not_have(word_items):
                     continue  # "the total of A and B": A and B are quantities of the row, checked themselves
                 q = next((t for t in QUALIFIERS if x.desc.endswith(" " + t)), None)
                 if q is not None:
-                    base = x.desc[: -len(q) - 1]
-                    assert any(q in y.qualifiers for y in it.final.quantities if y.desc == base), (
+                    assert any(
+                        q in y.qualifiers and qualified(y.desc, q) == x.desc for y in it.final.quantities
+                    ), (
                         x.desc,
                         it.row["prompt"],
                     )
@@ -252,3 +253,26 @@ def test_no_then_or_next_with_nothing_before(word_items):
                 x.frame and x.frame.startswith(OPENERS) and x.value is not None for x in it.final.quantities
             )
     assert seen >= 20  # the seeds with such sentences are in the sample
+
+
+def test_past_qualifiers_put_the_verb_in_the_past():
+    """ "the number of boxes the bakery filled last week", never "... fills last week"; every qualified
+    description of the seed library reads back to its quantity and qualifier."""
+    from hf_mathrules.mutate.frames import PAST_QUALIFIERS, qualified, qualifier_of
+    from hf_mathrules.mutate.seeds import generic_desc, load_seeds
+
+    n = 0
+    for s in load_seeds():
+        for g in (*s.givens, *s.derived):
+            desc = generic_desc(g).replace("{A}", "Ana")
+            for q in g.get("qualifiers", ()):
+                text = qualified(desc, q)
+                assert qualifier_of(desc, text) == q, text
+                if q in PAST_QUALIFIERS:
+                    assert not re.search(r"\b(fills|owns|keeps|picks|sells|buys|spends|has)\b", text), text
+                n += 1
+    assert n > 150
+    assert qualified("the number of boxes the bakery fills", "last week") == (
+        "the number of boxes the bakery filled last week"
+    )
+    assert qualified("the driving speed", "on Monday") == "the driving speed on Monday"

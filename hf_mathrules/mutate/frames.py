@@ -39,6 +39,34 @@ COMBINED = re.compile(r"the (total) of (.+)$|the (difference) between (.+)$")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?")
 # new quantities of the same kind as an existing one: "<its description> <suffix>"
 SUFFIXES = QUALIFIERS  # the seeds' qualifier vocabulary: what the read-back knows
+# a qualifier in the past puts the description's verb in the past: "the boxes the bakery filled last week"
+PAST_QUALIFIERS = frozenset({"last week", "the week before", "last year", "the day before"})
+PAST = {  # the present-tense verbs of the seeds' qualified descriptions
+    "picks": "picked", "sells": "sold", "gives": "gave", "fills": "filled", "owns": "owned", "has": "had",
+    "keeps": "kept", "buys": "bought", "spends": "spent", "reads": "read", "runs": "ran", "paints": "painted",
+}  # fmt: skip
+
+
+def qualified(desc: str, qualifier: str) -> str:
+    """``desc`` with ``qualifier``, its first present-tense verb in the past for a past qualifier."""
+    if qualifier in PAST_QUALIFIERS:
+        words = desc.split(" ")
+        for i, w in enumerate(words):
+            if w in PAST:
+                words[i] = PAST[w]
+                desc = " ".join(words)
+                break
+    return f"{desc} {qualifier}"
+
+
+def qualifier_of(base: str, desc: str) -> str | None:
+    """The qualifier that makes ``desc`` of ``base`` ("... filled last week" of "... fills"), or None."""
+    for q in SUFFIXES:
+        if desc.endswith(" " + q) and qualified(base, q) == desc:
+            return q
+    return None
+
+
 # unit -> (smaller unit, factor)
 CONVERSIONS = {
     "hours": ("minutes", 60), "minutes": ("seconds", 60), "dollars": ("cents", 100),
@@ -423,7 +451,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         if desc in descs and descs[desc]:
             return descs[desc]
         for base, name in list(descs.items()):
-            if name and desc.startswith(base + " ") and desc[len(base) + 1 :] in SUFFIXES:
+            if name and desc.startswith(base[:4]) and qualifier_of(base, desc):
                 b = qs[name]
                 new = f"n{len(qs) + 1}"
                 qs[new] = Quantity(new, b.role, b.unit, desc)

@@ -19,7 +19,16 @@ from fractions import Fraction
 
 from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, Sym
 from ..expr.rewrite import substitute
-from .frames import COMBINED, CONVERSIONS, FRACTION_WORDS, IMPLICIT_SHAPES, SUFFIXES, relation_equation
+from .frames import (
+    COMBINED,
+    CONVERSIONS,
+    FRACTION_WORDS,
+    IMPLICIT_SHAPES,
+    SUFFIXES,
+    qualified,
+    qualifier_of,
+    relation_equation,
+)
 from .program import ROLES, Program, Quantity, Relation, evaluate, replace
 from .seeds import NAMES
 from .solver import solve
@@ -64,9 +73,9 @@ def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
     base = q.desc
     free = [
         s for s in q.qualifiers
-        if f"{base} {s}" not in used and not any(base.endswith(t) for t in SUFFIXES) and compatible(base, s)
+        if qualified(base, s) not in used and not any(base.endswith(t) for t in SUFFIXES) and compatible(base, s)
     ]  # fmt: skip
-    return f"{base} {rng.choice(free)}" if free else None
+    return qualified(base, rng.choice(free)) if free else None
 
 
 # a description tied to a period ("saved each week", "the pay for the week") takes no time qualifier
@@ -266,12 +275,9 @@ def _matched(other: Program, q2: Quantity, target: Fraction, rng: random.Random)
     return None
 
 
-def _base(desc: str) -> str:
-    """A description without its qualifier ("the money Ana spends last week" -> "the money Ana spends")."""
-    for t in SUFFIXES:
-        if desc.endswith(" " + t):
-            return desc[: -len(t) - 1]
-    return desc
+def _roots(p: Program, desc: str) -> set[str]:
+    """``desc`` and the descriptions of the program it qualifies ("... filled last week" -> "... fills")."""
+    return {desc} | {x.desc for x in p.quantities if x.desc and qualifier_of(x.desc, desc)}
 
 
 @operator("ask_combined", "complicate")
@@ -298,8 +304,8 @@ def ask_combined(p: Program, rng: random.Random, ctx):
     # the same kind of thing on two occasions ("the money Ana spends" and "... last week"): a total of a
     # whole and its part, or of two unrelated things of one unit ("the empty chairs and the chairs in a
     # row"), reads as nonsense
-    base = _base(q.desc)
-    others = [x for x in others if _base(x.desc) == base]
+    roots = _roots(p, q.desc)
+    others = [x for x in others if roots & _roots(p, x.desc)]
     if not others:
         return None
     y = rng.choice(others)

@@ -672,7 +672,7 @@ def perturb_solution(p: Program, rng: random.Random, ctx):
     rels = []
     for r in p.relations:
         residual = evaluate(r.lhs, new) - evaluate(r.rhs, new)
-        rels.append(replace(r, rhs=_fold_constant(r.rhs, residual)))
+        rels.append(replace(r, rhs=_tidy(_fold_constant(r.rhs, residual))))  # "46 - 41" written 5
     return replace(p, relations=tuple(rels)), ()
 
 

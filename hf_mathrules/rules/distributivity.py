@@ -11,7 +11,7 @@ from ..expr.poly import _grlex_alpha, mono_mul
 from ..expr.render import machine_and_text
 from ..expr.rewrite import expand_steps
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import coeff, distinct_sum, distinct_terms, monomial, monomial_tree, sum_strings
+from .terms import coeff, distinct_sum, distinct_terms, monomial, monomial_tree, sum_strings, term_strings
 
 
 @dataclass(frozen=True)
@@ -117,14 +117,46 @@ class Distributivity(Rule):
             return "not a sum of monomials"
         return None
 
+    def _draw_parts(self, rng: random.Random, names: list[str]) -> list[Terms]:
+        """``_build``'s draws when nothing is nested: the terms of each factor (the outer monomial as a
+        one-term list, first), no trees."""
+        k = self.k
+        parts: list[Terms] = []
+        for _ in range(k["n_factors"]):
+            constant = rng.random() < 0.3
+            parts.append(
+                distinct_terms(rng, names, k["n_terms"], k["max_coeff"], k["max_power"], 1, constant)
+            )
+        if k["outer"]:
+            c = coeff(rng, k["max_coeff"], allow_negative=False) if k["max_coeff"] > 1 else 1
+            parts.insert(0, [(c, monomial(rng, names, 1, k["max_power"]))])
+        return parts
+
+    def _tree(self, parts: list[Terms]) -> Expr:
+        """The tree ``_build`` makes of ``_draw_parts``'s terms."""
+        factors = [add(*[monomial_tree(c, m) for c, m in terms]) for terms in parts]
+        return Mul(tuple(factors)) if len(factors) > 1 else factors[0]
+
     def sample(self, rng: random.Random) -> Problem:
         names = self.config.vocab.sample(rng, self.k["n_vars"])
-        expr, parts = self._build(rng, names)
-        problem_machine, problem_text = machine_and_text(expr)
+        if self.k["nested"]:
+            expr, parts = self._build(rng, names)
+            problem_machine, problem_text = machine_and_text(expr)
+        else:
+            parts = self._draw_parts(rng, names)
+            expr = None
+            outer = self.k["outer"]
+            if len(parts) > 1 and all(len(p) > 1 for p in parts[1 if outer else 0 :]):
+                problem_machine, problem_text = _product_of_sums(parts, outer)
+            else:
+                expr = self._tree(parts)
+                problem_machine, problem_text = machine_and_text(expr)
         if parts is not None and len(parts) == 2 and all(len(p) > 1 or i == 0 for i, p in enumerate(parts)):
             # a monomial or a sum times a sum (levels 1-3): the steps are computed from the terms
             rendered, used = _two_factor_steps(*parts)
         else:
+            if expr is None:
+                expr = self._tree(parts)
             rendered = [machine_and_text(s) for s in expand_steps(expr)]
             used = sorted(expr.free_symbols())
         machine_steps = [m for m, _ in rendered]
@@ -140,6 +172,31 @@ class Distributivity(Rule):
 
 
 Terms = list[tuple[int, tuple]]
+
+
+def _product_of_sums(parts: list[Terms], outer: bool) -> tuple[str, str]:
+    """``machine_and_text`` of ``_tree(parts)`` when every sum has two terms or more: the outer monomial
+    (positive coefficient) as ``term_strings`` writes it, each sum in parentheses; the textbook puts
+    ``*`` before a parenthesis only after a bare word name (``apple*(x + 1)``: ``apple(`` reads as a call),
+    as the renderer's ``_juxtaposable`` does."""
+    ms, ts = [], []
+    for i, terms in enumerate(parts):
+        if i == 0 and outer:
+            (c, m) = terms[0]
+            pm, pt = term_strings(c, m)
+            ms.append(pm)
+            ts.append(pt)
+            continue
+        sm, st = sum_strings(terms)
+        if i:
+            ms.append("*")
+            if i == 1 and outer:
+                c, m = parts[0][0]
+                if c == 1 and len(m) == 1 and len(m[0][0]) > 1:
+                    ts.append("*")
+        ms.append("(" + sm + ")")
+        ts.append("(" + st + ")")
+    return "".join(ms), "".join(ts)
 
 
 def _two_factor_steps(left: Terms, right: Terms) -> tuple[list[tuple[str, str]], list[str]]:

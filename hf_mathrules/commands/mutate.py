@@ -121,7 +121,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--seeds", default="builtin", help="seed schemas: builtin, a folder of *.json, or one file"
     )
     p.add_argument("--family", default="word", choices=["word", "linear", "system", "quadratic", "expression"],
-                   help="word problems (seed schemas), or our rules' linear equations / systems")  # fmt: skip
+                   help="word problems (seed schemas), or our rules' linear equations / systems, quadratics, "
+                        "or expression problems (expand, factor, simplify)")  # fmt: skip
     p.add_argument("--level", type=int, default=3, help="difficulty 1-5 (6: out of distribution)")
     p.add_argument("-n", type=int, default=100, help="number of rows (default 100)")
     p.add_argument("--seed", type=int, default=0, help="seed (items are a hash of seed and index)")

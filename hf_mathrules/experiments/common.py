@@ -84,7 +84,10 @@ def train_model(
 ) -> tuple[Path, dict[str, Any]]:
     """Train one model on ``rules`` (``NAME:LEVELS:ROWS`` specs) into ``output_dir/models/name``; the
     tiny preset from scratch, or ``--model_name_or_path`` with ``--method``.  Returns the folder and a
-    summary (steps, seconds, tokens/s, final training loss)."""
+    summary (steps, seconds, tokens/s, final training loss).  With ``--set model_dir=PATH`` (experiments
+    that train one model) the finished run in PATH is used instead and nothing is trained."""
+    if opts.extra.get("model_dir"):
+        return trained_folder(opts.extra["model_dir"])
     from ..train.config import MathRulesArguments, base_sft_config, model_config, tiny_sft_config
     from ..train.sft import train
 
@@ -137,6 +140,27 @@ def train_model(
         "wall_seconds": round(time.perf_counter() - t0, 1),
         "tokens_per_second": round(result.tokens_per_second),
         "final_loss": round(losses[-1], 4) if losses else None,
+    }
+
+
+def trained_folder(path: str | Path) -> tuple[Path, dict[str, Any]]:
+    """A finished ``mathrules train`` folder given to an experiment instead of training one
+    (``--set model_dir=PATH``), with the summary its ``train_results.json`` and ``training_config.json`` hold."""
+    folder = Path(path)
+    done = folder / "train_results.json"
+    if not done.is_file():
+        raise ValueError(f"{folder} is not a finished training run (no train_results.json); train one with "
+                         "mathrules train or leave model_dir out")  # fmt: skip
+    summary = json.loads(done.read_text())
+    config_file = folder / "training_config.json"
+    config = json.loads(config_file.read_text()) if config_file.is_file() else {}
+    return folder, {
+        "model": str(folder),
+        "rules": config.get("mathrules", {}).get("rules"),
+        "steps": summary.get("global_step"),
+        "train_seconds": round(summary.get("train_seconds") or 0, 1),
+        "tokens_per_second": round(summary.get("tokens_per_second") or 0),
+        "reused": True,
     }
 
 
@@ -242,6 +266,7 @@ def pyplot():
 
 
 def save_figure(fig, path: Path) -> Path:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
     pyplot().close(fig)

@@ -39,6 +39,8 @@ VARIANTS = ("rule only", "rule + word", "word only")
 def run(opts: common.ExperimentOptions) -> dict[str, Any]:
     t0 = time.perf_counter()
     opts = opts.with_defaults(DEFAULTS, MINI)
+    if opts.extra.get("model_dir"):
+        raise ValueError(f"{NAME} trains several models; model_dir applies to experiments that train one")
     levels, word_rows = opts.extra["levels"], opts.extra["word_rows"]
     eval_level = int(str(levels).split("-")[0].split(",")[0])
     cells, trained = [], []

@@ -57,8 +57,22 @@ def test_several_rules_asks_the_levels_above_training_with_intervals(ran):
     assert "above training" in table and "(n=3)" in table
     # the recipe's defaults reach the trainer: math tokens and packed rows
     assert results["options"]["tiny_tokenizer"] is None  # unset: the recipe's default, written below
-    config = json.loads((out / "models" / "mixture" / "training_config.json").read_text())
+    config = json.loads((out / "models" / "mixture" / "training_config.json").read_text())["mathrules"]
     assert config["tiny_tokenizer"] == "math" and config["pack_length"] == 256
+
+
+def test_several_rules_evaluates_a_model_trained_before(ran, tmp_path, capsys):
+    model_dir = ran("several_rules") / "models" / "mixture"
+    argv = ["experiment", "several_rules", "--mini", "--cpu-threads", "1", "--output-dir", str(tmp_path),
+            "--set", f"model_dir={json.dumps(str(model_dir))}"]  # fmt: skip
+    assert main(argv) == 0
+    results = json.loads((tmp_path / "several_rules" / "results.json").read_text())
+    assert results["training"]["reused"] is True and results["training"]["steps"] == 2
+    assert results["training"]["rules"] == ["distributivity:1", "simplification:1"]
+    assert not (tmp_path / "several_rules" / "models").exists()  # nothing trained
+    capsys.readouterr()
+    assert main([*argv[:-1], f"model_dir={json.dumps(str(tmp_path))}"]) == 2
+    assert "is not a finished training run" in capsys.readouterr().err
 
 
 def test_unseen_names_keeps_the_level_and_holds_names_out(ran):

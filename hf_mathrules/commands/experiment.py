@@ -90,7 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--n-eval", type=int, default=None, help="test problems per cell")
     p.add_argument("--max-new-tokens", type=int, default=None)
     p.add_argument("--max-length", type=int, default=None, help="training sequence length")
-    p.add_argument("--tiny-tokenizer", "--tiny_tokenizer", choices=["char", "math"], default=None,
+    p.add_argument("--tiny-tokenizer", "--tiny_tokenizer", choices=["char", "math", "math-digits"], default=None,
                    help="tiny preset's tokenizer (default math)")  # fmt: skip
     p.add_argument("--pack-length", "--pack_length", type=int, default=None,
                    help="tiny preset: pack rows into rows of this many tokens (default 256; 0: padded batches)")  # fmt: skip

@@ -126,9 +126,10 @@ class MathRulesArguments:
     tiny_tokenizer: str = field(
         default="char",
         metadata={
-            "help": "tiny preset: char (one token per character) or math (one token per word of the rules' "
-            "text, spaced operator and number below 100; lossless, 1.77x fewer tokens a row)",
-            "choices": ["char", "math"],
+            "help": "tiny preset: char (one token per character), math (one token per word of the rules' "
+            "text, spaced operator and number below 100; lossless, 1.77x fewer tokens a row) or math-digits "
+            "(math with numbers one digit a token)",
+            "choices": ["char", "math", "math-digits"],
         },
     )
     pack_length: int = field(
@@ -170,8 +171,10 @@ class MathRulesArguments:
         for name in ("generation_eval_samples", "max_new_tokens", "tiny_hidden_size", "tiny_layers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"--{name} must be at least 1")
-        if self.tiny_tokenizer not in ("char", "math"):
-            raise ConfigError(f"unknown --tiny_tokenizer {self.tiny_tokenizer!r}; choose char or math")
+        if self.tiny_tokenizer not in ("char", "math", "math-digits"):
+            raise ConfigError(
+                f"unknown --tiny_tokenizer {self.tiny_tokenizer!r}; choose char, math or math-digits"
+            )
         if self.tiny_heads < 1 or self.tiny_hidden_size % self.tiny_heads:
             raise ConfigError("--tiny_hidden_size must be a multiple of --tiny_heads")
 

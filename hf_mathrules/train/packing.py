@@ -113,7 +113,11 @@ class PackedRowsCollator:
             ids.append(list(e["input_ids"]) + [self.pad_token_id] * (width - n))
             labels.append(list(e.get("labels", e["input_ids"])) + [-100] * (width - n))
             attention.append([1] * n + [0] * (width - n))
-        return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels), "attention_mask": torch.tensor(attention)}
+        return {
+            "input_ids": torch.tensor(ids),
+            "labels": torch.tensor(labels),
+            "attention_mask": torch.tensor(attention),
+        }
 
 
 def use_packed_rows(trainer, length: int, seed: int) -> float:

@@ -52,7 +52,9 @@ def test_several_rules_asks_the_levels_above_training_with_intervals(ran):
     assert [cells[("simplification", lv)]["trained_level"] for lv in (1, 2)] == [True, False]
     for c in cells.values():
         lo, hi = c["wilson95"]
-        assert c["n"] == 3 and 0 <= lo <= c["accuracy"] <= hi <= 1 and c["correct"] == round(3 * c["accuracy"])
+        assert (
+            c["n"] == 3 and 0 <= lo <= c["accuracy"] <= hi <= 1 and c["correct"] == round(3 * c["accuracy"])
+        )
     table = (out / "table.md").read_text()
     assert "above training" in table and "(n=3)" in table
     # the recipe's defaults reach the trainer: math tokens and packed rows

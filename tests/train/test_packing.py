@@ -78,11 +78,10 @@ def test_pack_length_shorter_than_a_row_is_refused(tokenized):
 
 def test_the_trainers_batches_keep_rows_apart_and_mask_prompts(rows):
     """Through a real ``SFTTrainer``: its column filter and dataloader keep what packing needs."""
+    from datasets import Dataset
     from trl import SFTTrainer
 
     from hf_mathrules.train.config import tiny_sft_config
-    from datasets import Dataset
-
     from hf_mathrules.train.data import sft_row
     from hf_mathrules.train.packing import use_packed_rows
 
@@ -90,7 +89,12 @@ def test_the_trainers_batches_keep_rows_apart_and_mask_prompts(rows):
     model = tiny_llama(tok, TinyModelConfig(hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
                                             intermediate_size=64))  # fmt: skip
     args = tiny_sft_config(output_dir="unused", per_device_train_batch_size=2, max_steps=1, report_to="none")
-    trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list([sft_row(r) for r in rows]), processing_class=tok)
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list([sft_row(r) for r in rows]),
+        processing_class=tok,
+    )
     efficiency = use_packed_rows(trainer, 256, seed=0)
     assert 0.85 < efficiency <= 1
     batch = next(iter(trainer.get_train_dataloader()))

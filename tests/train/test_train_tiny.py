@@ -58,6 +58,28 @@ def test_math_tokenizer_is_lossless_shorter_and_keeps_variables_as_characters(tm
     tok.save_pretrained(tmp_path)
     again = AutoTokenizer.from_pretrained(tmp_path)
     assert again(texts[0])["input_ids"] == tok(texts[0])["input_ids"]
+    # math-digits: the same words and operators, numbers one digit a token, still lossless
+    digits = math_tokenizer(texts, whole_numbers=False)
+    pieces = digits.convert_ids_to_tokens(digits("Solve for x:\n58 - 9x = 12")["input_ids"])
+    assert pieces[1:] == [
+        "Solve",
+        " ",
+        "for",
+        " ",
+        "x",
+        ":",
+        "\n",
+        "5",
+        "8",
+        " - ",
+        "9",
+        "x",
+        " = ",
+        "1",
+        "2",
+    ]
+    assert all(digits.decode(digits(t)["input_ids"], skip_special_tokens=True) == t for t in texts)
+    assert len(digits) < len(tok) - 90
 
 
 def test_train_saves_model_tokenizer_card_and_refuses_to_overwrite(tmp_path, capsys):

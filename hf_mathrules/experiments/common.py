@@ -36,7 +36,7 @@ class ExperimentOptions:
     max_length: int | None = None  # SFT sequence length (tokens; characters for the tiny preset)
     # the tiny preset's recipe (benchmarks/training_recipe.py): math tokens, rows packed without padding
     tiny_tokenizer: str | None = None  # default "math"
-    pack_length: int | None = None  # default 256 tokens; 0: TRL's padded batches
+    pack_length: int | None = None  # default max_length, else 256 tokens; 0: TRL's padded batches
     cpu_threads: int = 0
     seed: int = 0
     mini: bool = False
@@ -108,7 +108,10 @@ def train_model(
         cpu_threads=opts.cpu_threads,
         max_new_tokens=opts.max_new_tokens or 256,
         tiny_tokenizer=opts.tiny_tokenizer or "math",
-        pack_length=(256 if opts.pack_length is None else opts.pack_length) if opts.tiny else 0,
+        # rows are cut at max_length first, so packed rows of that length hold every row
+        pack_length=(opts.max_length or 256 if opts.pack_length is None else opts.pack_length)
+        if opts.tiny
+        else 0,
         **(MINI_SHAPE if opts.mini and opts.tiny else {}),
     )
     sft_kwargs: dict[str, Any] = {

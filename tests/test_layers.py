@@ -16,7 +16,7 @@ PACKAGE = Path(hf_mathrules.__file__).parent
 
 # Lowest first.  A unit may import units on its own floor or below, never above.
 FLOORS: list[set[str]] = [
-    {"expr", "vocab", "io", "errors", "prompting"},  # 0: no hf_mathrules imports but each other
+    {"expr", "vocab", "io", "errors", "prompting", "draws"},  # 0: no hf_mathrules imports but each other
     {"verify"},  # 1: the checker
     {"rules", "mutate"},  # 2: the rule engine (uses the checker for its own answers), mutation engine
     {"validate", "data", "data_report", "rewards", "metric", "modeling"},  # 3: rows, rewards, loading

@@ -24,7 +24,8 @@ def below(rng: random.Random, n: int) -> int:
 
 
 def randint(rng: random.Random, lo: int, hi: int) -> int:
-    """``rng.randint(lo, hi)``."""
+    """``rng.randint(lo, hi)``.  (``below``'s loop is written out here and in ``choice`` on purpose: these
+    run several times per generated row, and the extra call was measurable.)"""
     n = hi - lo + 1
     if n <= 0 or type(rng) is not _Random:
         return rng.randint(lo, hi)  # raises the standard error for an empty range

@@ -26,7 +26,9 @@ class RecordingPool:
         return {"equivalent": None, "reason": "timeout", "detail": "recorded"}
 
 
-def test_the_worker_gets_what_the_parsing_left(monkeypatch):
+@pytest.fixture
+def slow_parsing(monkeypatch):
+    """Parsing that takes 0.3 s of the call's deadline."""
     real_prepare = api.prepare
 
     def slow_prepare(gold, pred, s):
@@ -34,6 +36,9 @@ def test_the_worker_gets_what_the_parsing_left(monkeypatch):
         return real_prepare(gold, pred, s)
 
     monkeypatch.setattr(api, "prepare", slow_prepare)
+
+
+def test_the_worker_gets_what_the_parsing_left(slow_parsing):
     pool = RecordingPool()
     v = verify(SLOW_GOLD, SLOW_PRED, timeout=1.0, pool=pool)
     assert v.reason == "timeout" and v.equivalent is None
@@ -42,14 +47,7 @@ def test_the_worker_gets_what_the_parsing_left(monkeypatch):
     assert 0 < left <= 1.0 - 0.3
 
 
-def test_no_worker_call_once_the_parsing_used_the_timeout(monkeypatch):
-    real_prepare = api.prepare
-
-    def slow_prepare(gold, pred, s):
-        time.sleep(0.3)
-        return real_prepare(gold, pred, s)
-
-    monkeypatch.setattr(api, "prepare", slow_prepare)
+def test_no_worker_call_once_the_parsing_used_the_timeout(slow_parsing):
     pool = RecordingPool()
     v = verify(SLOW_GOLD, SLOW_PRED, timeout=0.2, pool=pool)
     assert v.reason == "timeout" and v.equivalent is None

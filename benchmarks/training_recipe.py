@@ -49,6 +49,15 @@ ARMS: dict[str, dict] = {
     # rows in random order packed into 256-token rows without padding (hf_mathrules.train.packing): a
     # batch of 24 packed rows holds about as many real tokens as 64 padded rows, at half the positions
     "packed": {**BASELINE, "tiny_tokenizer": "math", "pack_length": 256, "per_device_train_batch_size": 24},
+    # number tokens' embeddings start at their value's Fourier features (hf_mathrules.train.tiny): the
+    # failures left after packing are sums of number tokens looked up in a table
+    "fourier": {
+        **BASELINE,
+        "tiny_tokenizer": "math",
+        "pack_length": 256,
+        "per_device_train_batch_size": 24,
+        "tiny_number_embedding": "fourier",
+    },  # fmt: skip
     "recipe": {**BASELINE, "tiny_tokenizer": "math"},
 }
 

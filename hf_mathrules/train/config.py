@@ -132,6 +132,14 @@ class MathRulesArguments:
             "choices": ["char", "math", "math-digits"],
         },
     )
+    tiny_number_embedding: str = field(
+        default="random",
+        metadata={
+            "help": "tiny preset: how number tokens' embeddings start: random, or fourier (their value's "
+            "Fourier features, periods 2 to 1000: sums become rotations instead of a table to memorize)",
+            "choices": ["random", "fourier"],
+        },
+    )
     pack_length: int = field(
         default=0,
         metadata={

@@ -75,6 +75,7 @@ def _build_model(margs: MathRulesArguments, model_args, train_ds):
             num_hidden_layers=margs.tiny_layers,
             num_attention_heads=margs.tiny_heads,
             intermediate_size=margs.tiny_intermediate_size,
+            number_embedding=margs.tiny_number_embedding,
         )
         return tiny_llama(tok, shape), tok
     from transformers import AutoTokenizer

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 PAD, BOS, EOS, UNK = "<pad>", "<s>", "</s>", "<unk>"
 SPECIAL_TOKENS = (PAD, BOS, EOS, UNK)
 TOKENIZERS = ("char", "math", "math-digits")
+NUMBER_EMBEDDINGS = ("random", "fourier")
+# periods of the Fourier features written into number tokens' embeddings: the residues of a number mod 2,
+# 5, 10, 100 and 1000 are angles, so a sum of numbers is a rotation the MLPs can compute exactly
+FOURIER_PERIODS = (2, 5, 10, 100, 1000)
 ANSWER_WORD = "Answer"
 OPERATORS = (" + ", " - ", " = ", "**", ", ")  # one token each in the math tokenizer
 _THREE_DIGITS = re.compile(r"(?<!\d)[1-9]\d\d(?!\d)")
@@ -30,6 +34,10 @@ class TinyModelConfig:
     num_attention_heads: int = field(default=4, metadata={"help": "attention heads"})
     intermediate_size: int = field(default=256, metadata={"help": "MLP width"})
     max_position_embeddings: int = field(default=1024, metadata={"help": "longest sequence (characters)"})
+    number_embedding: str = field(
+        default="random",
+        metadata={"help": "random, or fourier: number tokens start at their value's features"},
+    )
 
 
 def _printable_chars(texts: Iterable[str]) -> set[str]:
@@ -146,6 +154,40 @@ def tiny_llama(tokenizer, config: TinyModelConfig | None = None, seed: int = 0):
     )
     torch.manual_seed(seed)
     model = LlamaForCausalLM(llama)
+    if c.number_embedding == "fourier":
+        fourier_number_embeddings(model, tokenizer)
+    elif c.number_embedding != "random":
+        raise ValueError(
+            f"unknown number embedding {c.number_embedding!r}; choose one of {NUMBER_EMBEDDINGS}"
+        )
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     model.generation_config.eos_token_id = tokenizer.eos_token_id
     return model
+
+
+def number_tokens(tokenizer) -> dict[int, int]:
+    """Token id -> value for every token that is a whole number written in digits."""
+    return {i: int(t) for t, i in tokenizer.get_vocab().items() if t.isascii() and t.isdigit()}
+
+
+def fourier_number_embeddings(model, tokenizer) -> int:
+    """Write each number token's value as Fourier features (cos, sin of 2*pi*n/T for ``FOURIER_PERIODS``)
+    into the last dimensions of its (tied) embedding, as FoNE (Zhou et al. 2025) does for pretrained
+    models.  A randomly initialised model sees number tokens as unrelated symbols and must learn every sum
+    as a table; with their values as angles, the same value is read and written the same way in every
+    row.  The features stay trainable; their norm is that of a random row.  Returns the tokens written."""
+    import math
+
+    import torch
+
+    emb = model.get_input_embeddings().weight
+    dims = 2 * len(FOURIER_PERIODS)
+    if emb.shape[1] < 2 * dims:
+        raise ValueError(f"fourier number embeddings need a width of at least {2 * dims}, not {emb.shape[1]}")
+    values = number_tokens(tokenizer)
+    with torch.no_grad():
+        scale = emb.std().item() * math.sqrt(emb.shape[1] / len(FOURIER_PERIODS))
+        for i, n in values.items():
+            angles = torch.tensor([2 * math.pi * n / t for t in FOURIER_PERIODS])
+            emb[i, -dims:] = scale * torch.cat([angles.cos(), angles.sin()])
+    return len(values)

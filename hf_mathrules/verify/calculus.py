@@ -14,6 +14,7 @@ import re
 
 from .lexer import Token
 from .limits import ParseError, Unsupported
+from .tree import walk
 
 _DIFFERENTIAL = re.compile(r"^d([A-Za-z])$")
 _ENDS_IN_DIFFERENTIAL = re.compile(r"^([A-Za-z]+?)d([A-Za-z])$")
@@ -54,7 +55,7 @@ class CalculusMixin:
             body = self.parse_term()
         finally:
             self.depth -= 1
-        if not any(n[0] == "sym" and n[1] == var for n in _walk(body)):
+        if not any(n[0] == "sym" and n[1] == var for n in walk(body)):
             raise Unsupported(f"a derivative in {var} of an expression that does not show {var}")
         return self.node("deriv", var, body)
 
@@ -154,9 +155,3 @@ class CalculusMixin:
                 del t[j - len(mark) : j]
                 return mark[-1] if mark[-1] in "+-" else mark[-2]
         return "+-"
-
-
-def _walk(tree):
-    from .parser import walk
-
-    return walk(tree)

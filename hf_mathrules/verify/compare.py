@@ -16,8 +16,8 @@ import sympy
 from .kinds import EXPR_TAGS as _EXPR_TAGS
 from .kinds import detect_kind, is_assignment, is_equation
 from .limits import Limits, Unsupported
-from .parser import walk
 from .to_sympy import build, symbol
+from .tree import walk
 from .views import (
     decimal_places,
     equations_of,
@@ -474,8 +474,6 @@ def _is_inequality(t) -> bool:
 
 def _is_label(lhs) -> bool:
     """A left side that names a quantity (``f(x)``, ``|AB|``, ``NO/BO``), not an expression to solve."""
-    from .parser import walk
-
     nodes = list(walk(lhs))
     if lhs[0] == "tuple":
         return True

@@ -31,7 +31,7 @@ from math import gcd, lcm
 from .fastpath import NotFast, to_rf
 from .kinds import is_assignment, is_equation
 from .limits import Limits
-from .parser import walk
+from .tree import walk
 from .views import last_value, value_trees
 
 FORMS = ("expanded", "factored", "solved", "simplified", "ordered", "system", "roots", "rref")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .tree import walk
+
 KINDS = ("auto", "expression", "equation", "system", "roots", "set", "tuple", "matrix", "text")
 INEQ = frozenset({"<", ">", "<=", ">=", "!="})
 # tags of a scalar expression tree (not a relation, set, tuple, matrix or list)
@@ -20,8 +22,6 @@ def is_assignment(tree) -> bool:
 
 
 def _mentions(tree, name: str) -> bool:
-    from .parser import walk
-
     return any(n[0] == "sym" and n[1] == name for n in walk(tree))
 
 
@@ -34,8 +34,6 @@ def is_inequality(tree) -> bool:
 
 
 def detect_kind(tree) -> str:
-    from .parser import walk
-
     tag = tree[0]
     if tag == "text":
         return "text"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sympy
 
 from .limits import Limits, TooLarge, Unsupported
-from .parser import walk
 from .to_sympy import build
+from .tree import walk
 
 MAX_MATRIX_POWER = 64
 

@@ -16,6 +16,7 @@ from .calculus import CalculusMixin
 from .latex import FUNCS, GREEK, LatexMixin
 from .lexer import Token, check_nesting, normalize, pretokens, tokenize
 from .limits import Limits, ParseError, TooLarge, Unsupported
+from .tree import walk
 
 RELOPS = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "!=": "!="}
 CMD_RELOPS = {
@@ -616,20 +617,6 @@ def tree_depth(tree) -> int:
         inner = d + 1 if isinstance(node[0], str) else d  # a tuple of children is not a level
         stack.extend((x, inner) for x in node if isinstance(x, tuple))
     return deepest
-
-
-def walk(tree):
-    """Every node of a tree (children lists are flattened)."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, tuple) or not node:
-            continue
-        if isinstance(node[0], str):
-            yield node
-            stack.extend(x for x in node[1:] if isinstance(x, tuple))
-        else:
-            stack.extend(node)
 
 
 def symbols_of(tree) -> frozenset[str]:

@@ -39,8 +39,8 @@ def machine() -> dict:
 def bench_generation(model_dir: str, n: int, batch_size: int, seed: int = 0) -> dict:
     from hf_mathrules.evaluation.generation import generate, generate_one_at_a_time
     from hf_mathrules.evaluation.scoring import score_batch
+    from hf_mathrules.modeling import load_for_inference
     from hf_mathrules.rules import make_rule
-    from hf_mathrules.train.modeling import load_for_inference
 
     model, tok = load_for_inference(model_dir)
     rows = make_rule("distributivity", level=1).generate(n, seed=seed, split="test")

@@ -1,20 +1,12 @@
 """The training side of model loading, as TRL's ``sft.py`` does it: PEFT and quantization come from TRL's
 ``ModelConfig`` through TRL's ``get_peft_config`` / ``get_quantization_config`` (called in ``sft.train``; ``peft_config`` below);
 ``SFTTrainer`` loads the base model from its name with those and places it itself (TRL 1.x has no ``get_kbit_device_map`` any more:
-its ``create_model_from_path`` picks the device map).  Loading for inference lives on the ground floor,
-in ``hf_mathrules.modeling``, and is re-exported here for callers of the old path."""
+its ``create_model_from_path`` picks the device map).  Loading for inference is ``hf_mathrules.modeling``."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
-
-from ..modeling import (  # noqa: F401  (re-exported)
-    adapter_config,
-    attach_adapter,
-    check_model_source,
-    load_for_inference,
-)
 
 
 def model_init_kwargs(model_args, sft_model_init_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 Arguments are parsed by TRL's ``TrlParser`` over ``(MathRulesArguments, SFTConfig, ModelConfig)``
 (``--config file.yaml``, flags override the file); ``mathrules train --help`` lists them all, with the
-old spellings that still work (``--push-to-hub ID``, ``--method``)."""
+shorthands (``--push-to-hub ID``, ``--method``)."""
 
 from __future__ import annotations
 

@@ -32,10 +32,9 @@ METHOD_HELP = (
     "full = neither.  Without --method the switches decide, and a base model given without any of them "
     "gets qlora."
 )
-ALIASES_HELP = (
-    "Old spellings that still work: --push-to-hub ID (= --push_to_hub true --hub_model_id ID); "
-    "--model_name_or_path, --lora_r, --lora_alpha, --lora_dropout and --lora_target_modules keep their "
-    "names and are now TRL ModelConfig fields; --method as above.  Our defaults where TRL's differ: "
+SPELLINGS_HELP = (
+    "Shorthands: --push-to-hub ID (= --push_to_hub true --hub_model_id ID); --method as above.  Our "
+    "defaults where TRL's differ: "
     "--lora_target_modules all-linear, --use_bnb_nested_quant true, --dtype bfloat16 for qlora on a GPU "
     "that has it (else float32), --report_to none, --bf16 only on a GPU that has it."
 )
@@ -238,14 +237,16 @@ def quiet_sft_config_warnings() -> None:
     logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
 
 
-quiet_optional_kernel_warning = quiet_sft_config_warnings  # the old name
+def _sft_defaults(preset: dict[str, Any]) -> dict[str, Any]:
+    """Our SFTConfig defaults where TRL's differ: the preset's, no reporting, bf16 only on a GPU with it."""
+    return {"bf16": _bf16_available(), "report_to": "none", **preset}
 
 
-def _sft_config(defaults: dict[str, Any], overrides: dict[str, Any]):
+def _sft_config(preset: dict[str, Any], overrides: dict[str, Any]):
     quiet_sft_config_warnings()
     from trl import SFTConfig
 
-    return SFTConfig(**{"bf16": _bf16_available(), "report_to": "none", **defaults, **overrides})
+    return SFTConfig(**{**_sft_defaults(preset), **overrides})
 
 
 def tiny_sft_config(**overrides):
@@ -303,8 +304,22 @@ def rewrite_push_flag(argv: list[str]) -> list[str]:
     return out
 
 
-def make_parser(extra_defaults: dict[str, Any] | None = None):
-    """TRL's parser over ``(MathRulesArguments, SFTConfig, ModelConfig)`` with our defaults."""
+class _PresetDefault:
+    """The default of an SFTConfig field the preset decides (``TINY_SFT_DEFAULTS`` / ``BASE_SFT_DEFAULTS``):
+    left in the parsed values where neither the YAML file nor a flag gave the field, then replaced by the
+    preset's value or, where the preset has none, TRL's."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        tiny, base = (d.get(self.name, "TRL's default") for d in (TINY_SFT_DEFAULTS, BASE_SFT_DEFAULTS))
+        return f"{tiny} with the tiny preset, {base} with a base model"
+
+
+def make_parser():
+    """TRL's parser over ``(MathRulesArguments, SFTConfig, ModelConfig)`` with our defaults; the fields a
+    preset decides default to a ``_PresetDefault`` (``parse_train_args`` fills them in)."""
     quiet_sft_config_warnings()
     from trl import ModelConfig, SFTConfig, TrlParser
 
@@ -314,40 +329,29 @@ def make_parser(extra_defaults: dict[str, Any] | None = None):
         description="Train on rule data with TRL's SFTTrainer.  Options are MathRulesArguments, then TRL's "
         "SFTConfig and ModelConfig; --config FILE.yaml gives any of them as field: value, flags override "
         "the file.  " + METHOD_HELP,
-        epilog=ALIASES_HELP,
+        epilog=SPELLINGS_HELP,
+        allow_abbrev=False,  # a misspelt option is an error, never a guess
     )
-    parser.set_defaults_with_config(
-        **{"bf16": _bf16_available(), "report_to": "none", **MODEL_DEFAULTS, **(extra_defaults or {})}
-    )
+    preset = {name: _PresetDefault(name) for name in {**TINY_SFT_DEFAULTS, **BASE_SFT_DEFAULTS}}
+    parser.set_defaults_with_config(**_sft_defaults({}), **MODEL_DEFAULTS, **preset)
     return parser
 
 
-def _check_known(parser, argv: list[str], config: dict[str, Any] | None) -> None:
-    """One clear error naming an option or config key that does not exist (with the closest match)."""
-    dests = {a.dest for a in parser._actions}
-    flags = {s for a in parser._actions for s in a.option_strings}
-
-    def hint(name: str, pool) -> str:
-        close = difflib.get_close_matches(name, list(pool), n=1)
-        return f" (did you mean {close[0]}?)" if close else ""
-
-    for key in config or {}:
-        if key not in dests and key != "env":
-            raise ConfigError(f"unknown config field {key!r} in the config file{hint(key, dests)}")
-    for a in argv:
-        if a.startswith("--"):
-            name = a.split("=", 1)[0]
-            if name not in flags and name != "--config":
-                raise ConfigError(f"unknown option {name}{hint(name, flags)}")
+def _hint(name: str, pool) -> str:
+    close = difflib.get_close_matches(name, sorted(pool), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
-def _read_config(argv: list[str]) -> dict[str, Any] | None:
+def _pop_config(argv: list[str], known: set[str]) -> dict[str, Any]:
+    """The YAML file of ``--config FILE`` (taken out of ``argv``) as TRL's ``parse_args_and_config`` reads
+    it: ``env:`` sets environment variables, every other key must be a field."""
     if "--config" not in argv:
-        return None
+        return {}
     i = argv.index("--config")
     if i + 1 >= len(argv):
         raise ConfigError("--config needs a YAML file")
     path = Path(argv[i + 1])
+    del argv[i : i + 2]
     if not path.is_file():
         raise FileNotFoundError(f"config file {path} does not exist")
     import yaml
@@ -355,22 +359,38 @@ def _read_config(argv: list[str]) -> dict[str, Any] | None:
     data = yaml.safe_load(path.read_text())
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path} must hold a YAML mapping of field: value")
+    env = data.pop("env", {})
+    if not isinstance(env, dict):
+        raise ConfigError(f"config file {path}: env must be a mapping of NAME: value")
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"unknown config field {key!r} in the config file{_hint(key, known)}")
+    os.environ.update({k: str(v) for k, v in env.items()})
     return data
 
 
 def parse_train_args(argv: list[str]):
-    """``(MathRulesArguments, SFTConfig, ModelConfig)`` from command-line strings, checked and resolved
-    (``resolve_arguments``); defaults < preset < YAML < flags."""
+    """``(MathRulesArguments, SFTConfig, ModelConfig)`` from command-line strings, parsed once, checked and
+    resolved (``resolve_arguments``); defaults < preset < YAML < flags."""
     argv = rewrite_push_flag(list(argv))
-    config = _read_config(argv)
-    probe = make_parser()
+    parser = make_parser()
     if "-h" in argv or "--help" in argv:
-        probe.parse_args_and_config(["--help"])  # prints help and exits
-    _check_known(probe, argv, config)
-    margs, _, model = probe.parse_args_and_config(argv)
-    tiny = margs.preset == "tiny" or (margs.preset is None and not model.model_name_or_path)
-    parser = make_parser(TINY_SFT_DEFAULTS if tiny else BASE_SFT_DEFAULTS)
-    return resolve_arguments(*parser.parse_args_and_config(argv))
+        parser.print_help()
+        raise SystemExit(0)
+    known = {f.name for dtype in parser.dataclass_types for f in fields(dtype) if f.init}
+    parser.set_defaults_with_config(**_pop_config(argv, known))
+    values, unknown = parser.parse_known_args(argv)
+    for a in unknown:
+        if a.startswith("--"):
+            name = a.split("=", 1)[0]
+            flags = {f"--{k}" for k in known} | {f"--{k.replace('_', '-')}" for k in known} | {"--config"}
+            raise ConfigError(f"unknown option {name}{_hint(name, flags)}")
+    if unknown:
+        raise ValueError(f"Some specified arguments are not used by the HfArgumentParser: {unknown}")
+    tiny = values.preset == "tiny" or (values.preset is None and not values.model_name_or_path)
+    preset = TINY_SFT_DEFAULTS if tiny else BASE_SFT_DEFAULTS
+    given = {k: v for k, v in vars(values).items() if not isinstance(v, _PresetDefault)}
+    return resolve_arguments(*parser.parse_dict({**preset, **given}))  # else TRL's default
 
 
 def _check_model_name(m: str | None) -> None:

@@ -473,13 +473,11 @@ def symbolic(n: int) -> list[str]:
                 steps_ok += verify_steps(r["problem"], chain).first_bad is None
             rng = random.Random(lv)
             seeds = [x for x in (seed_problem(fam, rng, lv) for _ in range(2 * n)) if x is not None][:n]
-            from hf_mathrules.mutate.expressions import FAMILY_RULES
-            from hf_mathrules.rules import make_rule
+            from hf_mathrules.rules import family_rules, make_rule
 
+            names = family_rules(fam)
             rule_rows = [
-                make_rule(FAMILY_RULES[fam][i % len(FAMILY_RULES[fam])], level=min(max(lv - 1, 1), 3)).item(
-                    3, i
-                )
+                make_rule(names[i % len(names)], level=min(max(lv - 1, 1), 3)).item(3, i)
                 for i in range(len(rows))
             ]
             sigs = {json.loads(r["meta"])["signature"] for r in rows}

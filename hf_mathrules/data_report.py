@@ -17,11 +17,15 @@ from .validate import validate_row
 
 
 def rule_data_report(
-    n_per_level: int = 200, seed: int = 0, out_dir: str | Path | None = None
+    n_per_level: int = 200,
+    seed: int = 0,
+    out_dir: str | Path | None = None,
+    names: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Generate ``n_per_level`` rows per rule and level, validate them all, measure examples/s."""
+    """Generate ``n_per_level`` rows per rule (every registered rule, or ``names``) and level, validate
+    them all, measure examples/s."""
     results: dict[str, Any] = {}
-    names = rule_names()
+    names = rule_names() if names is None else list(names)
     bar = tqdm(total=len(names) * len(LEVELS), desc="generate + validate", unit="rule-level")
     for name in names:
         per_level = {}

@@ -8,7 +8,6 @@ runs in the verifier's worker pool with a hard per-item timeout, and bad or host
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from .prompting import answer_and_steps, step_lines
 from .verify import get_pool, verify, verify_batch
 from .verify.api import DEFAULT_TIMEOUT
 
@@ -97,11 +97,6 @@ math_reward = make_math_reward()
 
 # ---------------------------------------------------------------------------------------------------------
 # step_reward: a dense reward from the derivation chain (the `= ...` lines), the answer's verdict on top
-
-# the completion format the rules write (the same patterns as hf_mathrules.evaluation.scoring, which sits
-# on a floor above this module)
-_ANSWER_LINE = re.compile(r"^\s*Answer\s*:\s*(.+?)\s*$", re.M)
-_STEP_LINE = re.compile(r"^\s*=\s*(.+?)\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -185,12 +180,6 @@ class StepScore:
         return self.answer_outcome == "correct"
 
 
-def answer_and_steps(text: str) -> tuple[str | None, list[str]]:
-    """The last ``Answer:`` line's text (or None) and the ``= ...`` step lines of a completion."""
-    answers = _ANSWER_LINE.findall(text)
-    return (answers[-1] if answers else None), _STEP_LINE.findall(text)
-
-
 @cache
 def rule_writes_chain(rule_name: str) -> bool:
     """Whether a rule's completions derive the answer in ``= ...`` lines (distributivity, factorization,
@@ -201,7 +190,7 @@ def rule_writes_chain(rule_name: str) -> bool:
         row = make_rule(str(rule_name), level=1).generate(1, seed=0)[0]
     except Exception:
         return True
-    return bool(_STEP_LINE.search(row["completion"]))
+    return bool(step_lines(row["completion"]))
 
 
 _ZERO, _ONE = ("num", "0"), ("num", "1")

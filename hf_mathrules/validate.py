@@ -15,6 +15,7 @@ from typing import Any
 
 import sympy
 
+from .prompting import read_completion
 from .rules.base import Rule, get_rule
 from .rules.statements import Statement, parse_statement, parse_trusted
 
@@ -87,7 +88,8 @@ def validate_row(row: dict[str, Any], rule: Rule | None = None) -> list[str]:
     try:
         rule = rule or get_rule(row["rule"])()
         kind = rule.kind
-        if not row["completion"].rstrip().endswith(f"Answer: {row['answer']}"):
+        written = read_completion(row["completion"])
+        if written is None or written.answer != row["answer"]:
             errors.append("completion does not end with the 'Answer:' line")
         problem = parse_statement(row["problem"])
         answer = parse_statement(row["answer"])

@@ -21,7 +21,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     rows = generate_rows(args.rule, args.n, seed=args.seed, split=split, progress=not args.quiet, **kwargs)
     rc = 0
     if args.validate:
-        from ..rules.rows import split_rules
+        from ..rules import split_rules
         from ..validate import validate_row
 
         # the rule the rows came from: test_ood_vocab at --level with held-out names, test_ood_level at 6

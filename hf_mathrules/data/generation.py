@@ -43,14 +43,13 @@ import pyarrow as pa
 
 from .. import __version__
 from ..rules import OOD_SPLITS, Rule
-from ..rules.base import SPLIT_BOUNDS
+from ..rules.base import SPLIT_BOUNDS, split_rules
 from ..rules.rows import (
     SeenProblems,
     bucket_of,
     distinct_rows,
     draw_budget,
     shortfall,
-    split_rules,
     take_rows,
 )
 from ..vocab import parse_vocab_spec

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..prompting import model_prompt
+from ..prompting import answer_line, model_prompt
 from ..rules.linear_system import SUBANSWER_PREFIX, LinearSystem
 from .generation import generate
-from .scoring import answer_line
 
 STOP = SUBANSWER_PREFIX.strip()  # "Sub-answer:"
 

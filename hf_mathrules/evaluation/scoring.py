@@ -6,11 +6,11 @@ Model output is untrusted: it only ever reaches ``hf_mathrules.verify`` (our own
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..prompting import answer_line, step_lines
 from ..rules import get_rule
 from ..verify import verify, verify_steps
 from ..verify.verdict import OUTCOMES as VERDICT_OUTCOMES
@@ -18,8 +18,6 @@ from ..verify.verdict import OUTCOMES as VERDICT_OUTCOMES
 # outcome categories of one completion, in report order: the checker's, plus no Answer: line at all
 OUTCOMES = ("correct", "wrong_form", "wrong_answer", "no_answer", "unparsable", "undecided")
 assert set(OUTCOMES) == {*VERDICT_OUTCOMES, "no_answer"}
-_ANSWER_LINE = re.compile(r"^\s*Answer\s*:\s*(.+?)\s*$", re.M)
-_STEP_LINE = re.compile(r"^\s*=\s*(.+?)\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -39,17 +37,6 @@ class Score:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def answer_line(completion: str) -> str | None:
-    """The text of the last ``Answer:`` line, or None."""
-    found = _ANSWER_LINE.findall(completion)
-    return found[-1] if found else None
-
-
-def step_lines(completion: str) -> list[str]:
-    """The ``= ...`` lines of a completion (the expression rules' derivation chain)."""
-    return _STEP_LINE.findall(completion)
 
 
 def score_completion(row: dict[str, Any], completion: str, timeout: float = 5.0) -> Score:

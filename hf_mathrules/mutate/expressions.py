@@ -1,7 +1,7 @@
 """Mutation of the symbolic families: quadratic equations and the expression rules' problems.
 
-Seeds are our own rules' rows (``quadratic`` and ``word_quadratic``; ``distributivity``,
-``factorization`` and ``simplification``), read with the safe parser into a small formal problem; an item
+Seeds are our own rules' rows (those whose ``Rule.mutation_family`` is ``quadratic``: ``quadratic`` and
+``word_quadratic``; ``expression``: ``distributivity``, ``factorization`` and ``simplification``), read with the safe parser into a small formal problem; an item
 applies ``level`` structure-changing operators drawn at random (each says what it keeps true), renders
 the problem, its rule steps and its answer, and passes two gates: our own check (the steps lead from the
 problem to the answer, sizes stay bounded) and SymPy's (the answer is right for the stored problem:
@@ -36,12 +36,9 @@ from ..expr.nodes import Add, Eq, Expr, Mul, Neg, Num, Pow, Sym
 from ..expr.poly import Monomial, mono_mul, poly_to_expr, to_poly
 from ..expr.render import machine_and_text
 from ..expr.rewrite import expand_steps
+from ..prompting import write_completion, write_prompt
 from ..rules.terms import monomial_tree
 
-FAMILY_RULES = {
-    "quadratic": ("quadratic", "word_quadratic"),
-    "expression": ("distributivity", "factorization", "simplification"),
-}
 LETTERS = "abcmnpqrstuvwxyz"
 MAX_TERMS, MAX_COEFF, MAX_DEGREE = 12, 400, 5
 
@@ -68,9 +65,9 @@ class Expression:
 
 # -- seeds -----------------------------------------------------------------------------------------------
 def _rules(family: str, level: int):
-    from ..rules import make_rule
+    from ..rules import family_rules, make_rule
 
-    return tuple(make_rule(name, level=level) for name in FAMILY_RULES[family])
+    return tuple(make_rule(name, level=level) for name in family_rules(family))
 
 
 _RULES: dict = {}
@@ -517,8 +514,8 @@ def make_item(engine, seed: int, index: int):
         answer = quadratic_answer(p)
         steps = [machine_and_text(s)[0] for s in steps_eq] + [answer]
         lines = [machine_and_text(s)[1] for s in steps_eq]
-        prompt = f"Solve for {p.var}:\n{text}"
-        completion = "\n".join([*lines, answer, f"Answer: {answer}"])
+        prompt = write_prompt(f"Solve for {p.var}:", text)
+        completion = write_completion([*lines, answer], answer)
         task, common = "quadratic", ""
     else:
         try:
@@ -527,8 +524,8 @@ def make_item(engine, seed: int, index: int):
             return Item(None, "exact", f"no rule steps: {exc}", log)
         common = machine_and_text(monomial_tree(*p.common))[0] if p.task == "factor" else ""
         problem, text = machine_and_text(tree)
-        prompt = f"{instruction}\n{text}"
-        completion = "\n".join([*lines, f"Answer: {answer}"])
+        prompt = write_prompt(instruction, text)
+        completion = write_completion(lines, answer)
         task = p.task
     if problem == answer:
         return Item(None, "dedupe", "the problem is its own answer", log)

@@ -9,6 +9,7 @@ from ..expr.nodes import Num, Sym
 from ..expr.render import machine
 from ..expr.render import text as textbook
 from ..expr.rewrite import substitute
+from ..prompting import write_completion
 from .frames import cap, number_text, shown_unit, with_unit
 from .program import Program, format_value
 from .solver import Solution, Step
@@ -116,7 +117,7 @@ def completion(program: Program, sol: Solution) -> tuple[str, list[str], str]:
         (q,) = program.query
         x = program.q(q)
         lines.append(f"So {x.desc} is {with_unit(sol.values[q], shown_unit(x.desc, x.unit))}.")
-    return "\n".join([*lines, f"Answer: {answer}"]), steps, answer
+    return write_completion(lines, answer), steps, answer
 
 
 def measures(program: Program, sol: Solution) -> dict:

@@ -2,10 +2,11 @@
 
 A rule row's ``problem`` (machine syntax: ``7*f + 1 = -7*f + 85``, or equations joined by ``; ``) is read
 with our parser into relations over unknowns, and the row's answer variables become the query.
-``linear`` draws from ``isolate_variable`` (its linear problems) and ``word_resistors``; ``system`` from
-``linear_system`` and ``word_fruit_baskets``.  Quadratics (``quadratic``, ``word_quadratic``) are
-formalized too (``rule_program``) but not mutated: they have two roots, so they fail the uniqueness gate
-by design.
+A family draws from the rules whose ``mutation_family`` names it (``Rule.mutation_family``): ``linear``
+from ``isolate_variable`` (its linear problems) and ``word_resistors``; ``system`` from ``linear_system``
+and ``word_fruit_baskets``.  Quadratics (``quadratic``, ``word_quadratic``) are formalized too
+(``rule_program``) but not mutated here: they have two roots, so they fail the uniqueness gate by design
+(``expressions.py`` mutates them).
 """
 
 from __future__ import annotations
@@ -16,11 +17,6 @@ from functools import lru_cache
 from .program import Program, Quantity, Relation
 from .solver import solve
 from .syntax import parse_equation
-
-FAMILY_RULES = {
-    "linear": ("isolate_variable", "word_resistors"),
-    "system": ("linear_system", "word_fruit_baskets"),
-}
 
 
 def rule_program(row: dict) -> Program:
@@ -40,9 +36,9 @@ def rule_program(row: dict) -> Program:
 
 @lru_cache(maxsize=8)
 def _rules(family: str, level: int):
-    from ..rules import make_rule
+    from ..rules import family_rules, make_rule
 
-    return tuple(make_rule(name, level=level) for name in FAMILY_RULES[family])
+    return tuple(make_rule(name, level=level) for name in family_rules(family))
 
 
 def seed_program(family: str, rng: random.Random, level: int = 1) -> Program | None:

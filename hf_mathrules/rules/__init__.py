@@ -11,13 +11,16 @@ from .base import (
     Problem,
     Rule,
     RuleConfig,
+    family_rules,
+    generate_rows,
     get_rule,
     make_rule,
     ood_rules,
     register,
     rule_names,
+    split_rules,
 )
-from .rows import distinct_rows, draw_budget, generate_rows, split_rules, take_rows
+from .rows import distinct_rows, draw_budget, take_rows
 
 RULE_MODULES = (
     "distributivity",
@@ -45,6 +48,7 @@ __all__ = [
     "Problem",
     "distinct_rows",
     "draw_budget",
+    "family_rules",
     "generate_rows",
     "Rule",
     "RuleConfig",

@@ -5,7 +5,8 @@ A rule is a config dataclass (frozen, with ``validate()``) plus a ``Rule`` subcl
 builds one problem and its step-by-step solution with the expression tree.  Item ``i`` of seed ``s`` is a
 pure function of (config, s, i): its random generator is seeded from a hash of (rule, s, i), so seeds 42
 and 43 share no more items than two unrelated seeds do.  Rows in bulk (``Rule.generate``,
-``Rule.iter_rows``) come from the one row source in ``rows.py``.
+``Rule.iter_rows``) come from the one row source in ``rows.py``, which knows nothing of this module;
+``split_rules`` and ``generate_rows`` (a rule name's split, drawn) join the two.
 """
 
 from __future__ import annotations
@@ -14,18 +15,17 @@ import _random
 import dataclasses
 import hashlib
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ..prompting import write_completion, write_prompt
 from ..vocab import Vocabulary, letters, words
+from .common import OOD_SPLITS, SPLIT_BOUNDS, SPLITS, ConfigError  # noqa: F401 (SPLITS: re-exported)
 from .meta_json import encode_meta, encode_values
 from .meta_json import row_meta_json as _fast_meta
+from .rows import bucket_of, distinct_rows, row_list
 
-SPLITS = ("train", "validation", "test")
-OOD_SPLITS = ("test_ood_level", "test_ood_vocab")
-# Per-mille buckets of the problem hash: 80% train, 10% validation, 10% test.
-SPLIT_BOUNDS = ((800, "train"), (900, "validation"), (1000, "test"))
 LEVELS = (1, 2, 3, 4, 5)
 OOD_LEVEL = 6  # harder than any training level; only used for the test_ood_level split
 ROW_FIELDS = (
@@ -40,10 +40,6 @@ ROW_FIELDS = (
     "steps",
     "meta",
 )
-
-
-class ConfigError(ValueError):
-    """A config value is invalid; the message names the parameter."""
 
 
 @dataclass(frozen=True)
@@ -193,8 +189,12 @@ def split_of(canonical: str) -> str:
 
 
 class Rule:
-    """Base of every rule.  Subclasses set ``name``, ``config_class``, ``target_form``, ``kind``,
-    ``description`` and implement ``sample``."""
+    """Base of every rule, and the one owner of what is specific to it.  Subclasses set ``name``,
+    ``config_class``, ``target_form``, ``kind``, ``description``, ``instruction``, ``typed_example``
+    (and, where they differ from the defaults, ``step_kind``, ``mutation_family``, ``word_problem``) and
+    implement ``sample``.  The Space's step checker (``hf_mathrules.verify.steps``), the mutation
+    families (``hf_mathrules.mutate``) and the reports read these attributes; nothing outside the rule's
+    module names the rule."""
 
     name: ClassVar[str]
     config_class: ClassVar[type[RuleConfig]]
@@ -202,6 +202,26 @@ class Rule:
     kind: ClassVar[str]  # expression | equation | system | matrix | roots: how problem/answer read
     description: ClassVar[str] = ""
     word_problem: ClassVar[bool] = False
+    plain_rows: ClassVar[bool] = True  # see __init_subclass__
+    # the instruction of a typed problem given without one (level-1 wording; ``{var}``: the one unknown,
+    # ``{vars}``: the unknowns joined by ", "); None for a word problem, whose prose is the prompt
+    instruction: ClassVar[str | None] = None
+    # one problem as a user would type it (the Space's placeholder and examples): the math alone, or prose
+    typed_example: ClassVar[str]
+    # how the step checker reads a completion's steps (hf_mathrules.verify.steps.STEP_KINDS); ``kind``
+    # unless a subclass sets it
+    step_kind: ClassVar[str]
+    # the mutation family whose seeds include this rule's problems (hf_mathrules.mutate: linear, system,
+    # quadratic, expression), or None
+    mutation_family: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "step_kind" not in cls.__dict__ and "kind" in cls.__dict__:
+            cls.step_kind = cls.kind
+        # rows drawn by Rule._row (no subclass writes its own rows): rows.py drops a draw outside the split
+        # before its row is written
+        cls.plain_rows = cls.item is Rule.item and cls._row is Rule._row
 
     def __init__(self, config: RuleConfig | None = None, **kwargs: Any) -> None:
         if config is None:
@@ -228,10 +248,10 @@ class Rule:
         return None
 
     def prompt(self, p: Problem) -> str:
-        return f"{p.instruction}\n{p.problem_text}"
+        return write_prompt(p.instruction, None if self.word_problem else p.problem_text)
 
     def completion(self, p: Problem) -> str:
-        return "\n".join([*p.step_lines, f"Answer: {p.answer}"])
+        return write_completion(p.step_lines, p.answer)
 
     def item(self, seed: int, index: int) -> dict[str, Any]:
         """Row ``index`` of ``seed``: a pure function of (config, seed, index)."""
@@ -288,8 +308,6 @@ class Rule:
 
     def iter_rows(self, seed: int = 0, split: str | None = None, start: int = 0) -> Iterator[dict[str, Any]]:
         """Endless rows of one split (or all) from item ``start`` on, duplicates within the stream dropped."""
-        from .rows import distinct_rows  # rows.py builds on this module
-
         return distinct_rows([self], seed, split, start=start)
 
     def generate(
@@ -301,8 +319,6 @@ class Rule:
         progress: bool = False,
     ) -> list[dict]:
         """``n`` distinct rows of ``split``; a clear error when the knobs allow fewer distinct problems."""
-        from .rows import row_list  # rows.py builds on this module
-
         return row_list([self], n, seed, split, max_draws=max_tries, progress=progress)
 
 
@@ -322,6 +338,11 @@ def register(cls: type[Rule]) -> type[Rule]:
 
 def rule_names() -> list[str]:
     return list(REGISTRY)
+
+
+def family_rules(family: str) -> tuple[str, ...]:
+    """The registered rules whose ``mutation_family`` is ``family``, in registration order."""
+    return tuple(name for name, cls in REGISTRY.items() if cls.mutation_family == family)
 
 
 def get_rule(name: str) -> type[Rule]:
@@ -358,7 +379,7 @@ def ood_rules(
     vocabulary never used for training (built-in words, or the given one) at ``vocab_level`` (default
     ``OOD_VOCAB_LEVEL``).  Give the training level as ``vocab_level`` to measure unseen names alone,
     without a change of level mixed in (the held-out names are available at every level 1-5); the
-    ``test_ood_vocab`` split's rows (``hf_mathrules.rules.rows.split_rules``) always do."""
+    ``test_ood_vocab`` split's rows (``split_rules``) always do."""
     return {
         "test_ood_level": make_rule(name, level=OOD_LEVEL, **knobs),
         "test_ood_vocab": make_rule(
@@ -368,3 +389,37 @@ def ood_rules(
             **knobs,
         ),
     }
+
+
+def split_rules(
+    name: str,
+    split: str | None,
+    levels: Sequence[int] = (1,),
+    vocab: Vocabulary | None = None,
+    **knobs: Any,
+) -> list[Rule]:
+    """The rules a split's draws cycle through: one per level (``test_ood_vocab`` too: held-out names at
+    the requested levels, so that only the vocabulary changes), or ``test_ood_level``'s own rule (level 6).
+    ``vocab`` is the split's vocabulary: the held-out one for ``test_ood_vocab`` (None: built-in words);
+    ``test_ood_level`` keeps the default."""
+    bucket_of(split)  # an unknown split fails here, before any draw
+    if split == "test_ood_vocab":
+        return [ood_rules(name, vocab=vocab, vocab_level=lv, **knobs)[split] for lv in levels]
+    if split in OOD_SPLITS:
+        return [ood_rules(name, vocab=vocab, **knobs)[split]]
+    return [make_rule(name, level=lv, vocab=vocab, **knobs) for lv in levels]
+
+
+def generate_rows(
+    name: str,
+    n: int,
+    seed: int = 0,
+    split: str | None = "train",
+    level: int = 1,
+    vocab: Vocabulary | None = None,
+    progress: bool = False,
+    **knobs: Any,
+) -> list[dict[str, Any]]:
+    """``n`` rows of any split, the out-of-distribution ones included (for ``test_ood_vocab``, ``vocab``
+    is the held-out vocabulary; the rows are drawn at ``level`` like every split but ``test_ood_level``)."""
+    return row_list(split_rules(name, split, (level,), vocab, **knobs), n, seed, split, progress=progress)

@@ -132,6 +132,8 @@ class Commutativity(Rule):
     config_class = CommutativityConfig
     target_form = "ordered"
     kind = "expression"
+    instruction = "Write the terms in descending powers of {var}:"
+    typed_example = "-7 - 5w^3 - 9w"
     description = "Reorder terms and factors into a requested order (degree, or powers of given variables)."
 
     def _monomials(self, rng: random.Random, names: list[str]) -> list[Monomial]:

@@ -53,6 +53,9 @@ class Distributivity(Rule):
     config_class = DistributivityConfig
     target_form = "expanded"
     kind = "expression"
+    instruction = "Expand and simplify:"
+    typed_example = "b(m + t)"
+    mutation_family = "expression"
     description = "Expand products over sums (a(b + c) = ab + ac), nested and multi-factor."
 
     def build(self, rng: random.Random, names: list[str]) -> Expr:
@@ -161,7 +164,7 @@ class Distributivity(Rule):
             used = sorted(expr.free_symbols())
         machine_steps = [m for m, _ in rendered]
         return Problem(
-            instruction="Expand and simplify:",
+            instruction=self.instruction,
             problem_text=problem_text,
             problem=problem_machine,
             answer=machine_steps[-1],

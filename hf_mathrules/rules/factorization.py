@@ -97,6 +97,9 @@ class Factorization(Rule):
     config_class = FactorizationConfig
     target_form = "factored"
     kind = "expression"
+    instruction = "Factor completely:"
+    typed_example = "6xy + 9x"
+    mutation_family = "expression"
     description = "Factor out the greatest common factor (6x^2y + 9xy^2 = 3xy(2x + 3y)); factor by grouping."
 
     def _common_factor(self, rng: random.Random) -> tuple[list[Term], list[str], list[str]]:
@@ -180,7 +183,7 @@ class Factorization(Rule):
         # the rendered _sum(expanded) and its variables, from the terms (no tree)
         problem_machine, problem_text = sum_strings(expanded)
         return Problem(
-            instruction="Factor completely:" if method == "common_factor" else "Factor by grouping:",
+            instruction=self.instruction if method == "common_factor" else "Factor by grouping:",
             problem_text=problem_text,
             problem=problem_machine,
             answer=steps[-1],

@@ -96,12 +96,19 @@ def gauss_jordan(m: Matrix) -> list[tuple[tuple, Matrix]]:
     return out
 
 
+_INSTRUCTION = (
+    "Solve the system by Gaussian elimination (unknowns in the order {vars}), showing each row operation:"
+)
+
+
 @register
 class GaussianElimination(Rule):
     name = "gaussian_elimination"
     config_class = GaussianEliminationConfig
     target_form = "solved"
     kind = "matrix"
+    instruction = _INSTRUCTION
+    typed_example = "2a + b = 7\na - b = -1"
     description = "Solve an n x n linear system by row-reducing its augmented matrix to RREF, step by step."
 
     def build(self, rng: random.Random, n: int) -> tuple[list[list[int]], list[int], list]:
@@ -139,10 +146,7 @@ class GaussianElimination(Rule):
             lines.append(m.text())
         lines.append("The matrix is in reduced row echelon form: " + answer)
         return Problem(
-            instruction=(
-                f"Solve the system by Gaussian elimination (unknowns in the order {', '.join(names)}), "
-                "showing each row operation:"
-            ),
+            instruction=self.instruction.format(vars=", ".join(names)),
             problem_text="\n".join(text(e) for e in eqs),
             problem="; ".join(machine(e) for e in eqs),
             answer=answer,

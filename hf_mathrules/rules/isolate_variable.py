@@ -211,6 +211,9 @@ class IsolateVariable(Rule):
     config_class = IsolateVariableConfig
     target_form = "solved"
     kind = "equation"
+    instruction = "Solve for {var}:"
+    typed_example = "6d - 3 = 15"
+    mutation_family = "linear"
     description = (
         "Solve linear equations and rearrange formulas (v = u + at, 1/R = 1/a + 1/b) for a variable."
     )
@@ -325,7 +328,7 @@ class IsolateVariable(Rule):
             variables = sorted(eq.free_symbols())
         problem_machine, problem_text = eq_strings(eq)
         return Problem(
-            instruction=f"Solve for {v}:",
+            instruction=self.instruction.format(var=v),
             problem_text=problem_text,
             problem=problem_machine,
             answer=rendered[-1][1][0],

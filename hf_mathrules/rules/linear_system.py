@@ -31,17 +31,18 @@ from typing import Any
 from ..expr.nodes import Div, Eq, Expr, Mul, Neg, Num, Sym, add, number, term
 from ..expr.render import machine, machine_and_text
 from ..expr.rewrite import substitute
+from ..prompting import read_prompt, write_prompt
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
 from .terms import linear_eq, linear_eq_strings, nonsingular_int_matrix, randint
 
 SUBPROBLEM_HEADER = "Sub-problem:"
 SUBANSWER_PREFIX = "Sub-answer: "
 INLINE_PREFIX = "  | "
-_INSTRUCTION = "Solve the system of linear equations for {} by substitution:"
+_INSTRUCTION = "Solve the system of linear equations for {vars} by substitution:"
 
 
 def instruction(names: list[str]) -> str:
-    return _INSTRUCTION.format(", ".join(names))
+    return _INSTRUCTION.format(vars=", ".join(names))
 
 
 def assignment(names: list[str], values: dict[str, Fraction]) -> str:
@@ -91,7 +92,7 @@ class Level:
 
     def prompt(self) -> str:
         if self._prompt is None:
-            self._prompt = instruction(self.names) + "\n" + "\n".join([t for _, t in self.rendered()])
+            self._prompt = write_prompt(instruction(self.names), "\n".join([t for _, t in self.rendered()]))
         return self._prompt
 
     def answer(self) -> str:
@@ -287,6 +288,9 @@ class LinearSystem(Rule):
     config_class = LinearSystemConfig
     target_form = "solved"
     kind = "system"
+    instruction = _INSTRUCTION
+    typed_example = "x + y = 5\nx - y = 1"
+    mutation_family = "system"
     description = (
         "Solve a linear system by isolating a variable, substituting, and solving the smaller system "
         "recursively (each smaller system is itself a prompt of this rule)."
@@ -317,9 +321,9 @@ class LinearSystem(Rule):
     @staticmethod
     def split_prompt(prompt: str) -> tuple[list[str], list[str]]:
         """``(variables, equation lines)`` of a prompt of this rule; ``ValueError`` for anything else."""
-        head, _, body = prompt.strip().partition("\n")
-        pre, post = _INSTRUCTION.split("{}")
-        if not (head.startswith(pre) and head.endswith(post)) or not body.strip():
+        head, body = read_prompt(prompt.strip())
+        pre, post = _INSTRUCTION.split("{vars}")
+        if not (head.startswith(pre) and head.endswith(post)) or not (body or "").strip():
             raise ValueError("not a linear_system prompt: " + head[:80])
         names = [n.strip() for n in head[len(pre) : len(head) - len(post)].split(",")]
         return names, [ln.strip() for ln in body.splitlines() if ln.strip()]

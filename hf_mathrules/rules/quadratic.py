@@ -100,6 +100,9 @@ class Quadratic(Rule):
     config_class = QuadraticConfig
     target_form = "roots"
     kind = "roots"
+    instruction = "Solve for {var}:"
+    typed_example = "x^2 - 5x + 6 = 0"
+    mutation_family = "quadratic"
     description = (
         "Solve quadratic equations by factoring or the quadratic formula (real, irrational, complex)."
     )
@@ -166,7 +169,7 @@ class Quadratic(Rule):
             steps.append(answer)
             lines.append(_roots_text(x, values))
         return Problem(
-            instruction=f"Solve for {x.name}:",
+            instruction=self.instruction.format(var=x.name),
             problem_text=text(problem),
             problem=machine(problem),
             answer=answer,

@@ -1,7 +1,7 @@
 """The one source of rows: the distinct rows of a split, drawn from a range of item indices.
 
 Every way rows are produced goes through ``distinct_rows``: ``Rule.generate`` and ``Rule.iter_rows``,
-``generate_rows``, and in the datasets layer the builder's shards and the endless stream (which training
+``generate_rows`` (in ``base.py``), and in the datasets layer the builder's shards and the endless stream (which training
 and evaluation read through).  Draw ``k`` takes item index ``start + k * step`` from rule
 ``rules[k % len(rules)]`` (one rule per level, so with several levels the levels alternate), keeps the
 rows whose problem hash falls in the split's bucket and drops repeated problems (all of them, or those
@@ -21,10 +21,21 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from ..vocab import Vocabulary
-from .base import OOD_SPLITS, SPLITS, ConfigError, Rule, make_rule, ood_rules
+from .common import OOD_SPLITS, SPLITS, ConfigError
+
+
+class RuleLike(Protocol):
+    """What drawing rows needs of a rule (``hf_mathrules.rules.base.Rule``, which builds on this module)."""
+
+    name: str
+    config: Any
+    plain_rows: bool
+
+    def item(self, seed: int, index: int) -> dict[str, Any]: ...
+
+    def _row(self, seed: int, index: int, bucket: str | None) -> dict[str, Any] | None: ...
 
 
 def draw_budget(n: int) -> int:
@@ -46,25 +57,6 @@ def bucket_of(split: str | None) -> str | None:
     if split is not None and split not in SPLITS:
         raise ConfigError(f"unknown split {split!r}; valid: {', '.join((*SPLITS, *OOD_SPLITS))}")
     return split
-
-
-def split_rules(
-    name: str,
-    split: str | None,
-    levels: Sequence[int] = (1,),
-    vocab: Vocabulary | None = None,
-    **knobs: Any,
-) -> list[Rule]:
-    """The rules a split's draws cycle through: one per level (``test_ood_vocab`` too: held-out names at
-    the requested levels, so that only the vocabulary changes), or ``test_ood_level``'s own rule (level 6).
-    ``vocab`` is the split's vocabulary: the held-out one for ``test_ood_vocab`` (None: built-in words);
-    ``test_ood_level`` keeps the default."""
-    bucket_of(split)  # an unknown split fails here, before any draw
-    if split == "test_ood_vocab":
-        return [ood_rules(name, vocab=vocab, vocab_level=lv, **knobs)[split] for lv in levels]
-    if split in OOD_SPLITS:
-        return [ood_rules(name, vocab=vocab, **knobs)[split]]
-    return [make_rule(name, level=lv, vocab=vocab, **knobs) for lv in levels]
 
 
 class SeenProblems:
@@ -94,7 +86,7 @@ class SeenProblems:
 
 
 def distinct_rows(
-    rules: Sequence[Rule],
+    rules: Sequence[RuleLike],
     seed: int,
     split: str | None = None,
     *,
@@ -115,7 +107,7 @@ def distinct_rows(
     n_rules = len(rules)
     offset = start if step == 1 else 0  # a contiguous chunk keeps the whole range's level cycle
     # rules whose rows are Rule.item's: a draw outside the bucket is dropped before its row is written
-    plain = all(type(r).item is Rule.item and type(r)._row is Rule._row for r in rules)
+    plain = all(r.plain_rows for r in rules)
     k = 0
     while draws is None or k < draws:
         rule = rules[(offset + k) % n_rules]
@@ -137,7 +129,7 @@ def distinct_rows(
         yield (key, row) if keyed else row
 
 
-def shortfall(rules: Sequence[Rule], got: int, limit: int, split: str | None) -> ConfigError:
+def shortfall(rules: Sequence[RuleLike], got: int, limit: int, split: str | None) -> ConfigError:
     """The error for a split that found only ``got`` distinct problems in ``limit`` draws."""
     levels = [r.config.level for r in rules]
     at = f"level {levels[0]}" if len(levels) == 1 else f"levels {', '.join(map(str, levels))}"
@@ -148,7 +140,7 @@ def shortfall(rules: Sequence[Rule], got: int, limit: int, split: str | None) ->
 
 
 def take_rows(
-    rules: Sequence[Rule], n: int, seed: int, split: str | None = None, max_draws: int | None = None
+    rules: Sequence[RuleLike], n: int, seed: int, split: str | None = None, max_draws: int | None = None
 ) -> Iterator[dict[str, Any]]:
     """The first ``n`` distinct rows of ``split`` from item index 0 on; a ``ConfigError`` when the knobs
     allow fewer distinct problems than ``draw_budget(n)`` (or ``max_draws``) draws find."""
@@ -165,7 +157,7 @@ def take_rows(
 
 
 def row_list(
-    rules: Sequence[Rule],
+    rules: Sequence[RuleLike],
     n: int,
     seed: int,
     split: str | None = None,
@@ -184,18 +176,3 @@ def row_list(
             out.append(row)
             bar.update(1)
         return out
-
-
-def generate_rows(
-    name: str,
-    n: int,
-    seed: int = 0,
-    split: str | None = "train",
-    level: int = 1,
-    vocab: Vocabulary | None = None,
-    progress: bool = False,
-    **knobs: Any,
-) -> list[dict[str, Any]]:
-    """``n`` rows of any split, the out-of-distribution ones included (for ``test_ood_vocab``, ``vocab``
-    is the held-out vocabulary; the rows are drawn at ``level`` like every split but ``test_ood_level``)."""
-    return row_list(split_rules(name, split, (level,), vocab, **knobs), n, seed, split, progress=progress)

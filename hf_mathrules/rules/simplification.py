@@ -132,6 +132,9 @@ class Simplification(Rule):
     config_class = SimplificationConfig
     target_form = "simplified"
     kind = "expression"
+    instruction = "Simplify by combining like terms:"
+    typed_example = "4a - 3 + 2a + 8"
+    mutation_family = "expression"
     description = "Combine like terms, expand and collect, cancel common factors of simple fractions."
 
     def _like_terms(self, rng: random.Random) -> tuple:
@@ -236,7 +239,7 @@ class Simplification(Rule):
             instruction = "Simplify the fraction:"
         else:
             problem, rendered, lines, method, used = self._like_terms(rng)
-            instruction = "Simplify by combining like terms:"
+            instruction = self.instruction
         steps = [m for m, _ in rendered]
         return Problem(
             instruction=instruction,

@@ -62,6 +62,11 @@ class WordFruitBaskets(Rule):
     config_class = WordFruitBasketsConfig
     target_form = "solved"
     kind = "system"
+    typed_example = (
+        "A bag of 2 apples and 1 pear costs 8 dollars. A bag of 1 apple and 1 pear costs 5 dollars. "
+        "What is the price of one apple and pear?"
+    )
+    mutation_family = "system"
     word_problem = True
     description = (
         "Fruit-basket word problems: find each fruit's price from the baskets' totals (linear system)."
@@ -124,9 +129,6 @@ class WordFruitBaskets(Rule):
             variables=names,
             extra={"fruits": [f[0] for f in fruits], "template": [intro, basket, question]},
         )
-
-    def prompt(self, p: Problem) -> str:
-        return p.instruction
 
     def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
         if answer.kind != "assign":

@@ -85,6 +85,8 @@ class WordQuadratic(Rule):
     config_class = WordQuadraticConfig
     target_form = "roots"
     kind = "roots"
+    typed_example = "The square of a number minus 3 times the number gives 10. Find every such number x."
+    mutation_family = "quadratic"
     word_problem = True
     description = (
         "Quadratic word problems: model the story, bring it to standard form, factor or use the formula."
@@ -239,9 +241,6 @@ class WordQuadratic(Rule):
         lines.append("So " + " or ".join(text(Eq(X, e)) for e in exprs))
         steps.append(answer)
         return answer, text(exprs[0])
-
-    def prompt(self, p: Problem) -> str:
-        return p.instruction
 
     def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
         if answer.kind != "roots" or len(answer.values) != 2:

@@ -76,6 +76,11 @@ class WordResistors(Rule):
     config_class = WordResistorsConfig
     target_form = "solved"
     kind = "equation"
+    typed_example = (
+        "A circuit has two resistors in series: a 12-ohm resistor and a 30-ohm resistor. "
+        "Compute the total resistance in ohms."
+    )
+    mutation_family = "linear"
     word_problem = True
     description = "Resistor word problems: total or unknown resistance in series and in parallel."
 
@@ -137,9 +142,6 @@ class WordResistors(Rule):
             variables=[var],
             extra={"subtype": subtype, "template": TEMPLATES[subtype].index(template)},
         )
-
-    def prompt(self, p: Problem) -> str:
-        return p.instruction
 
     @staticmethod
     def _series(lhs: Expr, parts: list[Expr], var: str, rs: list[int], total: int) -> tuple:

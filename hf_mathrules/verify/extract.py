@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..prompting import ANSWER_WORD
 from .limits import DEFAULT_LIMITS, Limits, TooLarge
 
 _BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
@@ -20,8 +21,14 @@ _BRACE = re.compile(r"[{}]")
 # colon is taken whole and trimmed by _line_answer (same result as ``(.+?)\s*$``, without retrying
 # ``\s*$`` at every position of a run of spaces).  Starting at the first non-blank line (``[^\S\n]*``,
 # not ``\s*``) finds the same answers without rescanning a run of blank lines from each of its lines.
-# the word "answer" in the languages graders' multilingual tests use (lighteval)
-_ANSWER_WORD = r"(?:answer|r[ée]ponse|antwort|respuesta|resposta|risposta|ответ|答案|回答|解答|정답|jawaban)"
+# the word "answer" in the languages graders' multilingual tests use (lighteval); the first is the word of
+# our rows' ``Answer:`` line (hf_mathrules.prompting, which writes it and reads it back in our own rows:
+# this reader takes foreign completions too)
+_ANSWER_WORD = (
+    r"(?:"
+    + re.escape(ANSWER_WORD.lower())
+    + r"|r[ée]ponse|antwort|respuesta|resposta|risposta|ответ|答案|回答|解答|정답|jawaban)"
+)
 _ANSWER_LINE = re.compile(
     r"^[^\S\n]*(?:\*\*)?(?:final\s+)?"
     + _ANSWER_WORD

@@ -1,21 +1,37 @@
-"""Datasets layer: the builder, loading and building into the cache, streaming, export and publishing."""
+"""Datasets layer: the builder, loading and building into the cache, streaming, export and publishing.
 
-from .builder import FEATURES, MathRules
-from .config import HUB_NAMESPACE, MathRulesConfig, config_names, make_config, mixtures
-from .loading import build_to_cache, hub_id, load, split_rows
-from .streaming import stream
+Its modules need the ``hub`` extras (``datasets``, ``pyarrow``); the names below are imported on first use,
+so ``hf_mathrules.data.curriculum`` (and the rule tests) import without them."""
 
-__all__ = [
-    "FEATURES",
-    "HUB_NAMESPACE",
-    "MathRules",
-    "MathRulesConfig",
-    "build_to_cache",
-    "config_names",
-    "hub_id",
-    "load",
-    "make_config",
-    "mixtures",
-    "split_rows",
-    "stream",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    "FEATURES": "builder",
+    "MathRules": "builder",
+    "HUB_NAMESPACE": "config",
+    "MathRulesConfig": "config",
+    "config_names": "config",
+    "make_config": "config",
+    "mixtures": "config",
+    "build_to_cache": "loading",
+    "hub_id": "loading",
+    "load": "loading",
+    "split_rows": "loading",
+    "stream": "streaming",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

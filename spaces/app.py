@@ -15,7 +15,6 @@ import json
 import os
 import queue
 import re
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,18 +23,9 @@ from typing import Any
 
 import gradio as gr
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from stepcheck import (  # noqa: E402
-    MAX_PROBLEM_CHARS,
-    TYPED_EXAMPLES,
-    Checked,
-    ProblemError,
-    check_completion,
-    read_typed,
-)
-
-from hf_mathrules.rules import make_rule, rule_names  # noqa: E402
+from hf_mathrules.prompting import read_answer
+from hf_mathrules.rules import get_rule, make_rule, rule_names
+from hf_mathrules.verify.steps import MAX_PROBLEM_CHARS, Checked, ProblemError, check_completion, read_typed
 
 HERE = Path(__file__).resolve().parent
 ADAPTER_DEMO = ("outputs/demo/adapter/base", "outputs/demo/adapter/adapter")  # mathrules demo --adapter
@@ -215,8 +205,8 @@ def _cell(line_text: str, role: str) -> str:
             prefix = _plain(label + colon) + " " if colon else ""
             return prefix + (latex.replace("$", "$= ", 1) if eq else latex)
     if role == "answer":
-        m = re.match(r"Answer\s*:\s*(.*)", t)
-        latex = to_latex(m.group(1)) if m else None
+        answer = read_answer(t)
+        latex = to_latex(answer) if answer else None
         if latex:
             return "**Answer:** " + latex
     return _plain(t)
@@ -368,7 +358,7 @@ def rule_choices(loaded: Loaded) -> list[tuple[str, str]]:
 
 
 def placeholder(rule: str) -> str:
-    return f"Press New problem, or type one for {rule}, e.g.\n{TYPED_EXAMPLES.get(rule, '')}"
+    return f"Press New problem, or type one for {rule}, e.g.\n{get_rule(rule).typed_example}"
 
 
 def knowledge_note(loaded: Loaded, rule: str, level: int) -> str:
@@ -451,7 +441,7 @@ def build_demo(loaded: Loaded, max_new_tokens: int = MAX_NEW_TOKENS) -> gr.Block
             )
         else:
             try:
-                typed = read_typed(rule, text)
+                typed = read_typed(get_rule(rule), text)
             except ProblemError as exc:
                 yield (f"⛔ **Your problem could not be used:** {exc}. No model ran.", *empty)
                 return
@@ -470,7 +460,7 @@ def build_demo(loaded: Loaded, max_new_tokens: int = MAX_NEW_TOKENS) -> gr.Block
         status = f"✔️ done: {origin}\n\n{knowledge_note(loaded, rule, level)}"
         results = {}
         for label, completion in texts.items():
-            checked = check_completion(rule, problem, completion, prompt, answer)
+            checked = check_completion(get_rule(rule), problem, completion, prompt, answer)
             notes = "\n\n".join(f"ℹ️ {n}" for n in checked.notes)
             results[label] = (headline(checked), render_checked(checked) + ("\n\n" + notes if notes else ""))
         base_v, base_steps = results["base"]
@@ -509,7 +499,7 @@ def build_demo(loaded: Loaded, max_new_tokens: int = MAX_NEW_TOKENS) -> gr.Block
                 tuned_verdict = gr.Markdown(elem_id="tuned-verdict")
                 tuned_out = gr.Markdown(latex_delimiters=LATEX, elem_id="tuned-steps")
         gr.Examples(
-            [[r, TYPED_EXAMPLES[r]] for _, r in choices],
+            [[r, get_rule(r).typed_example] for _, r in choices],
             inputs=[rule, problem],
             label="typed examples (click one, then Solve)",
         )

@@ -224,7 +224,7 @@ def test_push_model_and_space_refuse_what_the_hub_cannot_resolve(hub, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert _front_matter((out / "README.md").read_text())["models"] == ["a/base", "a/lora"]
-    assert (out / "models.json").read_text().count("a/lora") == 1 and (out / "stepcheck.py").is_file()
+    assert (out / "models.json").read_text().count("a/lora") == 1 and (out / "app.py").is_file()
     r = run(
         mathrules(
             "push",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hf_mathrules.rules import make_rule, rule_names
+from hf_mathrules.rules import get_rule, make_rule, rule_names
 
 SPACE = Path(__file__).resolve().parents[1] / "spaces"
 APP = SPACE / "app.py"
@@ -31,8 +31,11 @@ def app():
 
 
 @pytest.fixture(scope="module")
-def sc(app):
-    return sys.modules["stepcheck"]
+def sc():
+    """The step checker, in the package beside ``verify_steps``."""
+    from hf_mathrules.verify import steps
+
+    return steps
 
 
 def _bump_last_digit(line: str) -> str:
@@ -44,7 +47,9 @@ def _bump_last_digit(line: str) -> str:
 def test_reference_solution_checks_out_and_a_wrong_step_is_found(sc, rule):
     for level in (1, 3):
         row = make_rule(rule, level=level).generate(1, seed=5, split="test")[0]
-        checked = sc.check_completion(rule, row["problem"], row["completion"], row["prompt"], row["answer"])
+        checked = sc.check_completion(
+            get_rule(rule), row["problem"], row["completion"], row["prompt"], row["answer"]
+        )
         steps = [ln for ln in checked.lines if ln.kind == "step"]
         assert checked.correct, (rule, level, [(ln.text, ln.ok, ln.note) for ln in checked.lines])
         assert steps and all(ln.ok is True for ln in steps)
@@ -56,7 +61,9 @@ def test_reference_solution_checks_out_and_a_wrong_step_is_found(sc, rule):
         lines = row["completion"].split("\n")
         k = lines.index(target)
         lines[k] = _bump_last_digit(lines[k])
-        bad = sc.check_completion(rule, row["problem"], "\n".join(lines), row["prompt"], row["answer"])
+        bad = sc.check_completion(
+            get_rule(rule), row["problem"], "\n".join(lines), row["prompt"], row["answer"]
+        )
         if bad.lines[first].kind == "step":  # a digit in a name (R3 -> R4) makes it a side note instead
             assert bad.first_bad == first, (rule, level, lines[k])
             assert not bad.correct
@@ -67,9 +74,9 @@ def test_typed_problem_builds_the_prompt_the_model_was_trained_on(sc, rule):
     for row in make_rule(rule, level=1).generate(6, seed=2, split="test"):
         instruction, *math = row["prompt"].split("\n")
         # the whole prompt typed: kept as is
-        assert sc.read_typed(rule, row["prompt"]).prompt == row["prompt"]
+        assert sc.read_typed(get_rule(rule), row["prompt"]).prompt == row["prompt"]
         # the math alone: the rule's instruction is added (when the row uses the default wording)
-        typed = sc.read_typed(rule, "\n".join(math))
+        typed = sc.read_typed(get_rule(rule), "\n".join(math))
         if "ascending" not in instruction:
             assert typed.prompt == row["prompt"]
         # the checker's reading of the typed text is the row's problem
@@ -81,7 +88,7 @@ def test_typed_problem_builds_the_prompt_the_model_was_trained_on(sc, rule):
 
 def test_typed_examples_parse_for_every_rule(sc):
     for rule in rule_names():
-        typed = sc.read_typed(rule, sc.TYPED_EXAMPLES[rule])
+        typed = sc.read_typed(get_rule(rule), get_rule(rule).typed_example)
         assert typed.prompt.strip()
         assert (typed.problem is None) == rule.startswith("word_")
 
@@ -105,47 +112,55 @@ def test_typed_examples_parse_for_every_rule(sc):
 def test_typed_problem_refused_with_a_message(sc, rule, text, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(sc.ProblemError, match=re.escape(message)):
-        sc.read_typed(rule, text)
+        sc.read_typed(get_rule(rule), text)
     assert not (tmp_path / "PWNED").exists()
 
 
 def test_typed_problems_checked_without_a_reference(sc):
-    typed = sc.read_typed("distributivity", "b(m + t)")
-    good = sc.check_completion("distributivity", typed.problem, "= bm + bt\nAnswer: b*m + b*t", typed.prompt)
+    typed = sc.read_typed(get_rule("distributivity"), "b(m + t)")
+    good = sc.check_completion(
+        get_rule("distributivity"), typed.problem, "= bm + bt\nAnswer: b*m + b*t", typed.prompt
+    )
     assert good.correct and good.n_steps == 1
-    bad = sc.check_completion("distributivity", typed.problem, "= bm + bt + 1\n= bm + bt\nAnswer: b*m + b*t")
+    bad = sc.check_completion(
+        get_rule("distributivity"), typed.problem, "= bm + bt + 1\n= bm + bt\nAnswer: b*m + b*t"
+    )
     assert bad.first_bad == 0 and bad.answer_ok is True and not bad.correct
-    typed = sc.read_typed("isolate_variable", "6d - 3 = 15")
+    typed = sc.read_typed(get_rule("isolate_variable"), "6d - 3 = 15")
     completion = "Collect the d terms:\n6d = 15 + 3\nCombine like terms:\n6d = 18\nDivide both sides by 6:\nd = 3\nAnswer: d = 3"
-    assert sc.check_completion("isolate_variable", typed.problem, completion).correct
+    assert sc.check_completion(get_rule("isolate_variable"), typed.problem, completion).correct
     wrong = completion.replace("6d = 18", "6d = 19")
-    checked = sc.check_completion("isolate_variable", typed.problem, wrong)
+    checked = sc.check_completion(get_rule("isolate_variable"), typed.problem, wrong)
     assert checked.first_bad == 3 and checked.lines[3].ok is False
-    typed = sc.read_typed("quadratic", "x^2 - 5x + 6 = 0")
+    typed = sc.read_typed(get_rule("quadratic"), "x^2 - 5x + 6 = 0")
     roots = "Factor:\n(x - 2)(x - 3) = 0\nx - 2 = 0 or x - 3 = 0\nx = 2 or x = 3\nAnswer: x = 2 or x = 3"
-    assert sc.check_completion("quadratic", typed.problem, roots).correct
-    typed = sc.read_typed("linear_system", "x + y = 5\nx - y = 1")
+    assert sc.check_completion(get_rule("quadratic"), typed.problem, roots).correct
+    typed = sc.read_typed(get_rule("linear_system"), "x + y = 5\nx - y = 1")
     system = "Isolate x in equation 1: x = 5 - y\nSubstitute: 5 - y - y = 1\ny = 2\nBack-substitute: x = 5 - 2 = 3\nAnswer: x = 3, y = 2"
-    assert sc.check_completion("linear_system", typed.problem, system).correct
+    assert sc.check_completion(get_rule("linear_system"), typed.problem, system).correct
     assert (
-        sc.check_completion("linear_system", typed.problem, system.replace("y = 2\n", "y = 3\n")).first_bad
+        sc.check_completion(
+            get_rule("linear_system"), typed.problem, system.replace("y = 2\n", "y = 3\n")
+        ).first_bad
         == 2
     )
     # prose: the model's own first equation stands in for the problem, and the page says so
-    word = sc.check_completion("word_resistors", None, "Equation: R = 12 + 30\nR = 42\nAnswer: R = 42")
+    word = sc.check_completion(
+        get_rule("word_resistors"), None, "Equation: R = 12 + 30\nR = 42\nAnswer: R = 42"
+    )
     assert word.correct and word.notes and "does not read prose" in word.notes[0]
 
 
 def test_verdict_never_claims_steps_that_were_not_written(app, sc):
     row = make_rule("distributivity", level=1).generate(1, seed=1, split="test")[0]
     checked = sc.check_completion(
-        "distributivity", row["problem"], f"Answer: {row['answer']}", row["prompt"], row["answer"]
+        get_rule("distributivity"), row["problem"], f"Answer: {row['answer']}", row["prompt"], row["answer"]
     )
     text = app.headline(checked)
     assert "no steps written" in text and "verified correct" not in text and "check out" not in text
     # a wrong step is reported by its line in the whole solution (prose lines count too)
     completion = "Let us expand.\n= 3x + 3\n= 3x + 4\nAnswer: 3*x + 3"
-    checked = sc.check_completion("distributivity", "3*(x + 1)", completion, "", "3*x + 3")
+    checked = sc.check_completion(get_rule("distributivity"), "3*(x + 1)", completion, "", "3*x + 3")
     assert "first wrong step: line 3" in app.headline(checked)
     table = app.render_checked(checked)
     assert "first wrong step" in table and "<mark>" in table and "$" in table

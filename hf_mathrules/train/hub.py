@@ -117,7 +117,7 @@ def _repo_root() -> Path:
 
 
 SPACE_FOLDER = Path("spaces")
-SPACE_FILES = ("app.py", "stepcheck.py", "README.md", "requirements.txt")
+SPACE_FILES = ("app.py", "README.md", "requirements.txt")  # the step checker ships in the package
 
 
 def push_model(

@@ -14,8 +14,11 @@ from pathlib import Path
 import evaluate
 import gradio as gr
 
-FORMS = ["none", "expanded", "factored", "solved", "simplified", "ordered"]
-KINDS = ["auto", "expression", "equation", "system", "roots", "set", "tuple", "matrix", "text"]
+from hf_mathrules.verify import FORMS as TARGET_FORMS
+from hf_mathrules.verify import KINDS as ANSWER_KINDS
+
+FORMS = ["none", *TARGET_FORMS]  # "none": no form check
+KINDS = list(ANSWER_KINDS)
 COLUMNS = [
     "#",
     "equivalent",

@@ -1,68 +1,47 @@
-"""Step-by-step checking for the Space: read a typed problem for any rule with the checker's own parser,
-build the prompt the model was trained on, and mark every step of a completion ✓/✗.
+"""Step-by-step checking of a whole completion: read a typed problem for a rule with the checker's own
+parser, build the prompt the model was trained on, and mark every step of a completion right or wrong
+(the Space's checker; ``verify_steps`` in ``api.py`` checks a bare chain of steps).
 
-Every piece of user or model text reaches only ``hf_mathrules.verify`` (our whitelisted parser, then
-SymPy on the parsed tree in a sandboxed worker), never ``eval``, ``sympify`` or ``parse_expr``.
+What is specific to a rule comes from the rule itself, passed in as ``rule`` (a
+``hf_mathrules.rules.Rule`` class or anything with the same attributes): ``name``, ``kind``,
+``step_kind``, ``target_form``, ``instruction`` (a template with ``{var}`` / ``{vars}``; None for
+prose), ``typed_example`` and ``word_problem``.  The lines of a completion are read with the row text
+module (``hf_mathrules.prompting``), the same reader scoring uses.
 
-What a step is, per rule kind:
-- expressions (distributivity, factorization, commutativity, simplification): each ``= ...`` line; it is
-  right when it equals the problem's value.
-- one equation (isolate_variable, word_resistors): each line with one ``=``, a leading label (``...:``)
+Every piece of user or model text reaches only this package (the whitelisted parser, then SymPy on the
+parsed tree in a sandboxed worker), never ``eval``, ``sympify`` or ``parse_expr``.
+
+What a step is, per step kind:
+- ``expression`` (distributivity, factorization, commutativity, simplification): each ``= ...`` line; it
+  is right when it equals the problem's value.
+- ``equation`` (isolate_variable, word_resistors): each line with one ``=``, a leading label (``...:``)
   dropped; right when its solution set is the problem's.
-- roots (quadratic, word_quadratic): equations and ``x = a or x = b`` lists; right when the roots are the
-  problem's (``d - 2 = 0 or d - 5 = 0`` is read as ``(d - 2)(d - 5) = 0``).
-- systems (linear_system, word_fruit_baskets): each equation or list of equations (a chain ``k = -2*2 = -4``
-  is two); right when the problem implies it (adding it to the problem leaves the solutions unchanged).
-- matrices (gaussian_elimination): each printed augmented matrix, read as a system with the unknowns of the
-  header; right when it is row-equivalent to the problem (same solutions).
+- ``roots`` (quadratic, word_quadratic): equations and ``x = a or x = b`` lists; right when the roots are
+  the problem's (``d - 2 = 0 or d - 5 = 0`` is read as ``(d - 2)(d - 5) = 0``).
+- ``system`` (linear_system, word_fruit_baskets): each equation or list of equations (a chain
+  ``k = -2*2 = -4`` is two); right when the problem implies it (adding it to the problem leaves the
+  solutions unchanged).
+- ``matrix`` (gaussian_elimination): each printed augmented matrix, read as a system with the unknowns of
+  the header; right when it is row-equivalent to the problem (same solutions).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from hf_mathrules.rules import get_rule
-from hf_mathrules.verify import Limits, VerifyError, verify
-from hf_mathrules.verify.kinds import detect_kind
-from hf_mathrules.verify.parser import parse, symbols_of
+from ..prompting import read_answer, read_step, write_prompt
+from .api import verify
+from .kinds import detect_kind
+from .limits import Limits, VerifyError
+from .parser import parse, symbols_of
 
+STEP_KINDS = ("expression", "equation", "roots", "system", "matrix")
 MAX_PROBLEM_CHARS = 600  # longest typed problem; the models were trained on prompts far shorter
-WORD_PREFIX = "word_"
-_ANSWER = re.compile(r"^\s*Answer\s*:\s*(.*?)\s*$")
 _MATRIX_ROW = re.compile(r"^\s*\[(?P<body>[^\[\]]*)\]\s*$")
 _COLUMNS = re.compile(r"columns\s+(?P<names>[A-Za-z][\w, ]*?)\s*\|")
-_ORDER = re.compile(r"unknowns in the order\s+(?P<names>[A-Za-z][\w, ]*?)\)")
 _CONNECTIVES = ("so ", "then ", "thus ", "hence ", "therefore ")
-
-# the instruction each rule's prompts start with (level 1 wording), for a typed problem given without one
-INSTRUCTIONS = {
-    "distributivity": "Expand and simplify:",
-    "factorization": "Factor completely:",
-    "commutativity": "Write the terms in descending powers of {var}:",
-    "simplification": "Simplify by combining like terms:",
-    "isolate_variable": "Solve for {var}:",
-    "quadratic": "Solve for {var}:",
-    "linear_system": "Solve the system of linear equations for {vars} by substitution:",
-    "gaussian_elimination": "Solve the system by Gaussian elimination (unknowns in the order {vars}), "
-    "showing each row operation:",
-}
-# one typed example per rule (placeholders and gr.Examples); word problems are prose
-TYPED_EXAMPLES = {
-    "distributivity": "b(m + t)",
-    "factorization": "6xy + 9x",
-    "commutativity": "-7 - 5w^3 - 9w",
-    "simplification": "4a - 3 + 2a + 8",
-    "isolate_variable": "6d - 3 = 15",
-    "quadratic": "x^2 - 5x + 6 = 0",
-    "linear_system": "x + y = 5\nx - y = 1",
-    "gaussian_elimination": "2a + b = 7\na - b = -1",
-    "word_resistors": "A circuit has two resistors in series: a 12-ohm resistor and a 30-ohm resistor. "
-    "Compute the total resistance in ohms.",
-    "word_fruit_baskets": "A bag of 2 apples and 1 pear costs 8 dollars. A bag of 1 apple and 1 pear costs "
-    "5 dollars. What is the price of one apple and pear?",
-    "word_quadratic": "The square of a number minus 3 times the number gives 10. Find every such number x.",
-}
 
 
 class ProblemError(ValueError):
@@ -120,10 +99,12 @@ def _clean(text: str) -> str:
     return "\n".join(ln.strip() for ln in text.replace("\r", "").split("\n") if ln.strip())
 
 
-def read_typed(rule: str, text: str) -> Typed:
-    """The prompt and machine text of a problem typed for ``rule``: either the math alone (the rule's
-    instruction is added) or an instruction line ending in ``:`` followed by the math.  A problem the
-    checker cannot read, or that does not fit the rule, raises ``ProblemError`` before any model runs."""
+def read_typed(rule: Any, text: str) -> Typed:
+    """The prompt and machine text of a problem typed for ``rule`` (a rule class): either the math alone
+    (the rule's instruction is added) or an instruction line ending in ``:`` followed by the math.  A
+    problem the checker cannot read, or that does not fit the rule, raises ``ProblemError`` before any
+    model runs."""
+    name, example = rule.name, rule.typed_example
     text = _clean(text or "")
     if not text:
         raise ProblemError(
@@ -134,14 +115,14 @@ def read_typed(rule: str, text: str) -> Typed:
             f"the problem is {len(text):,} characters long; the limit is {MAX_PROBLEM_CHARS:,} "
             "(nothing was cut: shorten it and try again)"
         )
-    if rule.startswith(WORD_PREFIX):
-        return Typed(rule, text, None)
+    if rule.word_problem:
+        return Typed(name, text, None)
     lines = text.split("\n")
     instruction = lines[0] if len(lines) > 1 and lines[0].endswith(":") else None
     math = lines[1:] if instruction else lines
     if len(math) == 1 and ";" in math[0]:
         math = [p.strip() for p in math[0].split(";") if p.strip()]
-    kind = get_rule(rule).kind
+    kind = rule.step_kind
     trees = []
     for i, ln in enumerate(math, 1):
         try:
@@ -153,19 +134,19 @@ def read_typed(rule: str, text: str) -> Typed:
     names = sorted(set().union(*(symbols_of(t) for t in trees)))
     if kind == "expression":
         if len(trees) != 1 or kinds[0] != "expression":
-            raise ProblemError(f"{rule} takes one expression (no `=`), e.g. `{TYPED_EXAMPLES[rule]}`")
+            raise ProblemError(f"{name} takes one expression (no `=`), e.g. `{example}`")
     elif kind in ("equation", "roots"):
         if len(trees) != 1 or kinds[0] != "equation":
-            raise ProblemError(f"{rule} takes one equation, e.g. `{TYPED_EXAMPLES[rule]}`")
+            raise ProblemError(f"{name} takes one equation, e.g. `{example}`")
         if len(names) != 1:
             raise ProblemError(
-                f"{rule} solves for one unknown; the equation has {len(names)} ({', '.join(names) or 'none'})"
+                f"{name} solves for one unknown; the equation has {len(names)} ({', '.join(names) or 'none'})"
             )
     else:  # system, matrix
         if len(trees) < 2 or any(k != "equation" for k in kinds):
             raise ProblemError(
-                f"{rule} takes two or more equations, one per line (or separated by `;`), e.g. "
-                f"`{TYPED_EXAMPLES[rule].replace(chr(10), '; ')}`"
+                f"{name} takes two or more equations, one per line (or separated by `;`), e.g. "
+                f"`{example.replace(chr(10), '; ')}`"
             )
         if len(names) > len(trees):
             raise ProblemError(
@@ -173,15 +154,15 @@ def read_typed(rule: str, text: str) -> Typed:
                 "the rule's problems have exactly one solution"
             )
     if instruction is None:
-        template = INSTRUCTIONS[rule]
+        template = rule.instruction
         if "{var}" in template and len(names) != 1:
             raise ProblemError(
-                f"{rule} orders or solves by one variable; the problem has "
+                f"{name} orders or solves by one variable; the problem has "
                 f"{len(names)} ({', '.join(names) or 'none'}): give the instruction line yourself"
             )
         instruction = template.format(var=names[0] if names else "", vars=", ".join(names))
     machine = "; ".join(math)
-    return Typed(rule, instruction + "\n" + "\n".join(math), machine, names)
+    return Typed(name, write_prompt(instruction, "\n".join(math)), machine, names)
 
 
 # -- reading and checking a completion -----------------------------------------------------------------
@@ -320,26 +301,30 @@ def _verdict_step(kind: str, problem: str, step: str) -> tuple[bool | None, str]
     return v.equivalent, "" if v.equivalent else "does not follow from the problem"
 
 
-def _step_kind(rule: str) -> str:
-    kind = get_rule(rule).kind
-    return {"matrix": "system"}.get(kind, kind)
+def _prompt_unknowns(rule: Any, prompt: str) -> list[str]:
+    """The unknowns a prompt names where the rule's instruction has ``{vars}`` (the order of a matrix's
+    columns), else none."""
+    pre, sep, post = (rule.instruction or "").partition("{vars}")
+    if not sep or not prompt:
+        return []
+    m = re.search(re.escape(pre) + r"(?P<names>[A-Za-z][\w, ]*?)" + re.escape(post), prompt)
+    return [n.strip() for n in m.group("names").split(",")] if m else []
 
 
-def split_completion(rule: str, completion: str, prompt: str = "") -> list[tuple[str, str, str | None]]:
+def split_completion(rule: Any, completion: str, prompt: str = "") -> list[tuple[str, str, str | None]]:
     """``(display text, role, step text)`` per line or matrix block; role is step, answer or text."""
-    kind = _step_kind(rule)
-    names: list[str] = []
-    m = _ORDER.search(prompt)
-    if m:
-        names = [n.strip() for n in m.group("names").split(",")]
+    matrix = rule.step_kind == "matrix"
+    kind = "system" if matrix else rule.step_kind
+    names = _prompt_unknowns(rule, prompt)
     out: list[tuple[str, str, str | None]] = []
     lines = completion.split("\n")
     i = 0
     while i < len(lines):
         ln = lines[i]
-        if _ANSWER.match(ln):
-            out.append((ln, "answer", _ANSWER.match(ln).group(1)))
-        elif get_rule(rule).kind == "matrix" and _MATRIX_ROW.match(ln):
+        answer = read_answer(ln)
+        if answer is not None:
+            out.append((ln, "answer", answer))
+        elif matrix and _MATRIX_ROW.match(ln):
             block = []
             while i < len(lines) and _MATRIX_ROW.match(lines[i]):
                 block.append(lines[i])
@@ -353,7 +338,7 @@ def split_completion(rule: str, completion: str, prompt: str = "") -> list[tuple
                 names = [n.strip() for n in cm.group("names").split(",")]
             stripped = ln.strip()
             if kind == "expression":
-                step = stripped[1:].strip() if stripped.startswith("=") else None
+                step = read_step(stripped)
             else:
                 step = _candidate(stripped)
             out.append((ln, "step" if step else "text", step))
@@ -362,13 +347,13 @@ def split_completion(rule: str, completion: str, prompt: str = "") -> list[tuple
 
 
 def check_completion(
-    rule: str, problem: str | None, completion: str, prompt: str = "", reference: str | None = None
+    rule: Any, problem: str | None, completion: str, prompt: str = "", reference: str | None = None
 ) -> Checked:
-    """Mark every step and the answer.  ``problem`` is the checker's text of the problem (None for a typed
-    word problem: then the model's first equation stands in for it, and a note says so); ``reference`` is
-    the generated problem's answer when there is one."""
-    kind = _step_kind(rule)
-    target_form = get_rule(rule).target_form
+    """Mark every step and the answer of ``completion`` for ``rule`` (a rule class).  ``problem`` is the
+    checker's text of the problem (None for a typed word problem: then the model's first equation stands
+    in for it, and a note says so); ``reference`` is the generated problem's answer when there is one."""
+    kind = "system" if rule.step_kind == "matrix" else rule.step_kind
+    target_form = rule.target_form
     parts = split_completion(rule, completion, prompt)
     notes: list[str] = []
     lines: list[Line] = []
@@ -403,7 +388,7 @@ def check_completion(
     answer_idx = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].kind == "answer"), None)
     if answer_idx is None:
         return Checked(lines, False, "no `Answer:` line", first_bad, n_steps, notes)
-    answer = _ANSWER.match(lines[answer_idx].text).group(1)
+    answer = read_answer(lines[answer_idx].text)
     if reference is not None:
         v = verify(reference, answer, form=target_form, extract=False)
         ok, note = v.equivalent, v.reason

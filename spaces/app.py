@@ -23,7 +23,7 @@ from typing import Any
 
 import gradio as gr
 
-from hf_mathrules.prompting import read_answer
+from hf_mathrules.prompting import read_answer, read_step
 from hf_mathrules.rules import get_rule, make_rule, rule_names
 from hf_mathrules.verify.steps import MAX_PROBLEM_CHARS, Checked, ProblemError, check_completion, read_typed
 
@@ -198,7 +198,8 @@ def _cell(line_text: str, role: str) -> str:
         return _matrix_latex(line_text) or "<br>".join(_plain(t) for t in line_text.split("\n"))
     t = line_text.strip()
     if role == "step":
-        head, eq, rest = t.partition("=") if t.startswith("=") else ("", "", t)
+        step = read_step(t)  # a "= ..." line
+        eq, rest = ("=", step) if step is not None else ("", t)
         label, colon, math = rest.rpartition(": ") if ": " in rest else ("", "", rest)
         latex = to_latex(math)
         if latex:

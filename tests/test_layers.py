@@ -34,8 +34,6 @@ ALLOWED_FOR_NOW: set[tuple[str, str]] = set()
 KNOWN_MODULE_CYCLES: set[frozenset[str]] = {
     # ``Expr.__str__`` renders through render.machine: the printer pattern, kept
     frozenset({"expr.nodes", "expr.render"}),
-    # ``Rule.iter_rows`` / ``Rule.generate`` call into rows.py (issue 20, item 5)
-    frozenset({"rules.base", "rules.rows"}),
     # lazy imports inside functions, not yet untangled
     frozenset({"mutate.solution", "mutate.steps"}),
     frozenset({"mutate.engine", "mutate.expressions"}),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .options import add_dataclass_options, dataclass_from_args
+
 
 def specs_from_args(args: argparse.Namespace) -> list:
     from ..evaluation.runner import ModelSpec
@@ -27,18 +29,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from ..evaluation.report import build_report, write_report
     from ..evaluation.runner import EvalSettings, check_splits, evaluate_models, resolve_rules
 
-    settings = EvalSettings(
-        rules=resolve_rules(args.rules),
-        splits=args.splits,
-        levels=args.levels,
-        n=args.n,
-        seed=args.seed,
-        batch_size=args.batch_size,
-        max_new_tokens=args.max_new_tokens,
-        recursive=not args.no_recursive,
-        vocab=args.vocab,
-        heldout_vocab=args.heldout_vocab,
-    )
+    settings = dataclass_from_args(EvalSettings, args)
+    settings.rules = resolve_rules(settings.rules)
     check_splits(settings.splits)
     if args.n < 1:
         raise ValueError("-n must be at least 1")
@@ -59,7 +51,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ..evaluation.runner import EVAL_SPLITS
+    from ..evaluation.runner import EvalSettings
 
     p = sub.add_parser("evaluate", help="evaluate a model (and its base) on rule test sets with the checker")
     p.add_argument(
@@ -69,32 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base", default=None, help="a separate base model to compare against (full fine-tunes)")
     p.add_argument("--no-base", action="store_true", help="with --adapter: do not evaluate the bare base too")
     p.add_argument("--label", default=None, help="name of the evaluated model in the report")
-    p.add_argument(
-        "--rules",
-        nargs="+",
-        default=["distributivity"],
-        help="rule names, or all / word / math (default distributivity)",
-    )
-    p.add_argument(
-        "--splits", nargs="+", default=list(EVAL_SPLITS), help=f"splits (default: {' '.join(EVAL_SPLITS)})"
-    )
-    p.add_argument("--levels", nargs="+", type=int, default=[1], help="levels of the in-distribution splits")
-    p.add_argument("-n", type=int, default=100, help="problems per rule, split and level")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--max-new-tokens", type=int, default=256)
-    p.add_argument(
-        "--no-recursive", action="store_true", help="linear_system: let the model write sub-answers itself"
-    )
-    p.add_argument(
-        "--vocab", default=None, help="the training vocabulary of the test split (e.g. letters@train:8)"
-    )
-    p.add_argument(
-        "--heldout-vocab",
-        default=None,
-        help="names held out of training, for test_heldout_vocab (training level) and test_ood_vocab "
-        "(default: the complement of --vocab's @train:K, else built-in words)",
-    )
+    add_dataclass_options(p, EvalSettings)
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--output-dir", default="outputs/evaluation", help="where report.json/.md and plots go")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+DEFAULT_RULE = "distributivity"  # the rule loaded, streamed, trained on and evaluated when none is named
+
 _HOMES = {
     "FEATURES": "builder",
     "MathRules": "builder",
@@ -22,7 +24,7 @@ _HOMES = {
     "split_rows": "loading",
     "stream": "streaming",
 }
-__all__ = sorted(_HOMES)
+__all__ = ["DEFAULT_RULE", *sorted(_HOMES)]
 
 
 def __getattr__(name: str) -> Any:

@@ -50,13 +50,14 @@ from typing import Any
 from ..prompting import model_prompt
 from ..rules import get_rule, make_rule
 from ..rules.base import LEVELS
+from . import DEFAULT_RULE
 
 
 @dataclass(frozen=True)
 class CurriculumConfig:
     """Rules, levels and the target band of a ``Curriculum``."""
 
-    rules: tuple[str, ...] = ("distributivity",)
+    rules: tuple[str, ...] = (DEFAULT_RULE,)
     start_level: int | dict[str, int] = 1  # one level for every rule, or one per rule
     min_level: int = 1
     max_level: int = max(LEVELS)

@@ -26,6 +26,7 @@ from typing import Any
 import datasets
 
 from ..rules import OOD_SPLITS, ConfigError
+from . import DEFAULT_RULE
 from .builder import MathRules, split_shards
 from .config import HUB_NAMESPACE, VERSION, MathRulesConfig, make_config
 from .generation import code_hash, shard_rows
@@ -118,7 +119,7 @@ def _user_error(exc: BaseException) -> BaseException:
 
 
 def load(
-    name: str = "distributivity",
+    name: str = DEFAULT_RULE,
     split: str | None = None,
     *,
     repo_id: str | None = None,
@@ -142,7 +143,7 @@ def size_param(split: str) -> str:
     return "n_ood" if split in OOD_SPLITS else f"n_{split}"
 
 
-def split_rows(name: str = "distributivity", split: str = "train", **params: Any) -> Iterator[dict[str, Any]]:
+def split_rows(name: str = DEFAULT_RULE, split: str = "train", **params: Any) -> Iterator[dict[str, Any]]:
     """The rows of ``load(name, split, **params)``, in the same order, generated lazily in this process
     from the builder's own shards; the cache is neither read nor written.  Parameters are checked now."""
     config = make_config(name, **params)

@@ -24,6 +24,7 @@ from datasets.builder import Key
 from datasets.iterable_dataset import ExamplesIterable
 
 from ..rules import ConfigError
+from . import DEFAULT_RULE
 from .builder import FEATURES
 from .config import ALL_SPLITS, make_config
 from .generation import shard_spec, stream_rows
@@ -63,7 +64,7 @@ class InterleavedShards(ExamplesIterable):
 
 
 def stream(
-    name: str = "distributivity",
+    name: str = DEFAULT_RULE,
     split: str = "train",
     *,
     num_shards: int = 64,

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..data import DEFAULT_RULE
 from ..rules import OOD_SPLITS, SPLITS, ConfigError, get_rule, rule_names
 from .generation import generate
 from .scoring import score_batch
@@ -28,19 +29,40 @@ class ModelSpec:
 
 @dataclass
 class EvalSettings:
-    """What to evaluate and how."""
+    """What to evaluate and how; ``mathrules evaluate`` has one option per field, with its help."""
 
-    rules: list[str] = field(default_factory=lambda: ["distributivity"])
-    splits: list[str] = field(default_factory=lambda: list(EVAL_SPLITS))
-    levels: list[int] = field(default_factory=lambda: [1])
-    n: int = 100
+    rules: list[str] = field(
+        default_factory=lambda: [DEFAULT_RULE], metadata={"help": "rule names, or all / word / math"}
+    )
+    splits: list[str] = field(default_factory=lambda: list(EVAL_SPLITS), metadata={"help": "splits"})
+    levels: list[int] = field(
+        default_factory=lambda: [1], metadata={"help": "levels of the in-distribution splits"}
+    )
+    n: int = field(default=100, metadata={"help": "problems per rule, split and level"})
     seed: int = 0
     batch_size: int = 64
     max_new_tokens: int = 256
-    recursive: bool = True  # linear_system: call the model on its own sub-problems
-    step_timeout: float = 5.0
-    vocab: str | None = None  # the training vocabulary (spec) of the test split; None: single letters
-    heldout_vocab: str | None = None  # names held out of training (None: see ``heldout_vocab_spec``)
+    recursive: bool = field(
+        default=True,
+        metadata={
+            "help": "linear_system: the model is called on its own sub-problems (off: it writes the "
+            "sub-answers itself)"
+        },
+    )
+    step_timeout: float = field(default=5.0, metadata={"help": "seconds the checker may spend on one step"})
+    vocab: str | None = field(
+        default=None,
+        metadata={
+            "help": "the training vocabulary of the test split (e.g. letters@train:8); default: letters"
+        },
+    )
+    heldout_vocab: str | None = field(
+        default=None,
+        metadata={
+            "help": "names held out of training, for test_heldout_vocab (training level) and test_ood_vocab "
+            "(default: the complement of --vocab's @train:K, else built-in words)"
+        },
+    )
 
     def heldout_vocab_spec(self) -> str:
         """Given, else the complement of an ``@train:K`` training vocabulary, else built-in words."""

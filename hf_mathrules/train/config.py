@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ..data import DEFAULT_RULE
 from ..rules import ConfigError
 
 METHODS = ("qlora", "lora", "full")
@@ -70,7 +71,7 @@ class MathRulesArguments:
         },
     )
     rules: list[str] = field(
-        default_factory=lambda: ["distributivity"],
+        default_factory=lambda: [DEFAULT_RULE],
         metadata={"help": "rules to mix, each NAME[:LEVELS[:ROWS]], e.g. distributivity:1-3:5000"},
     )
     levels: str = field(default="1", metadata={"help": "levels for rules given without any, e.g. 1 or 1-3"})

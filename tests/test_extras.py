@@ -27,8 +27,9 @@ EXTRAS = {
     },
     "other": {"gradio", "gradio_client", "evaluate", "z3", "datatrove", "math_verify", "psutil", "lighteval"},
 }
-# the modules that need an extra at import time, and which; every other module needs none
-DATA_MODULES = ("builder", "card", "config", "distributed", "export", "generation", "loading", "publishing")
+# the modules that need an extra at import time, and which; every other module needs none (data.generation
+# too: the rule digests, tests/rules/test_row_digests.py, read rows through it with the core alone)
+DATA_MODULES = ("builder", "card", "config", "distributed", "export", "loading", "publishing")
 NEEDS = {
     **{f"hf_mathrules.data.{m}": "hub" for m in (*DATA_MODULES, "streaming")},
     "hf_mathrules.train.callbacks": "train",

@@ -36,10 +36,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import datasets
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..rules import OOD_SPLITS, Rule
@@ -54,21 +51,47 @@ from ..rules.rows import (
 )
 from ..vocab import parse_vocab_spec
 
-FEATURES = datasets.Features(
-    {
-        "id": datasets.Value("string"),
-        "rule": datasets.Value("string"),
-        "split": datasets.Value("string"),
-        "difficulty": datasets.Value("int32"),
-        "prompt": datasets.Value("string"),
-        "completion": datasets.Value("string"),
-        "problem": datasets.Value("string"),
-        "answer": datasets.Value("string"),
-        "steps": datasets.List(datasets.Value("string")),
-        "meta": datasets.Value("string"),
-    }
-)
-SCHEMA = FEATURES.arrow_schema
+if TYPE_CHECKING:
+    import datasets
+    import pyarrow as pa
+
+
+@lru_cache(maxsize=1)
+def features() -> datasets.Features:
+    """The rows' ``datasets.Features`` (``FEATURES``), built on first use: the rows themselves
+    (``shard_rows``, ``stream_rows``) need neither ``datasets`` nor ``pyarrow``."""
+    import datasets
+
+    return datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "rule": datasets.Value("string"),
+            "split": datasets.Value("string"),
+            "difficulty": datasets.Value("int32"),
+            "prompt": datasets.Value("string"),
+            "completion": datasets.Value("string"),
+            "problem": datasets.Value("string"),
+            "answer": datasets.Value("string"),
+            "steps": datasets.List(datasets.Value("string")),
+            "meta": datasets.Value("string"),
+        }
+    )
+
+
+@lru_cache(maxsize=1)
+def schema() -> pa.Schema:
+    """The Arrow schema of ``features()`` (``SCHEMA``)."""
+    return features().arrow_schema
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FEATURES":
+        return features()
+    if name == "SCHEMA":
+        return schema()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 BATCH_ROWS = 10_000  # rows per Arrow record batch
 MIN_CHUNK_DRAWS = 256  # a shard's round is cut into chunks of at least this many draws
 CHUNKS_PER_PROC = 4
@@ -148,8 +171,10 @@ def shard_rows(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
 # -- finite splits in parallel ------------------------------------------------------------------------------
 def record_batch(rows: Sequence[dict[str, Any]]) -> pa.RecordBatch:
     """Rows as one Arrow record batch of the dataset's schema (one column at a time, no per-row encoding)."""
+    import pyarrow as pa
+
     return pa.RecordBatch.from_arrays(
-        [pa.array([r[f.name] for r in rows], type=f.type) for f in SCHEMA], schema=SCHEMA
+        [pa.array([r[f.name] for r in rows], type=f.type) for f in schema()], schema=schema()
     )
 
 
@@ -178,7 +203,9 @@ def generate_chunk(task: tuple[dict[str, Any], int, int, str]) -> tuple[bytes, i
             keys.append(key)
             yield row
 
-    with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, SCHEMA) as writer:
+    import pyarrow as pa
+
+    with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, schema()) as writer:
         for batch in row_batches(unkeyed()):
             writer.write_batch(batch)
     return b"".join(keys), len(keys)
@@ -326,6 +353,8 @@ def read_shard(spec: dict[str, Any], plan: ShardPlan | None) -> Iterator[pa.Reco
     if plan is None:
         yield from row_batches(shard_rows(spec))
         return
+    import pyarrow as pa
+
     for chunk in plan.chunks:
         if not chunk.keep:
             continue

@@ -155,6 +155,8 @@ def read_typed(rule: Any, text: str) -> Typed:
             )
     if instruction is None:
         template = rule.instruction
+        if not template:
+            raise ProblemError(f"{name} has no default instruction: give the instruction line yourself")
         if "{var}" in template and len(names) != 1:
             raise ProblemError(
                 f"{name} orders or solves by one variable; the problem has "

@@ -193,8 +193,8 @@ class Rule:
     ``config_class``, ``target_form``, ``kind``, ``description``, ``instruction``, ``typed_example``
     (and, where they differ from the defaults, ``step_kind``, ``mutation_family``, ``word_problem``) and
     implement ``sample``.  The Space's step checker (``hf_mathrules.verify.steps``), the mutation
-    families (``hf_mathrules.mutate``) and the reports read these attributes; nothing outside the rule's
-    module names the rule."""
+    families (``hf_mathrules.mutate``) and the reports read these attributes: no table outside the rule's
+    module lists what is specific to it (adding a rule: its module, its test, its ``RULE_MODULES`` line)."""
 
     name: ClassVar[str]
     config_class: ClassVar[type[RuleConfig]]

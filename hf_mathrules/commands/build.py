@@ -17,6 +17,7 @@ import argparse
 import sys
 from typing import Any
 
+from ..data import SPLIT_ROWS
 from .options import parse_knob
 
 EPILOG = """\
@@ -35,12 +36,16 @@ huggingface_hub first tries the Hub and, when it cannot be reached, retries for 
 
 def add_dataset_options(p: argparse.ArgumentParser) -> None:
     """Options shared by `build` and `push dataset`: sizes, seed, levels, vocabulary, knobs."""
-    p.add_argument("--n-train", type=int, default=10_000, help="rows of the train split (default 10000)")
-    p.add_argument("--n-validation", type=int, default=1_000, help="rows of the validation split")
-    p.add_argument("--n-test", type=int, default=1_000, help="rows of the test split")
-    p.add_argument(
-        "--n-ood", type=int, default=500, help="rows of each out-of-distribution test split (0: none)"
-    )
+    for name, what in (
+        ("n_train", "the train split"),
+        ("n_validation", "the validation split"),
+        ("n_test", "the test split"),
+        ("n_ood", "each out-of-distribution test split (0: none)"),
+    ):
+        rows = SPLIT_ROWS[name]
+        p.add_argument(
+            f"--{name.replace('_', '-')}", type=int, default=rows, help=f"rows of {what} (default {rows})"
+        )
     p.add_argument("--seed", type=int, default=0, help="seed (items are a hash of rule, seed and index)")
     p.add_argument("--level", type=int, nargs="+", default=[1], help="difficulty level(s) 1-5 (default 1)")
     p.add_argument(

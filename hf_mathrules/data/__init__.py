@@ -9,6 +9,9 @@ import importlib
 from typing import Any
 
 DEFAULT_RULE = "distributivity"  # the rule loaded, streamed, trained on and evaluated when none is named
+# rows of each split of a dataset (MathRulesConfig's defaults, and those of mathrules build / push dataset);
+# n_ood: each out-of-distribution test split (0: leave them out)
+SPLIT_ROWS = {"n_train": 10_000, "n_validation": 1_000, "n_test": 1_000, "n_ood": 500}
 
 _HOMES = {
     "FEATURES": "builder",
@@ -24,7 +27,7 @@ _HOMES = {
     "split_rows": "loading",
     "stream": "streaming",
 }
-__all__ = ["DEFAULT_RULE", *sorted(_HOMES)]
+__all__ = ["DEFAULT_RULE", "SPLIT_ROWS", *sorted(_HOMES)]
 
 
 def __getattr__(name: str) -> Any:

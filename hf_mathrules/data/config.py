@@ -15,6 +15,7 @@ import datasets
 from .. import __version__
 from ..rules import OOD_SPLITS, SPLITS, ConfigError, get_rule, make_rule, ood_rules, rule_names
 from ..vocab import Vocabulary, parse_vocab_spec
+from . import SPLIT_ROWS
 
 HUB_NAMESPACE = "hf_mathrules"
 ALL_SPLITS = (*SPLITS, *OOD_SPLITS)
@@ -55,10 +56,10 @@ class MathRulesConfig(datasets.BuilderConfig):
 
     rules: tuple[str, ...] = ()  # empty: the config name is a rule or mixture name
     weights: tuple[float, ...] | None = None  # mixture weights (None: equal); rows split by largest remainder
-    n_train: int = 10_000  # rows of the train split (of the whole mixture)
-    n_validation: int = 1_000
-    n_test: int = 1_000
-    n_ood: int = 500  # rows of each out-of-distribution test split (0: leave them out)
+    n_train: int = SPLIT_ROWS["n_train"]  # rows of the train split (of the whole mixture)
+    n_validation: int = SPLIT_ROWS["n_validation"]
+    n_test: int = SPLIT_ROWS["n_test"]
+    n_ood: int = SPLIT_ROWS["n_ood"]  # rows of each out-of-distribution test split (0: leave them out)
     seed: int = 0  # item i of seed s is a pure function of (config, s, i)
     # difficulty levels 1-5; rows cycle through them by item index (test_ood_vocab's too; test_ood_level is 6)
     levels: tuple[int, ...] = (1,)

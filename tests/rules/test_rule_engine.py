@@ -119,36 +119,3 @@ def test_register_refuses_a_second_rule_under_a_taken_name():
     with pytest.raises(ConfigError, match="already registered"):
         register(Impostor)
     assert REGISTRY["distributivity"].__name__ != "Impostor"
-
-
-def test_rule_modules_import_no_circle():
-    """Within the rules package, every import (function-level ones included) goes one way: rows.py draws
-    rows without knowing base.py, and base.py builds on it."""
-    import ast
-    from pathlib import Path
-
-    import hf_mathrules.rules as pkg
-
-    folder = Path(pkg.__file__).parent
-    graph: dict[str, set[str]] = {}
-    for path in folder.glob("*.py"):
-        deps = graph.setdefault(path.stem, set())
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                names = [node.module] if node.module else [a.name for a in node.names]
-                deps.update(n.split(".")[0] for n in names)
-    graph.pop("__init__")
-    state: dict[str, int] = {}
-
-    def visit(node: str, path: list[str]) -> None:
-        state[node] = 1
-        for nxt in sorted(graph.get(node, ())):
-            assert state.get(nxt) != 1, " -> ".join([*path, nxt])
-            if nxt not in state:
-                visit(nxt, [*path, nxt])
-        state[node] = 2
-
-    for node in sorted(graph):
-        if node not in state:
-            visit(node, [node])
-    assert "base" not in graph["rows"] and "rows" in graph["base"]

@@ -2,9 +2,8 @@
 ``ModelConfig``), the ``tiny`` preset (a small Llama and a character tokenizer trained from scratch on
 CPU), QLoRA/LoRA/full fine-tuning through ``SFTTrainer``, a generation-based evaluation callback scored by
 our checker, the model card, and the end-to-end main job (``pipeline.run_main_job``).  Heavy libraries
-load lazily."""
+load lazily.  The prompt and completion text of a training row is ``hf_mathrules.prompting``'s."""
 
-from ..prompting import model_prompt, sft_row
 from .config import METHODS, MathRulesArguments, parse_train_args
 from .data import MixEntry, build_sft_datasets, parse_mix
 
@@ -13,8 +12,6 @@ __all__ = [
     "MathRulesArguments",
     "MixEntry",
     "build_sft_datasets",
-    "model_prompt",
     "parse_mix",
     "parse_train_args",
-    "sft_row",
 ]

@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from ..io import write_rows
 from ..rules import generate_rows
-from ..rules.base import OOD_SPLITS, SPLITS
+from ..rules.common import OOD_SPLITS, SPLITS
 from .options import add_rule_options, rule_kwargs
 
 

@@ -8,7 +8,7 @@ import json
 import re
 import sys
 
-from ..rules.base import SPLITS
+from ..rules.common import SPLITS
 
 
 def _config(args: argparse.Namespace):

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..rules.base import SPLITS, ConfigError, _split_of_digest, item_rng
+from ..rules.base import _split_of_digest, item_rng
+from ..rules.common import SPLITS, ConfigError
 from ..rules.rows import SeenProblems, bucket_of
 from . import gates
 from .frames import informalize

@@ -3,11 +3,8 @@
 from importlib import import_module
 
 from .base import (
-    OOD_SPLITS,
     REGISTRY,
     ROW_FIELDS,
-    SPLITS,
-    ConfigError,
     Problem,
     Rule,
     RuleConfig,
@@ -20,6 +17,7 @@ from .base import (
     rule_names,
     split_rules,
 )
+from .common import OOD_SPLITS, SPLITS, ConfigError
 from .rows import distinct_rows, draw_budget, take_rows
 
 RULE_MODULES = (

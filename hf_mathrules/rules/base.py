@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from ..prompting import write_completion, write_prompt
 from ..vocab import Vocabulary, letters, words
-from .common import OOD_SPLITS, SPLIT_BOUNDS, SPLITS, ConfigError  # noqa: F401 (SPLITS: re-exported)
+from .common import OOD_SPLITS, SPLIT_BOUNDS, ConfigError
 from .meta_json import encode_meta, encode_values
 from .meta_json import row_meta_json as _fast_meta
 from .rows import bucket_of, distinct_rows, row_list

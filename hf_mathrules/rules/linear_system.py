@@ -28,12 +28,13 @@ from fractions import Fraction
 from math import gcd
 from typing import Any
 
+from ..draws import randint
 from ..expr.nodes import Div, Eq, Expr, Mul, Neg, Num, Sym, add, number, term
 from ..expr.render import machine, machine_and_text
 from ..expr.rewrite import substitute
 from ..prompting import read_prompt, write_prompt
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import linear_eq, linear_eq_strings, nonsingular_int_matrix, randint
+from .terms import linear_eq, linear_eq_strings, nonsingular_int_matrix
 
 SUBPROBLEM_HEADER = "Sub-problem:"
 SUBANSWER_PREFIX = "Sub-answer: "

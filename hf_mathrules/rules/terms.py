@@ -6,7 +6,7 @@ import random
 from fractions import Fraction
 from math import gcd
 
-from ..draws import randint, sample, shuffle  # noqa: F401  (randint, sample: the rules import them here)
+from ..draws import randint, sample, shuffle
 from ..expr.nodes import Eq, Expr, Mul, Neg, Num, Pow, Sym, add, number, term
 from ..expr.poly import Monomial, monomial_expr
 from ..expr.render import machine_and_text

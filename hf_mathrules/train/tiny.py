@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..prompting import ANSWER_WORD
+
 PAD, BOS, EOS, UNK = "<pad>", "<s>", "</s>", "<unk>"
 SPECIAL_TOKENS = (PAD, BOS, EOS, UNK)
 TOKENIZERS = ("char", "math", "math-digits")
@@ -19,7 +21,6 @@ NUMBER_EMBEDDINGS = ("random", "fourier")
 # periods of the Fourier features written into number tokens' embeddings: the residues of a number mod 2,
 # 5, 10, 100 and 1000 are angles, so a sum of numbers is a rotation the MLPs can compute exactly
 FOURIER_PERIODS = (2, 5, 10, 100, 1000)
-ANSWER_WORD = "Answer"
 OPERATORS = (" + ", " - ", " = ", "**", ", ")  # one token each in the math tokenizer
 _THREE_DIGITS = re.compile(r"(?<!\d)[1-9]\d\d(?!\d)")
 _CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])")

@@ -13,6 +13,7 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hf_mathrules.draws import randint, sample
 from hf_mathrules.expr import (
     Add,
     Div,
@@ -48,7 +49,6 @@ from hf_mathrules.expr.rewrite import (
     simplify_monomial,
     substitute,
 )
-from hf_mathrules.rules.terms import randint, sample
 from hf_mathrules.validate import parse_trusted
 
 x, y, z = symbols("x y z")

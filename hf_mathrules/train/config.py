@@ -185,6 +185,8 @@ class MathRulesArguments:
             )
         if self.tiny_heads < 1 or self.tiny_hidden_size % self.tiny_heads:
             raise ConfigError("--tiny_hidden_size must be a multiple of --tiny_heads")
+        if self.tiny_number_embedding == "fourier" and self.tiny_hidden_size < 20:
+            raise ConfigError("--tiny_number_embedding fourier needs --tiny_hidden_size of at least 20")
 
     def resolved_method(self) -> str:
         return self.method or ("full" if self.preset == "tiny" else "qlora")

@@ -61,3 +61,16 @@ def test_refused_with_a_message(tok):
     with pytest.raises(ValueError, match="width of at least 20"):
         tiny_llama(tok, TinyModelConfig(**SHAPE | {"hidden_size": 16, "num_attention_heads": 2},
                                         number_embedding="fourier"))  # fmt: skip
+
+
+def test_cli_arguments_refuse_a_too_narrow_model():
+    from hf_mathrules.rules import ConfigError
+    from hf_mathrules.train.config import MathRulesArguments
+
+    with pytest.raises(
+        ConfigError, match="--tiny_number_embedding fourier needs --tiny_hidden_size of at least 20"
+    ):
+        MathRulesArguments(preset="tiny", tiny_hidden_size=16, tiny_heads=2, tiny_number_embedding="fourier")
+    assert (
+        MathRulesArguments(preset="tiny", tiny_number_embedding="fourier").tiny_number_embedding == "fourier"
+    )

@@ -33,7 +33,13 @@ DEFAULTS = {
     "rl_prompts_per_step": 4,
     "num_generations": 4,
     "rl_learning_rate": 2e-4,
+    "beta": 0.0,  # KL coefficient against the SFT model (TRL's default 0: no reference model)
     "temperature": 1.0,
+    # every dev_every GRPO steps, greedy accuracy on n_dev validation problems per level; the model kept is
+    # the one best at the RL level on them (step 0 = the SFT model): early stopping on a dev split, since a
+    # run that collapses would otherwise report its last, worst state (0: no dev evaluation, keep the last)
+    "dev_every": 0,
+    "n_dev": 50,
     "n_eval": 20,
     "max_new_tokens": 96,
     "reward": "math",  # math | step
@@ -43,7 +49,7 @@ DEFAULTS = {
     "curriculum_band": [0.4, 0.8],
 }
 MINI = {"steps": 2, "batch_size": 8, "rows_per_level": 30, "rl_steps": 2, "rl_prompts_per_step": 1,
-        "num_generations": 2, "n_eval": 2, "max_new_tokens": 16, "curriculum_window": 2}  # fmt: skip
+        "num_generations": 2, "n_eval": 2, "max_new_tokens": 16, "curriculum_window": 2, "n_dev": 2}  # fmt: skip
 ARMS = ("math", "step", "step+curriculum")
 PAPER = "The paper does not use RL; this experiment shows our checker's reward driving TRL's GRPOTrainer."
 
@@ -165,6 +171,7 @@ def run_arm(arm: str, opts: common.ExperimentOptions, sft_folder, before: dict) 
         num_generations=x["num_generations"],
         max_completion_length=opts.max_new_tokens,
         learning_rate=x["rl_learning_rate"],
+        beta=x["beta"],
         temperature=x["temperature"],
         reward_weights=[1.0, 0.0],
         logging_steps=1,
@@ -175,6 +182,9 @@ def run_arm(arm: str, opts: common.ExperimentOptions, sft_folder, before: dict) 
         bf16=False,
         shuffle_dataset=curriculum is None,  # a buffered shuffle would draw curriculum rows far ahead
     )
+    dev = DevSelection(tok, rule, (sft_level, rl_level), rl_level, x["n_dev"], opts) if x["dev_every"] else None
+    if dev is not None:
+        dev.evaluate(model, 0)
     model.train()
     trainer = GRPOTrainer(
         model=model,
@@ -182,10 +192,13 @@ def run_arm(arm: str, opts: common.ExperimentOptions, sft_folder, before: dict) 
         args=config,
         train_dataset=ds,
         processing_class=tok,
+        callbacks=[dev.callback(x["dev_every"])] if dev is not None else None,
     )
     t_rl = time.perf_counter()
     trainer.train()
     rl_seconds = time.perf_counter() - t_rl
+    if dev is not None:
+        dev.restore_best(trainer.model)
     name = reward_fn.__name__
     curve = [
         {
@@ -228,12 +241,58 @@ def run_arm(arm: str, opts: common.ExperimentOptions, sft_folder, before: dict) 
         "curve": curve,
         "summary": summary,
     }
+    if dev is not None:
+        out["dev_curve"] = dev.curve
+        out["dev_best_step"] = dev.best_step
+        summary["dev_best_step"] = dev.best_step
     if curriculum is not None:
         out["curriculum_state"] = curriculum.state()
         out["level_over_time"] = curriculum.level_series(rule)
         curriculum.save(opts.output_dir / f"curriculum-{arm.replace('+', '-')}.json")
     del trainer, model
     return out
+
+
+class DevSelection:
+    """Greedy accuracy on validation problems (never the test split) during GRPO, and the weights of the
+    step best at the RL level, restored after training."""
+
+    def __init__(self, tok, rule: str, levels: tuple[int, ...], select_level: int, n: int, opts) -> None:
+        self.tok, self.opts, self.select_level = tok, opts, select_level
+        self.rows = {lv: common.rows(rule, lv, n, split="validation", seed=opts.seed + 2) for lv in levels}
+        self.curve: list[dict[str, Any]] = []
+        self.best_step, self.best_accuracy, self.best_state = 0, -1.0, None
+
+    def evaluate(self, model, step: int) -> None:
+        was_training, side = model.training, self.tok.padding_side
+        model.eval()
+        self.tok.padding_side = "left"
+        accuracy = {}
+        for lv, cell_rows in self.rows.items():
+            completions = common.complete(model, self.tok, [r["prompt"] for r in cell_rows], self.opts)
+            accuracy[lv] = common.score(cell_rows, completions)["accuracy"]
+        self.tok.padding_side = side
+        model.train(was_training)
+        self.curve.append({"step": step, "accuracy": accuracy})
+        if accuracy[self.select_level] > self.best_accuracy:  # ties keep the earlier (closer to SFT) step
+            self.best_step, self.best_accuracy = step, accuracy[self.select_level]
+            self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+    def callback(self, every: int):
+        from transformers import TrainerCallback
+
+        selection = self
+
+        class DevEvaluation(TrainerCallback):
+            def on_step_end(self, args, state, control, model=None, **kwargs):
+                if state.global_step % every == 0 or state.global_step == state.max_steps:
+                    selection.evaluate(model, state.global_step)
+
+        return DevEvaluation()
+
+    def restore_best(self, model) -> None:
+        if self.best_state is not None:
+            model.load_state_dict(self.best_state)
 
 
 def _table(arms, results_arms, before, x) -> str:
@@ -265,6 +324,16 @@ def _table(arms, results_arms, before, x) -> str:
             f"decided wrong_form: {common.pct(sm['wrong_form_share'])}; groups with one reward for all "
             f"samples (no GRPO signal): {common.pct(sm['frac_reward_zero_std'])}."
         )
+        dev_curve = results_arms[arm].get("dev_curve")
+        if dev_curve:
+            per_level = "; ".join(
+                f"level {lv}: " + " ".join(f"{100 * d['accuracy'][lv]:.0f}" for d in dev_curve)
+                for lv in dev_curve[0]["accuracy"]
+            )
+            table += (
+                f" Greedy dev accuracy (%) at steps {' '.join(str(d['step']) for d in dev_curve)}: {per_level};"
+                f" kept the model of step {results_arms[arm]['dev_best_step']}."
+            )
         levels = results_arms[arm].get("level_over_time")
         if levels:
             table += f" Curriculum level per step: {' '.join(str(lv) for _, lv in levels)}."
@@ -304,6 +373,19 @@ def plot(results_arms: dict[str, Any], opts) -> None:
     ax.set_title("GRPO rewards per arm (math_reward in [0, 1], step_reward in [0, 1.5])")
     ax.legend(fontsize=7)
     common.save_figure(fig, opts.output_dir / "grpo.png")
+    with_dev = {arm: res["dev_curve"] for arm, res in results_arms.items() if res.get("dev_curve")}
+    if with_dev:
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        for arm, curve in with_dev.items():
+            for lv in curve[0]["accuracy"]:
+                ax.plot([d["step"] for d in curve], [d["accuracy"][lv] for d in curve], "-o", ms=3,
+                        label=f"{arm}, level {lv}")  # fmt: skip
+        ax.set_xlabel("GRPO step")
+        ax.set_ylabel("greedy dev accuracy")
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_title("Validation accuracy during GRPO (the best step at the RL level is kept)")
+        ax.legend(fontsize=7)
+        common.save_figure(fig, opts.output_dir / "grpo_dev.png")
     with_levels = {
         arm: res["level_over_time"] for arm, res in results_arms.items() if res.get("level_over_time")
     }

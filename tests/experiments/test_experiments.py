@@ -198,3 +198,38 @@ def test_checked_in_configs_name_real_options():
         assert set(data) - {"set", "experiment"} <= dests, path
         defaults = experiment_module(data.get("experiment", path.stem)).DEFAULTS
         assert set(data.get("set") or {}) <= set(defaults), path
+
+
+def test_grpo_dev_evaluation_keeps_the_step_best_at_the_rl_level(tmp_path):
+    argv = ["experiment", "grpo", "--mini", "--cpu-threads", "1", "--output-dir", str(tmp_path),
+            "--set", "dev_every=1", "--set", "beta=0.04"]  # fmt: skip
+    assert main(argv) == 0
+    arm = json.loads((tmp_path / "grpo" / "results.json").read_text())["arms"]["math"]
+    assert [d["step"] for d in arm["dev_curve"]] == [0, 1, 2]
+    assert all(set(d["accuracy"]) == {"1", "2"} for d in arm["dev_curve"])
+    best = max(arm["dev_curve"], key=lambda d: d["accuracy"]["2"])  # max keeps the first of ties
+    assert arm["dev_best_step"] == best["step"] == arm["summary"]["dev_best_step"]
+    assert (tmp_path / "grpo" / "grpo_dev.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "kept the model of step" in (tmp_path / "grpo" / "table.md").read_text()
+
+
+def test_dev_selection_restores_the_weights_of_the_best_step(monkeypatch):
+    import torch
+
+    from hf_mathrules.experiments import common, grpo
+
+    accuracies = iter([0.2, 0.6, 0.4])  # the second evaluation is the best
+    monkeypatch.setattr(common, "complete", lambda model, tok, prompts, opts: [""] * len(prompts))
+    monkeypatch.setattr(common, "score", lambda rows, completions: {"accuracy": next(accuracies)})
+    tok = type("Tok", (), {"padding_side": "right"})()
+    model = torch.nn.Linear(2, 2)
+    dev = grpo.DevSelection(tok, "distributivity", (2,), 2, 3, common.ExperimentOptions())
+    weights = []
+    for step in range(3):
+        with torch.no_grad():
+            model.weight.fill_(float(step))
+        weights.append(model.weight.clone())
+        dev.evaluate(model, step)
+    assert dev.best_step == 1 and tok.padding_side == "right" and model.training
+    dev.restore_best(model)
+    assert torch.equal(model.weight, weights[1])

@@ -34,9 +34,6 @@ ALLOWED_FOR_NOW: set[tuple[str, str]] = set()
 KNOWN_MODULE_CYCLES: set[frozenset[str]] = {
     # ``Expr.__str__`` renders through render.machine: the printer pattern, kept
     frozenset({"expr.nodes", "expr.render"}),
-    # lazy imports inside functions, not yet untangled
-    frozenset({"mutate.solution", "mutate.steps"}),
-    frozenset({"mutate.engine", "mutate.expressions"}),
 }
 
 # ``hf_mathrules/__init__.py`` imports ``data`` inside ``__getattr__`` (lazy ``hf_mathrules.load``): the

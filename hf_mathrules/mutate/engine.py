@@ -20,7 +20,9 @@ from ..rules.base import _split_of_digest, item_rng
 from ..rules.common import SPLITS, ConfigError
 from ..rules.rows import SeenProblems, bucket_of
 from . import gates
+from .expressions import OPERATOR_NAMES, make_item
 from .frames import informalize
+from .item import Item
 from .mcmc import TARGETS, TOLERANCE, ChainLog, operator_list, run_chain
 from .operators import OPERATORS
 from .program import Program
@@ -67,8 +69,6 @@ class MutateConfig:
         if self.family not in FAMILIES:
             raise ConfigError(f"family must be one of {', '.join(FAMILIES)}, got {self.family!r}")
         if self.operators is not None:
-            from .expressions import OPERATOR_NAMES
-
             fam = "word" if self.family == "word" else "symbolic"
             valid = sorted(
                 OPERATOR_NAMES[self.family]
@@ -121,17 +121,6 @@ class MutateConfig:
             "operators": list(self.operators) if self.operators else None, "projection": self.projection,
             "complication": self.complication, "gamma": self.gamma, "answer_class": self.answer_class,
         }  # fmt: skip
-
-
-@dataclass
-class Item:
-    row: dict[str, Any] | None
-    rejected: str | None  # gate name, or "difficulty" / "start"
-    reason: str
-    log: ChainLog
-    start: Program | None = None
-    final: Program | None = None
-    text: str = ""
 
 
 @dataclass
@@ -206,8 +195,6 @@ class MutationEngine:
     def item(self, seed: int, index: int) -> Item:
         cfg = self.config
         if cfg.family in EXPRESSION_FAMILIES:
-            from .expressions import make_item
-
             return make_item(self, seed, index)
         # the level is part of the key: a level-5 item is its own draw, not the level-4 chain continued
         rng = item_rng(f"{self.name}\x1fL{cfg.level}", seed, index)

@@ -37,7 +37,10 @@ from ..expr.poly import Monomial, mono_mul, poly_to_expr, to_poly
 from ..expr.render import machine_and_text
 from ..expr.rewrite import expand_steps
 from ..prompting import write_completion, write_prompt
+from ..rules.base import _split_of_digest, item_rng
 from ..rules.terms import monomial_tree
+from .item import Item
+from .mcmc import ChainLog
 
 LETTERS = "abcmnpqrstuvwxyz"
 MAX_TERMS, MAX_COEFF, MAX_DEGREE = 12, 400, 5
@@ -467,11 +470,7 @@ def signature(p) -> str:
 
 
 def make_item(engine, seed: int, index: int):
-    """One row of the quadratic or expression family (an ``engine.Item``)."""
-    from ..rules.base import _split_of_digest, item_rng
-    from .engine import Item
-    from .mcmc import ChainLog
-
+    """One row of the quadratic or expression family (an ``Item`` of the engine)."""
     cfg = engine.config
     rng = item_rng(f"{engine.name}\x1fL{cfg.level}", seed, index)
     log = ChainLog()

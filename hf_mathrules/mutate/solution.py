@@ -13,6 +13,7 @@ from ..prompting import write_completion
 from .frames import cap, number_text, shown_unit, with_unit
 from .program import Program, format_value
 from .solver import Solution, Step
+from .steps import brackets, rule_steps
 
 
 def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None) -> str:
@@ -101,8 +102,6 @@ def solution_lines(program: Program, sol: Solution) -> tuple[list[str], list[str
     rule steps (each an equation or a whole system equivalent to the one before; ``steps.py``)."""
     if program.family == "word":
         return word_lines(program, sol)
-    from .steps import rule_steps
-
     return rule_steps(program)
 
 
@@ -132,7 +131,7 @@ def measures(program: Program, sol: Solution) -> dict:
     distract = sum(1 for x in program.quantities if x.distractor)
     wrapped = 0
     if program.family != "word":  # one step per bracket to expand, one per equation to collect
-        wrapped = sum(_brackets(r.lhs) + _brackets(r.rhs) + (not _collected(r)) for r in program.relations)
+        wrapped = sum(brackets(r.lhs) + brackets(r.rhs) + (not _collected(r)) for r in program.relations)
     mag = max((abs(v) for v in sol.values.values()), default=Fraction(0))
     score = steps + 0.5 * implicit + 0.5 * distract + wrapped
     return {
@@ -142,20 +141,6 @@ def measures(program: Program, sol: Solution) -> dict:
         "magnitude": float(mag),
         "score": score,
     }
-
-
-def _brackets(e) -> int:
-    """Products with a sum or product inside: each is one expansion step."""
-    from ..expr.nodes import Add, Mul
-
-    n = 0
-    stack = [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, Mul) and any(isinstance(f, (Add, Mul)) for f in x.factors):
-            n += 1
-        stack.extend(x.children())
-    return n
 
 
 def _collected(r) -> bool:

@@ -18,6 +18,7 @@ import re
 from fractions import Fraction
 from math import lcm
 
+from ..expr.nodes import Add, Mul
 from ..rules.terms import sum_strings
 from .program import Program, format_value
 from .solver import rational
@@ -91,6 +92,19 @@ def _poly_eq(lhs: list[tuple], rhs: list[tuple]) -> tuple[str, str]:
     return f"{lm} = {rm}", _textbook(f"{lt} = {rt}")
 
 
+def brackets(e) -> int:
+    """Products with a sum or product inside: each is one expansion step (the steps write it, and
+    ``solution.measures`` counts it towards the difficulty)."""
+    n = 0
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Mul) and any(isinstance(f, (Add, Mul)) for f in x.factors):
+            n += 1
+        stack.extend(x.children())
+    return n
+
+
 def linear_steps(program: Program) -> list[tuple[str, str, str]]:
     """``(note, machine, text)`` per step for one equation in one unknown that is linear once its
     denominators are cleared (``1/(3v + 47) = 1/108`` is, after multiplying by ``3v + 47``)."""
@@ -126,10 +140,8 @@ def linear_steps(program: Program) -> list[tuple[str, str, str]]:
         if scale > 1:
             step(f"Multiply both sides by {scale}:", _poly_eq(_terms(left, scale), _terms(right, scale)))
     else:
-        from .solution import _brackets
-
         plain = (
-            "Expand the parentheses:" if _brackets(r.lhs) + _brackets(r.rhs) else "Write each side in order:"
+            "Expand the parentheses:" if brackets(r.lhs) + brackets(r.rhs) else "Write each side in order:"
         )
         step(f"Multiply both sides by {scale}:" if scale > 1 else plain,
              _poly_eq(_terms(left, scale), _terms(right, scale)))  # fmt: skip

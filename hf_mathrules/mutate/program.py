@@ -170,12 +170,21 @@ class Program:
 
     def dependencies(self, name: str) -> set[str]:
         """The quantities connected to ``name`` through any definition or relation (what its value can
-        depend on)."""
-        links: dict[str, set[str]] = {n: set() for n in self.names()}
-        for eq in self.equations():
-            syms = eq.lhs.free_symbols() | eq.rhs.free_symbols()
-            for s in syms:
-                links.setdefault(s, set()).update(syms)
+        depend on).  The links are worked out once per program, each expression's names once per node."""
+        links = self.__dict__.get("_links")
+        if links is None:
+            links = {n: set() for n in self.names()}
+
+            def link(syms: frozenset[str]) -> None:
+                for s in syms:
+                    links.setdefault(s, set()).update(syms)
+
+            for x in self.quantities:
+                if x.expr is not None:
+                    link(free_names(x.expr) | {x.name})
+            for r in self.relations:
+                link(free_names(r.lhs) | free_names(r.rhs))
+            self.__dict__["_links"] = links
         seen, stack = set(), [name]
         while stack:
             n = stack.pop()
@@ -276,6 +285,24 @@ class Program:
         parts = [qty(n, 0) for n in self.query]
         n_distract = sum(1 for x in self.quantities if x.distractor)
         return self.family + "|" + "|".join(parts) + f"|d{n_distract}"
+
+
+_FREE: dict[int, tuple[Expr, frozenset[str]]] = {}
+
+
+def free_names(e: Expr) -> frozenset[str]:
+    """``e.free_symbols()``, remembered per node: a chain's programs share their quantities' trees, and
+    each is read many times.  The node is kept with its entry so that its ``id`` cannot be reused."""
+    if type(e) is Sym:
+        return frozenset((e.name,))
+    hit = _FREE.get(id(e))
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    if len(_FREE) > 100_000:
+        _FREE.clear()
+    out = frozenset(e.free_symbols())
+    _FREE[id(e)] = (e, out)
+    return out
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}

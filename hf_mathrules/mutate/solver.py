@@ -18,7 +18,7 @@ from fractions import Fraction
 from math import isqrt
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Pow, Sym
-from .program import ROLES, Program, evaluate
+from .program import ROLES, Program, evaluate, free_names
 
 Mono = tuple[tuple[str, int], ...]
 Poly = dict[Mono, Fraction]
@@ -69,7 +69,7 @@ def rational(e: Expr, known: dict[str, Fraction]) -> tuple[Poly, Poly]:
         if e.name in known:
             v = known[e.name]
             return ({(): v} if v else {}), ONE
-        return {((e.name, 1),): Fraction(1)}, ONE
+        return {((e.name, 1),): 1}, ONE  # an int: the coefficients stay ints while they can
     if t is Add:
         num, den = {}, ONE
         for term in e.terms:
@@ -99,6 +99,90 @@ def rational(e: Expr, known: dict[str, Fraction]) -> tuple[Poly, Poly]:
         num, den = ONE, ONE
         for _ in range(int(e.exp.value)):
             num, den = _pmul(num, n), _pmul(den, d)
+        return num, den
+    raise ValueError(f"unsupported expression {e}")
+
+
+# -- one unknown: polynomials as coefficient lists (index = degree, no trailing zero) -----------------------
+# The equation a step solves usually names one quantity not yet known; expanding it with dicts of
+# monomials is most of the solver's time.  ``_urational`` is ``rational`` for that case, step for step
+# (the same numerator and denominator polynomials, so the same coefficients, degree and roots).
+UNIVARIATE = True  # False: every equation through ``rational`` (the tests compare the two)
+UONE = [1]
+
+
+def _utrim(a: list) -> list:
+    while a and not a[-1]:
+        a.pop()
+    return a
+
+
+def _upmul(a: list, b: list) -> list:
+    if len(a) == 1:
+        c = a[0]
+        return list(b) if c == 1 else [c * v for v in b]
+    if len(b) == 1:
+        c = b[0]
+        return list(a) if c == 1 else [c * v for v in a]
+    if not a or not b:
+        return []
+    out = [0] * (len(a) + len(b) - 1)
+    for i, ca in enumerate(a):
+        if ca:
+            for j, cb in enumerate(b):
+                out[i + j] += ca * cb
+    return _utrim(out)
+
+
+def _upadd(a: list, b: list, sign: int = 1) -> list:
+    if len(a) < len(b):
+        a = a + [0] * (len(b) - len(a))
+    else:
+        a = list(a)
+    for k, c in enumerate(b):
+        a[k] += sign * c
+    return _utrim(a)
+
+
+def _urational(e: Expr, known: dict[str, Fraction], u: str) -> tuple[list, list]:
+    """``rational(e, known)`` when ``u`` is the only name in ``e`` not in ``known``."""
+    t = type(e)
+    if t is Num:
+        return ([e.value] if e.value else []), UONE
+    if t is Sym:
+        if e.name == u:
+            return [0, 1], UONE
+        v = known[e.name]
+        return ([v] if v else []), UONE
+    if t is Add:
+        num, den = [], UONE
+        for term in e.terms:
+            n2, d2 = _urational(term, known, u)
+            if d2 == den:
+                num = _upadd(num, n2)
+            else:
+                num, den = _upadd(_upmul(num, d2), _upmul(n2, den)), _upmul(den, d2)
+        return num, den
+    if t is Mul:
+        num, den = UONE, UONE
+        for f in e.factors:
+            n2, d2 = _urational(f, known, u)
+            num, den = _upmul(num, n2), (den if d2 == UONE else _upmul(den, d2))
+        return num, den
+    if t is Neg:
+        n, d = _urational(e.arg, known, u)
+        return [-c for c in n], d
+    if t is Div:
+        n1, d1 = _urational(e.num, known, u)
+        n2, d2 = _urational(e.den, known, u)
+        if not n2:
+            raise ZeroDivisionError(f"division by zero in {e}")
+        return _upmul(n1, d2), _upmul(d1, n2)
+    if t is Pow and isinstance(e.exp, Num) and e.exp.is_integer and 0 <= e.exp.value <= 8:
+        n, d = _urational(e.base, known, u)
+        num, den = UONE, UONE
+        for _ in range(int(e.exp.value)):
+            num, den = _upmul(num, n), _upmul(den, d)
         return num, den
     raise ValueError(f"unsupported expression {e}")
 
@@ -144,47 +228,254 @@ def _sqrt_fraction(v: Fraction) -> Fraction | None:
     return Fraction(n, d) if n * n == v.numerator and d * d == v.denominator else None
 
 
-_FREE: dict[int, tuple[Expr, frozenset[str]]] = {}
-
-
-def _free(e: Expr) -> frozenset[str]:
-    """``e.free_symbols()``, remembered per node: a chain's programs share their quantities' trees, and
-    each is solved many times.  The node is kept with its entry so that its ``id`` cannot be reused."""
-    if type(e) is Sym:
-        return frozenset((e.name,))
-    hit = _FREE.get(id(e))
-    if hit is not None and hit[0] is e:
-        return hit[1]
-    if len(_FREE) > 100_000:
-        _FREE.clear()
-    out = frozenset(e.free_symbols())
-    _FREE[id(e)] = (e, out)
-    return out
+_free = free_names  # each expression's names, remembered per node (``program.free_names``)
 
 
 def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
     """Derive every quantity; ``drop`` removes the stated values of those quantities first.  Programs are
     immutable, so the solution is kept on the program: the chain, the gates and the operators solve the
-    same program several times (callers only read a ``Solution``)."""
+    same program several times (callers only read a ``Solution``).
+
+    A program of a structure solved before (the same quantities, definitions and relations; only stated
+    values differ: a perturbed, redrawn or shifted constant) replays the recorded plan of that solve
+    instead of searching it again (``_replay``); the replay re-checks every decision that depends on a
+    number and falls back to the full search at the first that differs, so the result is always the one
+    ``_solve`` gives."""
     memo = program.__dict__.setdefault("_solutions", {})
     # dropping a quantity that states no value changes nothing (the query usually states none)
     key = tuple(n for n in drop if any(x.name == n and x.value is not None for x in program.quantities))
-    if key not in memo:
-        memo[key] = _solve(program, key)
-    return memo[key]
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _planned(program, key)
+    return got
 
 
-def _solve(program: Program, drop: tuple[str, ...]) -> Solution:
+# recorded plans: structure key -> (the expression nodes the key names by id, kept so that an id cannot be
+# reused; the trace of ``_solve``'s decisions)
+_PLANS: dict[tuple, tuple[tuple, tuple]] = {}
+PLAN_STATS = {"replayed": 0, "recorded": 0, "fallback": 0}
+
+
+def _plan_key(program: Program, drop: tuple[str, ...]) -> tuple[tuple, tuple]:
+    parts = []
+    nodes = []
+    for x in program.quantities:
+        e = x.expr
+        parts.append((x.name, x.role, x.value is not None and x.name not in drop, id(e)))
+        nodes.append(e)
+    for r in program.relations:
+        parts.append((id(r.lhs), id(r.rhs)))
+        nodes.append(r.lhs)
+        nodes.append(r.rhs)
+    return (tuple(parts), program.query, drop), tuple(nodes)
+
+
+def _planned(program: Program, drop: tuple[str, ...]) -> Solution:
+    key, nodes = _plan_key(program, drop)
+    hit = _PLANS.get(key)
+    if hit is not None and len(hit[0]) == len(nodes) and all(a is b for a, b in zip(hit[0], nodes)):
+        sol = _replay(program, drop, hit[1])
+        if sol is not None:
+            PLAN_STATS["replayed"] += 1
+            return sol
+        PLAN_STATS["fallback"] += 1
+    trace: list = []
+    sol = _solve(program, drop, trace)
+    if sol.status == "ok":  # a failed search is not replayed (its failure depends on the numbers)
+        if len(_PLANS) > 20_000:
+            _PLANS.clear()
+        _PLANS[key] = (nodes, tuple(trace))
+        PLAN_STATS["recorded"] += 1
+    return sol
+
+
+# the decisions ``_solve`` records (each with the index of its equation): a definition evaluated, an
+# equation with every quantity known checked, an equation expanded and found to determine nothing
+# (``SKIP``: not exactly one unknown, degree above 2 or no rational root), expanded and found to name no
+# unknown and to hold, expanded and solved for one quantity (its name and degree), a linear block solved
+# (the pending equations and the quantities it determined, None when it determined nothing; the index
+# is -1)
+EVAL, CHECK, SKIP, HOLDS, SOLVED, BLOCK = range(6)
+
+
+def _setup(program: Program, drop: tuple[str, ...]):
+    """The givens (known values and their steps) and the equations, in ``_solve``'s order.  Each
+    equation node is made once per quantity or relation and kept on it (they are immutable, and a
+    chain's programs share most of them)."""
     known: dict[str, Fraction] = {}
     eqs: list[Eq] = []
     steps: list[Step] = []
     for x in program.quantities:
+        d = x.__dict__
         if x.value is not None and x.name not in drop:
-            known[x.name] = _norm(x.value)
-            steps.append(Step(x.name, known[x.name], Eq(Sym(x.name), Num(x.value)), "given"))
+            v = known[x.name] = _norm(x.value)
+            e = d.get("_given_eq")
+            if e is None:
+                e = d["_given_eq"] = Eq(Sym(x.name), Num(x.value))
+            steps.append(Step(x.name, v, e, "given"))
         if x.expr is not None:
-            eqs.append(Eq(Sym(x.name), x.expr))
-    eqs.extend(Eq(r.lhs, r.rhs) for r in program.relations)
+            e = d.get("_def_eq")
+            if e is None:
+                e = d["_def_eq"] = Eq(Sym(x.name), x.expr)
+            eqs.append(e)
+    for r in program.relations:
+        e = r.__dict__.get("_eq")
+        if e is None:
+            e = r.__dict__["_eq"] = Eq(r.lhs, r.rhs)
+        eqs.append(e)
+    return known, eqs, steps
+
+
+def _expand(program: Program, eq: Eq, known: dict):
+    """One equation with ``known`` substituted: (the unknown, its root, how, denominator to check) when
+    it determines exactly one quantity; ``HOLDS`` when it names no unknown and holds; ``SKIP`` when it
+    determines nothing; a failed ``Solution`` (inconsistent, ambiguous, unsupported)."""
+    if UNIVARIATE:
+        left = (_free(eq.lhs) | _free(eq.rhs)) - known.keys()
+        if len(left) == 1:
+            return _expand1(program, eq, known, next(iter(left)))
+    try:
+        ln, ld = rational(eq.lhs, known)
+        rn, rd = rational(eq.rhs, known)
+    except ZeroDivisionError as exc:
+        return Solution("inconsistent", known, [], str(exc))
+    except ValueError as exc:
+        return Solution("unsupported", known, [], str(exc))
+    poly = _padd(_pmul(ln, rd), _pmul(rn, ld), -1)
+    unknowns = {v for m in poly for v, _ in m}
+    if not unknowns:
+        if poly:
+            return Solution("inconsistent", known, [], f"{eq.lhs} = {eq.rhs} does not hold")
+        return HOLDS
+    if len(unknowns) != 1:
+        return SKIP
+    (u,) = unknowns
+    deg = max(sum(k for _, k in m) for m in poly)
+    c = [Fraction(poly.get(((u, k),) if k else (), 0)) for k in range(deg + 1)]
+    if deg == 1:
+        root = -c[0] / c[1]
+        how = "compute" if _is_definition(eq, u) else "solve"
+    elif deg == 2:
+        disc = c[1] * c[1] - 4 * c[2] * c[0]
+        r = _sqrt_fraction(disc)
+        if r is None:
+            return SKIP
+        roots = sorted({(-c[1] + r) / (2 * c[2]), (-c[1] - r) / (2 * c[2])})
+        roots = [v for v in roots if _admissible(program, u, v)]
+        how = "quadratic"
+        if len(roots) != 1:
+            return Solution(
+                "ambiguous" if roots else "inconsistent", known, [], f"{u}: {len(roots)} admissible roots"
+            )
+        root = roots[0]
+    else:
+        return SKIP
+    den = _pmul(ld, rd)
+    return u, root, how, (den if any(den) else None)  # a constant denominator is non-zero already
+
+
+def _expand1(program: Program, eq: Eq, known: dict, u: str):
+    """``_expand`` for an equation whose only name not in ``known`` is ``u`` (coefficient lists)."""
+    try:
+        ln, ld = _urational(eq.lhs, known, u)
+        rn, rd = _urational(eq.rhs, known, u)
+    except ZeroDivisionError as exc:
+        return Solution("inconsistent", known, [], str(exc))
+    except ValueError as exc:
+        return Solution("unsupported", known, [], str(exc))
+    poly = _upadd(_upmul(ln, rd), _upmul(rn, ld), -1)
+    deg = len(poly) - 1
+    if deg < 1:
+        if poly:
+            return Solution("inconsistent", known, [], f"{eq.lhs} = {eq.rhs} does not hold")
+        return HOLDS
+    c = [Fraction(v) for v in poly]
+    if deg == 1:
+        root = -c[0] / c[1]
+        how = "compute" if _is_definition(eq, u) else "solve"
+    elif deg == 2:
+        disc = c[1] * c[1] - 4 * c[2] * c[0]
+        r = _sqrt_fraction(disc)
+        if r is None:
+            return SKIP
+        roots = sorted({(-c[1] + r) / (2 * c[2]), (-c[1] - r) / (2 * c[2])})
+        roots = [v for v in roots if _admissible(program, u, v)]
+        how = "quadratic"
+        if len(roots) != 1:
+            return Solution(
+                "ambiguous" if roots else "inconsistent", known, [], f"{u}: {len(roots)} admissible roots"
+            )
+        root = roots[0]
+    else:
+        return SKIP
+    den = _upmul(ld, rd)
+    if len(den) < 2:
+        return u, root, how, None  # a constant denominator is non-zero already
+    return u, root, how, {((u, k),) if k else (): v for k, v in enumerate(den) if v}
+
+
+def _replay(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution | None:
+    """``_solve``'s result by following its recorded decisions, each re-checked at the new numbers:
+    ``None`` at the first that comes out differently (the caller then searches afresh).  Every step is
+    still derived (evaluated or solved exactly), never copied from the recording."""
+    try:
+        return _follow(program, drop, trace)
+    except Exception:  # noqa: BLE001 - whatever it is, the full search meets it again and reports it
+        return None
+
+
+def _follow(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution | None:
+    known, eqs, steps = _setup(program, drop)
+    checks: list[tuple[Eq, Poly]] = []
+    for ev in trace:
+        kind, i = ev[0], ev[1]
+        if kind == EVAL:
+            eq = eqs[i]
+            try:
+                v = evaluate(eq.rhs, known)
+            except ZeroDivisionError:
+                return None
+            name = eq.lhs.name
+            known[name] = _norm(v)
+            steps.append(Step(name, known[name], eq, "compute"))
+        elif kind == CHECK:
+            eq = eqs[i]
+            try:
+                if evaluate(eq.lhs, known) != evaluate(eq.rhs, known):
+                    return None
+            except ZeroDivisionError:
+                return None
+        elif kind == BLOCK:
+            n_before = len(steps)
+            if not _linear_block(program, eqs, list(ev[2]), known, steps):
+                if ev[3] is not None:
+                    return None
+            elif tuple(st.name for st in steps[n_before:]) != ev[3]:
+                return None
+        else:
+            got = _expand(program, eqs[i], known)
+            if kind == SKIP or kind == HOLDS:
+                if got is not kind:
+                    return None
+                continue
+            if type(got) is not tuple or got[0] != ev[2] or got[2] != ev[3]:
+                return None
+            u, root, how, den = got
+            known[u] = _norm(root)
+            steps.append(Step(u, root, eqs[i], how))
+            if den is not None:
+                checks.append((eqs[i], den))
+    if any(q not in known for q in program.query):
+        return None
+    for eq, den in checks:
+        if not rational_value(den, known):
+            return None
+    return Solution("ok", known, steps)
+
+
+def _solve(program: Program, drop: tuple[str, ...], trace: list | None = None) -> Solution:
+    known, eqs, steps = _setup(program, drop)
+    record = trace.append if trace is not None else (lambda ev: None)
     pending = list(range(len(eqs)))
     free = []
     for eq in eqs:
@@ -211,6 +502,7 @@ def _solve(program: Program, drop: tuple[str, ...]) -> Solution:
                     return Solution("inconsistent", known, steps, str(exc))
                 known[lhs.name] = _norm(v)
                 steps.append(Step(lhs.name, known[lhs.name], eq, "compute"))
+                record((EVAL, i))
                 pending.remove(i)
                 progress = True
                 continue
@@ -222,50 +514,24 @@ def _solve(program: Program, drop: tuple[str, ...]) -> Solution:
                 pending.remove(i)
                 if not ok:
                     return Solution("inconsistent", known, steps, f"{eq.lhs} = {eq.rhs} does not hold")
+                record((CHECK, i))
                 continue
-            try:
-                ln, ld = rational(eq.lhs, known)
-                rn, rd = rational(eq.rhs, known)
-            except ZeroDivisionError as exc:
-                return Solution("inconsistent", known, steps, str(exc))
-            except ValueError as exc:
-                return Solution("unsupported", known, steps, str(exc))
-            poly = _padd(_pmul(ln, rd), _pmul(rn, ld), -1)
-            unknowns = {v for m in poly for v, _ in m}
-            if not unknowns:
+            got = _expand(program, eq, known)
+            if got is SKIP:
+                record((SKIP, i))
+                continue
+            if got is HOLDS:
+                record((HOLDS, i))
                 pending.remove(i)
-                if poly:
-                    return Solution("inconsistent", known, steps, f"{eq.lhs} = {eq.rhs} does not hold")
                 continue
-            if len(unknowns) != 1:
-                continue
-            (u,) = unknowns
-            deg = max(sum(k for _, k in m) for m in poly)
-            c = [Fraction(poly.get(((u, k),) if k else (), 0)) for k in range(deg + 1)]
-            if deg == 1:
-                roots = [-c[0] / c[1]]
-                how = "compute" if _is_definition(eq, u) else "solve"
-            elif deg == 2:
-                disc = c[1] * c[1] - 4 * c[2] * c[0]
-                r = _sqrt_fraction(disc)
-                if r is None:
-                    continue
-                roots = sorted({(-c[1] + r) / (2 * c[2]), (-c[1] - r) / (2 * c[2])})
-                roots = [v for v in roots if _admissible(program, u, v)]
-                how = "quadratic"
-                if len(roots) != 1:
-                    return Solution(
-                        "ambiguous" if roots else "inconsistent",
-                        known,
-                        steps,
-                        f"{u}: {len(roots)} admissible roots",
-                    )
-            else:
-                continue
-            known[u] = _norm(roots[0])
-            steps.append(Step(u, roots[0], eq, how))
-            den = _pmul(ld, rd)
-            if any(den):  # a denominator with a quantity in it (a constant one is non-zero already)
+            if type(got) is Solution:
+                got.steps = steps
+                return got
+            u, root, how, den = got
+            known[u] = _norm(root)
+            steps.append(Step(u, root, eq, how))
+            record((SOLVED, i, u, how))
+            if den is not None:
                 checks.append((eq, den))
             pending.remove(i)
             progress = True
@@ -274,7 +540,10 @@ def _solve(program: Program, drop: tuple[str, ...]) -> Solution:
             continue
         thorough = False
         if not progress and pending:
+            n_before = len(steps)
+            snapshot = tuple(pending)
             progress = _linear_block(program, eqs, pending, known, steps)
+            record((BLOCK, -1, snapshot, tuple(st.name for st in steps[n_before:]) if progress else None))
     missing = [q for q in program.query if q not in known]
     if missing:
         return Solution("underdetermined", known, steps, f"not determined: {', '.join(missing)}")

@@ -376,7 +376,7 @@ def _intro_regex(seed: Seed) -> re.Pattern:
     return re.compile("^" + "".join(out) + "$")
 
 
-_INTRO_CACHE: dict[int, list[tuple[Seed, re.Pattern]]] = {}
+_INTRO_CACHE: dict[int, list[tuple[Seed, re.Pattern, str]]] = {}
 _STATE_RE = [_regex(f, {"v": "(?P<v>.+?)"}) for f in STATE]
 _REL_RE = {
     k: [_regex(f, {"k": "(?P<k>.+?)", "a": named("a"), "b": "(?P<b>.+?)", "c": "(?P<c>.+?)"}) for f in fs]
@@ -394,7 +394,9 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     key = id(seeds)
     if key not in _INTRO_CACHE:
         _INTRO_CACHE.clear()
-        _INTRO_CACHE[key] = [(s, _intro_regex(s)) for s in seeds]
+        # each intro's text before its first placeholder: a sentence that does not start with it cannot
+        # match (a cheap test before the pattern)
+        _INTRO_CACHE[key] = [(s, _intro_regex(s), PLACEHOLDER.split(s.intro, 1)[0]) for s in seeds]
     intros = _INTRO_CACHE[key]
     out = Parsed(None, numbers_in_text=len(NUMBER.findall(text)))
     sentences = split_sentences(text)
@@ -405,7 +407,8 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     intro_list: list[str] = []
     k = 0
     while sentences:
-        hit = next(((s, m) for s, rx in intros if (m := rx.match(sentences[0]))), None)
+        first = sentences[0]
+        hit = next(((s, m) for s, rx, lead in intros if first.startswith(lead) and (m := rx.match(first))), None)
         if hit is None:
             break
         seed, m = hit

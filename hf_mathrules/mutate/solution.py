@@ -11,7 +11,7 @@ from ..expr.render import text as textbook
 from ..expr.rewrite import substitute
 from ..prompting import write_completion
 from .frames import cap, number_text, shown_unit, with_unit
-from .program import Program, format_value
+from .program import Program, format_value, free_names
 from .solver import Solution, Step
 from .steps import brackets, rule_steps
 
@@ -33,7 +33,7 @@ def needed_steps(sol: Solution, query: tuple[str, ...]) -> list[Step]:
             continue
         keep.append(st)
         for eq in st.block or (st.equation,):
-            need |= eq.lhs.free_symbols() | eq.rhs.free_symbols()
+            need |= free_names(eq.lhs) | free_names(eq.rhs)  # remembered per node
         need.update(st.together)
     return keep[::-1]
 

@@ -8,6 +8,7 @@ The name pool: ``pairs`` (every two-letter name our parser takes as a variable, 
 
 from __future__ import annotations
 
+import dataclasses
 import string
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ DEFAULTS = {
     "levels": [1],
     "pool": "pairs",
     "ks": [10, 50, 500],
+    "seeds": None,  # e.g. [0, 1, 2]: one model per K and seed (a seed draws the names, data and weights)
     "steps": 80,
     "batch_size": 32,
     "rows_per_level": 2000,  # K=10 two-letter names admit about 3,500 distinct level-1 training problems
@@ -59,46 +61,70 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
     base = pool_spec(opts.extra["pool"], opts.output_dir)
     size = len(parse_vocab_spec(base))
     lv = f"{min(levels)}-{max(levels)}" if len(levels) > 1 else str(levels[0])
+    seeds = list(opts.extra.get("seeds") or [opts.seed])
     cells, trained = [], []
-    for k in ks:
-        if not 0 < k < size:
-            raise ValueError(f"K={k} must be between 1 and {size - 1} for the {opts.extra['pool']} pool")
-        train_vocab, held_vocab = f"{base}@train:{k}:{opts.seed}", f"{base}@heldout:{k}:{opts.seed}"
-        folder, summary = common.train_model(opts, f"k{k}", [f"{rule}:{lv}"], vocab=train_vocab)
-        trained.append(summary)
-        model, tok = common.load_trained(opts, folder)
-        for level in levels:
-            for names, vocab in (("training names", train_vocab), ("held-out names", held_vocab)):
-                cell_rows = common.rows(rule, level, opts.n_eval, seed=opts.seed, vocab=vocab)
-                completions = common.complete(model, tok, [r["prompt"] for r in cell_rows], opts)
-                cell = common.public(common.score(cell_rows, completions))
-                cells.append({"k": k, "level": level, "names": names, **cell})
-        del model
+    for seed in seeds:
+        seed_opts = dataclasses.replace(opts, seed=seed)
+        for k in ks:
+            if not 0 < k < size:
+                raise ValueError(f"K={k} must be between 1 and {size - 1} for the {opts.extra['pool']} pool")
+            train_vocab, held_vocab = f"{base}@train:{k}:{seed}", f"{base}@heldout:{k}:{seed}"
+            name = f"k{k}" if len(seeds) == 1 else f"k{k}-seed{seed}"
+            folder, summary = common.train_model(seed_opts, name, [f"{rule}:{lv}"], vocab=train_vocab)
+            trained.append({**summary, "seed": seed})
+            model, tok = common.load_trained(seed_opts, folder)
+            for level in levels:
+                for names, vocab in (("training names", train_vocab), ("held-out names", held_vocab)):
+                    cell_rows = common.rows(rule, level, opts.n_eval, seed=seed, vocab=vocab)
+                    completions = common.complete(model, tok, [r["prompt"] for r in cell_rows], seed_opts)
+                    cell = common.public(common.score(cell_rows, completions))
+                    cells.append({"k": k, "level": level, "names": names, "seed": seed, **cell})
+            del model
+    pooled = pool_seeds(cells)
     body = []
     for k in ks:
         for level in levels:
-            seen = next(
-                c for c in cells if c["k"] == k and c["level"] == level and c["names"] == "training names"
-            )
-            held = next(
-                c for c in cells if c["k"] == k and c["level"] == level and c["names"] == "held-out names"
-            )
-            body.append([k, size - k, level, common.pct(seen["accuracy"]), common.pct(held["accuracy"]),
-                         common.pct(held["frac_wrong_form"])])  # fmt: skip
+            seen, held = (pooled[(k, level, names)] for names in ("training names", "held-out names"))
+            per_seed = " / ".join(
+                common.pct(c["accuracy"]) for c in cells
+                if (c["k"], c["level"], c["names"]) == (k, level, "held-out names")
+            )  # fmt: skip
+            body.append([k, size - k, level, common.accuracy_text(seen), common.accuracy_text(held),
+                         per_seed, common.pct(held["frac_wrong_form"])])  # fmt: skip
     table = common.markdown_table(
-        ["K (training names)", "held-out names", "level", "test, training names", "test, held-out names",
-         "held-out: right value, wrong form"],
+        ["K (training names)", "held-out names", "level", f"test, training names ({len(seeds)} seeds pooled)",
+         "test, held-out names (pooled)", "held-out names per seed", "held-out: right value, wrong form"],
         body,
     )  # fmt: skip
-    plot(cells, ks, levels, opts)
     results = {
         "rule": rule,
         "pool": opts.extra["pool"],
         "pool_size": size,
+        "seeds": seeds,
         "training": trained,
         "cells": cells,
+        "pooled": [{"k": k, "level": lv, "names": nm, **c} for (k, lv, nm), c in pooled.items()],
     }
+    plot(list(results["pooled"]), ks, levels, opts)
     return common.write_outputs(opts, NAME, results, table, t0)
+
+
+def pool_seeds(cells: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
+    """Per (K, level, names): correct and n summed over seeds, with the accuracy, its 95% Wilson interval
+    and the pooled share decided wrong_form."""
+    from ..evaluation.stats import wilson_interval
+
+    out: dict[tuple, dict[str, Any]] = {}
+    for c in cells:
+        p = out.setdefault((c["k"], c["level"], c["names"]), {"n": 0, "correct": 0, "_wrong_form": 0.0})
+        p["n"] += c["n"]
+        p["correct"] += c["correct"]
+        p["_wrong_form"] += c["frac_wrong_form"] * c["n"]
+    for p in out.values():
+        p["accuracy"] = p["correct"] / max(1, p["n"])
+        p["wilson95"] = [round(x, 4) for x in wilson_interval(p["correct"], p["n"])]
+        p["frac_wrong_form"] = p.pop("_wrong_form") / max(1, p["n"])
+    return out
 
 
 def plot(cells, ks, levels, opts) -> None:

@@ -233,3 +233,18 @@ def test_dev_selection_restores_the_weights_of_the_best_step(monkeypatch):
     assert dev.best_step == 1 and tok.padding_side == "right" and model.training
     dev.restore_best(model)
     assert torch.equal(model.weight, weights[1])
+
+
+def test_unseen_names_over_several_seeds_pools_the_cells(tmp_path):
+    argv = ["experiment", "unseen_names", "--mini", "--cpu-threads", "1", "--output-dir", str(tmp_path),
+            "--set", "ks=[5]", "--set", "seeds=[0, 1]"]  # fmt: skip
+    assert main(argv) == 0
+    results = json.loads((tmp_path / "unseen_names" / "results.json").read_text())
+    assert results["seeds"] == [0, 1]
+    assert [t["vocab"].rsplit("@", 1)[1] for t in results["training"]] == ["train:5:0", "train:5:1"]
+    for pooled in results["pooled"]:
+        cells = [c for c in results["cells"] if (c["k"], c["names"]) == (pooled["k"], pooled["names"])]
+        assert {c["seed"] for c in cells} == {0, 1}
+        assert pooled["n"] == sum(c["n"] for c in cells) and pooled["correct"] == sum(c["correct"] for c in cells)
+        assert pooled["wilson95"][0] <= pooled["accuracy"] <= pooled["wilson95"][1]
+    assert "2 seeds pooled" in (tmp_path / "unseen_names" / "table.md").read_text()

@@ -44,7 +44,9 @@ def redrawn(p: Program, rng: random.Random, k: int) -> list[Program]:
     return out
 
 
-@pytest.mark.parametrize("family,level", [("word", 1), ("word", 3), ("word", 5), ("linear", 3), ("system", 4)])
+@pytest.mark.parametrize(
+    "family,level", [("word", 1), ("word", 3), ("word", 5), ("linear", 3), ("system", 4)]
+)
 def test_replayed_solutions_equal_the_full_search(family, level):
     rng = random.Random(level)
     before = dict(solver.PLAN_STATS)

@@ -408,7 +408,9 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     k = 0
     while sentences:
         first = sentences[0]
-        hit = next(((s, m) for s, rx, lead in intros if first.startswith(lead) and (m := rx.match(first))), None)
+        hit = next(
+            ((s, m) for s, rx, lead in intros if first.startswith(lead) and (m := rx.match(first))), None
+        )
         if hit is None:
             break
         seed, m = hit

@@ -467,7 +467,7 @@ def _follow(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution |
                 checks.append((eqs[i], den))
     if any(q not in known for q in program.query):
         return None
-    for eq, den in checks:
+    for _eq, den in checks:
         if not rational_value(den, known):
             return None
     return Solution("ok", known, steps)

@@ -191,10 +191,11 @@ def split_of(canonical: str) -> str:
 class Rule:
     """Base of every rule, and the one owner of what is specific to it.  Subclasses set ``name``,
     ``config_class``, ``target_form``, ``kind``, ``description``, ``instruction``, ``typed_example``
-    (and, where they differ from the defaults, ``step_kind``, ``mutation_family``, ``word_problem``) and
-    implement ``sample``.  The Space's step checker (``hf_mathrules.verify.steps``), the mutation
-    families (``hf_mathrules.mutate``) and the reports read these attributes: no table outside the rule's
-    module lists what is specific to it (adding a rule: its module, its test, its ``RULE_MODULES`` line)."""
+    (and, where they differ from the defaults, ``step_kind``, ``mutation_family``, ``word_problem``,
+    ``read_header``) and implement ``sample``.  The Space's step checker (``hf_mathrules.verify.steps``),
+    the mutation families (``hf_mathrules.mutate``) and the reports read these attributes: no table outside
+    the rule's module lists what is specific to it (adding a rule: its module, its test, its
+    ``RULE_MODULES`` line)."""
 
     name: ClassVar[str]
     config_class: ClassVar[type[RuleConfig]]
@@ -238,6 +239,14 @@ class Rule:
         config.validate()
         self.config = config
         self.k = config.knobs()
+
+    @classmethod
+    def read_header(cls, line: str) -> list[str] | None:
+        """The unknowns, in order, that a header line of this rule's completions names (not a step: the
+        step checker, ``hf_mathrules.verify.steps``, reads the steps after it with them), or None when
+        ``line`` is no such header.  None by default; a rule whose steps need names its prompt may not
+        give (Gaussian elimination's matrix columns) overrides it."""
+        return None
 
     def sample(self, rng: random.Random) -> Problem:
         raise NotImplementedError

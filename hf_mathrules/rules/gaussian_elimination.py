@@ -11,6 +11,7 @@ integer matrix, so the answer is right by construction; validation re-checks it 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -99,6 +100,13 @@ def gauss_jordan(m: Matrix) -> list[tuple[tuple, Matrix]]:
 _INSTRUCTION = (
     "Solve the system by Gaussian elimination (unknowns in the order {vars}), showing each row operation:"
 )
+# the completion's first line names the matrix's columns: written by ``header``, read by ``read_header``
+_COLUMNS = re.compile(r"columns\s+(?P<names>[A-Za-z][\w, ]*?)\s*\|")
+
+
+def header(names: list[str]) -> str:
+    """``Augmented matrix (columns a, b | constant):``, the line above the first matrix."""
+    return f"Augmented matrix (columns {', '.join(names)} | constant):"
 
 
 @register
@@ -110,6 +118,13 @@ class GaussianElimination(Rule):
     instruction = _INSTRUCTION
     typed_example = "2a + b = 7\na - b = -1"
     description = "Solve an n x n linear system by row-reducing its augmented matrix to RREF, step by step."
+
+    @classmethod
+    def read_header(cls, line: str) -> list[str] | None:
+        """The column names of a ``header`` line (a model may write it anywhere): the order in which the
+        step checker reads each printed matrix's coefficients."""
+        m = _COLUMNS.search(line)
+        return [n.strip() for n in m.group("names").split(",")] if m else None
 
     def build(self, rng: random.Random, n: int) -> tuple[list[list[int]], list[int], list]:
         """Coefficient rows, right-hand sides and the solution, chosen first."""
@@ -140,7 +155,7 @@ class GaussianElimination(Rule):
         start = Matrix([[*r, b] for r, b in zip(coeffs, rhs)])
         ops = gauss_jordan(start)
         answer = ", ".join(f"{v} = {machine(number(x))}" for v, x in zip(names, solution))
-        lines = [f"Augmented matrix (columns {', '.join(names)} | constant):", start.text()]
+        lines = [header(names), start.text()]
         for op, m in ops:
             lines.append(operation_text(op))
             lines.append(m.text())

@@ -5,8 +5,9 @@ parser, build the prompt the model was trained on, and mark every step of a comp
 What is specific to a rule comes from the rule itself, passed in as ``rule`` (a
 ``hf_mathrules.rules.Rule`` class or anything with the same attributes): ``name``, ``kind``,
 ``step_kind``, ``target_form``, ``instruction`` (a template with ``{var}`` / ``{vars}``; None for
-prose), ``typed_example`` and ``word_problem``.  The lines of a completion are read with the row text
-module (``hf_mathrules.prompting``), the same reader scoring uses.
+prose), ``typed_example``, ``word_problem`` and ``read_header`` (the unknowns a header line names, such
+as a matrix's columns).  The lines of a completion are read with the row text module
+(``hf_mathrules.prompting``), the same reader scoring uses.
 
 Every piece of user or model text reaches only this package (the whitelisted parser, then SymPy on the
 parsed tree in a sandboxed worker), never ``eval``, ``sympify`` or ``parse_expr``.
@@ -22,7 +23,8 @@ What a step is, per step kind:
   ``k = -2*2 = -4`` is two); right when the problem implies it (adding it to the problem leaves the
   solutions unchanged).
 - ``matrix`` (gaussian_elimination): each printed augmented matrix, read as a system with the unknowns of
-  the header; right when it is row-equivalent to the problem (same solutions).
+  the rule's header line (``read_header``), else of the prompt; right when it is row-equivalent to the
+  problem (same solutions).
 """
 
 from __future__ import annotations
@@ -40,7 +42,6 @@ from .parser import parse, symbols_of
 STEP_KINDS = ("expression", "equation", "roots", "system", "matrix")
 MAX_PROBLEM_CHARS = 600  # longest typed problem; the models were trained on prompts far shorter
 _MATRIX_ROW = re.compile(r"^\s*\[(?P<body>[^\[\]]*)\]\s*$")
-_COLUMNS = re.compile(r"columns\s+(?P<names>[A-Za-z][\w, ]*?)\s*\|")
 _CONNECTIVES = ("so ", "then ", "thus ", "hence ", "therefore ")
 
 
@@ -335,9 +336,9 @@ def split_completion(rule: Any, completion: str, prompt: str = "") -> list[tuple
             out.append(("\n".join(block), "step" if system else "text", system))
             continue
         else:
-            cm = _COLUMNS.search(ln)
-            if cm:
-                names = [n.strip() for n in cm.group("names").split(",")]
+            header = rule.read_header(ln)
+            if header is not None:  # the unknowns of the matrices below it
+                names = header
             stripped = ln.strip()
             if kind == "expression":
                 step = read_step(stripped)

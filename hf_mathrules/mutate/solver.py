@@ -351,27 +351,33 @@ def _expand(program: Program, eq: Eq, known: dict):
         return SKIP
     (u,) = unknowns
     deg = max(sum(k for _, k in m) for m in poly)
-    c = [Fraction(poly.get(((u, k),) if k else (), 0)) for k in range(deg + 1)]
-    if deg == 1:
-        root = -c[0] / c[1]
-        how = "compute" if _is_definition(eq, u) else "solve"
-    elif deg == 2:
-        disc = c[1] * c[1] - 4 * c[2] * c[0]
-        r = _sqrt_fraction(disc)
-        if r is None:
-            return SKIP
-        roots = sorted({(-c[1] + r) / (2 * c[2]), (-c[1] - r) / (2 * c[2])})
-        roots = [v for v in roots if _admissible(program, u, v)]
-        how = "quadratic"
-        if len(roots) != 1:
-            return Solution(
-                "ambiguous" if roots else "inconsistent", known, [], f"{u}: {len(roots)} admissible roots"
-            )
-        root = roots[0]
-    else:
-        return SKIP
+    found = _root(
+        program, eq, known, u, [Fraction(poly.get(((u, k),) if k else (), 0)) for k in range(deg + 1)]
+    )
+    if not isinstance(found, tuple):
+        return found
+    root, how = found
     den = _pmul(ld, rd)
     return u, root, how, (den if any(den) else None)  # a constant denominator is non-zero already
+
+
+def _root(program: Program, eq: Eq, known: dict, u: str, c: list[Fraction]):
+    """The one admissible root of ``c[0] + c[1] u + c[2] u^2`` (degree 1 or 2) and how it was found, or
+    the ``Solution`` / ``SKIP`` that says why there is none."""
+    if len(c) == 2:
+        return -c[0] / c[1], ("compute" if _is_definition(eq, u) else "solve")
+    if len(c) != 3:
+        return SKIP
+    r = _sqrt_fraction(c[1] * c[1] - 4 * c[2] * c[0])
+    if r is None:
+        return SKIP
+    roots = sorted({(-c[1] + r) / (2 * c[2]), (-c[1] - r) / (2 * c[2])})
+    roots = [v for v in roots if _admissible(program, u, v)]
+    if len(roots) != 1:
+        return Solution(
+            "ambiguous" if roots else "inconsistent", known, [], f"{u}: {len(roots)} admissible roots"
+        )
+    return roots[0], "quadratic"
 
 
 def _expand1(program: Program, eq: Eq, known: dict, u: str):
@@ -389,25 +395,10 @@ def _expand1(program: Program, eq: Eq, known: dict, u: str):
         if poly:
             return Solution("inconsistent", known, [], f"{eq.lhs} = {eq.rhs} does not hold")
         return HOLDS
-    c = [Fraction(v) for v in poly]
-    if deg == 1:
-        root = -c[0] / c[1]
-        how = "compute" if _is_definition(eq, u) else "solve"
-    elif deg == 2:
-        disc = c[1] * c[1] - 4 * c[2] * c[0]
-        r = _sqrt_fraction(disc)
-        if r is None:
-            return SKIP
-        roots = sorted({(-c[1] + r) / (2 * c[2]), (-c[1] - r) / (2 * c[2])})
-        roots = [v for v in roots if _admissible(program, u, v)]
-        how = "quadratic"
-        if len(roots) != 1:
-            return Solution(
-                "ambiguous" if roots else "inconsistent", known, [], f"{u}: {len(roots)} admissible roots"
-            )
-        root = roots[0]
-    else:
-        return SKIP
+    found = _root(program, eq, known, u, [Fraction(v) for v in poly])
+    if not isinstance(found, tuple):
+        return found
+    root, how = found
     den = _upmul(ld, rd)
     if len(den) < 2:
         return u, root, how, None  # a constant denominator is non-zero already

@@ -225,7 +225,7 @@ _STOP = {"the", "of", "a", "number", "amount", "in", "on", "at", "per", "each", 
 
 def row_defects(it, seeds) -> set[str]:
     """Automatic checks for the defect table of issue 21, on one emitted item (its row and program)."""
-    from hf_mathrules.mutate.defects import row_text_defects
+    from hf_mathrules.mutate.defects import round3_defects, row_text_defects
     from hf_mathrules.mutate.seeds import QUALIFIERS
     from hf_mathrules.mutate.solution import needed_steps
     from hf_mathrules.mutate.solver import solve
@@ -250,6 +250,7 @@ def row_defects(it, seeds) -> set[str]:
                 if not a & b:
                     out.add("unrelated stories joined")
         sol = solve(p, drop=p.query)
+        out |= round3_defects(it.row, p, list(sol.values.values()))
         shown = needed_steps(sol, p.query)
         lines = [ln for ln in it.row["completion"].splitlines() if not ln.startswith(("So ", "Answer:"))]
         if len(shown) < len({s.name for s in sol.steps if s.how != "given"}) and len(lines) > len(shown):
@@ -266,6 +267,7 @@ def row_defects(it, seeds) -> set[str]:
                 out.add("padding that cancels")
         if len(it.row["steps"]) < 1:
             out.add("no rule steps")
+        out |= round3_defects(it.row, p)
     return out
 
 

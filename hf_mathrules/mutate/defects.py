@@ -22,6 +22,7 @@ Round 3 (what the 50-row readings still found):
 - ``expand with no parentheses``: a linear step "Expand the parentheses:" after an equation without any;
 - ``stories joined by an equality``: two stories composed by "X is the same as Y" ("The price of the
   game equals the sale price of a shirt");
+- ``qualifier foreign to the story``: "the price of a child ticket at the second shop" in a theatre's story;
 - ``deep nesting``: parentheses more than three deep in a symbolic problem ("2(1/(5(3(3(...)))))").
 
 Each takes a row's texts (prompt and completion) or its program and returns the offending snippets; the
@@ -95,7 +96,7 @@ _PART = re.compile(
 )
 # what names a rate, a per-item amount, a price or a span of time in a description
 _RATE = r"\b(?:per|each|every|daily|weekly|yearly|speed|wage|price|rate|average)\b|\b(?:in|on|for|of) (?:one|a|an) (?!total\b)[a-z]+"
-_SPAN = r"\b(?:time|days|hours|minutes|weeks|months|years|loan)\b"
+_SPAN = r"\b(?:time|days|hours|minutes|weeks|months|years)\b|\blength of the loan\b"
 _RATE_RX = re.compile(_RATE)
 _RATE_OR_SPAN = re.compile(_RATE + "|" + _SPAN)
 _SUM = re.compile(
@@ -229,6 +230,10 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
             found.add("past qualifier on a present verb")
         if decimals_as_fractions(comp, values):
             found.add("decimal shown as a fraction")
+        if any(x.desc.endswith(" at the second shop") for x in program.quantities) and not re.search(
+            r"\b(?:shop|store|buying|sale)\b", " ".join(program.intros)
+        ):
+            found.add("qualifier foreign to the story")
         if len(program.intros) > 1 and any(r.kind == "same_as" for r in program.relations):
             found.add("stories joined by an equality")
     else:

@@ -40,7 +40,7 @@ NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?")
 # new quantities of the same kind as an existing one: "<its description> <suffix>"
 SUFFIXES = QUALIFIERS  # the seeds' qualifier vocabulary: what the read-back knows
 # a qualifier in the past puts the description's verb in the past: "the boxes the bakery filled last week"
-PAST_QUALIFIERS = frozenset({"last week", "the week before", "last year", "the day before"})
+PAST_QUALIFIERS = frozenset({"last week", "the week before", "last year", "the day before", "last month"})
 PAST = {  # the present-tense verbs of the seeds' qualified descriptions
     "picks": "picked", "sells": "sold", "gives": "gave", "fills": "filled", "owns": "owned", "has": "had",
     "keeps": "kept", "buys": "bought", "spends": "spent", "reads": "read", "runs": "ran", "paints": "painted",
@@ -136,8 +136,8 @@ RELATION = {
 # 0) but still read back
 IMPLICIT_SHAPES = {
     "affine": 0, "scaled_sum": 0, "part_is": 2, "percent_is": 1, "per_part": 1, "sum_with": 3, "sum3": 2,
-    "ratio_with": 2,
-}  # fmt: skip
+    "ratio_with": 2, "compare": 3,
+}  # fmt: skip  (compare: a more_than / less_than / times / fraction_of relation solved for its source)
 QUESTION = (
     "What is {x}?",
     "Find {x}.",

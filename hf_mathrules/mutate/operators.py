@@ -85,7 +85,7 @@ PERIODIC = re.compile(
 )
 TIME_QUALIFIERS = frozenset(
     {"last week", "the week before", "on Monday", "on Tuesday", "last year", "in the morning", "in the evening",
-     "the day before"}
+     "the day before", "last month"}
 )  # fmt: skip
 
 
@@ -345,9 +345,11 @@ def invert(p: Program, rng: random.Random, ctx):
 EXTENSIVE = frozenset({"count", "money", "time", "length", "area", "volume", "weight", "age"})
 SHAREABLE = frozenset({"money", "volume", "weight", "length"})  # what "split into n equal parts" fits
 RATE_WORDS = re.compile(r"\b(?:per|each|every|daily|weekly|yearly|a day|a week)\b")
-# an amount of one item ("the flour for one batch", "the chairs in a row", "the size of a glass") or an
-# average: a rate in all but name, which neither adds up over occasions nor has a natural part
-PER_ITEM = re.compile(r"\b(?:in|on|for|of) (?:one|a|an) (?!total\b)[a-z]+|\baverage\b")
+# an amount of one item ("the flour for one batch", "the chairs in a row", "the size of a glass"), a
+# price ("the price of the game") or an average: a rate in all but name, which neither adds up over occasions nor has a natural part
+PER_ITEM = re.compile(
+    r"\b(?:in|on|for|of) (?:one|a|an) (?!total\b)[a-z]+|\b(?:average|price|wage|rate|speed)\b"
+)
 INTENSIVE_ROLES = frozenset({"price", "rate", "speed", "percent", "factor"})
 TIME_UNITS = frozenset({"seconds", "minutes", "hours", "days", "weeks", "months", "years"})
 
@@ -438,12 +440,43 @@ def _shape(out: Program, g: Quantity, kind: str, rng: random.Random):
     return None if nums is None else (out, "", (), nums)
 
 
+COMPARISONS = ("more_than", "less_than", "times", "fraction_of")
+
+
+def _compare(base: Program, g: Quantity, rng: random.Random):
+    """g compared with itself on another occasion, that one stated: "The price of a cup last year is 1
+    dollar more than the price of a cup. The price of a cup last year is 4 dollars." (a new stated
+    sibling h = g + k, g - k, k*g or g/k, in g's range and on its grid): the story's own kind of sentence,
+    fit for prices, rates and spans of time alike; solved for g.  (program, relation) or None."""
+    desc = _suffix(base, g, rng)
+    if desc is None or g.lo is None:
+        return None
+    v, integral = g.value, ROLES[g.role][0]
+    opts = []
+    for j in range(1, 11):
+        k = g.step * j
+        opts += [("more_than", k, v + k), ("less_than", k, v - k)]
+    opts += [("times", Fraction(k), v * k) for k in (2, 3)]
+    opts += [("fraction_of", Fraction(k), v / k) for k in (2, 3, 4)]
+    opts = [
+        (kind, k, h) for kind, k, h in opts
+        if g.lo <= h <= g.hi and _fits(h, integral) and ((h - g.lo) / g.step).denominator == 1
+    ]  # fmt: skip
+    if not opts:
+        return None
+    kind, k, h = rng.choice(opts)
+    hq = Quantity(base.fresh_name("h"), g.role, g.unit, desc, value=h, lo=g.lo, hi=g.hi, step=g.step)
+    out = base.with_quantity(hq)
+    kq = _param(out, k)
+    return _relate(out, kind, hq.name, g.name, [kq])
+
+
 @operator("implicit", "complicate")
 def implicit(p: Program, rng: random.Random, ctx):
     """A stated given g is replaced by an implicit relation that forces it, of one of several shapes
     (``frames.IMPLICIT_SHAPES``): a*g + b = c, a*(g + b) = c, "a third of g is c", "k% of g is c", "g split
     into n parts gives c per part", "g and h add up to t", "g, h and i add up to t", "the ratio of g to h is
-    a to b" (h, i: new stated quantities of g's kind).  The numbers are computed from g's value, so g keeps
+    a to b", "h is k more than g" (``compare``; h, i: new stated quantities of g's kind).  The numbers are computed from g's value, so g keeps
     it; each shape is linear in g with a non-zero coefficient, so g is forced."""
     cands = [x for x in _stated(p, rng) if x.role not in ("percent", "factor")]
     if not cands:
@@ -468,6 +501,11 @@ def implicit(p: Program, rng: random.Random, ctx):
         j = rng.choices(range(len(shapes)), weights)[0]
         kind = shapes.pop(j)
         weights.pop(j)
+        if kind == "compare":
+            out = _compare(base, g, rng)
+            if out is not None:
+                return out, ()
+            continue
         got = _shape(base, g, kind, rng)
         if got is not None:
             break

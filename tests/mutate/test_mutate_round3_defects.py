@@ -81,6 +81,19 @@ def test_checks_fire_on_what_the_readings_found():
     assert max_depth("3(1/(2(3(4(v + 9) + 30) + 9))) = 1/18") == 5
 
 
+def test_program_checks_fire():
+    from hf_mathrules.mutate.program import Program, Quantity, Relation
+
+    row = {"prompt": "", "completion": ""}
+    q = Quantity("p", "price", "dollars", "the price of a child ticket at the second shop", value=Fraction(4))
+    theatre = Program("ticket_revenue", "word", (q,), (), ("p",), intros=("A theatre sells tickets for a matinee.",))
+    assert "qualifier foreign to the story" in round3_defects(row, theatre)
+    shop = Program("pens_notebook", "word", (q,), (), ("p",), intros=("Ana is buying school supplies.",))
+    assert "qualifier foreign to the story" not in round3_defects(row, shop)
+    two = Program("a", "word", (q,), (Relation("same_as", None, None, "p", "c2_q"),), ("p",), intros=("A.", "B."))
+    assert "stories joined by an equality" in round3_defects(row, two)
+
+
 def test_past_qualifier_check_reads_the_verb():
     from hf_mathrules.mutate.program import Program, Quantity
 

@@ -11,12 +11,14 @@ Round 3 (what the 50-row readings still found):
 - ``contrived relation``: arithmetic no story says ("Multiplying the number of buses by 3 and adding 9
   gives 21", "Adding 2 to x and multiplying the sum by 3 gives 15");
 - ``part of a rate or duration``: "Half of the normal wage", "A third of the number of days spent
-  reading", "20% of the driving speed", "Split into 2 equal parts, the chairs in a row ...";
+  reading", "20% of the driving speed", "Split into 2 equal parts, the chairs in a row ...", a fixed
+  dimension split into parts ("Shared equally over 3 parts, the first side of the bed ...");
 - ``rate summed over occasions``: a per-item amount or rate added up ("the flour for one batch and the
   flour for one batch the week before add up to", "the total of the price of a cup and ...");
 - ``marker with nothing before``: a seed sentence pointing back ("Then 76 people sit down.", "A supplier
   then delivers 11 kites.", "Zoe also spills 3 cups.") right after the intro or a generic sentence;
 - ``past qualifier on a present verb``: "the boxes the bakery fills last week";
+- ``same fraction said twice``: "X is 50% of Y. 50% of Y comes to 27.";
 - ``decimal shown as a fraction``: a value the problem states as 7.6 written 38/5 in a step
   ("2x = 5(38/5)", "687/20 - 567/20 = 6");
 - ``expand with no parentheses``: a linear step "Expand the parentheses:" after an equation without any;
@@ -102,7 +104,14 @@ _RATE_OR_SPAN = re.compile(_RATE + "|" + _SPAN)
 _SUM = re.compile(
     r"^(?:Together, )?(.+?) (?:add up to|come to|plus .+? makes) [\d.]+|the total of (.+?)(?:[?.]|, in )"
 )
-_MARKED = re.compile(r"^(?:Then|Later|Next|After that|Finally|Afterwards)\b| (?:then|also|again) (?!is\b|was\b)[a-z]+s\b")
+_MARKED = re.compile(
+    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them)\b"
+    r"| (?:then|also|again) (?!is\b|was\b)[a-z]+s\b| another \d"
+)
+_FRACTION_OF = re.compile(
+    r"\b(half|a third|a quarter|a fifth|a tenth|\d+%) of (the [a-z' ]+?)(?= is\b| comes to\b| makes\b|[.,?])", re.I
+)
+_DIMENSION = re.compile(r"\b(?:side|width|perimeter|area|height)\b|\blength of (?:the|a) (?!rope\b)")
 _GENERIC = ("We know that ", "It turns out that ", "Suppose ", "Assume that ", "We are told that ")
 _FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
 
@@ -117,9 +126,20 @@ def parts_of_rates(text: str) -> list[str]:
     for s in _SENTENCE.split(text):
         for m in _PART.finditer(s):
             what = m.group(1) or m.group(2)
-            if _RATE_OR_SPAN.search(what) and "age" not in what.split():
+            if m.group(2) and _DIMENSION.search(what):  # "Split into 3 parts, the first side of the bed ..."
+                out.append(s)
+            elif _RATE_OR_SPAN.search(what) and "age" not in what.split():
                 out.append(s)
     return out
+
+
+def repeated_fractions(text: str) -> list[str]:
+    """The same fraction of the same quantity said twice ("X is 50% of Y. 50% of Y comes to 27.")."""
+    seen: dict[tuple[str, str], int] = {}
+    for m in _FRACTION_OF.finditer(text):
+        key = (m.group(1).lower(), m.group(2))
+        seen[key] = seen.get(key, 0) + 1
+    return [f"{a} of {b}" for (a, b), n in seen.items() if n > 1]
 
 
 def rates_summed(text: str) -> list[str]:
@@ -224,6 +244,10 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
             found.add("part of a rate or duration")
         if rates_summed(prompt):
             found.add("rate summed over occasions")
+        if repeated_fractions(prompt):
+            found.add("same fraction said twice")
+        if incompatible_qualifiers(program):
+            found.add("incompatible qualifiers")
         if markers_with_nothing_before(prompt, tuple(program.intros)):
             found.add("marker with nothing before")
         if present_verbs_with_past_qualifier(program):
@@ -247,6 +271,6 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
 
 __all__ = [
     "contrived_relations", "decimals_as_fractions", "expand_without_parentheses", "markers_with_nothing_before",
-    "max_depth", "parts_of_rates", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
+    "max_depth", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
     "incompatible_qualifiers", "redundant_units", "row_text_defects", "verb_agreement",
 ]  # fmt: skip

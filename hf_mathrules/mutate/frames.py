@@ -232,8 +232,10 @@ def informalize(program: Program) -> str:
 
 
 OPENERS = ("Then ", "Later, ", "Next, ", "After that, ", "Finally, ")
-_INNER = (" then ", " also ")  # "A supplier then delivers ...", "Zoe also spills ..."
-_POINTS_BACK = re.compile(r"^(?:Then|Later|Next|After that|Finally|Afterwards)\b| (?:then|also|again) ")
+_INNER = (" then ", " also ", " another ")  # "A supplier then delivers ...", "Zoe also spills ..."
+_POINTS_BACK = re.compile(
+    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them)\b| (?:then|also|again|another) "
+)
 
 
 def points_back(frame: str) -> bool:

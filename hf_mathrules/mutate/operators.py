@@ -82,6 +82,7 @@ def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
 # ("the amount saved each week last week"); "daily" and "per session" may ("the pages read daily last week")
 PERIODIC = re.compile(
     r"\b(?:each|every|per|this|for the|a) (?:week|day|year|month|hour)\b|\b(?:weekly|yearly|monthly|now|today)\b"
+    r"|\bso far\b"  # "the amount saved so far last year": "so far" is now
 )
 TIME_QUALIFIERS = frozenset(
     {"last week", "the week before", "on Monday", "on Tuesday", "last year", "in the morning", "in the evening",
@@ -350,6 +351,8 @@ RATE_WORDS = re.compile(r"\b(?:per|each|every|daily|weekly|yearly|a day|a week)\
 PER_ITEM = re.compile(
     r"\b(?:in|on|for|of) (?:one|a|an) (?!total\b)[a-z]+|\b(?:average|price|wage|rate|speed)\b"
 )
+# a fixed dimension of a thing, not an amount to share out ("the first side of the bed split into 3 parts")
+DIMENSION = re.compile(r"\b(?:side|width|perimeter|area|height)\b|\blength of (?:the|a) (?!rope\b)")
 INTENSIVE_ROLES = frozenset({"price", "rate", "speed", "percent", "factor"})
 TIME_UNITS = frozenset({"seconds", "minutes", "hours", "days", "weeks", "months", "years"})
 
@@ -443,6 +446,13 @@ def _shape(out: Program, g: Quantity, kind: str, rng: random.Random):
 COMPARISONS = ("more_than", "less_than", "times", "fraction_of")
 
 
+def _repeats(p: Program, g: Quantity, kind: str) -> bool:
+    """g already takes part in a relation of the same family ("X is half of g"): "half of g is 43" would
+    say the same fraction of g twice ("X is 50% of Y. 50% of Y comes to 27.")."""
+    same = {"part_is": ("fraction_of", "part_is"), "percent_is": ("percent_of", "percent_is")}[kind]
+    return any(r.kind in same and g.name in (r.source, r.target) for r in p.relations)
+
+
 def _compare(base: Program, g: Quantity, rng: random.Random):
     """g compared with itself on another occasion, that one stated: "The price of a cup last year is 1
     dollar more than the price of a cup. The price of a cup last year is 4 dollars." (a new stated
@@ -493,7 +503,7 @@ def implicit(p: Program, rng: random.Random, ctx):
         if IMPLICIT_SHAPES[k] > 0
         and (amount or k not in ("sum_with", "sum3", "per_part"))
         and not ((rate or span) and k in ("part_is", "percent_is", "per_part"))
-        and (k != "per_part" or g.role in SHAREABLE)  # "the length of the loan split into 2 parts"
+        and (k != "per_part" or g.role in SHAREABLE and not DIMENSION.search(g.desc))  # "the side ... split"
     ]  # fmt: skip
     weights = [IMPLICIT_SHAPES[k] for k in shapes]
     base = p.with_quantity(replace(g, value=None))
@@ -501,6 +511,8 @@ def implicit(p: Program, rng: random.Random, ctx):
         j = rng.choices(range(len(shapes)), weights)[0]
         kind = shapes.pop(j)
         weights.pop(j)
+        if kind in ("part_is", "percent_is") and _repeats(p, g, kind):
+            continue
         if kind == "compare":
             out = _compare(base, g, rng)
             if out is not None:

@@ -16,6 +16,7 @@ from hf_mathrules.mutate.defects import (
     parts_of_rates,
     present_verbs_with_past_qualifier,
     rates_summed,
+    repeated_fractions,
     round3_defects,
 )
 from hf_mathrules.mutate.solver import solve
@@ -58,7 +59,11 @@ def test_checks_fire_on_what_the_readings_found():
     assert parts_of_rates("20% of the driving speed on Monday is 10 kilometers per hour.")
     assert parts_of_rates("Half of the normal wage is 10 dollars per hour.")
     assert parts_of_rates("Split into 2 equal parts, the chairs in a row gives 4 per part.")
+    assert parts_of_rates("Shared equally over 3 parts, the first side of the bed comes to 4 meters per part.")
+    assert not parts_of_rates("Split into 4 equal parts, the length of the rope gives 3 meters per part.")
     assert not parts_of_rates("A quarter of the number of apples Noor sells is 3.")
+    assert repeated_fractions("X is 50% of the number of tickets sold. 50% of the number of tickets sold is 27.")
+    assert not repeated_fractions("X is 50% of the number of tickets sold. Half of the number of pens is 27.")
     assert not parts_of_rates("Half of the age of Tara is 3 years.")
     assert rates_summed("The flour for one batch and the flour for one batch the week before add up to 7 cups.")
     assert rates_summed("Together, the price of a cup and the price of a cup last year come to 7 dollars.")
@@ -68,6 +73,8 @@ def test_checks_fire_on_what_the_readings_found():
     assert markers_with_nothing_before(f"{intro} A supplier then delivers 11 kites. How many?", (intro,))
     assert markers_with_nothing_before(f"{intro} Then 76 people sit down. How many?", (intro,))
     assert markers_with_nothing_before(f"{intro} We know that x is 4. Later, 6 people take a seat.", (intro,))
+    assert markers_with_nothing_before(f"{intro} Each of them checks out 2 books.", (intro,))
+    assert markers_with_nothing_before(f"{intro} Walking to the house takes another 15 minutes.", (intro,))
     assert not markers_with_nothing_before(
         f"{intro} The shop starts the week with 40 kites. Then a delivery brings 11 kites.", (intro,)
     )

@@ -11,8 +11,8 @@ Round 3 (what the 50-row readings still found):
 - ``contrived relation``: arithmetic no story says ("Multiplying the number of buses by 3 and adding 9
   gives 21", "Adding 2 to x and multiplying the sum by 3 gives 15");
 - ``part of a rate or duration``: "Half of the normal wage", "A third of the number of days spent
-  reading", "20% of the driving speed", "Split into 2 equal parts, the chairs in a row ...", a fixed
-  dimension split into parts ("Shared equally over 3 parts, the first side of the bed ...");
+  reading", "20% of the driving speed", "Split into 2 equal parts, the chairs in a row ...", a part of a
+  fixed dimension ("A third of the side of the playground", "Shared equally over 3 parts, the first side");
 - ``rate summed over occasions``: a per-item amount or rate added up ("the flour for one batch and the
   flour for one batch the week before add up to", "the total of the price of a cup and ...");
 - ``marker with nothing before``: a seed sentence pointing back ("Then 76 people sit down.", "A supplier
@@ -109,9 +109,13 @@ _MARKED = re.compile(
     r"| (?:then|also|again) (?!is\b|was\b)[a-z]+s\b| another \d"
 )
 _FRACTION_OF = re.compile(
-    r"\b(half|a third|a quarter|a fifth|a tenth|\d+%) of (the [a-z' ]+?)(?= is\b| comes to\b| makes\b|[.,?])", re.I
+    r"\b(half|a third|a quarter|a fifth|a tenth|\d+%) of (the [a-z' ]+?)(?= is\b| comes to\b| makes\b|[.,?])",
+    re.I,
 )
-_DIMENSION = re.compile(r"\b(?:side|width|perimeter|area|height)\b|\blength of (?:the|a) (?!rope\b)")
+_DIMENSION = re.compile(
+    r"\b(?:side|width|perimeter|area|height)\b"
+    r"|\blength of the (?:field|bedroom|patio|pool|room|garden|playground|wall)\b"
+)
 _GENERIC = ("We know that ", "It turns out that ", "Suppose ", "Assume that ", "We are told that ")
 _FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
 
@@ -121,12 +125,14 @@ def contrived_relations(text: str) -> list[str]:
 
 
 def parts_of_rates(text: str) -> list[str]:
-    """"Half of <a rate or a span of time> is ...", "20% of ...", "Split into n parts, <...> gives"."""
+    """ "Half of <a rate or a span of time> is ...", "20% of ...", "Split into n parts, <...> gives"."""
     out = []
     for s in _SENTENCE.split(text):
         for m in _PART.finditer(s):
             what = m.group(1) or m.group(2)
-            if m.group(2) and _DIMENSION.search(what):  # "Split into 3 parts, the first side of the bed ..."
+            if _DIMENSION.search(
+                what
+            ):  # "A third of the side of the playground", "Split into 3 parts, the side"
                 out.append(s)
             elif _RATE_OR_SPAN.search(what) and "age" not in what.split():
                 out.append(s)

@@ -133,11 +133,12 @@ RELATION = {
 }  # fmt: skip
 # the shapes ``implicit`` draws from, with their weights (the affine one was 3 of 4 implicit rows); the
 # two contrived arithmetic shapes ("multiplying x by 3 and adding 9 gives 21") are no longer drawn (weight
-# 0) but still read back
+# 0) but still read back; compare: a more_than / less_than / times / fraction_of relation solved for its
+# source (the stated quantity is the other occasion)
 IMPLICIT_SHAPES = {
     "affine": 0, "scaled_sum": 0, "part_is": 2, "percent_is": 1, "per_part": 1, "sum_with": 3, "sum3": 2,
     "ratio_with": 2, "compare": 3,
-}  # fmt: skip  (compare: a more_than / less_than / times / fraction_of relation solved for its source)
+}  # fmt: skip
 QUESTION = (
     "What is {x}?",
     "Find {x}.",

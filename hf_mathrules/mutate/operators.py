@@ -352,7 +352,10 @@ PER_ITEM = re.compile(
     r"\b(?:in|on|for|of) (?:one|a|an) (?!total\b)[a-z]+|\b(?:average|price|wage|rate|speed)\b"
 )
 # a fixed dimension of a thing, not an amount to share out ("the first side of the bed split into 3 parts")
-DIMENSION = re.compile(r"\b(?:side|width|perimeter|area|height)\b|\blength of (?:the|a) (?!rope\b)")
+DIMENSION = re.compile(
+    r"\b(?:side|width|perimeter|area|height)\b"
+    r"|\blength of the (?:field|bedroom|patio|pool|room|garden|playground|wall)\b"
+)
 INTENSIVE_ROLES = frozenset({"price", "rate", "speed", "percent", "factor"})
 TIME_UNITS = frozenset({"seconds", "minutes", "hours", "days", "weeks", "months", "years"})
 
@@ -493,17 +496,18 @@ def implicit(p: Program, rng: random.Random, ctx):
         return None
     g = rng.choice(cands)
     # a total of an amount, not of a rate ("the tiles per square meter and ... add up to"); a part or a
-    # percent of an amount, not of a rate or a span of time ("half of the length of the loan"); no
+    # percent of an amount, not of a rate, a span of time ("half of the length of the loan") or a fixed
+    # dimension ("a third of the side of the playground"); no
     # contrived arithmetic ("multiplying x by 3 and adding 9 gives 21": weight 0): a price or a rate
     # with no natural shape gets no implicit relation
-    rate, span = intensive(g), duration(g)
+    rate, span = intensive(g), duration(g) or bool(DIMENSION.search(g.desc))  # "a third of the side"
     amount = g.role in EXTENSIVE and not rate
     shapes = [
         k for k in IMPLICIT_SHAPES
         if IMPLICIT_SHAPES[k] > 0
         and (amount or k not in ("sum_with", "sum3", "per_part"))
         and not ((rate or span) and k in ("part_is", "percent_is", "per_part"))
-        and (k != "per_part" or g.role in SHAREABLE and not DIMENSION.search(g.desc))  # "the side ... split"
+        and (k != "per_part" or g.role in SHAREABLE)  # "the length of the loan split into 2 parts"
     ]  # fmt: skip
     weights = [IMPLICIT_SHAPES[k] for k in shapes]
     base = p.with_quantity(replace(g, value=None))

@@ -51,7 +51,9 @@ def symbolic_items():
 
 def test_checks_fire_on_what_the_readings_found():
     assert contrived_relations("Multiplying the number of buses by 3 and adding 9 gives 21.")
-    assert contrived_relations("If the driving speed is increased by 11 and the result is multiplied by 4, the total is 2.")
+    assert contrived_relations(
+        "If the driving speed is increased by 11 and the result is multiplied by 4, the total is 2."
+    )
     assert contrived_relations("Adding 2 to the number of buses and multiplying the sum by 3 gives 15.")
     assert not contrived_relations("Adding 2 to the number of buses gives the number of cars.")
     assert parts_of_rates("Half of the length of the loan is 3 years.")
@@ -59,13 +61,21 @@ def test_checks_fire_on_what_the_readings_found():
     assert parts_of_rates("20% of the driving speed on Monday is 10 kilometers per hour.")
     assert parts_of_rates("Half of the normal wage is 10 dollars per hour.")
     assert parts_of_rates("Split into 2 equal parts, the chairs in a row gives 4 per part.")
-    assert parts_of_rates("Shared equally over 3 parts, the first side of the bed comes to 4 meters per part.")
+    assert parts_of_rates(
+        "Shared equally over 3 parts, the first side of the bed comes to 4 meters per part."
+    )
+    assert parts_of_rates("Ana fences. A third of the side of the playground comes to 9 meters.")
     assert not parts_of_rates("Split into 4 equal parts, the length of the rope gives 3 meters per part.")
+    assert not parts_of_rates("Ben drives. A quarter of the length of the trip is 50 kilometers.")
     assert not parts_of_rates("A quarter of the number of apples Noor sells is 3.")
-    assert repeated_fractions("X is 50% of the number of tickets sold. 50% of the number of tickets sold is 27.")
+    assert repeated_fractions(
+        "X is 50% of the number of tickets sold. 50% of the number of tickets sold is 27."
+    )
     assert not repeated_fractions("X is 50% of the number of tickets sold. Half of the number of pens is 27.")
     assert not parts_of_rates("Half of the age of Tara is 3 years.")
-    assert rates_summed("The flour for one batch and the flour for one batch the week before add up to 7 cups.")
+    assert rates_summed(
+        "The flour for one batch and the flour for one batch the week before add up to 7 cups."
+    )
     assert rates_summed("Together, the price of a cup and the price of a cup last year come to 7 dollars.")
     assert rates_summed("What is the total of the cookies per batch and the cookies per batch last week?")
     assert not rates_summed("The number of buses and the number of buses the week before add up to 6.")
@@ -93,11 +103,15 @@ def test_program_checks_fire():
 
     row = {"prompt": "", "completion": ""}
     q = Quantity("p", "price", "dollars", "the price of a child ticket at the second shop", value=Fraction(4))
-    theatre = Program("ticket_revenue", "word", (q,), (), ("p",), intros=("A theatre sells tickets for a matinee.",))
+    theatre = Program(
+        "ticket_revenue", "word", (q,), (), ("p",), intros=("A theatre sells tickets for a matinee.",)
+    )
     assert "qualifier foreign to the story" in round3_defects(row, theatre)
     shop = Program("pens_notebook", "word", (q,), (), ("p",), intros=("Ana is buying school supplies.",))
     assert "qualifier foreign to the story" not in round3_defects(row, shop)
-    two = Program("a", "word", (q,), (Relation("same_as", None, None, "p", "c2_q"),), ("p",), intros=("A.", "B."))
+    two = Program(
+        "a", "word", (q,), (Relation("same_as", None, None, "p", "c2_q"),), ("p",), intros=("A.", "B.")
+    )
     assert "stories joined by an equality" in round3_defects(row, two)
 
 

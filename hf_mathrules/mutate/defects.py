@@ -105,7 +105,7 @@ _SUM = re.compile(
     r"^(?:Together, )?(.+?) (?:add up to|come to|plus .+? makes) [\d.]+|the total of (.+?)(?:[?.]|, in )"
 )
 _MARKED = re.compile(
-    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them)\b"
+    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them|Another)\b"
     r"| (?:then|also|again) (?!is\b|was\b)[a-z]+s\b| another \d"
 )
 _FRACTION_OF = re.compile(

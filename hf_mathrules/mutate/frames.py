@@ -235,7 +235,8 @@ def informalize(program: Program) -> str:
 OPENERS = ("Then ", "Later, ", "Next, ", "After that, ", "Finally, ")
 _INNER = (" then ", " also ", " another ")  # "A supplier then delivers ...", "Zoe also spills ..."
 _POINTS_BACK = re.compile(
-    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them)\b| (?:then|also|again|another) "
+    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them|Another)\b"
+    r"| (?:then|also|again|another) "
 )
 
 

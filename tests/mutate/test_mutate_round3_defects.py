@@ -84,6 +84,7 @@ def test_checks_fire_on_what_the_readings_found():
     assert markers_with_nothing_before(f"{intro} Then 76 people sit down. How many?", (intro,))
     assert markers_with_nothing_before(f"{intro} We know that x is 4. Later, 6 people take a seat.", (intro,))
     assert markers_with_nothing_before(f"{intro} Each of them checks out 2 books.", (intro,))
+    assert markers_with_nothing_before(f"{intro} Another 2 cupcakes wait on a tray.", (intro,))
     assert markers_with_nothing_before(f"{intro} Walking to the house takes another 15 minutes.", (intro,))
     assert not markers_with_nothing_before(
         f"{intro} The shop starts the week with 40 kites. Then a delivery brings 11 kites.", (intro,)

@@ -216,15 +216,17 @@ def decimals_as_fractions(completion: str, values) -> list[str]:
 
 
 def expand_without_parentheses(problem_text: str, completion: str) -> list[str]:
-    """A linear step "Expand the parentheses:" whose equation before has none."""
-    lines = completion.splitlines()
-    before = problem_text.splitlines()[-1] if problem_text else ""
-    out = []
-    for ln in lines:
-        if ln.startswith("Expand the parentheses") and "(" not in before:
-            out.append(before)
-        if "=" in ln and not ln.endswith(":"):
-            before = ln
+    """A step "Expand the parentheses:" / "Expand and collect each equation:" whose equations before
+    (the problem's, for the first step) have no parentheses."""
+    before, block, out = problem_text, [], []
+    for ln in completion.splitlines():
+        if ln.endswith(":"):
+            if block:
+                before, block = "\n".join(block), []
+            if ln.startswith("Expand") and "(" not in before:
+                out.append(before)
+        elif "=" in ln:
+            block.append(ln)
     return out
 
 

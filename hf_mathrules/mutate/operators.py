@@ -82,7 +82,7 @@ def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
 # ("the amount saved each week last week"); "daily" and "per session" may ("the pages read daily last week")
 PERIODIC = re.compile(
     r"\b(?:each|every|per|this|for the|a) (?:week|day|year|month|hour)\b|\b(?:weekly|yearly|monthly|now|today)\b"
-    r"|\bso far\b"  # "the amount saved so far last year": "so far" is now
+    r"|\bso far\b|\b(?:old|new)\b"  # "the amount saved so far last year", "the old ticket price last year"
 )
 TIME_QUALIFIERS = frozenset(
     {"last week", "the week before", "on Monday", "on Tuesday", "last year", "in the morning", "in the evening",

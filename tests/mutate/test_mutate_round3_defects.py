@@ -96,6 +96,12 @@ def test_checks_fire_on_what_the_readings_found():
     assert not decimals_as_fractions("The width = 3600/100 = 36 meters.", [Fraction(36)])
     assert expand_without_parentheses("5R = 235", "Expand the parentheses:\n5R = 235\nR = 47")
     assert not expand_without_parentheses("4(u + 3) = 16", "Expand the parentheses:\n4u + 12 = 16")
+    assert expand_without_parentheses(
+        "z + 3f = 7\n5q + 5f = 35", "Expand and collect each equation:\n3f + z = 7"
+    )
+    assert expand_without_parentheses(
+        "4(u + 3) = 16", "Expand the parentheses:\n4u + 12 = 16\nExpand the parentheses:\n4u = 4"
+    )
     assert max_depth("3(1/(2(3(4(v + 9) + 30) + 9))) = 1/18") == 5
 
 
@@ -110,6 +116,10 @@ def test_program_checks_fire():
     assert "qualifier foreign to the story" in round3_defects(row, theatre)
     shop = Program("pens_notebook", "word", (q,), (), ("p",), intros=("Ana is buying school supplies.",))
     assert "qualifier foreign to the story" not in round3_defects(row, shop)
+    old = Quantity("o", "price", "dollars", "the old ticket price last year", value=Fraction(4))
+    assert "incompatible qualifiers" in round3_defects(
+        row, Program("price_increase", "word", (old,), (), ("o",))
+    )
     two = Program(
         "a", "word", (q,), (Relation("same_as", None, None, "p", "c2_q"),), ("p",), intros=("A.", "B.")
     )

@@ -571,7 +571,21 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the symbolic families (quadratic, expression): validity, verify_steps, diversity; print and stop",
     )
+    ap.add_argument(
+        "--yield-only",
+        type=int,
+        metavar="ITEMS",
+        help="word rows per item at each level 1-6 (items 0..ITEMS-1 of seed 7, no z3); print and stop",
+    )
     args = ap.parse_args(argv)
+    if args.yield_only:
+        from hf_mathrules.mutate import MutationEngine
+
+        for lv in LEVELS:
+            eng = MutationEngine(level=lv, second_opinion="none")
+            got = sum(eng.item(7, i).row is not None for i in range(args.yield_only))
+            print(f"level {lv}: {got}/{args.yield_only} = {got / args.yield_only:.2f} rows per item", flush=True)
+        return 0
     if args.symbolic:
         print("\n".join(symbolic(args.rows)))
         return 0

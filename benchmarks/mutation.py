@@ -584,7 +584,9 @@ def main(argv: list[str] | None = None) -> int:
         for lv in LEVELS:
             eng = MutationEngine(level=lv, second_opinion="none")
             got = sum(eng.item(7, i).row is not None for i in range(args.yield_only))
-            print(f"level {lv}: {got}/{args.yield_only} = {got / args.yield_only:.2f} rows per item", flush=True)
+            print(
+                f"level {lv}: {got}/{args.yield_only} = {got / args.yield_only:.2f} rows per item", flush=True
+            )
         return 0
     if args.symbolic:
         print("\n".join(symbolic(args.rows)))

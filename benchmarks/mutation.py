@@ -225,7 +225,7 @@ _STOP = {"the", "of", "a", "number", "amount", "in", "on", "at", "per", "each", 
 
 def row_defects(it, seeds) -> set[str]:
     """Automatic checks for the defect table of issue 21, on one emitted item (its row and program)."""
-    from hf_mathrules.mutate.defects import row_text_defects
+    from hf_mathrules.mutate.defects import round3_defects, row_text_defects
     from hf_mathrules.mutate.seeds import QUALIFIERS
     from hf_mathrules.mutate.solution import needed_steps
     from hf_mathrules.mutate.solver import solve
@@ -250,6 +250,7 @@ def row_defects(it, seeds) -> set[str]:
                 if not a & b:
                     out.add("unrelated stories joined")
         sol = solve(p, drop=p.query)
+        out |= round3_defects(it.row, p, list(sol.values.values()))
         shown = needed_steps(sol, p.query)
         lines = [ln for ln in it.row["completion"].splitlines() if not ln.startswith(("So ", "Answer:"))]
         if len(shown) < len({s.name for s in sol.steps if s.how != "given"}) and len(lines) > len(shown):
@@ -266,6 +267,7 @@ def row_defects(it, seeds) -> set[str]:
                 out.add("padding that cancels")
         if len(it.row["steps"]) < 1:
             out.add("no rule steps")
+        out |= round3_defects(it.row, p)
     return out
 
 
@@ -569,7 +571,23 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the symbolic families (quadratic, expression): validity, verify_steps, diversity; print and stop",
     )
+    ap.add_argument(
+        "--yield-only",
+        type=int,
+        metavar="ITEMS",
+        help="word rows per item at each level 1-6 (items 0..ITEMS-1 of seed 7, no z3); print and stop",
+    )
     args = ap.parse_args(argv)
+    if args.yield_only:
+        from hf_mathrules.mutate import MutationEngine
+
+        for lv in LEVELS:
+            eng = MutationEngine(level=lv, second_opinion="none")
+            got = sum(eng.item(7, i).row is not None for i in range(args.yield_only))
+            print(
+                f"level {lv}: {got}/{args.yield_only} = {got / args.yield_only:.2f} rows per item", flush=True
+            )
+        return 0
     if args.symbolic:
         print("\n".join(symbolic(args.rows)))
         return 0

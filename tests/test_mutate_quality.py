@@ -225,8 +225,10 @@ def test_implicit_relations_come_in_many_shapes_each_solved_right(word_items):
     for it in rows:
         for k in {r.kind for r in it.final.relations}:
             by_kind.setdefault(k, []).append(it)
-    assert set(IMPLICIT_SHAPES) <= set(by_kind), sorted(by_kind)
-    for k in IMPLICIT_SHAPES:
+    # the contrived affine shapes: weight 0; "compare" writes a more_than/less_than/times/fraction_of relation
+    drawn = {k for k, w in IMPLICIT_SHAPES.items() if w > 0} - {"compare"}
+    assert drawn <= set(by_kind), sorted(by_kind)
+    for k in drawn:
         assert len(by_kind[k]) <= 0.4 * len(rows), (k, len(by_kind[k]), len(rows))
         it = by_kind[k][0]
         eqs = [parse_statement(part).expr for part in it.row["problem"].split("; ")]

@@ -130,7 +130,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--split", default="train", choices=[*SPLITS, "all"], help="split (by hash of the seed instance)"
     )
     p.add_argument(
-        "--operators", default=None, help="comma-separated operators to use (default: all of the family)"
+        "--operators",
+        default=None,
+        help="comma-separated operators to use (default: all of the family but compose, which joins two "
+        "stories by an equality and is used only when named)",
     )
     p.add_argument("--no-projection", action="store_true", help="ablation: no projection onto the valid set")
     p.add_argument("--second-opinion", default="auto", choices=["auto", "z3", "sympy", "none"],

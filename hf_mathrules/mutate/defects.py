@@ -6,6 +6,27 @@
   week last week", "the pay for the week on Monday");
 - ``verb agreement``: a plural amount with a singular verb ("3 weeks is added").
 
+Round 3 (what the 50-row readings still found):
+
+- ``contrived relation``: arithmetic no story says ("Multiplying the number of buses by 3 and adding 9
+  gives 21", "Adding 2 to x and multiplying the sum by 3 gives 15");
+- ``part of a rate or duration``: "Half of the normal wage", "A third of the number of days spent
+  reading", "20% of the driving speed", "Split into 2 equal parts, the chairs in a row ...", a part of a
+  fixed dimension ("A third of the side of the playground", "Shared equally over 3 parts, the first side");
+- ``rate summed over occasions``: a per-item amount or rate added up ("the flour for one batch and the
+  flour for one batch the week before add up to", "the total of the price of a cup and ...");
+- ``marker with nothing before``: a seed sentence pointing back ("Then 76 people sit down.", "A supplier
+  then delivers 11 kites.", "Zoe also spills 3 cups.") right after the intro or a generic sentence;
+- ``past qualifier on a present verb``: "the boxes the bakery fills last week";
+- ``same fraction said twice``: "X is 50% of Y. 50% of Y comes to 27.";
+- ``decimal shown as a fraction``: a value the problem states as 7.6 written 38/5 in a step
+  ("2x = 5(38/5)", "687/20 - 567/20 = 6");
+- ``expand with no parentheses``: a linear step "Expand the parentheses:" after an equation without any;
+- ``stories joined by an equality``: two stories composed by "X is the same as Y" ("The price of the
+  game equals the sale price of a shirt");
+- ``qualifier foreign to the story``: "the price of a child ticket at the second shop" in a theatre's story;
+- ``deep nesting``: parentheses more than three deep in a symbolic problem ("2(1/(5(3(3(...)))))").
+
 Each takes a row's texts (prompt and completion) or its program and returns the offending snippets; the
 generator avoids all three by construction (``frames.shown_unit``, ``operators.compatible``, frames
 without a passive "is added"), and ``benchmarks/mutation.py --quality`` counts them.
@@ -66,4 +87,198 @@ def row_text_defects(prompt: str, completion: str, program: Program | None = Non
     return found
 
 
-__all__ = ["incompatible_qualifiers", "redundant_units", "row_text_defects", "verb_agreement"]
+# -- round 3 -----------------------------------------------------------------------------------------
+_CONTRIVED = re.compile(
+    r"\bis multiplied by \S+ and then increased by\b|\bMultiplying .+? by \S+ and adding\b"
+    r"|\bis increased by .+? and the result is multiplied by\b|\bAdding .+? and multiplying the sum by\b"
+)
+_PART = re.compile(
+    r"(?:^|(?<=[.?!] ))(?:Half|A third|A quarter|A fifth|A tenth|\d+%) of (.+?) (?:is|comes to) [\d.]+"
+    r"|(?:Split into|Shared equally over) \d+ (?:equal )?parts, (.+?) (?:gives|comes to)"
+)
+# what names a rate, a per-item amount, a price or a span of time in a description
+_RATE = r"\b(?:per|each|every|daily|weekly|yearly|speed|wage|price|rate|average)\b|\b(?:in|on|for|of) (?:one|a|an) (?!total\b)[a-z]+"
+_SPAN = r"\b(?:time|days|hours|minutes|weeks|months|years)\b|\blength of the loan\b"
+_RATE_RX = re.compile(_RATE)
+_RATE_OR_SPAN = re.compile(_RATE + "|" + _SPAN)
+_SUM = re.compile(
+    r"^(?:Together, )?(.+?) (?:add up to|come to|plus .+? makes) [\d.]+|the total of (.+?)(?:[?.]|, in )"
+)
+_MARKED = re.compile(
+    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them|Another)\b"
+    r"| (?:then|also|again) (?!is\b|was\b)[a-z]+s\b| another \d"
+)
+_FRACTION_OF = re.compile(
+    r"\b(half|a third|a quarter|a fifth|a tenth|\d+%) of (the [a-z' ]+?)(?= is\b| comes to\b| makes\b|[.,?])",
+    re.I,
+)
+_DIMENSION = re.compile(
+    r"\b(?:side|width|perimeter|area|height)\b"
+    r"|\blength of the (?:field|bedroom|patio|pool|room|garden|playground|wall)\b"
+)
+_GENERIC = ("We know that ", "It turns out that ", "Suppose ", "Assume that ", "We are told that ")
+_FRACTION = re.compile(r"(?<![\d.])(\d+)/(\d+)(?![\d.])")
+
+
+def contrived_relations(text: str) -> list[str]:
+    return [m.group(0) for m in _CONTRIVED.finditer(text)]
+
+
+def parts_of_rates(text: str) -> list[str]:
+    """ "Half of <a rate or a span of time> is ...", "20% of ...", "Split into n parts, <...> gives"."""
+    out = []
+    for s in _SENTENCE.split(text):
+        for m in _PART.finditer(s):
+            what = m.group(1) or m.group(2)
+            if _DIMENSION.search(
+                what
+            ):  # "A third of the side of the playground", "Split into 3 parts, the side"
+                out.append(s)
+            elif _RATE_OR_SPAN.search(what) and "age" not in what.split():
+                out.append(s)
+    return out
+
+
+def repeated_fractions(text: str) -> list[str]:
+    """The same fraction of the same quantity said twice ("X is 50% of Y. 50% of Y comes to 27.")."""
+    seen: dict[tuple[str, str], int] = {}
+    for m in _FRACTION_OF.finditer(text):
+        key = (m.group(1).lower(), m.group(2))
+        seen[key] = seen.get(key, 0) + 1
+    return [f"{a} of {b}" for (a, b), n in seen.items() if n > 1]
+
+
+def rates_summed(text: str) -> list[str]:
+    """A total (or sum) of which a part is a rate, price or per-item amount."""
+    out = []
+    for s in _SENTENCE.split(text):
+        for m in _SUM.finditer(s):
+            if _RATE_RX.search(m.group(1) or m.group(2)):
+                out.append(s)
+    return out
+
+
+def markers_with_nothing_before(prompt: str, intros: tuple[str, ...] = ()) -> list[str]:
+    """A sentence pointing back ("Then ...", "... then ...", "... also ...") whose sentence before is an
+    intro (the story's first line) or a generic "We know that ..." statement (or none)."""
+    from .frames import split_sentences
+
+    ss = split_sentences(prompt)
+    out = []
+    for i, s in enumerate(ss):
+        if s.endswith("?") or s in intros or not _MARKED.search(s):
+            continue
+        before = ss[i - 1] if i else ""
+        if not before or before in intros or before.startswith(_GENERIC):
+            out.append(s)
+    return out
+
+
+def present_verbs_with_past_qualifier(program: Program) -> list[str]:
+    """A description with a past qualifier whose verb is still in the present ("the boxes the bakery
+    fills last week"): a present-tense verb right after its subject (a person or "the bakery", ...)."""
+    from .frames import PAST_QUALIFIERS
+    from .seeds import NAMES
+
+    subjects = set(NAMES) | {"bakery", "library", "shop", "school", "they", "it", "he", "she", "farmer"}
+    out = []
+    for x in program.quantities:
+        q = next((q for q in PAST_QUALIFIERS if x.desc.endswith(" " + q)), None)
+        if q is None:
+            continue
+        # the qualified part only: "the difference between <a> and <b last week>" checks <b>
+        words = x.desc[: -len(q) - 1].split(" and ")[-1].split()
+        if any(
+            w.endswith("s") and not w.endswith("ss") and words[i - 1] in subjects
+            for i, w in enumerate(words) if i
+        ):  # fmt: skip
+            out.append(x.desc)
+    return out
+
+
+def decimals_as_fractions(completion: str, values) -> list[str]:
+    """A value of the problem that is a finite decimal (7.6) written as a fraction (38/5) in a step; a
+    division shown with its result ("15/2 = 7.5") and percents or unit conversions (n/100) are not."""
+    from fractions import Fraction
+
+    from .frames import number_text
+
+    decimals = {v for v in values if v.denominator != 1 and "/" not in number_text(v)}
+    out = []
+    for m in _FRACTION.finditer(completion):
+        v = Fraction(int(m.group(1)), int(m.group(2)))
+        if v not in decimals or f"{m.group(1)}/{m.group(2)}" != f"{v.numerator}/{v.denominator}":
+            continue
+        if completion[m.end() :].startswith(f" = {number_text(v)}"):
+            continue
+        out.append(m.group(0))
+    return out
+
+
+def expand_without_parentheses(problem_text: str, completion: str) -> list[str]:
+    """A step "Expand the parentheses:" / "Expand and collect each equation:" whose equations before
+    (the problem's, for the first step) have no parentheses."""
+    before, block, out = problem_text, [], []
+    for ln in completion.splitlines():
+        if ln.endswith(":"):
+            if block:
+                before, block = "\n".join(block), []
+            if ln.startswith("Expand") and "(" not in before:
+                out.append(before)
+        elif "=" in ln:
+            block.append(ln)
+    return out
+
+
+def max_depth(text: str) -> int:
+    d = m = 0
+    for ch in text:
+        if ch == "(":
+            d += 1
+            m = max(m, d)
+        elif ch == ")":
+            d -= 1
+    return m
+
+
+def round3_defects(row: dict, program: Program, values=()) -> set[str]:
+    """The round-3 checks of one row (word or symbolic) and its program."""
+    prompt, comp = row["prompt"], row["completion"]
+    found = set()
+    if program.family == "word":
+        if contrived_relations(prompt):
+            found.add("contrived relation")
+        if parts_of_rates(prompt):
+            found.add("part of a rate or duration")
+        if rates_summed(prompt):
+            found.add("rate summed over occasions")
+        if repeated_fractions(prompt):
+            found.add("same fraction said twice")
+        if incompatible_qualifiers(program):
+            found.add("incompatible qualifiers")
+        if markers_with_nothing_before(prompt, tuple(program.intros)):
+            found.add("marker with nothing before")
+        if present_verbs_with_past_qualifier(program):
+            found.add("past qualifier on a present verb")
+        if decimals_as_fractions(comp, values):
+            found.add("decimal shown as a fraction")
+        if any(x.desc.endswith(" at the second shop") for x in program.quantities) and not re.search(
+            r"\b(?:shop|store|buying|sale)\b", " ".join(program.intros)
+        ):
+            found.add("qualifier foreign to the story")
+        if len(program.intros) > 1 and any(r.kind == "same_as" for r in program.relations):
+            found.add("stories joined by an equality")
+    else:
+        body = prompt.split("\n", 1)[1] if "\n" in prompt else prompt
+        if expand_without_parentheses(body, comp):
+            found.add("expand with no parentheses")
+        if max_depth(body) > 3:
+            found.add("deep nesting")
+    return found
+
+
+__all__ = [
+    "contrived_relations", "decimals_as_fractions", "expand_without_parentheses", "markers_with_nothing_before",
+    "max_depth", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
+    "incompatible_qualifiers", "redundant_units", "row_text_defects", "verb_agreement",
+]  # fmt: skip

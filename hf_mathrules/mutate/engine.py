@@ -47,7 +47,7 @@ class MutateConfig:
     level: int = 3  # 1-5; 6 = out of distribution (longer chains than any training level)
     family: str = "word"  # word | linear | system
     seeds: str = "builtin"  # builtin, a folder of *.json seed files, or one file (word family)
-    operators: tuple[str, ...] | None = None  # None: every operator of the family
+    operators: tuple[str, ...] | None = None  # None: every operator of the family but compose (opt-in)
     max_proposals: int | None = None  # None: 15 + 15 * level
     patience: int = 30  # stop a chain after this many proposals without getting closer (0: never)
     min_ops: int = 1

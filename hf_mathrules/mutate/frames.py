@@ -40,7 +40,7 @@ NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?")
 # new quantities of the same kind as an existing one: "<its description> <suffix>"
 SUFFIXES = QUALIFIERS  # the seeds' qualifier vocabulary: what the read-back knows
 # a qualifier in the past puts the description's verb in the past: "the boxes the bakery filled last week"
-PAST_QUALIFIERS = frozenset({"last week", "the week before", "last year", "the day before"})
+PAST_QUALIFIERS = frozenset({"last week", "the week before", "last year", "the day before", "last month"})
 PAST = {  # the present-tense verbs of the seeds' qualified descriptions
     "picks": "picked", "sells": "sold", "gives": "gave", "fills": "filled", "owns": "owned", "has": "had",
     "keeps": "kept", "buys": "bought", "spends": "spent", "reads": "read", "runs": "ran", "paints": "painted",
@@ -131,10 +131,13 @@ RELATION = {
     "sum3": ("{X}, {y} and {z} add up to {t}.", "Together, {x}, {y} and {z} come to {t}."),  # x + y + z = t
     "ratio_with": ("The ratio of {x} to {y} is {a} to {b}.", "{X} and {y} are in the ratio {a} to {b}."),
 }  # fmt: skip
-# the shapes ``implicit`` draws from, with their weights (the affine one was 3 of 4 implicit rows)
+# the shapes ``implicit`` draws from, with their weights (the affine one was 3 of 4 implicit rows); the
+# two contrived arithmetic shapes ("multiplying x by 3 and adding 9 gives 21") are no longer drawn (weight
+# 0) but still read back; compare: a more_than / less_than / times / fraction_of relation solved for its
+# source (the stated quantity is the other occasion)
 IMPLICIT_SHAPES = {
-    "affine": 0.25, "scaled_sum": 0.25, "part_is": 2, "percent_is": 1, "per_part": 1, "sum_with": 3, "sum3": 2,
-    "ratio_with": 2,
+    "affine": 0, "scaled_sum": 0, "part_is": 2, "percent_is": 1, "per_part": 1, "sum_with": 3, "sum3": 2,
+    "ratio_with": 2, "compare": 3,
 }  # fmt: skip
 QUESTION = (
     "What is {x}?",
@@ -194,22 +197,25 @@ def informalize(program: Program) -> str:
         return symbolic_text(program)
     sentences = list(program.intros)
     inline = {p for r in program.relations for p in r.params}
-    after_frame = False  # the sentence before is one of the story's own value sentences
+    # a seed sentence that points back ("Then 76 people sit down.", "A supplier then delivers 11 kites.",
+    # "Zoe also spills 3 cups.") keeps its marker only right after another value sentence of its own
+    # story (in seed order, as the program keeps them); else it is said without the marker, or in the generic form when it has no bare form
+    prev: str | None = None  # the story of the sentence before, when it is one of a story's own
     for x in program.quantities:
         if x.value is None or x.name in inline:
             continue
+        here = story_of(x.name)
         if x.kind == "given" and x.frame:
-            frame = (
-                x.frame if after_frame else (bare(x.frame) or x.frame)
-            )  # no "Then ..." with nothing before
-            sentences.append(frame.replace("{v}", number_text(x.value)))
-            after_frame = True
-        else:
-            after_frame = False
-            f = STATE[_pick(program, x.name, len(STATE))]
-            sentences.append(
-                f.format(X=cap(x.desc), x=x.desc, v=with_unit(x.value, shown_unit(x.desc, x.unit)))
-            )
+            frame = x.frame
+            if points_back(frame) and prev != here:
+                frame = bare(frame)
+            if frame is not None:
+                sentences.append(frame.replace("{v}", number_text(x.value)))
+                prev = here
+                continue
+        prev = None
+        f = STATE[_pick(program, x.name, len(STATE))]
+        sentences.append(f.format(X=cap(x.desc), x=x.desc, v=with_unit(x.value, shown_unit(x.desc, x.unit))))
     for i, r in enumerate(program.relations):
         sentences.append(relation_text(program, r, i))
     (qname,) = program.query
@@ -227,15 +233,36 @@ def informalize(program: Program) -> str:
 
 
 OPENERS = ("Then ", "Later, ", "Next, ", "After that, ", "Finally, ")
+_INNER = (" then ", " also ", " another ")  # "A supplier then delivers ...", "Zoe also spills ..."
+_POINTS_BACK = re.compile(
+    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them|Another)\b"
+    r"| (?:then|also|again|another) "
+)
+
+
+def points_back(frame: str) -> bool:
+    """A sentence that needs one before it: an opener ("Then ...", "Next comes ...") or an inner
+    "then"/"also"."""
+    return bool(_POINTS_BACK.search(frame))
 
 
 def bare(frame: str) -> str | None:
-    """A seed sentence without its opening "Then"/"Next, "/... (said when the sentence before it in the
-    seed is not there), or None when it has none."""
+    """A seed sentence without its discourse marker (an opening "Then"/"Next, "/..., an inner "then" or
+    "also"), said when the sentence before it in the seed is not there; None when it has none or cannot
+    do without it ("Next comes a side of 5 meters")."""
     for o in OPENERS:
         if frame.startswith(o) and len(frame) > len(o):
-            return cap(frame[len(o) :])
-    return None
+            frame = cap(frame[len(o) :])
+            break
+    for w in _INNER:
+        frame = frame.replace(w, " ", 1)
+    return None if points_back(frame) else frame
+
+
+def story_of(name: str) -> str:
+    """The story a quantity belongs to: ``c2_`` for a composed one, "" for the main story."""
+    head, sep, _ = name.partition("_")
+    return head if sep and head[:1] == "c" and head[1:].isdigit() else ""
 
 
 def relation_text(program: Program, r: Relation, i: int) -> str:
@@ -426,7 +453,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             descs[qs[n].desc] = n
             for f in variants(g["frame"]):
                 frames.append((_ValueFrame(fill(f)), n))
-                if bare(f):
+                if points_back(f) and bare(f) and bare(f) != f:
                     frames.append((_ValueFrame(fill(bare(f))), n))
         for j, x in enumerate(seed.distractors):  # the story's own numbers that do not matter
             n = f"{prefix}x{j}"

@@ -187,11 +187,18 @@ def run_chain(
     return best, log
 
 
+# operators used only when named: ``compose`` joins two unrelated stories by an equality ("The price of
+# the game equals the sale price of a shirt"), a coincidence no story states (issue 21's readings)
+OPT_IN = frozenset({"compose"})
+
+
 def operator_list(family: str, names: tuple[str, ...] | None, complication: bool = True) -> list[Operator]:
     fam = "word" if family == "word" else "symbolic"
     ops = [o for o in OPERATORS.values() if o.family == fam]
     if names:
         ops = [o for o in ops if o.name in names]
+    else:
+        ops = [o for o in ops if o.name not in OPT_IN]
     if not complication:
         ops = [o for o in ops if o.kind != "complicate"]
     return ops

@@ -82,10 +82,11 @@ def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
 # ("the amount saved each week last week"); "daily" and "per session" may ("the pages read daily last week")
 PERIODIC = re.compile(
     r"\b(?:each|every|per|this|for the|a) (?:week|day|year|month|hour)\b|\b(?:weekly|yearly|monthly|now|today)\b"
+    r"|\bso far\b|\b(?:old|new)\b"  # "the amount saved so far last year", "the old ticket price last year"
 )
 TIME_QUALIFIERS = frozenset(
     {"last week", "the week before", "on Monday", "on Tuesday", "last year", "in the morning", "in the evening",
-     "the day before"}
+     "the day before", "last month"}
 )  # fmt: skip
 
 
@@ -288,7 +289,7 @@ def ask_combined(p: Program, rng: random.Random, ctx):
     have.  Values are unchanged; the difference is positive by construction (the roles are re-checked)."""
     (qn,) = p.query
     q = p.q(qn)
-    if q.role not in EXTENSIVE or RATE_WORDS.search(q.desc) or COMBINED.match(q.desc):
+    if q.role not in EXTENSIVE or intensive(q) or COMBINED.match(q.desc):
         return None
     vals = _values(p)
     if vals is None:
@@ -297,7 +298,7 @@ def ask_combined(p: Program, rng: random.Random, ctx):
         x for x in p.quantities
         if x.name != qn and x.role == q.role and x.unit == q.unit and x.desc and not x.inline
         and not x.distractor and not x.conversion and x.name in vals and not COMBINED.match(x.desc)
-        and not RATE_WORDS.search(x.desc)
+        and not intensive(x)
     ]  # fmt: skip
     if not others:
         return None
@@ -345,6 +346,32 @@ def invert(p: Program, rng: random.Random, ctx):
 EXTENSIVE = frozenset({"count", "money", "time", "length", "area", "volume", "weight", "age"})
 SHAREABLE = frozenset({"money", "volume", "weight", "length"})  # what "split into n equal parts" fits
 RATE_WORDS = re.compile(r"\b(?:per|each|every|daily|weekly|yearly|a day|a week)\b")
+# an amount of one item ("the flour for one batch", "the chairs in a row", "the size of a glass"), a
+# price ("the price of the game") or an average: a rate in all but name, which neither adds up over occasions nor has a natural part
+PER_ITEM = re.compile(
+    r"\b(?:in|on|for|of) (?:one|a|an) (?!total\b)[a-z]+|\b(?:average|price|wage|rate|speed)\b"
+)
+# a fixed dimension of a thing, not an amount to share out ("the first side of the bed split into 3 parts")
+DIMENSION = re.compile(
+    r"\b(?:side|width|perimeter|area|height)\b"
+    r"|\blength of the (?:field|bedroom|patio|pool|room|garden|playground|wall)\b"
+)
+INTENSIVE_ROLES = frozenset({"price", "rate", "speed", "percent", "factor"})
+TIME_UNITS = frozenset({"seconds", "minutes", "hours", "days", "weeks", "months", "years"})
+
+
+def intensive(q: Quantity) -> bool:
+    """A price, rate, speed, share or per-item amount: compared or scaled, never summed over occasions
+    ("the flour for one batch plus the flour for one batch the week before") nor split into parts."""
+    return q.role in INTENSIVE_ROLES or bool(RATE_WORDS.search(q.desc) or PER_ITEM.search(q.desc))
+
+
+def duration(q: Quantity) -> bool:
+    """A span of time ("the length of the loan", "the days spent reading"): no "half of" or "20% of" it
+    is something a story says."""
+    return q.unit in TIME_UNITS and "age" not in q.desc.split()
+
+
 RATIOS = ((2, 3), (3, 2), (3, 4), (4, 3), (2, 5), (5, 2), (3, 5), (5, 3))  # no 1: "2x = 1 × 10", "1x"
 
 
@@ -419,24 +446,67 @@ def _shape(out: Program, g: Quantity, kind: str, rng: random.Random):
     return None if nums is None else (out, "", (), nums)
 
 
+COMPARISONS = ("more_than", "less_than", "times", "fraction_of")
+
+
+def _repeats(p: Program, g: Quantity, kind: str) -> bool:
+    """g already takes part in a relation of the same family ("X is half of g"): "half of g is 43" would
+    say the same fraction of g twice ("X is 50% of Y. 50% of Y comes to 27.")."""
+    same = {"part_is": ("fraction_of", "part_is"), "percent_is": ("percent_of", "percent_is")}[kind]
+    return any(r.kind in same and g.name in (r.source, r.target) for r in p.relations)
+
+
+def _compare(base: Program, g: Quantity, rng: random.Random):
+    """g compared with itself on another occasion, that one stated: "The price of a cup last year is 1
+    dollar more than the price of a cup. The price of a cup last year is 4 dollars." (a new stated
+    sibling h = g + k, g - k, k*g or g/k, in g's range and on its grid): the story's own kind of sentence,
+    fit for prices, rates and spans of time alike; solved for g.  (program, relation) or None."""
+    desc = _suffix(base, g, rng)
+    if desc is None or g.lo is None:
+        return None
+    v, integral = g.value, ROLES[g.role][0]
+    opts = []
+    for j in range(1, 11):
+        k = g.step * j
+        opts += [("more_than", k, v + k), ("less_than", k, v - k)]
+    opts += [("times", Fraction(k), v * k) for k in (2, 3)]
+    opts += [("fraction_of", Fraction(k), v / k) for k in (2, 3, 4)]
+    opts = [
+        (kind, k, h) for kind, k, h in opts
+        if g.lo <= h <= g.hi and _fits(h, integral) and ((h - g.lo) / g.step).denominator == 1
+    ]  # fmt: skip
+    if not opts:
+        return None
+    kind, k, h = rng.choice(opts)
+    hq = Quantity(base.fresh_name("h"), g.role, g.unit, desc, value=h, lo=g.lo, hi=g.hi, step=g.step)
+    out = base.with_quantity(hq)
+    kq = _param(out, k)
+    return _relate(out, kind, hq.name, g.name, [kq])
+
+
 @operator("implicit", "complicate")
 def implicit(p: Program, rng: random.Random, ctx):
     """A stated given g is replaced by an implicit relation that forces it, of one of several shapes
     (``frames.IMPLICIT_SHAPES``): a*g + b = c, a*(g + b) = c, "a third of g is c", "k% of g is c", "g split
     into n parts gives c per part", "g and h add up to t", "g, h and i add up to t", "the ratio of g to h is
-    a to b" (h, i: new stated quantities of g's kind).  The numbers are computed from g's value, so g keeps
+    a to b", "h is k more than g" (``compare``; h, i: new stated quantities of g's kind).  The numbers are computed from g's value, so g keeps
     it; each shape is linear in g with a non-zero coefficient, so g is forced."""
     cands = [x for x in _stated(p, rng) if x.role not in ("percent", "factor")]
     if not cands:
         return None
     g = rng.choice(cands)
-    # a total of an amount, not of a rate ("the tiles per square meter and ... add up to")
-    rate = RATE_WORDS.search(g.desc) is not None
+    # a total of an amount, not of a rate ("the tiles per square meter and ... add up to"); a part or a
+    # percent of an amount, not of a rate, a span of time ("half of the length of the loan") or a fixed
+    # dimension ("a third of the side of the playground"); no
+    # contrived arithmetic ("multiplying x by 3 and adding 9 gives 21": weight 0): a price or a rate
+    # with no natural shape gets no implicit relation
+    rate, span = intensive(g), duration(g) or bool(DIMENSION.search(g.desc))  # "a third of the side"
     amount = g.role in EXTENSIVE and not rate
     shapes = [
         k for k in IMPLICIT_SHAPES
-        if (amount or k not in ("sum_with", "sum3", "per_part"))
-        and not (rate and k in ("part_is", "percent_is"))  # "a third of the fuel use per 100 km"
+        if IMPLICIT_SHAPES[k] > 0
+        and (amount or k not in ("sum_with", "sum3", "per_part"))
+        and not ((rate or span) and k in ("part_is", "percent_is", "per_part"))
         and (k != "per_part" or g.role in SHAREABLE)  # "the length of the loan split into 2 parts"
     ]  # fmt: skip
     weights = [IMPLICIT_SHAPES[k] for k in shapes]
@@ -445,6 +515,13 @@ def implicit(p: Program, rng: random.Random, ctx):
         j = rng.choices(range(len(shapes)), weights)[0]
         kind = shapes.pop(j)
         weights.pop(j)
+        if kind in ("part_is", "percent_is") and _repeats(p, g, kind):
+            continue
+        if kind == "compare":
+            out = _compare(base, g, rng)
+            if out is not None:
+                return out, ()
+            continue
         got = _shape(base, g, kind, rng)
         if got is not None:
             break
@@ -651,12 +728,53 @@ def _tidy(e: Expr) -> Expr:
             terms.append(_signed(const))
         return terms[0] if len(terms) == 1 else Add(tuple(terms))
     if isinstance(e, Mul):
-        return Mul(tuple(_tidy(f) for f in e.factors))
+        # numbers multiplied out and a product inside a product flattened: "3(4(v + 1))" is "12(v + 1)"
+        k, rest = Fraction(1), []
+        for f in e.factors:
+            f = _tidy(f)
+            if isinstance(f, Neg):  # "3(-(5v + 12))" is "-3(5v + 12)"
+                k, f = -k, f.arg
+            for g in f.factors if isinstance(f, Mul) else (f,):
+                if isinstance(g, Num):
+                    k *= g.value
+                else:
+                    rest.append(g)
+        if not rest:
+            return _signed(k)
+        if k == 0:
+            return Num(Fraction(0))
+        body = rest[0] if len(rest) == 1 else Mul(tuple(rest))
+        if k == 1:
+            return body
+        if k == -1:
+            return Neg(body)
+        return Neg(Mul((Num(-k), *rest))) if k < 0 else Mul((Num(k), *rest))
     if isinstance(e, Neg):
         return Neg(_tidy(e.arg))
     if isinstance(e, Div):
         return Div(_tidy(e.num), _tidy(e.den))
     return e
+
+
+MAX_DEPTH = 3  # parentheses inside parentheses a reader follows: "2(1/(5(3(3(...)))))" is not an exercise
+
+
+def _depth(e: Expr) -> int:
+    """How deep the parentheses of ``e`` go as a reader sees it (the textbook rendering)."""
+    from ..expr.render import text as textbook
+
+    d = m = 0
+    for ch in textbook(e):
+        if ch == "(":
+            d += 1
+            m = max(m, d)
+        elif ch == ")":
+            d -= 1
+    return m
+
+
+def _shallow(rels) -> bool:
+    return all(_depth(r.lhs) <= MAX_DEPTH and _depth(r.rhs) <= MAX_DEPTH for r in rels)
 
 
 @operator("perturb_solution", "complicate", "symbolic")
@@ -698,6 +816,8 @@ def substitute_unknown(p: Program, rng: random.Random, ctx):
         replace(r, lhs=_tidy(substitute(r.lhs, {x: rep})), rhs=_tidy(substitute(r.rhs, {x: rep})))
         for r in p.relations
     )
+    if not _shallow(rels):
+        return None
     qs = tuple(Quantity(u, "number") if q.name == x else q for q in p.quantities)
     return replace(p, relations=rels, quantities=qs, query=tuple(u if q == x else q for q in p.query)), ()
 
@@ -722,6 +842,8 @@ def wrap(p: Program, rng: random.Random, ctx):
 
     # (adding the same term to both sides was dropped: "R + 5R = 26 + 30 + 5R" is padding that cancels)
     r2 = replace(r, lhs=times(r.lhs), rhs=times(r.rhs))
+    if not _shallow((r2,)):
+        return None
     rels = list(p.relations)
     rels[i] = r2
     return replace(p, relations=tuple(rels)), ()

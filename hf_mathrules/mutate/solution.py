@@ -16,8 +16,15 @@ from .solver import Solution, Step
 from .steps import brackets, rule_steps
 
 
+def _shown(v: Fraction):
+    """A known value as the problem states it: 7.6, not 38/5 (a positive finite decimal is a name that
+    renders as itself; ``×`` is written before it, never juxtaposed: "5 × 7.6")."""
+    s = number_text(v)
+    return Sym(s) if v > 0 and v.denominator != 1 and "/" not in s else Num(v)
+
+
 def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None) -> str:
-    known = {n: Num(v) for n, v in values.items()}
+    known = {n: _shown(v) for n, v in values.items()}
     if letters:
         known.update({n: Sym(x) for n, x in letters.items()})
     return textbook(substitute(e, known)).replace("*", " × ")

@@ -182,7 +182,9 @@ def run_arm(arm: str, opts: common.ExperimentOptions, sft_folder, before: dict) 
         bf16=False,
         shuffle_dataset=curriculum is None,  # a buffered shuffle would draw curriculum rows far ahead
     )
-    dev = DevSelection(tok, rule, (sft_level, rl_level), rl_level, x["n_dev"], opts) if x["dev_every"] else None
+    dev = (
+        DevSelection(tok, rule, (sft_level, rl_level), rl_level, x["n_dev"], opts) if x["dev_every"] else None
+    )
     if dev is not None:
         dev.evaluate(model, 0)
     model.train()

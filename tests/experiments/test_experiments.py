@@ -245,6 +245,7 @@ def test_unseen_names_over_several_seeds_pools_the_cells(tmp_path):
     for pooled in results["pooled"]:
         cells = [c for c in results["cells"] if (c["k"], c["names"]) == (pooled["k"], pooled["names"])]
         assert {c["seed"] for c in cells} == {0, 1}
-        assert pooled["n"] == sum(c["n"] for c in cells) and pooled["correct"] == sum(c["correct"] for c in cells)
+        assert pooled["n"] == sum(c["n"] for c in cells)
+        assert pooled["correct"] == sum(c["correct"] for c in cells)
         assert pooled["wilson95"][0] <= pooled["accuracy"] <= pooled["wilson95"][1]
     assert "2 seeds pooled" in (tmp_path / "unseen_names" / "table.md").read_text()

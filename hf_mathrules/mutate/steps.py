@@ -196,10 +196,8 @@ def system_steps(program: Program) -> list[tuple[str, str, str]]:
             written.append(machine)
             out.append((note, machine, "\n".join(p[1] for p in parts)))
 
-    from .solution import _brackets
-
     # "Expand" only where there are parentheses: else the step only puts each equation in order
-    wrapped = any(_brackets(r.lhs) + _brackets(r.rhs) for r in program.relations)
+    wrapped = any(brackets(r.lhs) + brackets(r.rhs) for r in program.relations)
     emit("Expand and collect each equation:" if wrapped else "Write each equation in order:")
     order: list[int] = []  # slots turned into isolated unknowns, in order
     while True:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 
-from .operators import PERIODIC, TIME_QUALIFIERS
+from .operators import PERIODIC, TIME_QUALIFIERS, max_depth
 from .program import Program
 
 _SENTENCE = re.compile(r"(?<=[.?!|])\s+|\n")
@@ -228,17 +228,6 @@ def expand_without_parentheses(problem_text: str, completion: str) -> list[str]:
         elif "=" in ln:
             block.append(ln)
     return out
-
-
-def max_depth(text: str) -> int:
-    d = m = 0
-    for ch in text:
-        if ch == "(":
-            d += 1
-            m = max(m, d)
-        elif ch == ")":
-            d -= 1
-    return m
 
 
 def round3_defects(row: dict, program: Program, values=()) -> set[str]:

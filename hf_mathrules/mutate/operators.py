@@ -759,18 +759,23 @@ def _tidy(e: Expr) -> Expr:
 MAX_DEPTH = 3  # parentheses inside parentheses a reader follows: "2(1/(5(3(3(...)))))" is not an exercise
 
 
-def _depth(e: Expr) -> int:
-    """How deep the parentheses of ``e`` go as a reader sees it (the textbook rendering)."""
-    from ..expr.render import text as textbook
-
+def max_depth(text: str) -> int:
+    """How deep the parentheses of ``text`` go."""
     d = m = 0
-    for ch in textbook(e):
+    for ch in text:
         if ch == "(":
             d += 1
             m = max(m, d)
         elif ch == ")":
             d -= 1
     return m
+
+
+def _depth(e: Expr) -> int:
+    """How deep the parentheses of ``e`` go as a reader sees it (the textbook rendering)."""
+    from ..expr.render import text as textbook
+
+    return max_depth(textbook(e))
 
 
 def _shallow(rels) -> bool:

@@ -96,6 +96,12 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
     opts = opts.with_defaults(DEFAULTS, MINI)
     x = opts.extra
     arms = arm_names(x)
+    if not (
+        type(x["dev_every"]) is int and x["dev_every"] >= 0 and type(x["n_dev"]) is int and x["n_dev"] >= 1
+    ):
+        raise ValueError(
+            f"dev_every must be an integer >= 0 and n_dev >= 1, got {x['dev_every']!r}, {x['n_dev']!r}"
+        )
     rule, sft_level, rl_level = x["rule"], x["sft_level"], x["rl_level"]
     folder, trained = common.train_model(opts, "sft", [f"{rule}:{sft_level}"])
     model, tok = common.load_trained(opts, folder)

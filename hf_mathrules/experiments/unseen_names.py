@@ -61,7 +61,9 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
     base = pool_spec(opts.extra["pool"], opts.output_dir)
     size = len(parse_vocab_spec(base))
     lv = f"{min(levels)}-{max(levels)}" if len(levels) > 1 else str(levels[0])
-    seeds = list(opts.extra.get("seeds") or [opts.seed])
+    seeds = opts.extra.get("seeds") or [opts.seed]
+    if not isinstance(seeds, list) or not all(type(s) is int for s in seeds):
+        raise ValueError(f"seeds must be a list of integers, e.g. --set 'seeds=[0, 1, 2]', got {seeds!r}")
     cells, trained = [], []
     for seed in seeds:
         seed_opts = dataclasses.replace(opts, seed=seed)

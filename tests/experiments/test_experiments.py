@@ -249,3 +249,13 @@ def test_unseen_names_over_several_seeds_pools_the_cells(tmp_path):
         assert pooled["correct"] == sum(c["correct"] for c in cells)
         assert pooled["wilson95"][0] <= pooled["accuracy"] <= pooled["wilson95"][1]
     assert "2 seeds pooled" in (tmp_path / "unseen_names" / "table.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "setting", "message"),
+    [("unseen_names", "seeds=abc", "seeds must be a list of integers"),
+     ("grpo", "dev_every=-1", "dev_every must be an integer >= 0")],
+)  # fmt: skip
+def test_bad_experiment_settings_are_one_line_errors(name, setting, message, tmp_path, capsys):
+    assert main(["experiment", name, "--mini", "--output-dir", str(tmp_path), "--set", setting]) == 2
+    assert message in capsys.readouterr().err

@@ -238,6 +238,32 @@ def score(cell_rows: list[dict[str, Any]], completions: list[str]) -> dict[str, 
     }
 
 
+def seed_list(opts: ExperimentOptions) -> list[int]:
+    """The seeds an experiment trains one model each for (``--set 'seeds=[0, 1, 2]'``; default ``--seed``)."""
+    seeds = opts.extra.get("seeds") or [opts.seed]
+    if not isinstance(seeds, list) or not all(type(s) is int for s in seeds):
+        raise ValueError(f"seeds must be a list of integers, e.g. --set 'seeds=[0, 1, 2]', got {seeds!r}")
+    return seeds
+
+
+def pool_seeds(cells: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[tuple, dict[str, Any]]:
+    """Cells of several seeds pooled per ``keys`` (e.g. ``("k", "level", "names")``): correct and n
+    summed, with the accuracy, its 95% Wilson interval and the pooled share decided wrong_form."""
+    from ..evaluation.stats import wilson_interval
+
+    out: dict[tuple, dict[str, Any]] = {}
+    for c in cells:
+        p = out.setdefault(tuple(c[k] for k in keys), {"n": 0, "correct": 0, "_wrong_form": 0.0})
+        p["n"] += c["n"]
+        p["correct"] += c["correct"]
+        p["_wrong_form"] += c["frac_wrong_form"] * c["n"]
+    for p in out.values():
+        p["accuracy"] = p["correct"] / max(1, p["n"])
+        p["wilson95"] = [round(x, 4) for x in wilson_interval(p["correct"], p["n"])]
+        p["frac_wrong_form"] = p.pop("_wrong_form") / max(1, p["n"])
+    return out
+
+
 def public(cell: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in cell.items() if not k.startswith("_")}
 

@@ -61,9 +61,7 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
     base = pool_spec(opts.extra["pool"], opts.output_dir)
     size = len(parse_vocab_spec(base))
     lv = f"{min(levels)}-{max(levels)}" if len(levels) > 1 else str(levels[0])
-    seeds = opts.extra.get("seeds") or [opts.seed]
-    if not isinstance(seeds, list) or not all(type(s) is int for s in seeds):
-        raise ValueError(f"seeds must be a list of integers, e.g. --set 'seeds=[0, 1, 2]', got {seeds!r}")
+    seeds = common.seed_list(opts)
     cells, trained = [], []
     for seed in seeds:
         seed_opts = dataclasses.replace(opts, seed=seed)
@@ -82,7 +80,7 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
                     cell = common.public(common.score(cell_rows, completions))
                     cells.append({"k": k, "level": level, "names": names, "seed": seed, **cell})
             del model
-    pooled = pool_seeds(cells)
+    pooled = common.pool_seeds(cells, ("k", "level", "names"))
     body = []
     for k in ks:
         for level in levels:
@@ -109,24 +107,6 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
     }
     plot(list(results["pooled"]), ks, levels, opts)
     return common.write_outputs(opts, NAME, results, table, t0)
-
-
-def pool_seeds(cells: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
-    """Per (K, level, names): correct and n summed over seeds, with the accuracy, its 95% Wilson interval
-    and the pooled share decided wrong_form."""
-    from ..evaluation.stats import wilson_interval
-
-    out: dict[tuple, dict[str, Any]] = {}
-    for c in cells:
-        p = out.setdefault((c["k"], c["level"], c["names"]), {"n": 0, "correct": 0, "_wrong_form": 0.0})
-        p["n"] += c["n"]
-        p["correct"] += c["correct"]
-        p["_wrong_form"] += c["frac_wrong_form"] * c["n"]
-    for p in out.values():
-        p["accuracy"] = p["correct"] / max(1, p["n"])
-        p["wilson95"] = [round(x, 4) for x in wilson_interval(p["correct"], p["n"])]
-        p["frac_wrong_form"] = p.pop("_wrong_form") / max(1, p["n"])
-    return out
 
 
 def plot(cells, ks, levels, opts) -> None:

@@ -251,9 +251,32 @@ def test_unseen_names_over_several_seeds_pools_the_cells(tmp_path):
     assert "2 seeds pooled" in (tmp_path / "unseen_names" / "table.md").read_text()
 
 
+def test_recursion_over_several_seeds_trains_a_model_per_seed_and_pools(tmp_path):
+    argv = ["experiment", "recursion", "--mini", "--cpu-threads", "1", "--output-dir", str(tmp_path),
+            "--set", "seeds=[0, 1]"]  # fmt: skip
+    assert main(argv) == 0
+    results = json.loads((tmp_path / "recursion" / "results.json").read_text())
+    assert [t["seed"] for t in results["training"]] == [0, 1]
+    assert len({t["model"] for t in results["training"]}) == 2
+    # the miniature trains level 1 only: 2 unknowns are in the training distribution, 3 are not
+    assert results["trained_unknowns"] == [2]
+    for pooled in results["pooled"]:
+        cells = [
+            c for c in results["cells"] if (c["unknowns"], c["mode"]) == (pooled["unknowns"], pooled["mode"])
+        ]
+        assert sorted(c["seed"] for c in cells) == [0, 1]
+        assert pooled["n"] == sum(c["n"] for c in cells) and pooled["correct"] == sum(
+            c["correct"] for c in cells
+        )
+        assert pooled["wilson95"][0] <= pooled["accuracy"] <= pooled["wilson95"][1]
+    table = (tmp_path / "recursion" / "table.md").read_text()
+    assert "2 seeds pooled" in table and "| 2 | yes |" in table and "| 3 | no |" in table
+
+
 @pytest.mark.parametrize(
     ("name", "setting", "message"),
     [("unseen_names", "seeds=abc", "seeds must be a list of integers"),
+     ("recursion", "seeds=[0, 1.5]", "seeds must be a list of integers"),
      ("grpo", "dev_every=-1", "dev_every must be an integer >= 0")],
 )  # fmt: skip
 def test_bad_experiment_settings_are_one_line_errors(name, setting, message, tmp_path, capsys):

@@ -69,9 +69,15 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
                      and c["evaluated_on"] == word)  # fmt: skip
             r = next(c for c in cells if c["pair"] == f"{rule} -> {word}" and c["variant"] == variant
                      and c["evaluated_on"] == rule)  # fmt: skip
-            body.append([f"{rule} -> {word}", variant, common.pct(w["accuracy"]), common.pct(r["accuracy"])])
+            body.append([f"{rule} -> {word}", variant, common.accuracy_text(r), common.accuracy_text(w)])
     table = common.markdown_table(
-        ["pair", "trained on", f"word problems (level {eval_level})", f"the rule (level {eval_level})"], body
+        [
+            "pair",
+            "trained on",
+            f"the rule (level {eval_level}; in-distribution unless word only)",
+            f"word problems (level {eval_level})",
+        ],
+        body,
     )
     table += (f"\nWord data: {word_rows} rows per level (levels {levels}); rule data: "
               f"{opts.rows_per_level} rows per level.\n")  # fmt: skip

@@ -15,10 +15,12 @@ from typing import Any
 from . import common
 
 NAME = "transfer"
+VARIANTS = ("rule only", "rule + word", "word only")
 DEFAULTS = {
     "pairs": [["isolate_variable", "word_resistors"], ["linear_system", "word_fruit_baskets"]],
     "levels": "1-2",
     "word_rows": 100,
+    "variants": list(VARIANTS),  # a subset trains and scores only those
     "steps": 50,
     "batch_size": 16,
     "rows_per_level": 2000,
@@ -33,7 +35,6 @@ PAPER = (
     "baskets, quadratics): the model translates the text into equations with what it already knows, then "
     "uses the rule."
 )
-VARIANTS = ("rule only", "rule + word", "word only")
 
 
 def run(opts: common.ExperimentOptions) -> dict[str, Any]:
@@ -42,6 +43,9 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
     if opts.extra.get("model_dir"):
         raise ValueError(f"{NAME} trains several models; model_dir applies to experiments that train one")
     levels, word_rows = opts.extra["levels"], opts.extra["word_rows"]
+    variants = opts.extra["variants"]
+    if not isinstance(variants, list) or not variants or any(v not in VARIANTS for v in variants):
+        raise ValueError(f"variants must be a non-empty list of {', '.join(VARIANTS)}, got {variants!r}")
     eval_level = int(str(levels).split("-")[0].split(",")[0])
     cells, trained = [], []
     for rule, word in opts.extra["pairs"]:
@@ -50,7 +54,7 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
             "rule + word": [f"{rule}:{levels}", f"{word}:{levels}:{word_rows}"],
             "word only": [f"{word}:{levels}:{word_rows}"],
         }
-        for variant in VARIANTS:
+        for variant in variants:
             folder, summary = common.train_model(opts, f"{rule}-{variant.replace(' + ', '+').replace(' ', '_')}",
                                                  mixes[variant])  # fmt: skip
             trained.append({"variant": variant, **summary})
@@ -64,7 +68,7 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
             del model
     body = []
     for rule, word in opts.extra["pairs"]:
-        for variant in VARIANTS:
+        for variant in variants:
             w = next(c for c in cells if c["pair"] == f"{rule} -> {word}" and c["variant"] == variant
                      and c["evaluated_on"] == word)  # fmt: skip
             r = next(c for c in cells if c["pair"] == f"{rule} -> {word}" and c["variant"] == variant
@@ -81,16 +85,16 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
     )
     table += (f"\nWord data: {word_rows} rows per level (levels {levels}); rule data: "
               f"{opts.rows_per_level} rows per level.\n")  # fmt: skip
-    plot(cells, opts)
+    plot(cells, variants, opts)
     return common.write_outputs(opts, NAME, {"training": trained, "cells": cells}, table, t0)
 
 
-def plot(cells, opts) -> None:
+def plot(cells, variants, opts) -> None:
     plt = common.pyplot()
     pairs = list(dict.fromkeys(c["pair"] for c in cells))
     fig, ax = plt.subplots(figsize=(7, 4))
     width = 0.25
-    for j, variant in enumerate(VARIANTS):
+    for j, variant in enumerate(variants):
         ys = [100 * next(c["accuracy"] for c in cells if c["pair"] == p and c["variant"] == variant
                          and c["evaluated_on"] == p.split(" -> ")[1]) for p in pairs]  # fmt: skip
         bars = ax.bar([i + j * width for i in range(len(pairs))], ys, width, label=variant)

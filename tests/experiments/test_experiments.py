@@ -277,6 +277,7 @@ def test_recursion_over_several_seeds_trains_a_model_per_seed_and_pools(tmp_path
     ("name", "setting", "message"),
     [("unseen_names", "seeds=abc", "seeds must be a list of integers"),
      ("recursion", "seeds=[0, 1.5]", "seeds must be a list of integers"),
+     ("transfer", "variants=[\"rule only\", \"words\"]", "variants must be a non-empty list of"),
      ("grpo", "dev_every=-1", "dev_every must be an integer >= 0")],
 )  # fmt: skip
 def test_bad_experiment_settings_are_one_line_errors(name, setting, message, tmp_path, capsys):

@@ -27,6 +27,8 @@ Round 3 (what the 50-row readings still found):
 - ``qualifier foreign to the story``: "the price of a child ticket at the second shop" in a theatre's story;
 - ``deep nesting``: parentheses more than three deep in a symbolic problem ("2(1/(5(3(3(...)))))").
 
+Round 4: ``one with a plural unit``: "exceeds the normal wage by 1 dollars per hour", "1 cups".
+
 Each takes a row's texts (prompt and completion) or its program and returns the offending snippets; the
 generator avoids all three by construction (``frames.shown_unit``, ``operators.compatible``, frames
 without a passive "is added"), and ``benchmarks/mutation.py --quality`` counts them.
@@ -180,7 +182,18 @@ def present_verbs_with_past_qualifier(program: Program) -> list[str]:
     from .frames import PAST_QUALIFIERS
     from .seeds import NAMES
 
-    subjects = set(NAMES) | {"bakery", "library", "shop", "school", "they", "it", "he", "she", "farmer"}
+    subjects = set(NAMES) | {
+        "bakery",
+        "library",
+        "shop",
+        "school",
+        "they",
+        "it",
+        "he",
+        "she",
+        "farmer",
+        "stall",
+    }
     out = []
     for x in program.quantities:
         q = next((q for q in PAST_QUALIFIERS if x.desc.endswith(" " + q)), None)
@@ -230,6 +243,14 @@ def expand_without_parentheses(problem_text: str, completion: str) -> list[str]:
     return out
 
 
+_ONE_PLURAL = re.compile(r"(?<![\d.,])\b1 ([a-z]+[^su\W]s)\b(?! of\b)")
+
+
+def one_with_plural_unit(text: str) -> list[str]:
+    """ "1 dollars", "1 dollars per hour", "1 cups": the number one with a plural unit (round 4)."""
+    return [m.group(0) for m in _ONE_PLURAL.finditer(text)]
+
+
 def round3_defects(row: dict, program: Program, values=()) -> set[str]:
     """The round-3 checks of one row (word or symbolic) and its program."""
     prompt, comp = row["prompt"], row["completion"]
@@ -251,6 +272,8 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
             found.add("past qualifier on a present verb")
         if decimals_as_fractions(comp, values):
             found.add("decimal shown as a fraction")
+        if one_with_plural_unit(prompt):
+            found.add("one with a plural unit")
         if any(x.desc.endswith(" at the second shop") for x in program.quantities) and not re.search(
             r"\b(?:shop|store|buying|sale)\b", " ".join(program.intros)
         ):
@@ -268,6 +291,6 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
 
 __all__ = [
     "contrived_relations", "decimals_as_fractions", "expand_without_parentheses", "markers_with_nothing_before",
-    "max_depth", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
+    "max_depth", "one_with_plural_unit", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
     "incompatible_qualifiers", "redundant_units", "row_text_defects", "verb_agreement",
 ]  # fmt: skip

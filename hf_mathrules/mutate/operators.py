@@ -135,30 +135,20 @@ def insert_step(p: Program, rng: random.Random, ctx):
         return None
     v = g.value
     integral = ROLES[g.role][0]
-    kinds = ["more_than", "less_than", "times", "fraction_of", "percent_of"]
-    kind = rng.choice(kinds)
-    if kind == "more_than":
-        if v < 2:
-            return None
-        k = Fraction(rng.randint(1, max(1, int(v) - 1))) if v >= 2 else None
-        h = v - k
-    elif kind == "less_than":
-        k = Fraction(rng.randint(1, 12))
-        h = v + k
-    elif kind == "times":
-        divs = [d for d in (2, 3, 4, 5) if not integral or (v / d).denominator == 1]
-        if not divs:
-            return None
-        k = Fraction(rng.choice(divs))
-        h = v / k
-    elif kind == "fraction_of":
-        k = Fraction(rng.choice(list(FRACTION_WORDS)))
-        h = v * k
-    else:
-        k = Fraction(rng.choice((10, 20, 25, 50, 75, 150, 200)))
-        h = v * 100 / k
-        if integral and h.denominator != 1:
-            return None
+    # the relations whose new given h is one the story may state (positive, whole or whole hundredths,
+    # inside g's plausible range and on its grid), drawn among those: a blind draw of k mostly put h
+    # outside the range, and nothing repairs h afterwards
+    opts = [("more_than", Fraction(k), v - k) for k in range(1, min(int(v), 20))]
+    opts += [("less_than", Fraction(k), v + k) for k in range(1, 13)]
+    opts += [("times", Fraction(k), v / k) for k in (2, 3, 4, 5)]
+    opts += [("fraction_of", Fraction(k), v * k) for k in FRACTION_WORDS]
+    opts += [("percent_of", Fraction(k), v * 100 / k) for k in (10, 20, 25, 50, 75, 150, 200)]
+    opts = [o for o in opts if _fits(o[2], integral) and _in_range(g, o[2])]
+    if not opts:
+        return None
+    kinds = sorted({o[0] for o in opts})
+    kind = rng.choice(kinds)  # each relation as likely as before, then a number that fits
+    _, k, h = rng.choice([o for o in opts if o[0] == kind])
     hq = Quantity(p.fresh_name("h"), g.role, g.unit, desc, value=h, lo=g.lo, hi=g.hi, step=g.step)
     q = p.with_quantity(replace(g, value=None)).with_quantity(hq)
     return _relate(q, kind, g.name, hq.name, [_param(q, k)]), ()
@@ -174,11 +164,22 @@ def extend_query(p: Program, rng: random.Random, ctx):
     desc = _suffix(p, q, rng)
     if desc is None:
         return None
-    kind = rng.choice(["more_than", "less_than", "times", "fraction_of", "percent_of"])
-    k = {
-        "more_than": rng.randint(1, 20), "less_than": rng.randint(1, 20), "times": rng.randint(2, 5),
-        "fraction_of": rng.choice(list(FRACTION_WORDS)), "percent_of": rng.choice((10, 20, 25, 50, 75, 150)),
-    }[kind]  # fmt: skip
+    vals = _values(p)
+    if vals is None or qn not in vals:
+        return None
+    v, integral = Fraction(vals[qn]), ROLES[q.role][0]
+    # the new answer r inside q's plausible range and whole (or whole hundredths): a blind draw of k put
+    # it outside mostly ("5 times" an amount near the top of its range), and k is not projected
+    opts = [("more_than", k, v + k) for k in range(1, 21)] + [("less_than", k, v - k) for k in range(1, 21)]
+    opts += [("times", k, v * k) for k in range(2, 6)]
+    opts += [("fraction_of", k, v / k) for k in FRACTION_WORDS]
+    opts += [("percent_of", k, v * k / 100) for k in (10, 20, 25, 50, 75, 150)]
+    whole = integral or getattr(getattr(ctx, "config", None), "answer_class", "integer") == "integer"
+    opts = [o for o in opts if _fits(o[2], whole) and (q.lo is None or q.lo <= o[2] <= q.hi)]
+    if not opts:
+        return None
+    kind = rng.choice(sorted({o[0] for o in opts}))
+    _, k, _ = rng.choice([o for o in opts if o[0] == kind])
     r = Quantity(p.fresh_name("r"), q.role, q.unit, desc, lo=q.lo, hi=q.hi)
     out = p.with_quantity(replace(q, question=None)).with_quantity(r)
     kq = _param(out, Fraction(k))
@@ -373,6 +374,15 @@ def duration(q: Quantity) -> bool:
 
 
 RATIOS = ((2, 3), (3, 2), (3, 4), (4, 3), (2, 5), (5, 2), (3, 5), (5, 3))  # no 1: "2x = 1 × 10", "1x"
+
+
+def _in_range(x: Quantity, v: Fraction) -> bool:
+    """v inside x's declared plausible range (no range: any) and on its grid."""
+    if x.lo is None:
+        return True
+    if not x.lo <= v <= x.hi:
+        return False
+    return not x.step or ((v - x.lo) / x.step).denominator == 1
 
 
 def _fits(v: Fraction, integral: bool) -> bool:

@@ -71,11 +71,40 @@ def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
     (none declared: no new quantity is made up)."""
     used = {x.desc for x in p.quantities}
     base = q.desc
+    kin = _formula_kin(p, q.name)
     free = [
         s for s in q.qualifiers
         if qualified(base, s) not in used and not any(base.endswith(t) for t in SUFFIXES) and compatible(base, s)
+        and not any(qualified(p.q(y).desc, s) in used for y in kin)
     ]  # fmt: skip
     return qualified(base, rng.choice(free)) if free else None
+
+
+def _formula_kin(p: Program, name: str) -> set[str]:
+    """The quantities ``name`` is computed from and those computed from it (through the definitions, not
+    the relations).  A qualifier one of them already has would make a second story the formula does not
+    hold in: "the travel time on Tuesday" beside "the walking minutes on Tuesday" while the ride "lasts
+    exactly 2 hours" (round 4's reading); two inputs with one qualifier ("sold last week", "picked last
+    week") are not kin and stay allowed."""
+    from .program import free_names
+
+    defs = {x.name: free_names(x.expr) for x in p.quantities if x.expr is not None}
+    kin: set[str] = set()
+    todo = [name]
+    while todo:  # what it is computed from
+        for y in defs.get(todo.pop(), ()):
+            if y not in kin:
+                kin.add(y)
+                todo.append(y)
+    todo = [name]
+    while todo:  # what is computed from it
+        n = todo.pop()
+        for d, names in defs.items():
+            if n in names and d not in kin:
+                kin.add(d)
+                todo.append(d)
+    kin.discard(name)
+    return {y for y in kin if y in p.by_name}
 
 
 # a description tied to a period ("saved each week", "the pay for the week") takes no time qualifier
@@ -143,7 +172,7 @@ def insert_step(p: Program, rng: random.Random, ctx):
     opts += [("times", Fraction(k), v / k) for k in (2, 3, 4, 5)]
     opts += [("fraction_of", Fraction(k), v * k) for k in FRACTION_WORDS]
     opts += [("percent_of", Fraction(k), v * 100 / k) for k in (10, 20, 25, 50, 75, 150, 200)]
-    opts = [o for o in opts if _fits(o[2], integral) and _in_range(g, o[2])]
+    opts = [o for o in opts if _fits(o[2], integral) and _in_range(g, o[2]) and not _repeats(p, g, o[0])]
     if not opts:
         return None
     kinds = sorted({o[0] for o in opts})
@@ -175,7 +204,10 @@ def extend_query(p: Program, rng: random.Random, ctx):
     opts += [("fraction_of", k, v / k) for k in FRACTION_WORDS]
     opts += [("percent_of", k, v * k / 100) for k in (10, 20, 25, 50, 75, 150)]
     whole = integral or getattr(getattr(ctx, "config", None), "answer_class", "integer") == "integer"
-    opts = [o for o in opts if _fits(o[2], whole) and (q.lo is None or q.lo <= o[2] <= q.hi)]
+    opts = [
+        o for o in opts
+        if _fits(o[2], whole) and (q.lo is None or q.lo <= o[2] <= q.hi) and not _repeats(p, q, o[0])
+    ]  # fmt: skip
     if not opts:
         return None
     kind = rng.choice(sorted({o[0] for o in opts}))
@@ -462,8 +494,10 @@ COMPARISONS = ("more_than", "less_than", "times", "fraction_of")
 def _repeats(p: Program, g: Quantity, kind: str) -> bool:
     """g already takes part in a relation of the same family ("X is half of g"): "half of g is 43" would
     say the same fraction of g twice ("X is 50% of Y. 50% of Y comes to 27.")."""
-    same = {"part_is": ("fraction_of", "part_is"), "percent_is": ("percent_of", "percent_is")}[kind]
-    return any(r.kind in same and g.name in (r.source, r.target) for r in p.relations)
+    # one part-of relation per quantity, whatever its words: "X is 50% of Y. Half of Y comes to 11." says
+    # the same fraction twice as surely as "50% of Y" twice (round 4's reading)
+    same = ("fraction_of", "part_is", "percent_of", "percent_is")
+    return kind in same and any(r.kind in same and g.name in (r.source, r.target) for r in p.relations)
 
 
 def _compare(base: Program, g: Quantity, rng: random.Random):
@@ -551,7 +585,12 @@ def unit_convert(p: Program, rng: random.Random, ctx):
     """A stated given in hours (dollars, meters, ...) is stated in minutes (cents, centimeters, ...);
     the program converts it back with the exact factor, so every value is unchanged."""
     # not when the description names the unit itself ("the walking minutes is 1200 seconds")
-    cands = [x for x in _stated(p, rng) if x.unit in CONVERSIONS and not _names_a_unit(x.desc)]
+    # nor when the smaller unit makes a five-digit number ("the price of the bike is 26000 cents", "the
+    # trip is 200000 meters": round 4's reading); no story states such amounts in that unit
+    cands = [
+        x for x in _stated(p, rng)
+        if x.unit in CONVERSIONS and not _names_a_unit(x.desc) and x.value * CONVERSIONS[x.unit][1] < 10_000
+    ]  # fmt: skip
     if not cands:
         return None
     g = rng.choice(cands)

@@ -183,14 +183,17 @@ def test_rows_of_one_key_are_not_nested_across_levels_nor_concentrated_on_few_se
             nested += a.start.seed_id == b.start.seed_id or len(sa - sb) <= 1
     assert pairs >= 100 and nested == 0, (pairs, nested)
     # at least 80% of the seeds among 300 rows at levels 1-4, half among 250 at level 5, and the 40
-    # level-6 rows (the slowest to fill) from at least 15 seeds, none giving more than 5 of them
+    # level-6 rows (the slowest to fill) from at least 16 seeds, none giving more than 6 of them (before
+    # round 4: 14 seeds, one of them 9 rows)
     floor = {1: 0.8, 2: 0.8, 3: 0.8, 4: 0.8, 5: 0.5}
     for lv, items in word_items.items():
         seeds = Counter(it.start.seed_id for it in items)
         if lv in floor:
             assert len(seeds) >= floor[lv] * n_seeds, (lv, len(seeds))
+            # no seed gives more than 20 of the 250 level-5 rows (before round 4: one gave 26)
+            assert lv != 5 or max(seeds.values()) <= 20, (lv, seeds.most_common(3))
         else:
-            assert len(seeds) >= 15 and max(seeds.values()) <= 5, (lv, seeds)
+            assert len(seeds) >= 16 and max(seeds.values()) <= 6, (lv, seeds)
 
 
 def test_no_qualifier_or_unit_the_story_does_not_have(word_items):

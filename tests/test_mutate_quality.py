@@ -2,6 +2,7 @@
 steps checked by ``verify_steps``, and the automatic defect checks of the quality benchmark."""
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -153,6 +154,46 @@ def test_levels_are_independent_draws_spread_over_every_seed(word_items):
         assert nested <= 10, (lo, hi, nested)
     seeds = {it.start.seed_id for items in word_items.values() for it in items}
     assert seeds == {s.id for s in load_seeds()}
+
+
+def _sentences(text):
+    return {s for s in re.split(r"(?<=[.?!])\s+", text) if s}
+
+
+def test_rows_of_one_key_are_not_nested_across_levels_nor_concentrated_on_few_seeds(word_items):
+    """Issue 21 item 3: the row of (seed, index) at level L+1 is not the row of level L plus clauses (no
+    row keeps all of the lower level's sentences but one), and the rows of every level come from many
+    seeds (before: 48 rows from 12 of the 45 seeds)."""
+    import json
+
+    from hf_mathrules.mutate.seeds import load_seeds
+
+    n_seeds = len(load_seeds())
+    by_key = {
+        lv: {json.loads(it.row["meta"])["index"]: it for it in items} for lv, items in word_items.items()
+    }
+    pairs = nested = 0
+    for lo in range(1, 6):
+        for idx, a in by_key[lo].items():
+            b = by_key[lo + 1].get(idx)
+            if b is None:
+                continue
+            pairs += 1
+            sa, sb = _sentences(a.row["prompt"]), _sentences(b.row["prompt"])
+            nested += a.start.seed_id == b.start.seed_id or len(sa - sb) <= 1
+    assert pairs >= 100 and nested == 0, (pairs, nested)
+    # at least 80% of the seeds among 300 rows at levels 1-4, half among 250 at level 5, and the 40
+    # level-6 rows (the slowest to fill) from at least 16 seeds, none giving more than 6 of them (before
+    # round 4: 14 seeds, one of them 9 rows)
+    floor = {1: 0.8, 2: 0.8, 3: 0.8, 4: 0.8, 5: 0.5}
+    for lv, items in word_items.items():
+        seeds = Counter(it.start.seed_id for it in items)
+        if lv in floor:
+            assert len(seeds) >= floor[lv] * n_seeds, (lv, len(seeds))
+            # no seed gives more than 20 of the 250 level-5 rows (before round 4: one gave 26)
+            assert lv != 5 or max(seeds.values()) <= 20, (lv, seeds.most_common(3))
+        else:
+            assert len(seeds) >= 16 and max(seeds.values()) <= 6, (lv, seeds)
 
 
 def test_no_qualifier_or_unit_the_story_does_not_have(word_items):

@@ -27,6 +27,10 @@ Round 3 (what the 50-row readings still found):
 - ``qualifier foreign to the story``: "the price of a child ticket at the second shop" in a theatre's story;
 - ``deep nesting``: parentheses more than three deep in a symbolic problem ("2(1/(5(3(3(...)))))").
 
+Round 4: ``one with a plural unit``: "exceeds the normal wage by 1 dollars per hour", "1 cups";
+``small unit for a large value``: "the price of the bike is 26000 cents", "the trip is 200000 meters";
+``same fraction said twice`` now also in other words ("X is 50% of Y. Half of Y comes to 11.").
+
 Each takes a row's texts (prompt and completion) or its program and returns the offending snippets; the
 generator avoids all three by construction (``frames.shown_unit``, ``operators.compatible``, frames
 without a passive "is added"), and ``benchmarks/mutation.py --quality`` counts them.
@@ -139,11 +143,15 @@ def parts_of_rates(text: str) -> list[str]:
     return out
 
 
+_SAME_FRACTION = {"50%": "half", "25%": "a quarter", "20%": "a fifth", "10%": "a tenth"}
+
+
 def repeated_fractions(text: str) -> list[str]:
     """The same fraction of the same quantity said twice ("X is 50% of Y. 50% of Y comes to 27.")."""
     seen: dict[tuple[str, str], int] = {}
     for m in _FRACTION_OF.finditer(text):
-        key = (m.group(1).lower(), m.group(2))
+        # the same fraction in other words counts too ("X is 50% of Y. Half of Y comes to 11.", round 4)
+        key = (_SAME_FRACTION.get(m.group(1).lower(), m.group(1).lower()), m.group(2))
         seen[key] = seen.get(key, 0) + 1
     return [f"{a} of {b}" for (a, b), n in seen.items() if n > 1]
 
@@ -180,7 +188,18 @@ def present_verbs_with_past_qualifier(program: Program) -> list[str]:
     from .frames import PAST_QUALIFIERS
     from .seeds import NAMES
 
-    subjects = set(NAMES) | {"bakery", "library", "shop", "school", "they", "it", "he", "she", "farmer"}
+    subjects = set(NAMES) | {
+        "bakery",
+        "library",
+        "shop",
+        "school",
+        "they",
+        "it",
+        "he",
+        "she",
+        "farmer",
+        "stall",
+    }
     out = []
     for x in program.quantities:
         q = next((q for q in PAST_QUALIFIERS if x.desc.endswith(" " + q)), None)
@@ -230,6 +249,24 @@ def expand_without_parentheses(problem_text: str, completion: str) -> list[str]:
     return out
 
 
+_ONE_PLURAL = re.compile(r"(?<![\d.,])\b1 ([a-z]+[^su\W]s)\b(?! of\b)")
+
+
+_SMALL_UNIT = re.compile(
+    r"\b\d{5,}(?:\.\d+)? (?:cents|centimeters|meters|milliliters|grams|seconds|inches)\b"
+)
+
+
+def small_unit_for_a_large_value(text: str) -> list[str]:
+    """A five-digit number in a small unit ("26000 cents" for a bike, "200000 meters" for a trip, round 4)."""
+    return _SMALL_UNIT.findall(text)
+
+
+def one_with_plural_unit(text: str) -> list[str]:
+    """ "1 dollars", "1 dollars per hour", "1 cups": the number one with a plural unit (round 4)."""
+    return [m.group(0) for m in _ONE_PLURAL.finditer(text)]
+
+
 def round3_defects(row: dict, program: Program, values=()) -> set[str]:
     """The round-3 checks of one row (word or symbolic) and its program."""
     prompt, comp = row["prompt"], row["completion"]
@@ -251,6 +288,10 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
             found.add("past qualifier on a present verb")
         if decimals_as_fractions(comp, values):
             found.add("decimal shown as a fraction")
+        if one_with_plural_unit(prompt):
+            found.add("one with a plural unit")
+        if small_unit_for_a_large_value(prompt):
+            found.add("small unit for a large value")
         if any(x.desc.endswith(" at the second shop") for x in program.quantities) and not re.search(
             r"\b(?:shop|store|buying|sale)\b", " ".join(program.intros)
         ):
@@ -268,6 +309,6 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
 
 __all__ = [
     "contrived_relations", "decimals_as_fractions", "expand_without_parentheses", "markers_with_nothing_before",
-    "max_depth", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
+    "max_depth", "one_with_plural_unit", "small_unit_for_a_large_value", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
     "incompatible_qualifiers", "redundant_units", "row_text_defects", "verb_agreement",
 ]  # fmt: skip

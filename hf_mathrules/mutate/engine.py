@@ -237,6 +237,9 @@ class MutationEngine:
         reason = gates.steps_ok(final, sol)
         if reason:
             return reject("steps", reason)
+        moved = _distinct_distractors(final, {sol.values[q] for q in final.query})
+        if moved is not final:
+            final, sol = moved, solve(moved, drop=moved.query)
         text = informalize(final)
         reason = gates.round_trip(final, text, sol, self.seeds)
         if reason:
@@ -339,6 +342,30 @@ class MutationEngine:
                 f"(rejections: {dict(stats.rejected)}){gap}"
             )
         return rows
+
+
+def _distinct_distractors(p: Program, answers: set) -> Program:
+    """A distractor whose number is the answer (or another distractor's) moves to the next value of its
+    range that is neither: nothing depends on it, and "the answer appears in the text" would reject the
+    row otherwise."""
+    from .program import replace
+
+    taken = set(answers)
+    out = p
+    for x in p.quantities:
+        if not x.distractor or x.value is None or x.lo is None:
+            continue
+        if x.value in taken:
+            span = int(x.hi - x.lo) + 1
+            for j in range(1, span):
+                v = x.lo + (x.value - x.lo + j) % span
+                if v not in taken:
+                    out = out.with_quantity(replace(x, value=v))
+                    taken.add(v)
+                    break
+        else:
+            taken.add(x.value)
+    return out
 
 
 def _sampled(seed: int, index: int, rate: float) -> bool:

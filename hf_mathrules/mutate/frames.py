@@ -44,6 +44,7 @@ PAST_QUALIFIERS = frozenset({"last week", "the week before", "last year", "the d
 PAST = {  # the present-tense verbs of the seeds' qualified descriptions
     "picks": "picked", "sells": "sold", "gives": "gave", "fills": "filled", "owns": "owned", "has": "had",
     "keeps": "kept", "buys": "bought", "spends": "spent", "reads": "read", "runs": "ran", "paints": "painted",
+    "takes": "took",
 }  # fmt: skip
 
 
@@ -179,10 +180,12 @@ def shown_unit(desc: str, unit: str) -> str:
 def with_unit(v: Fraction, unit: str) -> str:
     if not unit:
         return number_text(v)
-    if v == 1:
-        unit = {"inches": "inch", "people": "person", "feet": "foot", "children": "child"}.get(
-            unit, unit.removesuffix("s")
+    if v == 1:  # the head of a compound unit too: "1 dollar per hour", not "1 dollars per hour"
+        head, sep, rest = unit.partition(" per ")
+        head = {"inches": "inch", "people": "person", "feet": "foot", "children": "child"}.get(
+            head, head.removesuffix("s")
         )
+        unit = head + sep + rest
     return f"{number_text(v)} {unit}"
 
 
@@ -458,7 +461,10 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         for j, x in enumerate(seed.distractors):  # the story's own numbers that do not matter
             n = f"{prefix}x{j}"
             qs[n] = Quantity(n, x["role"], x.get("unit", ""), fill(x["desc"]), distractor=True)
-            frames.extend((_ValueFrame(fill(f)), n) for f in variants(x["frame"]))
+            for f in variants(x["frame"]):  # "The shop also has 38 balls." is said bare too
+                frames.append((_ValueFrame(fill(f)), n))
+                if points_back(f) and bare(f) and bare(f) != f:
+                    frames.append((_ValueFrame(fill(bare(f))), n))
         for d in seed.derived:
             from ..expr.rewrite import substitute
             from .syntax import parse_expr

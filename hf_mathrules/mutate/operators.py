@@ -71,11 +71,40 @@ def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
     (none declared: no new quantity is made up)."""
     used = {x.desc for x in p.quantities}
     base = q.desc
+    kin = _formula_kin(p, q.name)
     free = [
         s for s in q.qualifiers
         if qualified(base, s) not in used and not any(base.endswith(t) for t in SUFFIXES) and compatible(base, s)
+        and not any(qualified(p.q(y).desc, s) in used for y in kin)
     ]  # fmt: skip
     return qualified(base, rng.choice(free)) if free else None
+
+
+def _formula_kin(p: Program, name: str) -> set[str]:
+    """The quantities ``name`` is computed from and those computed from it (through the definitions, not
+    the relations).  A qualifier one of them already has would make a second story the formula does not
+    hold in: "the travel time on Tuesday" beside "the walking minutes on Tuesday" while the ride "lasts
+    exactly 2 hours" (round 4's reading); two inputs with one qualifier ("sold last week", "picked last
+    week") are not kin and stay allowed."""
+    from .program import free_names
+
+    defs = {x.name: free_names(x.expr) for x in p.quantities if x.expr is not None}
+    kin: set[str] = set()
+    todo = [name]
+    while todo:  # what it is computed from
+        for y in defs.get(todo.pop(), ()):
+            if y not in kin:
+                kin.add(y)
+                todo.append(y)
+    todo = [name]
+    while todo:  # what is computed from it
+        n = todo.pop()
+        for d, names in defs.items():
+            if n in names and d not in kin:
+                kin.add(d)
+                todo.append(d)
+    kin.discard(name)
+    return {y for y in kin if y in p.by_name}
 
 
 # a description tied to a period ("saved each week", "the pay for the week") takes no time qualifier
@@ -135,30 +164,20 @@ def insert_step(p: Program, rng: random.Random, ctx):
         return None
     v = g.value
     integral = ROLES[g.role][0]
-    kinds = ["more_than", "less_than", "times", "fraction_of", "percent_of"]
-    kind = rng.choice(kinds)
-    if kind == "more_than":
-        if v < 2:
-            return None
-        k = Fraction(rng.randint(1, max(1, int(v) - 1))) if v >= 2 else None
-        h = v - k
-    elif kind == "less_than":
-        k = Fraction(rng.randint(1, 12))
-        h = v + k
-    elif kind == "times":
-        divs = [d for d in (2, 3, 4, 5) if not integral or (v / d).denominator == 1]
-        if not divs:
-            return None
-        k = Fraction(rng.choice(divs))
-        h = v / k
-    elif kind == "fraction_of":
-        k = Fraction(rng.choice(list(FRACTION_WORDS)))
-        h = v * k
-    else:
-        k = Fraction(rng.choice((10, 20, 25, 50, 75, 150, 200)))
-        h = v * 100 / k
-        if integral and h.denominator != 1:
-            return None
+    # the relations whose new given h is one the story may state (positive, whole or whole hundredths,
+    # inside g's plausible range and on its grid), drawn among those: a blind draw of k mostly put h
+    # outside the range, and nothing repairs h afterwards
+    opts = [("more_than", Fraction(k), v - k) for k in range(1, min(int(v), 20))]
+    opts += [("less_than", Fraction(k), v + k) for k in range(1, 13)]
+    opts += [("times", Fraction(k), v / k) for k in (2, 3, 4, 5)]
+    opts += [("fraction_of", Fraction(k), v * k) for k in FRACTION_WORDS]
+    opts += [("percent_of", Fraction(k), v * 100 / k) for k in (10, 20, 25, 50, 75, 150, 200)]
+    opts = [o for o in opts if _fits(o[2], integral) and _in_range(g, o[2]) and not _repeats(p, g, o[0])]
+    if not opts:
+        return None
+    kinds = sorted({o[0] for o in opts})
+    kind = rng.choice(kinds)  # each relation as likely as before, then a number that fits
+    _, k, h = rng.choice([o for o in opts if o[0] == kind])
     hq = Quantity(p.fresh_name("h"), g.role, g.unit, desc, value=h, lo=g.lo, hi=g.hi, step=g.step)
     q = p.with_quantity(replace(g, value=None)).with_quantity(hq)
     return _relate(q, kind, g.name, hq.name, [_param(q, k)]), ()
@@ -174,11 +193,25 @@ def extend_query(p: Program, rng: random.Random, ctx):
     desc = _suffix(p, q, rng)
     if desc is None:
         return None
-    kind = rng.choice(["more_than", "less_than", "times", "fraction_of", "percent_of"])
-    k = {
-        "more_than": rng.randint(1, 20), "less_than": rng.randint(1, 20), "times": rng.randint(2, 5),
-        "fraction_of": rng.choice(list(FRACTION_WORDS)), "percent_of": rng.choice((10, 20, 25, 50, 75, 150)),
-    }[kind]  # fmt: skip
+    vals = _values(p)
+    if vals is None or qn not in vals:
+        return None
+    v, integral = Fraction(vals[qn]), ROLES[q.role][0]
+    # the new answer r inside q's plausible range and whole (or whole hundredths): a blind draw of k put
+    # it outside mostly ("5 times" an amount near the top of its range), and k is not projected
+    opts = [("more_than", k, v + k) for k in range(1, 21)] + [("less_than", k, v - k) for k in range(1, 21)]
+    opts += [("times", k, v * k) for k in range(2, 6)]
+    opts += [("fraction_of", k, v / k) for k in FRACTION_WORDS]
+    opts += [("percent_of", k, v * k / 100) for k in (10, 20, 25, 50, 75, 150)]
+    whole = integral or getattr(getattr(ctx, "config", None), "answer_class", "integer") == "integer"
+    opts = [
+        o for o in opts
+        if _fits(o[2], whole) and (q.lo is None or q.lo <= o[2] <= q.hi) and not _repeats(p, q, o[0])
+    ]  # fmt: skip
+    if not opts:
+        return None
+    kind = rng.choice(sorted({o[0] for o in opts}))
+    _, k, _ = rng.choice([o for o in opts if o[0] == kind])
     r = Quantity(p.fresh_name("r"), q.role, q.unit, desc, lo=q.lo, hi=q.hi)
     out = p.with_quantity(replace(q, question=None)).with_quantity(r)
     kq = _param(out, Fraction(k))
@@ -375,6 +408,15 @@ def duration(q: Quantity) -> bool:
 RATIOS = ((2, 3), (3, 2), (3, 4), (4, 3), (2, 5), (5, 2), (3, 5), (5, 3))  # no 1: "2x = 1 × 10", "1x"
 
 
+def _in_range(x: Quantity, v: Fraction) -> bool:
+    """v inside x's declared plausible range (no range: any) and on its grid."""
+    if x.lo is None:
+        return True
+    if not x.lo <= v <= x.hi:
+        return False
+    return not x.step or ((v - x.lo) / x.step).denominator == 1
+
+
 def _fits(v: Fraction, integral: bool) -> bool:
     """A value a problem may state: whole for integral roles, whole hundredths otherwise, positive."""
     return v > 0 and (v.denominator == 1 if integral else (v * 100).denominator == 1)
@@ -452,8 +494,10 @@ COMPARISONS = ("more_than", "less_than", "times", "fraction_of")
 def _repeats(p: Program, g: Quantity, kind: str) -> bool:
     """g already takes part in a relation of the same family ("X is half of g"): "half of g is 43" would
     say the same fraction of g twice ("X is 50% of Y. 50% of Y comes to 27.")."""
-    same = {"part_is": ("fraction_of", "part_is"), "percent_is": ("percent_of", "percent_is")}[kind]
-    return any(r.kind in same and g.name in (r.source, r.target) for r in p.relations)
+    # one part-of relation per quantity, whatever its words: "X is 50% of Y. Half of Y comes to 11." says
+    # the same fraction twice as surely as "50% of Y" twice (round 4's reading)
+    same = ("fraction_of", "part_is", "percent_of", "percent_is")
+    return kind in same and any(r.kind in same and g.name in (r.source, r.target) for r in p.relations)
 
 
 def _compare(base: Program, g: Quantity, rng: random.Random):
@@ -541,7 +585,12 @@ def unit_convert(p: Program, rng: random.Random, ctx):
     """A stated given in hours (dollars, meters, ...) is stated in minutes (cents, centimeters, ...);
     the program converts it back with the exact factor, so every value is unchanged."""
     # not when the description names the unit itself ("the walking minutes is 1200 seconds")
-    cands = [x for x in _stated(p, rng) if x.unit in CONVERSIONS and not _names_a_unit(x.desc)]
+    # nor when the smaller unit makes a five-digit number ("the price of the bike is 26000 cents", "the
+    # trip is 200000 meters": round 4's reading); no story states such amounts in that unit
+    cands = [
+        x for x in _stated(p, rng)
+        if x.unit in CONVERSIONS and not _names_a_unit(x.desc) and x.value * CONVERSIONS[x.unit][1] < 10_000
+    ]  # fmt: skip
     if not cands:
         return None
     g = rng.choice(cands)

@@ -167,3 +167,17 @@ def test_markers_are_dropped_not_lost(word_items):
     marked = [it for items in word_items.values() for it in items
               if any(x.frame and points_back(x.frame) and x.value is not None for x in it.final.quantities)]  # fmt: skip
     assert len(marked) >= 20
+
+
+def test_one_with_a_plural_unit_is_found_and_not_written():
+    """Round 4: "exceeds the normal wage by 1 dollars per hour" (a compound unit kept plural for 1) and a
+    seed's "The bedroom has 1 doors." are found; the renderer writes the head of a compound unit singular."""
+    from hf_mathrules.mutate.defects import one_with_plural_unit
+    from hf_mathrules.mutate.frames import with_unit
+
+    assert one_with_plural_unit("It exceeds the normal wage by 1 dollars per hour.") == ["1 dollars"]
+    assert one_with_plural_unit("The bedroom has 1 doors.") == ["1 doors"]
+    assert one_with_plural_unit("It holds 21 cups, 1.5 cups, 1 glass, 1 bus and 1 of the boxes.") == []
+    assert with_unit(Fraction(1), "dollars per hour") == "1 dollar per hour"
+    assert with_unit(Fraction(2), "dollars per hour") == "2 dollars per hour"
+    assert with_unit(Fraction(1), "people") == "1 person"

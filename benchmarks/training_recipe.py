@@ -75,6 +75,8 @@ ARMS["weighted"] = {
 
 
 def parse_value(text: str):
+    if text.startswith("["):  # a list, e.g. rules=["distributivity:1-2", "factorization:1-2"]
+        return json.loads(text)
     for cast in (int, float):
         try:
             return cast(text)

@@ -34,6 +34,10 @@ TARGETS = {
     "system": {1: 3.5, 2: 4.5, 3: 5.5, 4: 7, 5: 8.5, 6: 11},
 }
 TOLERANCE = 0.75
+# operators proposed only until one of them is accepted: a rename draws every name afresh (only the last
+# one reaches the row) and a redraw of one given is another draw from the range the seed instance already
+# drew from; proposing them again costs a projection and a step each and adds nothing the row keeps
+ONCE = frozenset({"rename", "perturb"})
 
 
 @dataclass
@@ -99,6 +103,16 @@ def project(
     return None
 
 
+def shows_answer(p: Program, sol) -> bool:
+    """A word problem whose answer equals one of its stated numbers: the round-trip gate rejects its text
+    ("the answer appears in the text"), so a chain neither stops at nor keeps as its best such a state."""
+    if p.family != "word" or sol.status != "ok":
+        return False
+    q = p.query[0]
+    a = sol.values.get(q)
+    return a is not None and any(x.value == a for x in p.quantities if x.value is not None and x.name != q)
+
+
 def difficulty(p: Program, sol=None) -> float | None:
     sol = sol if sol is not None else solve(p)
     return measures(p, sol)["score"] if sol.status == "ok" else None
@@ -125,16 +139,28 @@ def run_chain(
     state = start
     d = difficulty(state)
     state_valid = d is not None and feasible(state, answer_class) is not None
+    state_ok = state_valid and not shows_answer(state, solve(state))  # a state the chain may end at
     d = d if d is not None else 0.0
-    seen = set(seed_signatures) | {state.signature()}
-    best, best_gap = state, abs(d - target) if state_valid and min_ops == 0 else math.inf
+    # structures visited: the seeds', and the accepted states' (signatures worked out only when a
+    # proposal's acceptance depends on whether its structure is new; ``unvisited`` below)
+    seen = set(seed_signatures)
+    pending = [state]
+    best, best_gap = state, abs(d - target) if state_ok and min_ops == 0 else math.inf
     complicate = [o for o in ops if o.kind == "complicate"]
     simplify = [o for o in ops if o.kind == "simplify"]
     surface = [o for o in ops if o.kind == "surface"]
+    once_done = False  # an operator of ONCE accepted: the pools are filtered from then on
+
+    def unvisited(p: Program) -> bool:
+        if pending:
+            seen.update(s.signature() for s in pending)
+            pending.clear()
+        return p.signature() not in seen
+
     n_acc = 0
     stale = 0  # proposals since the best state last got closer to the target
     for _ in range(max_proposals):
-        if n_acc >= min_ops and state_valid and abs(d - target) <= TOLERANCE:
+        if n_acc >= min_ops and state_ok and abs(d - target) <= TOLERANCE:
             break
         if patience and stale >= patience:
             break  # the chain has stalled short of the target (its story has no room left): give up early
@@ -144,7 +170,13 @@ def run_chain(
             (simplify, 3.0 if d > target else 0.5),
             (surface, 0.5),
         ]
+        if once_done:
+            pool_w = [
+                ([o for o in pool if not (o.name in ONCE and log.accepted[o.name])], w) for pool, w in pool_w
+            ]
         pool_w = [(pool, w) for pool, w in pool_w if pool]
+        if not pool_w:
+            break  # only ONCE operators were asked for, and they have been used
         pool = rng.choices([pw[0] for pw in pool_w], [pw[1] for pw in pool_w])[0]
         op = rng.choice(pool)
         log.proposed[op.name] += 1
@@ -169,18 +201,23 @@ def run_chain(
         d2 = difficulty(prop, sol)
         if d2 is None:
             valid, d2 = False, 0.0
-        sig = prop.signature()
-        unseen = 1.0 if (novelty and sig not in seen) else 0.0
-        log_pi_new = (0.0 if valid else math.log(1e-3)) - beta * abs(d2 - target) + gamma * unseen
+        log_pi_new = (0.0 if valid else math.log(1e-3)) - beta * abs(d2 - target)
         log_pi_old = (0.0 if state_valid else math.log(1e-3)) - beta * abs(d - target)
-        if math.log(rng.random() + 1e-300) < log_pi_new - log_pi_old:
+        log_u = math.log(rng.random() + 1e-300)
+        # the novelty term gamma * unseen (unseen: 0 or 1) decides only when log_u falls between the two
+        # bounds; elsewhere the signature is not needed (the same decision, without working it out)
+        if log_u < log_pi_new - log_pi_old or (
+            novelty and gamma > 0 and log_u < log_pi_new + gamma - log_pi_old and unvisited(prop)
+        ):
             state = replace(prop, history=(*prop.history, op.name)).same_formal_problem_as(prop)
             d, state_valid = d2, valid
-            seen.add(sig)
+            state_ok = valid and not shows_answer(prop, sol)
+            pending.append(state)
+            once_done = once_done or op.name in ONCE
             n_acc += 1
             log.accepted[op.name] += 1
             log.chain.append((op.name, state))
-            if valid and n_acc >= min_ops and abs(d - target) < best_gap:
+            if state_ok and n_acc >= min_ops and abs(d - target) < best_gap:
                 best, best_gap = state, abs(d - target)
                 stale = 0
     log.score = difficulty(best) or 0.0

@@ -353,26 +353,28 @@ def seed_texts() -> list[str]:
     return out
 
 
+def quality_items(n: int) -> dict[tuple[str, int], list]:
+    """The items --quality reads: n word rows over the levels, and max(10, n/20) linear and system rows
+    at levels 1, 3, 5 (seed 0, at most 60 tries per row wanted)."""
+    from hf_mathrules.mutate import MutationEngine
+
+    items = {}
+    for fam, levels in (("word", LEVELS), ("linear", (1, 3, 5)), ("system", (1, 3, 5))):
+        for lv in levels:
+            k = n // len(LEVELS) if fam == "word" else max(10, n // 20)
+            eng = MutationEngine(level=lv, family=fam, second_opinion="none")
+            items[(fam, lv)] = eng.items_with_rows(k, seed=0, max_tries=60 * k)
+    return items
+
+
 def quality(n: int, skip_peer: bool) -> list[str]:
     """Defect shares per level and family, verify_steps on symbolic rows, and n-gram perplexity next to
     gsm_symbolic (same LM, trained on the seed texts; held-out seed sentences as the reference)."""
-    from hf_mathrules.mutate import MutationEngine
     from hf_mathrules.mutate.seeds import load_seeds
     from hf_mathrules.verify import verify_steps
 
     seeds = load_seeds()
-    items = {}
-    for fam, levels in (("word", LEVELS), ("linear", (1, 3, 5)), ("system", (1, 3, 5))):
-        for lv in levels:
-            eng = MutationEngine(level=lv, family=fam, second_opinion="none")
-            k = n // len(LEVELS) if fam == "word" else max(10, n // 20)
-            got, i = [], 0
-            while len(got) < k and i < 60 * k:
-                it = eng.item(0, i)
-                i += 1
-                if it.row is not None:
-                    got.append(it)
-            items[(fam, lv)] = got
+    items = quality_items(n)
     lines = ["| family | level | rows | rows with any defect | defects found |", "|---|---|---|---|---|"]
     all_word, any_word = 0, 0
     for (fam, lv), its in items.items():

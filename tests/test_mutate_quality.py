@@ -17,13 +17,7 @@ PER_LEVEL = {1: 300, 2: 300, 3: 300, 4: 300, 5: 250, 6: 40}  # 1,490 word rows (
 
 
 def _rows(engine, n):
-    out, i = [], 0
-    while len(out) < n and i < 20 * n:
-        it = engine.item(0, i)
-        i += 1
-        if it.row is not None:
-            out.append(it)
-    return out
+    return engine.items_with_rows(n, seed=0, max_tries=20 * n)
 
 
 @pytest.fixture(scope="module")

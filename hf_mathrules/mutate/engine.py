@@ -192,6 +192,17 @@ class MutationEngine:
 
         return seed_program(self.config.family, rng, self.config.level)
 
+    def items_with_rows(self, n: int, seed: int = 0, max_tries: int | None = None) -> list[Item]:
+        """The first ``n`` items (indices 0, 1, ...) of ``seed`` that give a row, trying at most
+        ``max_tries`` indices (default 20 per row wanted): what benchmarks and tests sample."""
+        out, index, limit = [], 0, max_tries if max_tries is not None else 20 * n
+        while len(out) < n and index < limit:
+            it = self.item(seed, index)
+            index += 1
+            if it.row is not None:
+                out.append(it)
+        return out
+
     def item(self, seed: int, index: int) -> Item:
         cfg = self.config
         if cfg.family in EXPRESSION_FAMILIES:

@@ -26,13 +26,7 @@ SYMBOLIC = {1: 100, 3: 100, 5: 60, 6: 30}
 
 
 def _rows(engine, n, seed=21):
-    out, i = [], 0
-    while len(out) < n and i < 25 * n:
-        it = engine.item(seed, i)
-        i += 1
-        if it.row is not None:
-            out.append(it)
-    return out
+    return engine.items_with_rows(n, seed=seed, max_tries=25 * n)
 
 
 @pytest.fixture(scope="module")

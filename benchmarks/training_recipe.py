@@ -247,9 +247,17 @@ def main(argv: list[str] | None = None) -> int:
         key, sep, value = item.partition("=")
         if not sep:
             p.error(f"--set wants KEY=VALUE, got {item!r}")
-        settings[key] = parse_value(value)
+        try:
+            settings[key] = parse_value(value)
+        except json.JSONDecodeError as exc:
+            p.error(f"--set {key}: not a JSON list ({exc.msg}), e.g. {key}='[\"distributivity:1-2\"]'")
     name = args.name or "+".join([args.arm, *args.set])
-    record = run_arm(name, settings, args.n, args.model_dir, args.threads)
+    from hf_mathrules.rules import ConfigError
+
+    try:
+        record = run_arm(name, settings, args.n, args.model_dir, args.threads)
+    except ConfigError as exc:  # a bad setting (unknown rule, bad levels): one line, no traceback
+        p.error(str(exc))
     record["matmul_gflops"] = matmul_gflops(args.threads, seconds=2.0)
     with args.out.open("a") as f:
         f.write(json.dumps(record) + "\n")

@@ -87,9 +87,10 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
 def trained_unknowns(levels: str) -> set[int]:
     """The system sizes (unknowns) the training levels hold, as the rule's level table sets them."""
     from ..rules.linear_system import LinearSystemConfig
-    from ..train.data import _levels
+    from ..train.data import parse_mix
 
-    return {LinearSystemConfig.LEVEL_KNOBS[lv]["n_unknowns"] for lv in _levels(str(levels))}
+    (entry,) = parse_mix([f"linear_system:{levels}"])
+    return {LinearSystemConfig.LEVEL_KNOBS[lv]["n_unknowns"] for lv in entry.levels}
 
 
 def plot(pooled: list[dict[str, Any]], opts: common.ExperimentOptions) -> None:

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,10 @@ class _Forked:
             self._pidfd = os.pidfd_open(pid)
         except (AttributeError, OSError):
             self._pidfd = None
+        else:
+            # Closed only when this object goes: the reaper thread's wait and a caller's poll may
+            # select on it at the same time, and closing it under one fails the other (EBADF).
+            weakref.finalize(self, os.close, self._pidfd)
 
     def kill(self) -> None:
         if self._gone:
@@ -85,8 +90,7 @@ class _Forked:
             return True
         if self._pidfd is not None:
             if select.select([self._pidfd], [], [], timeout)[0]:
-                os.close(self._pidfd)
-                self._pidfd, self._gone = None, True
+                self._gone = True
             return self._gone
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:

@@ -4,6 +4,10 @@ near the timeout on busy cores).  These tests check the behaviour; the wall-cloc
 every core busy come from ``benchmarks/verification.py --adversarial-only --load``."""
 
 import os
+import signal
+import subprocess
+import sys
+import threading
 import time
 
 import pytest
@@ -170,3 +174,43 @@ def test_without_the_fork_server_workers_are_new_interpreters():
         assert verify("x = -2", "2x + 4 = 0", timeout=60, pool=pool).equivalent is True
     finally:
         pool.close()
+
+
+def _poll_while_the_reaper_waits() -> None:
+    from hf_mathrules.verify.pool import _Forked
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        handle = _Forked(child.pid)
+        errors = []
+
+        def reap():
+            try:
+                handle.wait(timeout=30)
+            except Exception as exc:  # noqa: BLE001 - the test reports whatever it was
+                errors.append(exc)
+
+        def end():
+            handle.kill()
+            child.wait(timeout=30)  # our own child here: reaping it turns the pidfd readable
+
+        reaper = threading.Thread(target=reap)
+        reaper.start()
+        threading.Thread(target=end).start()
+        polls = 0
+        while reaper.is_alive() and polls < 1_000_000:  # poll on while the reaper sees it go
+            handle.poll()
+            polls += 1
+        reaper.join(timeout=30)
+        assert not errors and handle.poll() == -signal.SIGKILL
+    finally:
+        child.kill()
+        child.wait()
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs pidfd")
+def test_a_forked_handle_polled_while_another_thread_waits_on_it_never_fails():
+    # The reaper thread waits on a killed worker while the caller polls it: the handle must answer
+    # both, however the two interleave (closing the pidfd under a poll once failed with EBADF).
+    for _ in range(20):
+        _poll_while_the_reaper_waits()

@@ -56,6 +56,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             max_length=args.max_length,
             tiny_tokenizer=args.tiny_tokenizer,
             pack_length=args.pack_length,
+            tiny_number_embedding=args.tiny_number_embedding,
             cpu_threads=args.cpu_threads or 0,
             seed=args.seed or 0,
             mini=bool(args.mini),
@@ -94,6 +95,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="tiny preset's tokenizer (default math)")  # fmt: skip
     p.add_argument("--pack-length", "--pack_length", type=int, default=None,
                    help="tiny preset: pack rows into rows of this many tokens (default 256; 0: padded batches)")  # fmt: skip
+    p.add_argument("--tiny-number-embedding", "--tiny_number_embedding", choices=["random", "fourier"],
+                   default=None, help="tiny preset: number tokens' first embeddings (default random; fourier: "
+                   "their value's Fourier features, the recipe's single-rule runs)")  # fmt: skip
     p.add_argument("--cpu-threads", "--cpu_threads", type=int, default=None, help="torch threads (0: auto)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--mini", action="store_true", help="a miniature run (seconds; what the tests run)")

@@ -37,6 +37,9 @@ class ExperimentOptions:
     # the tiny preset's recipe (benchmarks/training_recipe.py): math tokens, rows packed without padding
     tiny_tokenizer: str | None = None  # default "math"
     pack_length: int | None = None  # default max_length, else 256 tokens; 0: TRL's padded batches
+    tiny_number_embedding: str | None = (
+        None  # default "random"; "fourier": number tokens start at their value
+    )
     cpu_threads: int = 0
     seed: int = 0
     mini: bool = False
@@ -108,6 +111,7 @@ def train_model(
         cpu_threads=opts.cpu_threads,
         max_new_tokens=opts.max_new_tokens or 256,
         tiny_tokenizer=opts.tiny_tokenizer or "math",
+        tiny_number_embedding=opts.tiny_number_embedding or "random",
         # rows are cut at max_length first, so packed rows of that length hold every row
         pack_length=(opts.max_length or 256 if opts.pack_length is None else opts.pack_length)
         if opts.tiny

@@ -61,6 +61,20 @@ def test_several_rules_asks_the_levels_above_training_with_intervals(ran):
     assert results["options"]["tiny_tokenizer"] is None  # unset: the recipe's default, written below
     config = json.loads((out / "models" / "mixture" / "training_config.json").read_text())["mathrules"]
     assert config["tiny_tokenizer"] == "math" and config["pack_length"] == 256
+    assert config["tiny_number_embedding"] == "random"
+
+
+def test_number_embedding_flag_reaches_the_trainer_and_a_bad_one_is_refused(tmp_path, capsys):
+    argv = ["experiment", "transfer", "--mini", "--cpu-threads", "1", "--output-dir", str(tmp_path),
+            "--tiny-number-embedding", "fourier", "--set", 'variants=["word only"]']  # fmt: skip
+    assert main(argv) == 0
+    (folder,) = (tmp_path / "transfer" / "models").iterdir()
+    config = json.loads((folder / "training_config.json").read_text())["mathrules"]
+    assert config["tiny_number_embedding"] == "fourier"
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main([*argv[:-3], "rotary"])
+    assert "invalid choice: 'rotary'" in capsys.readouterr().err
 
 
 def test_several_rules_evaluates_a_model_trained_before(ran, tmp_path, capsys):

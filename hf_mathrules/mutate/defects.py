@@ -31,7 +31,9 @@ Round 5 (held-out reading of seed 7373): ``small unit for a large value`` now al
 four-digit number ("1100 cents"); ``occasion with nothing to differ`` ("the number of tiles needed last
 week" for one patio); ``fixed total restated on an occasion`` ("the driving time on Tuesday" and "the
 driving speed on Tuesday" beside "the distance to the coast is 500 kilometers"); ``referent never set
-up`` ("We are told that the gift is 1300 cents" where no gift was ever given).
+up`` ("We are told that the gift is 1300 cents" where no gift was ever given); ``money split into parts``
+("Split into 2 equal parts, the amount saved so far gives 25 dollars per part"); ``money with one
+decimal`` ("13.8 dollars").
 
 Round 4: ``one with a plural unit``: "exceeds the normal wage by 1 dollars per hour", "1 cups";
 ``small unit for a large value``: "the price of the bike is 26000 cents", "the trip is 200000 meters";
@@ -48,7 +50,9 @@ import re
 
 from .frames import qualified
 from .operators import (
+    FLOW,
     LARGE,
+    LONG_PERIODS,
     PERIODIC,
     TIME_QUALIFIERS,
     fixed_total_overstated,
@@ -81,11 +85,15 @@ def redundant_units(text: str) -> list[str]:
 
 
 def incompatible_qualifiers(program: Program) -> list[str]:
-    """Descriptions made of a period-bound name and a time qualifier."""
+    """Descriptions made of a period-bound name and a time qualifier, or of an amount that piles up over
+    time and a month or a year ("the total pay last month", round 5)."""
     out = []
     for x in program.quantities:
         for q in TIME_QUALIFIERS:
             if x.desc.endswith(" " + q) and PERIODIC.search(x.desc[: -len(q) - 1]):
+                out.append(x.desc)
+        for q in LONG_PERIODS:
+            if x.desc.endswith(" " + q) and FLOW.search(x.desc[: -len(q) - 1]):
                 out.append(x.desc)
     return out
 
@@ -282,6 +290,27 @@ def one_with_plural_unit(text: str) -> list[str]:
     return [m.group(0) for m in _ONE_PLURAL.finditer(text)]
 
 
+_MONEY_SPLIT = re.compile(
+    r"(?:Split into \d+ equal parts|Shared equally over \d+ parts), [^.?!]*? (?:gives|comes to) "
+    r"[\d.]+ dollars? per part"
+)
+
+
+def money_split_into_parts(text: str) -> list[str]:
+    """Money nobody in the story shares split into equal parts ("Split into 2 equal parts, the amount
+    saved so far gives 25 dollars per part", round 5; "Shared equally over 5 parts, the gift last year
+    comes to 8 dollars per part", round 4)."""
+    return [m.group(0) for m in _MONEY_SPLIT.finditer(text)]
+
+
+_ONE_DECIMAL_MONEY = re.compile(r"(?<![\d.])\d+\.\d dollars?\b")
+
+
+def money_with_one_decimal(text: str) -> list[str]:
+    """ "13.8 dollars" for 13.80 dollars (round 5's reading, after a conversion from 1380 cents)."""
+    return _ONE_DECIMAL_MONEY.findall(text)
+
+
 def large_conversions(program: Program) -> list[str]:
     """A value stated in a smaller unit than its quantity's that reaches four digits ("the price of an
     adult ticket is 1100 cents", "the amount saved so far is 9000 cents": round 5's reading); a seed's own
@@ -375,6 +404,10 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
             found.add("one with a plural unit")
         if small_unit_for_a_large_value(prompt) or large_conversions(program):
             found.add("small unit for a large value")
+        if money_with_one_decimal(prompt):
+            found.add("money with one decimal")
+        if money_split_into_parts(prompt):
+            found.add("money split into parts")
         if occasions_that_cannot_differ(program):
             found.add("occasion with nothing to differ")
         if unintroduced_referents(prompt, program):
@@ -397,7 +430,8 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
 
 
 __all__ = [
-    "contrived_relations", "decimals_as_fractions", "fixed_totals_restated", "large_conversions", "unintroduced_referents",
+    "contrived_relations", "decimals_as_fractions", "fixed_totals_restated", "large_conversions", "money_split_into_parts", "money_with_one_decimal",
+    "unintroduced_referents",
     "occasions_that_cannot_differ", "expand_without_parentheses", "markers_with_nothing_before",
     "max_depth", "one_with_plural_unit", "small_unit_for_a_large_value", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
     "incompatible_qualifiers", "redundant_units", "row_text_defects", "verb_agreement",

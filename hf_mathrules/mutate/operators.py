@@ -164,7 +164,21 @@ TIME_QUALIFIERS = frozenset(
 )  # fmt: skip
 
 
+# an amount that piles up over time (sales, a harvest, pay, hours worked, takings): "last month" and "last
+# year" make it that whole period's total, which a value drawn from the same range as one occasion's
+# contradicts ("the total pay last month is 736 dollars" beside a week's 720, "the profit last year is
+# 40 dollars" beside one afternoon's 80, "the number of comics sold last month is 21" beside one market
+# day's 35: round 5's reading); "last week" / "the week before" read as that occasion a week ago
+FLOW = re.compile(
+    r"\b(?:sold|sells|picks|picked|gives away|gave away|given away|collected|takes|took|taken|revenue|profit"
+    r"|pay|earned|hours|harvest|used|spilled|lost)\b"
+)
+LONG_PERIODS = frozenset({"last month", "last year"})
+
+
 def compatible(desc: str, qualifier: str) -> bool:
+    if qualifier in LONG_PERIODS and FLOW.search(desc):
+        return False
     return not (qualifier in TIME_QUALIFIERS and PERIODIC.search(desc))
 
 
@@ -422,7 +436,10 @@ def invert(p: Program, rng: random.Random, ctx):
 
 # roles of quantities that add up (a total of two amounts, a part of one): not prices, rates or percents
 EXTENSIVE = frozenset({"count", "money", "time", "length", "area", "volume", "weight", "age"})
-SHAREABLE = frozenset({"money", "volume", "weight", "length"})  # what "split into n equal parts" fits
+# what "split into n equal parts" fits: a thing cut or poured (a rope, juice, flour), not money nobody in
+# the story shares ("Split into 2 equal parts, the amount saved so far gives 25 dollars per part", round 5;
+# "Shared equally over 5 parts, the gift last year comes to 8 dollars per part", round 4)
+SHAREABLE = frozenset({"volume", "weight", "length"})
 RATE_WORDS = re.compile(r"\b(?:per|each|every|daily|weekly|yearly|a day|a week)\b")
 # an amount of one item ("the flour for one batch", "the chairs in a row", "the size of a glass"), a
 # price ("the price of the game") or an average: a rate in all but name, which neither adds up over occasions nor has a natural part

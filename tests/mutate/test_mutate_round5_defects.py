@@ -8,7 +8,9 @@ on the text found and on nothing the generator now writes.
 - two inputs of a fixed total on one occasion ("the driving time on Tuesday" 4 hours and "the driving
   speed on Tuesday" 40 km/h while the coast is 500 kilometers away);
 - a referent only its own (unsaid) story sentence introduces ("We are told that the gift is 1300 cents",
-  "the age difference is 40 years" with no mother in the text).
+  "the age difference is 40 years" with no mother in the text);
+- an amount that piles up over time on a month or a year ("the total pay last month" beside a week's);
+- (in the regenerated rows) money nobody shares split into parts, and "13.8 dollars".
 """
 
 import random
@@ -21,6 +23,8 @@ from hf_mathrules.mutate import MutationEngine
 from hf_mathrules.mutate.defects import (
     fixed_totals_restated,
     large_conversions,
+    money_split_into_parts,
+    money_with_one_decimal,
     occasions_that_cannot_differ,
     round3_defects,
     unintroduced_referents,
@@ -100,6 +104,49 @@ def test_a_bare_referent_of_an_unsaid_sentence_is_found():
     assert unintroduced_referents(text, w) == ["the price of the game"]
 
 
+def test_a_month_or_a_year_of_an_amount_that_piles_up_is_found_and_not_made():
+    """ "the total pay last month is 736 dollars" beside a week's 720; a price keeps "last year"."""
+    from hf_mathrules.mutate.defects import incompatible_qualifiers
+    from hf_mathrules.mutate.operators import compatible
+
+    p = _program("overtime_pay")
+    pay = p.q("p")
+    assert "last month" in pay.qualifiers and not compatible(pay.desc, "last month")
+    assert compatible(pay.desc, "last week") and compatible(p.q("w").desc, "last year")
+    month = Quantity("h9", pay.role, pay.unit, "the total pay last month", value=Fraction(736))
+    assert incompatible_qualifiers(p.with_quantity(month)) == ["the total pay last month"]
+    week = Quantity("h9", pay.role, pay.unit, "the total pay last week", value=Fraction(736))
+    assert incompatible_qualifiers(p.with_quantity(week)) == []
+    rng = random.Random(3)
+    made = {_suffix(p, pay, rng) for _ in range(30)}
+    assert made == {"the total pay last week"}, made
+    a = _program("apples_left")
+    got = {_suffix(a, a.q("s"), rng) for _ in range(40)}
+    assert got and not any(d.endswith("last month") for d in got), got
+
+
+def test_money_split_into_parts_and_money_with_one_decimal_are_found():
+    from hf_mathrules.mutate.frames import value_text, with_unit
+
+    said = "Yusuf wants a bike. Split into 2 equal parts, the amount saved so far gives 25 dollars per part."
+    assert money_split_into_parts(said) == [
+        "Split into 2 equal parts, the amount saved so far gives 25 dollars per part"
+    ]
+    assert money_split_into_parts(
+        "Shared equally over 5 parts, the gift last year comes to 8 dollars per part."
+    )
+    assert not money_split_into_parts(
+        "Split into 4 equal parts, the length of the rope gives 3 meters per part."
+    )
+    assert money_with_one_decimal("The money Tara got as a gift last week is 13.8 dollars.") == [
+        "13.8 dollars"
+    ]
+    assert money_with_one_decimal("It is 13.80 dollars, 2.5 cups and 8.25 dollars.") == []
+    assert with_unit(Fraction(69, 5), "dollars") == "13.80 dollars"
+    assert with_unit(Fraction(3, 2), "dollars per hour") == "1.50 dollars per hour"
+    assert value_text(Fraction(5, 2), "cups") == "2.5" and with_unit(Fraction(1), "dollars") == "1 dollar"
+
+
 @pytest.fixture(scope="module")
 def story_rows():
     """Rows of the three stories whose descriptions leaned on their own sentence, levels 1-5."""
@@ -139,6 +186,8 @@ def test_no_round5_defect_in_generated_word_rows():
                 ("occasion", occasions_that_cannot_differ(p)),
                 ("fixed total", fixed_totals_restated(p)),
                 ("referent", unintroduced_referents(it.row["prompt"], p)),
+                ("money split", money_split_into_parts(it.row["prompt"])),
+                ("one decimal", money_with_one_decimal(it.row["prompt"] + " " + it.row["completion"])),
             ):
                 if hits:
                     found.setdefault(name, []).append(it.row["prompt"])

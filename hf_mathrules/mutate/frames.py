@@ -44,7 +44,7 @@ PAST_QUALIFIERS = frozenset({"last week", "the week before", "last year", "the d
 PAST = {  # the present-tense verbs of the seeds' qualified descriptions
     "picks": "picked", "sells": "sold", "gives": "gave", "fills": "filled", "owns": "owned", "has": "had",
     "keeps": "kept", "buys": "bought", "spends": "spent", "reads": "read", "runs": "ran", "paints": "painted",
-    "takes": "took", "gets": "got",
+    "takes": "took", "gets": "got", "deposits": "deposited", "borrows": "borrowed",
 }  # fmt: skip
 
 

@@ -168,10 +168,11 @@ TIME_QUALIFIERS = frozenset(
 # year" make it that whole period's total, which a value drawn from the same range as one occasion's
 # contradicts ("the total pay last month is 736 dollars" beside a week's 720, "the profit last year is
 # 40 dollars" beside one afternoon's 80, "the number of comics sold last month is 21" beside one market
-# day's 35: round 5's reading); "last week" / "the week before" read as that occasion a week ago
+# day's 35, "the cost of supplies last month is 6 dollars" beside one afternoon's 18: round 5's reading);
+# "last week" / "the week before" read as that occasion a week ago
 FLOW = re.compile(
     r"\b(?:sold|sells|picks|picked|gives away|gave away|given away|collected|takes|took|taken|revenue|profit"
-    r"|pay|earned|hours|harvest|used|spilled|lost)\b"
+    r"|pay|earned|hours|harvest|used|spilled|lost|supplies)\b"
 )
 LONG_PERIODS = frozenset({"last month", "last year"})
 

@@ -119,7 +119,7 @@ def test_a_month_or_a_year_of_an_amount_that_piles_up_is_found_and_not_made():
     assert incompatible_qualifiers(p.with_quantity(week)) == []
     rng = random.Random(3)
     made = {_suffix(p, pay, rng) for _ in range(30)}
-    assert made == {"the total pay last week"}, made
+    assert made and not any(d.endswith(("last month", "last year")) for d in made), made
     a = _program("apples_left")
     got = {_suffix(a, a.q("s"), rng) for _ in range(40)}
     assert got and not any(d.endswith("last month") for d in got), got

@@ -30,7 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generation import REASONING_GYM, ensure_venv  # noqa: E402  (the peers' virtualenv helper)
+from generation import REASONING_GYM, Peer, ensure_venv  # noqa: E402  (the peers' virtualenv helper)
 
 SECTION = "## Mutation-generated data"
 IMPLICIT = ("affine", "scaled_sum", "part_is", "percent_is", "per_part", "sum_with", "sum3", "ratio_with")
@@ -49,6 +49,83 @@ for i in range(n):
 spent = time.process_time() - t0
 print(json.dumps({"rows": out, "seconds": spent}))
 """
+
+
+# general-English scores that neither side's text trained (issue 21, round 5): wordfreq's word frequencies
+# (its bundled lists: Wikipedia, subtitles, news, books, web text) and textstat's readability formulas
+# (0.7.4: syllables from pyphen's bundled dictionaries; 0.7.13 fetches NLTK's cmudict at run time, which
+# cannot work offline).  Their own virtualenv, like reasoning-gym's: never a dependency of the package.
+FLUENCY = Peer(
+    "wordfreq and textstat",
+    ".venv-fluency",
+    ("wordfreq==3.1.1", "textstat==0.7.4"),
+    system_site_packages=True,
+    import_name="wordfreq, textstat",
+)
+FLUENCY_RUNNER = r"""
+import json, re, statistics, sys
+import textstat
+from wordfreq import zipf_frequency
+
+groups = json.load(sys.stdin)
+WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+out = {}
+for name, texts in groups.items():
+    zipfs, rare, ease, grade, wps, rep = [], 0, [], [], [], []
+    for t in texts:
+        sents = [s for s in re.split(r"(?<=[.?!])\s+", t.strip()) if s]
+        for s in sents:
+            words = WORD.findall(s)
+            wps.append(len(words))
+            for w in words:
+                if w[0].isupper():  # names and sentence-initial words: the same rule for every text
+                    continue
+                z = zipf_frequency(w, "en")
+                zipfs.append(z)
+                rare += z < 3.0
+        ease.append(textstat.flesch_reading_ease(t))
+        grade.append(textstat.flesch_kincaid_grade(t))
+        toks = [("<num>" if w[0].isdigit() else w.lower()) for w in re.findall(r"[A-Za-z']+|[0-9]+(?:[.,][0-9]+)*", t)]
+        grams = [tuple(toks[i : i + 4]) for i in range(len(toks) - 3)]
+        rep.append(sum(1 for i, g in enumerate(grams) if g in grams[:i]) / max(len(grams), 1))
+    out[name] = {
+        "texts": len(texts), "sentences": len(wps), "words per sentence": statistics.mean(wps),
+        "mean Zipf frequency": statistics.mean(zipfs), "rare words (Zipf < 3)": rare / len(zipfs),
+        "Flesch reading ease": statistics.mean(ease), "Flesch-Kincaid grade": statistics.mean(grade),
+        "repeated 4-grams within a text": statistics.mean(rep),
+    }
+print(json.dumps(out))
+"""
+
+
+def fluency_scores(groups: dict[str, list[str]]) -> tuple[dict | None, str]:
+    """FLUENCY_RUNNER's scores per group of texts, run in the helper virtualenv; ``(None, reason)`` when
+    it cannot be made (no network to PyPI) or fails."""
+    from tqdm import tqdm
+
+    python, reason = ensure_venv(FLUENCY, log=tqdm.write)
+    if python is None:
+        return None, reason
+    r = subprocess.run(
+        [str(python), "-c", FLUENCY_RUNNER],
+        input=json.dumps(groups),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if r.returncode != 0:
+        return None, r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "failed"
+    return json.loads(r.stdout.strip().splitlines()[-1]), ""
+
+
+def seed_problems(n: int) -> list[str]:
+    """The seeds' own problems as written (intro, value sentences, question), n draws over the library in
+    turn: the hand-written reference for scores of whole problems."""
+    from hf_mathrules.mutate.frames import informalize
+    from hf_mathrules.mutate.seeds import load_seeds
+
+    seeds, rng = load_seeds(), random.Random(7)
+    return [informalize(seeds[i % len(seeds)].instantiate(rng)) for i in range(n)]
 
 
 # -- generation ----------------------------------------------------------------------------------------
@@ -413,6 +490,7 @@ def quality(n: int, skip_peer: bool) -> list[str]:
     }
     peer = ""
     cross: dict[str, float] = {}
+    fluency, why = None, "left out (--skip-peer)"
     if not skip_peer:
         rg, reason = gsm_symbolic(2 * len(ours))
         if rg is not None:
@@ -426,6 +504,13 @@ def quality(n: int, skip_peer: bool) -> list[str]:
                 "hf_mathrules mutate": lm_rg.perplexity(per_sentence(ours)),
                 "seed sentences": lm_rg.perplexity(texts),
             }
+            groups = {
+                "seed problems as written": seed_problems(len(ours)),
+                "held-out seed sentences": held,
+                "hf_mathrules mutate": ours,
+                "gsm_symbolic": qs[: len(ours)],
+            }
+            fluency, why = fluency_scores(groups)
         else:
             peer = f" (gsm_symbolic not available here: {reason})"
     lines += [
@@ -457,6 +542,25 @@ def quality(n: int, skip_peer: bool) -> list[str]:
             "| text | perplexity (lower: closer to gsm_symbolic's English) |",
             "|---|---|",
             *[f"| {k} | {v:.1f} |" for k, v in cross.items()],
+        ]
+    lines += [
+        "",
+        f"Scores that neither side trained ({', '.join(FLUENCY.requirements)} in `benchmarks/{FLUENCY.venv}`):",
+    ]
+    if fluency is None:
+        lines.append(f"not available here: {why}")
+    else:
+        cols = list(next(iter(fluency.values())))
+        lines += [
+            "",
+            "| text | " + " | ".join(cols) + " |",
+            "|---|" + "---|" * len(cols),
+            *[
+                f"| {k} | "
+                + " | ".join(f"{v[c]:,}" if isinstance(v[c], int) else f"{v[c]:.3g}" for c in cols)
+                + " |"
+                for k, v in fluency.items()
+            ],
         ]
     return lines
 

@@ -27,6 +27,14 @@ Round 3 (what the 50-row readings still found):
 - ``qualifier foreign to the story``: "the price of a child ticket at the second shop" in a theatre's story;
 - ``deep nesting``: parentheses more than three deep in a symbolic problem ("2(1/(5(3(3(...)))))").
 
+Round 5 (held-out reading of seed 7373): ``small unit for a large value`` now also a conversion to a
+four-digit number ("1100 cents"); ``occasion with nothing to differ`` ("the number of tiles needed last
+week" for one patio); ``fixed total restated on an occasion`` ("the driving time on Tuesday" and "the
+driving speed on Tuesday" beside "the distance to the coast is 500 kilometers"); ``referent never set
+up`` ("We are told that the gift is 1300 cents" where no gift was ever given); ``money split into parts``
+("Split into 2 equal parts, the amount saved so far gives 25 dollars per part"); ``money with one
+decimal`` ("13.8 dollars").
+
 Round 4: ``one with a plural unit``: "exceeds the normal wage by 1 dollars per hour", "1 cups";
 ``small unit for a large value``: "the price of the bike is 26000 cents", "the trip is 200000 meters";
 ``same fraction said twice`` now also in other words ("X is 50% of Y. Half of Y comes to 11.").
@@ -40,8 +48,19 @@ from __future__ import annotations
 
 import re
 
-from .operators import PERIODIC, TIME_QUALIFIERS, max_depth
+from .frames import qualified
+from .operators import (
+    FLOW,
+    LARGE,
+    LONG_PERIODS,
+    PERIODIC,
+    TIME_QUALIFIERS,
+    fixed_total_overstated,
+    max_depth,
+    occasion_can_differ,
+)
 from .program import Program
+from .seeds import QUALIFIERS
 
 _SENTENCE = re.compile(r"(?<=[.?!|])\s+|\n")
 _NUMBER_OF = re.compile(r"\bnumber of ((?:[a-z']+ ){0,4}[a-z']+)")
@@ -66,11 +85,15 @@ def redundant_units(text: str) -> list[str]:
 
 
 def incompatible_qualifiers(program: Program) -> list[str]:
-    """Descriptions made of a period-bound name and a time qualifier."""
+    """Descriptions made of a period-bound name and a time qualifier, or of an amount that piles up over
+    time and a month or a year ("the total pay last month", round 5)."""
     out = []
     for x in program.quantities:
         for q in TIME_QUALIFIERS:
             if x.desc.endswith(" " + q) and PERIODIC.search(x.desc[: -len(q) - 1]):
+                out.append(x.desc)
+        for q in LONG_PERIODS:
+            if x.desc.endswith(" " + q) and FLOW.search(x.desc[: -len(q) - 1]):
                 out.append(x.desc)
     return out
 
@@ -267,6 +290,95 @@ def one_with_plural_unit(text: str) -> list[str]:
     return [m.group(0) for m in _ONE_PLURAL.finditer(text)]
 
 
+_MONEY_SPLIT = re.compile(
+    r"(?:Split into \d+ equal parts|Shared equally over \d+ parts), [^.?!]*? (?:gives|comes to) "
+    r"[\d.]+ dollars? per part"
+)
+
+
+def money_split_into_parts(text: str) -> list[str]:
+    """Money nobody in the story shares split into equal parts ("Split into 2 equal parts, the amount
+    saved so far gives 25 dollars per part", round 5; "Shared equally over 5 parts, the gift last year
+    comes to 8 dollars per part", round 4)."""
+    return [m.group(0) for m in _MONEY_SPLIT.finditer(text)]
+
+
+_ONE_DECIMAL_MONEY = re.compile(r"(?<![\d.])\d+\.\d dollars?\b")
+
+
+def money_with_one_decimal(text: str) -> list[str]:
+    """ "13.8 dollars" for 13.80 dollars (round 5's reading, after a conversion from 1380 cents)."""
+    return _ONE_DECIMAL_MONEY.findall(text)
+
+
+def large_conversions(program: Program) -> list[str]:
+    """A value stated in a smaller unit than its quantity's that reaches four digits ("the price of an
+    adult ticket is 1100 cents", "the amount saved so far is 9000 cents": round 5's reading); a seed's own
+    unit may ("the juice in the jug is 1800 milliliters")."""
+    return [
+        f"{x.desc} is {x.value} {x.unit}" for x in program.quantities if x.conversion and x.value >= LARGE
+    ]
+
+
+def _qualified_kin(program: Program):
+    """(quantity, its qualifier, the quantity of which it is that qualifier's occasion) in the program."""
+    by_desc = {x.desc: x for x in program.quantities if x.desc and not x.conversion}
+    for x in program.quantities:
+        if x.conversion:
+            continue
+        for s in QUALIFIERS:
+            if x.desc.endswith(" " + s):
+                base = x.desc[: -len(s) - 1]
+                for y in program.quantities:
+                    if y is not x and y.desc and not y.conversion and qualified(y.desc, s) == x.desc:
+                        yield x, s, y
+                        break
+                else:
+                    if base in by_desc:
+                        yield x, s, by_desc[base]
+
+
+def occasions_that_cannot_differ(program: Program) -> list[str]:
+    """A computed quantity on another occasion when nothing it is computed from has one ("the number of
+    tiles needed last week" for one patio, round 5's reading)."""
+    return [x.desc for x, s, y in _qualified_kin(program) if not occasion_can_differ(program, y, s)]
+
+
+def fixed_totals_restated(program: Program) -> list[str]:
+    """Two inputs of a fixed total on one occasion ("the driving time on Tuesday" and "the driving speed on
+    Tuesday" while the coast stays 500 kilometers away, round 5's reading)."""
+    descs = {x.desc for x in program.quantities}
+    out = []
+    for x, s, y in _qualified_kin(program):
+        if fixed_total_overstated(program, y.name, s, descs - {x.desc}):
+            out.append(x.desc)
+    return out
+
+
+_BARE = re.compile(r"^the (?:(?:price|cost|size|length|value) of the )?([a-z]+)$")
+
+
+def unintroduced_referents(prompt: str, program: Program) -> list[str]:
+    """A bare definite description ("the gift", "the price of the game") whose thing only its own story
+    sentence introduces ("Bruno gets 13 dollars as a gift", "Rosa buys a game for 40 dollars"), in a text
+    that never says that sentence nor any "a gift" / "a game" (round 5's reading: "We are told that the
+    gift is 1300 cents", "the price of the game last week is 2100 cents" with no game anywhere)."""
+    out = []
+    intro = " ".join(program.intros).lower()
+    for x in program.quantities:
+        if not x.frame or x.conversion:
+            continue
+        m = _BARE.match(x.desc)
+        if m is None:
+            continue
+        noun = m.group(1)
+        if not re.search(rf"\ban? {noun}\b", x.frame.lower()) or re.search(rf"\b{noun}\b", intro):
+            continue
+        if x.desc in prompt.lower() and not re.search(rf"\ban? {noun}\b", prompt.lower()):
+            out.append(x.desc)
+    return out
+
+
 def round3_defects(row: dict, program: Program, values=()) -> set[str]:
     """The round-3 checks of one row (word or symbolic) and its program."""
     prompt, comp = row["prompt"], row["completion"]
@@ -290,8 +402,18 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
             found.add("decimal shown as a fraction")
         if one_with_plural_unit(prompt):
             found.add("one with a plural unit")
-        if small_unit_for_a_large_value(prompt):
+        if small_unit_for_a_large_value(prompt) or large_conversions(program):
             found.add("small unit for a large value")
+        if money_with_one_decimal(prompt):
+            found.add("money with one decimal")
+        if money_split_into_parts(prompt):
+            found.add("money split into parts")
+        if occasions_that_cannot_differ(program):
+            found.add("occasion with nothing to differ")
+        if unintroduced_referents(prompt, program):
+            found.add("referent never set up")
+        if fixed_totals_restated(program):
+            found.add("fixed total restated on an occasion")
         if any(x.desc.endswith(" at the second shop") for x in program.quantities) and not re.search(
             r"\b(?:shop|store|buying|sale)\b", " ".join(program.intros)
         ):
@@ -308,7 +430,9 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
 
 
 __all__ = [
-    "contrived_relations", "decimals_as_fractions", "expand_without_parentheses", "markers_with_nothing_before",
+    "contrived_relations", "decimals_as_fractions", "fixed_totals_restated", "large_conversions", "money_split_into_parts", "money_with_one_decimal",
+    "unintroduced_referents",
+    "occasions_that_cannot_differ", "expand_without_parentheses", "markers_with_nothing_before",
     "max_depth", "one_with_plural_unit", "small_unit_for_a_large_value", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
     "incompatible_qualifiers", "redundant_units", "row_text_defects", "verb_agreement",
 ]  # fmt: skip

@@ -44,7 +44,7 @@ PAST_QUALIFIERS = frozenset({"last week", "the week before", "last year", "the d
 PAST = {  # the present-tense verbs of the seeds' qualified descriptions
     "picks": "picked", "sells": "sold", "gives": "gave", "fills": "filled", "owns": "owned", "has": "had",
     "keeps": "kept", "buys": "bought", "spends": "spent", "reads": "read", "runs": "ran", "paints": "painted",
-    "takes": "took",
+    "takes": "took", "gets": "got", "deposits": "deposited", "borrows": "borrowed",
 }  # fmt: skip
 
 
@@ -186,7 +186,15 @@ def with_unit(v: Fraction, unit: str) -> str:
             head, head.removesuffix("s")
         )
         unit = head + sep + rest
-    return f"{number_text(v)} {unit}"
+    return f"{value_text(v, unit)} {unit}"
+
+
+def value_text(v: Fraction, unit: str) -> str:
+    """The number of a value in ``unit``: money with cents in two decimals ("13.80 dollars", never "13.8
+    dollars", round 5's reading)."""
+    if unit.split(" ", 1)[0] in ("dollars", "dollar") and v.denominator != 1 and (v * 100).denominator == 1:
+        return f"{float(v):.2f}"
+    return number_text(v)
 
 
 def _pick(program: Program, key: str, n: int) -> int:
@@ -213,7 +221,7 @@ def informalize(program: Program) -> str:
             if points_back(frame) and prev != here:
                 frame = bare(frame)
             if frame is not None:
-                sentences.append(frame.replace("{v}", number_text(x.value)))
+                sentences.append(frame.replace("{v}", value_text(x.value, x.unit)))
                 prev = here
                 continue
         prev = None

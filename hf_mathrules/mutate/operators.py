@@ -76,8 +76,53 @@ def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
         s for s in q.qualifiers
         if qualified(base, s) not in used and not any(base.endswith(t) for t in SUFFIXES) and compatible(base, s)
         and not any(qualified(p.q(y).desc, s) in used for y in kin)
+        and occasion_can_differ(p, q, s) and not fixed_total_overstated(p, q.name, s, used)
     ]  # fmt: skip
     return qualified(base, rng.choice(free)) if free else None
+
+
+def _inputs(p: Program, name: str) -> set[str]:
+    """Every quantity ``name`` is computed from, through the definitions (not the relations)."""
+    from .program import free_names
+
+    defs = {x.name: x.expr for x in p.quantities if x.expr is not None}
+    out: set[str] = set()
+    todo = [name]
+    while todo:
+        e = defs.get(todo.pop())
+        for y in free_names(e) if e is not None else ():
+            if y not in out:
+                out.add(y)
+                todo.append(y)
+    return {y for y in out if y in p.by_name}
+
+
+def occasion_can_differ(p: Program, q: Quantity, qualifier: str) -> bool:
+    """A quantity computed from others is another amount on another occasion only if something it is
+    computed from may be: "the number of tiles needed last week" for one patio whose sides and tiles per
+    square meter have no other occasion (round 5's reading) is the same number, said as if it were not.
+    A given (or an asked given) keeps the qualifiers its seed declares."""
+    if q.expr is None or q.conversion:
+        return True
+    return any(qualifier in p.q(y).qualifiers for y in _inputs(p, q.name))
+
+
+# a total that has no other occasion: a fixed dimension or the distance to a place ("the distance to the
+# coast"); its seed declares no qualifier for it
+FIXED = re.compile(r"\bdistance to\b")
+
+
+def fixed_total_overstated(p: Program, name: str, qualifier: str, used: set[str]) -> bool:
+    """A second input of a fixed total on the same occasion: "the driving time on Tuesday" (4 hours) and
+    "the driving speed on Tuesday" (40 km/h) while the coast is 500 kilometers away (round 5's reading):
+    together they give another distance to the same coast.  One of them alone is a story."""
+    for d in p.quantities:
+        if d.expr is None or d.qualifiers or not (FIXED.search(d.desc) or DIMENSION.search(d.desc)):
+            continue
+        ins = _inputs(p, d.name)
+        if name in ins and any(qualified(p.q(y).desc, qualifier) in used for y in ins - {name}):
+            return True
+    return False
 
 
 def _formula_kin(p: Program, name: str) -> set[str]:
@@ -119,7 +164,22 @@ TIME_QUALIFIERS = frozenset(
 )  # fmt: skip
 
 
+# an amount that piles up over time (sales, a harvest, pay, hours worked, takings): "last month" and "last
+# year" make it that whole period's total, which a value drawn from the same range as one occasion's
+# contradicts ("the total pay last month is 736 dollars" beside a week's 720, "the profit last year is
+# 40 dollars" beside one afternoon's 80, "the number of comics sold last month is 21" beside one market
+# day's 35, "the cost of supplies last month is 6 dollars" beside one afternoon's 18: round 5's reading);
+# "last week" / "the week before" read as that occasion a week ago
+FLOW = re.compile(
+    r"\b(?:sold|sells|picks|picked|gives away|gave away|given away|collected|takes|took|taken|revenue|profit"
+    r"|pay|earned|hours|harvest|used|spilled|lost|supplies)\b"
+)
+LONG_PERIODS = frozenset({"last month", "last year"})
+
+
 def compatible(desc: str, qualifier: str) -> bool:
+    if qualifier in LONG_PERIODS and FLOW.search(desc):
+        return False
     return not (qualifier in TIME_QUALIFIERS and PERIODIC.search(desc))
 
 
@@ -377,7 +437,10 @@ def invert(p: Program, rng: random.Random, ctx):
 
 # roles of quantities that add up (a total of two amounts, a part of one): not prices, rates or percents
 EXTENSIVE = frozenset({"count", "money", "time", "length", "area", "volume", "weight", "age"})
-SHAREABLE = frozenset({"money", "volume", "weight", "length"})  # what "split into n equal parts" fits
+# what "split into n equal parts" fits: a thing cut or poured (a rope, juice, flour), not money nobody in
+# the story shares ("Split into 2 equal parts, the amount saved so far gives 25 dollars per part", round 5;
+# "Shared equally over 5 parts, the gift last year comes to 8 dollars per part", round 4)
+SHAREABLE = frozenset({"volume", "weight", "length"})
 RATE_WORDS = re.compile(r"\b(?:per|each|every|daily|weekly|yearly|a day|a week)\b")
 # an amount of one item ("the flour for one batch", "the chairs in a row", "the size of a glass"), a
 # price ("the price of the game") or an average: a rate in all but name, which neither adds up over occasions nor has a natural part
@@ -580,16 +643,20 @@ def implicit(p: Program, rng: random.Random, ctx):
     return _relate(out, kind, g.name, source, params, also), ()
 
 
+LARGE = 1000  # a converted value is below this: "240 minutes", "700 centimeters", never "1100 cents"
+
+
 @operator("unit_convert", "complicate")
 def unit_convert(p: Program, rng: random.Random, ctx):
     """A stated given in hours (dollars, meters, ...) is stated in minutes (cents, centimeters, ...);
     the program converts it back with the exact factor, so every value is unchanged."""
     # not when the description names the unit itself ("the walking minutes is 1200 seconds")
-    # nor when the smaller unit makes a five-digit number ("the price of the bike is 26000 cents", "the
-    # trip is 200000 meters": round 4's reading); no story states such amounts in that unit
+    # nor when the smaller unit makes a four-digit number ("the price of the bike is 26000 cents", "the
+    # trip is 200000 meters": round 4's reading; "the price of an adult ticket is 1100 cents", "the amount
+    # saved so far is 9000 cents": round 5's); no story states such amounts in that unit
     cands = [
         x for x in _stated(p, rng)
-        if x.unit in CONVERSIONS and not _names_a_unit(x.desc) and x.value * CONVERSIONS[x.unit][1] < 10_000
+        if x.unit in CONVERSIONS and not _names_a_unit(x.desc) and x.value * CONVERSIONS[x.unit][1] < LARGE
     ]  # fmt: skip
     if not cands:
         return None
@@ -597,7 +664,7 @@ def unit_convert(p: Program, rng: random.Random, ctx):
     small, factor = CONVERSIONS[g.unit]
     c = Quantity(
         p.fresh_name("u"), g.role, small, g.desc, value=g.value * factor, conversion=True,
-        lo=None if g.lo is None else g.lo * factor, hi=None if g.hi is None else g.hi * factor,
+        lo=None if g.lo is None else g.lo * factor, hi=None if g.hi is None else min(g.hi * factor, LARGE - 1),
     )  # fmt: skip
     out = p.with_quantity(replace(g, value=None, expr=Div(Sym(c.name), Num(factor))))
     qs = list(out.quantities)

@@ -195,8 +195,14 @@ class Program:
 
     # -- exports ----------------------------------------------------------------------------------------
     def problem_string(self) -> str:
-        """Machine syntax, equations joined by ``; `` (what SymPy and the checker re-solve)."""
-        return "; ".join(f"{machine(e.lhs)} = {machine(e.rhs)}" for e in self.equations())
+        """Machine syntax, equations joined by ``; `` (what SymPy and the checker re-solve); worked out once
+        per program (the gates, the row and the dedupe check each ask for it)."""
+        got = self.__dict__.get("_problem")
+        if got is None:
+            got = self.__dict__["_problem"] = "; ".join(
+                f"{machine(e.lhs)} = {machine(e.rhs)}" for e in self.equations()
+            )
+        return got
 
     def to_sympy(self) -> list:
         from ..expr.sympy_bridge import to_sympy

@@ -91,6 +91,24 @@ def row_text_defects(prompt: str, completion: str, program: Program | None = Non
     return found
 
 
+def number_defects(prompt: str, completion: str, values=()) -> set[str]:
+    """The checks whose outcome new numbers alone can change (a row with the same program and other
+    stated values, ``variants_per_chain``): "1 dollars", "26000 cents", "7.6" shown as 38/5, "3 weeks is
+    added", and a unit the name says ("the number of cups ... 2 cups", where "1 cup" did not repeat it)."""
+    found = set()
+    if redundant_units(prompt) or redundant_units(completion):
+        found.add("redundant unit")
+    if verb_agreement(prompt) or verb_agreement(completion):
+        found.add("verb agreement")
+    if decimals_as_fractions(completion, values):
+        found.add("decimal shown as a fraction")
+    if one_with_plural_unit(prompt):
+        found.add("one with a plural unit")
+    if small_unit_for_a_large_value(prompt):
+        found.add("small unit for a large value")
+    return found
+
+
 # -- round 3 -----------------------------------------------------------------------------------------
 _CONTRIVED = re.compile(
     r"\bis multiplied by \S+ and then increased by\b|\bMultiplying .+? by \S+ and adding\b"
@@ -309,6 +327,6 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
 
 __all__ = [
     "contrived_relations", "decimals_as_fractions", "expand_without_parentheses", "markers_with_nothing_before",
-    "max_depth", "one_with_plural_unit", "small_unit_for_a_large_value", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
+    "max_depth", "number_defects", "one_with_plural_unit", "small_unit_for_a_large_value", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
     "incompatible_qualifiers", "redundant_units", "row_text_defects", "verb_agreement",
 ]  # fmt: skip

@@ -21,7 +21,7 @@ from ..rules.base import _split_of_digest, item_rng
 from ..rules.common import SPLITS, ConfigError
 from ..rules.rows import SeenProblems, bucket_of
 from . import gates
-from .defects import round3_defects, row_text_defects
+from .defects import number_defects
 from .expressions import OPERATOR_NAMES, make_item
 from .frames import informalize
 from .item import Item
@@ -254,14 +254,15 @@ class MutationEngine:
         K + 1; a variant whose problem repeats an earlier row of the item is dropped, and a variant that
         no draw makes valid ends the item's variants (its structure rarely fits new numbers)."""
         cfg, final = self.config, item.final
-        if final is None or not redrawable(final):
+        plan = _redraw_plan(final) if final is not None else ()
+        if not plan:
             return []
         seen = {item.row["problem"]} if item.row is not None else set()
         out: list[Item] = []
         for j in range(1, cfg.variants_per_chain):
             rng = item_rng(f"{self.name}\x1fL{cfg.level}\x1fvariant{j}", seed, index)
             for _ in range(VARIANT_DRAWS):
-                p = redraw(final, rng)
+                p = final.with_values({name: draw(rng) for name, draw in plan})
                 if gates.exact(p, solve(p), cfg.answer_class) is None:
                     break
             else:
@@ -320,10 +321,8 @@ class MutationEngine:
             if reason:
                 return reject("second_opinion", reason, text)
         row = self.row(start, final, sol, text, log, seed, index, variant)
-        if variant:  # new numbers: none of the defects the checks know may come with them
-            found = row_text_defects(row["prompt"], row["completion"], final) | round3_defects(
-                row, final, list(sol.values.values())
-            )
+        if variant:  # new numbers: none of the defects that numbers alone can bring may come with them
+            found = number_defects(row["prompt"], row["completion"], list(sol.values.values()))
             if found:
                 return reject("defects", "; ".join(sorted(found)), text)
         return Item(row, None, "", log, start, final, text)
@@ -458,27 +457,37 @@ def _converted(p: Program, name: str) -> tuple[Quantity, Fraction] | None:
     return None
 
 
-def redraw(p: Program, rng) -> Program:
-    """``p`` with every quantity of ``redrawable`` drawn afresh from its range and grid (a conversion's
-    number at most 4 digits, as ``unit_convert`` states it; else it keeps its value)."""
-    from .program import replace
-
-    todo = {x.name for x in redrawable(p)}
-    qs = list(p.quantities)
-    for i, x in enumerate(qs):
-        if x.name not in todo:
-            continue
+def _redraw_plan(p: Program) -> list[tuple[str, Any]]:
+    """(name, draw) for each quantity of ``redrawable``: ``draw(rng)`` is a value from its range and grid
+    (a conversion's number on its base quantity's grid, at most 4 digits as ``unit_convert`` states it,
+    else the value it had)."""
+    plan = []
+    for x in redrawable(p):
         if x.conversion:
             base, factor = _converted(p, x.name)
-            n = int((base.hi - base.lo) / base.step)
-            v = (base.lo + base.step * rng.randint(0, n)) * factor
-            if v >= 10_000:
-                continue
+            lo, step, n, old = (
+                base.lo * factor,
+                base.step * factor,
+                int((base.hi - base.lo) / base.step),
+                x.value,
+            )
+
+            def draw(rng, lo=lo, step=step, n=n, old=old):
+                v = lo + step * rng.randint(0, n)
+                return v if v < 10_000 else old
+
         else:
-            n = int((x.hi - x.lo) / x.step)
-            v = x.lo + x.step * rng.randint(0, n)
-        qs[i] = replace(x, value=v)
-    return replace(p, quantities=tuple(qs))
+
+            def draw(rng, lo=x.lo, step=x.step, n=int((x.hi - x.lo) / x.step)):
+                return lo + step * rng.randint(0, n)
+
+        plan.append((x.name, draw))
+    return plan
+
+
+def redraw(p: Program, rng) -> Program:
+    """``p`` with every quantity of ``redrawable`` drawn afresh from its range and grid."""
+    return p.with_values({name: draw(rng) for name, draw in _redraw_plan(p)})
 
 
 def _distinct_distractors(p: Program, answers: set) -> Program:

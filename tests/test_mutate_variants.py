@@ -66,6 +66,8 @@ def test_variants_keep_the_structure_but_not_the_numbers(items):
         sigs = {json.loads(r["meta"])["signature"] for r in rows}
         assert len(sigs) == 1  # the chain's program, only its stated values redrawn
         assert len({r["split"] for r in rows}) == 1  # one seed instance, one split
+        # its own people and wording too (final_rename): a fresh sentence variant per row
+        assert len({it.final.variant, *(v.final.variant for v in it.variants)}) == len(rows)
         assert len({r["id"] for r in rows}) == len(rows)
         checked += 1
     assert checked >= 10
@@ -164,3 +166,35 @@ def test_builder_knob_reaches_the_engine():
         engine_for("mutated_word_problems", 3, variants_per_chain="many")
     rows = list(split_rows("mutated_word_problems", "train", 8, seed=2, knobs={"variants_per_chain": 4}))
     assert len(rows) == 8 and len({r["id"] for r in rows}) == 8
+
+
+# -- final_rename: one rename at the end of every chain ---------------------------------------------------
+def test_final_rename_changes_only_the_wording_and_spreads_the_sentence_variants():
+    on = MutationEngine(level=2, second_opinion="none")
+    off = MutationEngine(level=2, second_opinion="none", final_rename=False)
+    assert on.config.final_rename is True  # the default
+    same = differ = 0
+    variants_on, variants_off = set(), set()
+    for i in range(60):
+        a, b = on.item(SEED, i), off.item(SEED, i)
+        assert (a.row is None) == (b.row is None) or "round_trip" in (a.rejected, b.rejected)
+        if a.row is None or b.row is None:
+            continue
+        assert a.row["problem"] == b.row["problem"]  # the same chain, the same formal problem and answer
+        assert a.row["answer"] == b.row["answer"]
+        assert json.loads(a.row["meta"])["operators"][-1] == "rename"
+        differ += a.row["prompt"] != b.row["prompt"]
+        same += 1
+        variants_on.add(a.final.variant)
+        variants_off.add(b.final.variant)
+    assert same >= 40 and differ >= 0.9 * same
+    assert len(variants_off) <= 3  # a rename counts the variant up by one, at most once per chain
+    assert len(variants_on) >= 0.9 * same  # each row its own draw of wordings
+
+
+def test_final_rename_is_a_boolean_and_respects_the_operator_list():
+    with pytest.raises(ConfigError, match="final_rename must be true or false"):
+        MutationEngine(final_rename="yes")
+    eng = MutationEngine(level=2, second_opinion="none", operators=("implicit", "insert_step", "perturb"))
+    rows = [it.row for it in (eng.item(SEED, i) for i in range(20)) if it.row is not None]
+    assert rows and all("rename" not in json.loads(r["meta"])["operators"] for r in rows)

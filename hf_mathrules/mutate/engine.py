@@ -257,7 +257,8 @@ class MutationEngine:
         """Up to ``variants_per_chain - 1`` more rows of the chain's final program: every stated given and
         distractor redrawn from its declared range (``redraw``; a draw whose solution breaks a role, a range
         or the answer class is drawn again, at most ``VARIANT_DRAWS`` times), then every gate of ``finish``
-        and the defect checks.  Variant j draws from its own generator keyed by (seed, index, j), so the
+        and the defect checks; with ``final_rename`` each variant also gets its own people and wording.
+        Variant j draws from its own generator keyed by (seed, index, j), so the
         item stays a pure function of (config, seed, index) and the rows for K are a prefix of those for
         K + 1; a variant whose problem repeats an earlier row of the item is dropped, and a variant that
         no draw makes valid ends the item's variants (its structure rarely fits new numbers)."""
@@ -266,6 +267,7 @@ class MutationEngine:
         if not plan:
             return []
         seen = {item.row["problem"]} if item.row is not None else set()
+        rename = cfg.final_rename and any(o.name == "rename" for o in self.ops)
         out: list[Item] = []
         for j in range(1, cfg.variants_per_chain):
             rng = item_rng(f"{self.name}\x1fL{cfg.level}\x1fvariant{j}", seed, index)
@@ -275,6 +277,8 @@ class MutationEngine:
                     break
             else:
                 break  # a structure whose ranges rarely give a valid problem: no more draws spent on it
+            if rename:  # its own people and wording too, as every chain's row (``final_rename``)
+                p = final_rename(p, rng, self, record=False)
             v = self.finish(item.start, p, item.log, seed, index, target, variant=j)
             if v.row is None or v.row["problem"] in seen:
                 continue
@@ -437,7 +441,7 @@ class MutationEngine:
         return rows
 
 
-def final_rename(p: Program, rng, ctx) -> Program:
+def final_rename(p: Program, rng, ctx, record: bool = True) -> Program:
     """``p`` with its people renamed (the ``rename`` operator) and its sentence variant drawn afresh: every
     generic sentence frame picks its wording by a hash of (variant, quantity), so a variant counted up by
     one rename per chain gave most rows the same few wordings.  The formal problem is unchanged."""
@@ -445,9 +449,8 @@ def final_rename(p: Program, rng, ctx) -> Program:
 
     got = OPERATORS["rename"].fn(p, rng, ctx)
     out = got[0] if got is not None else p
-    return replace(
-        out, variant=rng.randrange(1, 1 << 16), history=(*p.history, "rename")
-    ).same_formal_problem_as(p)
+    history = (*p.history, "rename") if record else p.history
+    return replace(out, variant=rng.randrange(1, 1 << 16), history=history).same_formal_problem_as(p)
 
 
 # draws per variant until its solution respects every role, range and the answer class (a draw is ~0.1 ms:

@@ -2,6 +2,7 @@
 (``final_rename``), side by side in one process.
 
     python benchmarks/mutation_variants.py --items 600 --rows 1000 --mix 600
+    python benchmarks/mutation_variants.py --ks 1,8,16 --skip level3,mix     # throughput only
 
 1. throughput at level 3: the configs alternate item by item (seed 1, items 0..N-1), rows per CPU second
    of this process (``time.process_time``), so load drift hits each alike;
@@ -29,12 +30,8 @@ import mutation as M  # noqa: E402
 from hf_mathrules.mutate import MutationEngine  # noqa: E402
 from hf_mathrules.mutate.seeds import load_seeds  # noqa: E402
 
-CONFIGS = {  # name -> MutateConfig knobs
-    "K=1, no final rename (round 2)": {"variants_per_chain": 1, "final_rename": False},
-    "K=1": {"variants_per_chain": 1},
-    "K=4": {"variants_per_chain": 4},
-    "K=8": {"variants_per_chain": 8},
-}
+BASELINE = "K=1, no final rename (round 2)"
+CONFIGS = {BASELINE: {"variants_per_chain": 1, "final_rename": False}}  # name -> MutateConfig knobs; + --ks
 
 
 def throughput(items: int, names: list[str]) -> dict[str, tuple[int, float]]:
@@ -91,7 +88,10 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=1000, help="level-3 rows per config for diversity")
     ap.add_argument("--mix", type=int, default=600, help="word rows over levels 1-6 (K=1 configs)")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: throughput,level3,mix")
+    ap.add_argument("--ks", default="1,4,8", help="the values of variants_per_chain compared (default 1,4,8)")
     a = ap.parse_args()
+    for k in a.ks.split(","):
+        CONFIGS[f"K={int(k)}"] = {"variants_per_chain": int(k)}
     skip = set(a.skip.split(","))
     seeds = load_seeds()
     names = list(CONFIGS)

@@ -198,3 +198,12 @@ def test_final_rename_is_a_boolean_and_respects_the_operator_list():
     eng = MutationEngine(level=2, second_opinion="none", operators=("implicit", "insert_step", "perturb"))
     rows = [it.row for it in (eng.item(SEED, i) for i in range(20)) if it.row is not None]
     assert rows and all("rename" not in json.loads(r["meta"])["operators"] for r in rows)
+
+
+def test_builder_config_checks_the_knob():
+    from hf_mathrules.data.config import MathRulesConfig
+
+    cfg = dict(name="mutated_word_problems", rules=("mutated_word_problems",))
+    MathRulesConfig(**cfg, knobs={"variants_per_chain": 4}).validate()
+    with pytest.raises(ConfigError, match="variants_per_chain must be an integer 1-1000, got 0"):
+        MathRulesConfig(**cfg, knobs={"variants_per_chain": 0}).validate()

@@ -207,3 +207,20 @@ def test_builder_config_checks_the_knob():
     MathRulesConfig(**cfg, knobs={"variants_per_chain": 4}).validate()
     with pytest.raises(ConfigError, match="variants_per_chain must be an integer 1-1000, got 0"):
         MathRulesConfig(**cfg, knobs={"variants_per_chain": 0}).validate()
+
+
+def test_rewriter_gets_the_variants_too():
+    """``--rewriter`` with K > 1: every row (variants included) is offered to the rewriter and gated."""
+    from hf_mathrules.mutate import llm
+
+    class Identity:
+        def rewrite(self, text):
+            return text
+
+    eng = MutationEngine(level=LEVEL, second_opinion="none", variants_per_chain=4)
+    rows, report = llm.rewrite_rows(eng, 12, Identity(), seed=SEED)
+    assert len(rows) == 12 and report["rewritten"] == 12  # its own text passes its own gates
+    assert any("variant" in json.loads(r["meta"]) for r in rows)
+    assert [r["id"] for r in rows] == [
+        r["id"] for r in eng.generate(12, seed=SEED)
+    ]  # the same rows, in order

@@ -156,6 +156,8 @@ def test_cli_flag(tmp_path, capsys):
     assert main(["mutate", "-n", "3", "-q", "--variants-per-chain", "0"]) == 2
     err = capsys.readouterr().err.strip()
     assert err == "mathrules mutate: error: variants_per_chain must be an integer 1-1000, got 0"
+    assert main(["mutate", "--explain", "3", "--level", "3", "--variants-per-chain", "3"]) == 0
+    assert "\nvariant 1: mutated_word_problems-" in capsys.readouterr().out
 
 
 def test_builder_knob_reaches_the_engine():

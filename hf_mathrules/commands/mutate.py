@@ -114,6 +114,8 @@ def explain(engine, args: argparse.Namespace) -> int:
         )
     else:
         print(f"not emitted: gate {item.rejected}: {item.reason}")
+    for v in item.variants:  # --variants-per-chain K: the same program with its givens redrawn
+        print(f"\nvariant {json.loads(v.row['meta'])['variant']}: {v.row['id']}\n\n{v.row['prompt']}")
     return 0
 
 

@@ -61,7 +61,9 @@ def add_dataset_options(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="[RULE:]NAME=VALUE",
-        help="set a rule knob (repeatable); in a mixture prefix the rule: --knob distributivity:n_terms=3",
+        help="set a rule knob (repeatable); in a mixture prefix the rule: --knob distributivity:n_terms=3; "
+        "mutated configs take MutateConfig fields, e.g. --knob variants_per_chain=8 (mutated_word_problems: "
+        "up to 8 rows per chain, the chain's program with its givens redrawn; faster, fewer distinct structures)",
     )
     p.add_argument(
         "--num-proc",

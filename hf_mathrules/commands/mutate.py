@@ -18,6 +18,7 @@ def _config(args: argparse.Namespace):
     return MutateConfig(
         level=args.level, family=args.family, seeds=args.seeds, operators=ops, projection=not args.no_projection,
         second_opinion=args.second_opinion, answer_class=args.answer_class,
+        variants_per_chain=args.variants_per_chain,
     )  # fmt: skip
 
 
@@ -58,8 +59,9 @@ def cmd_mutate(args: argparse.Namespace) -> int:
 
 
 def summary(stats, file=sys.stderr) -> None:
+    extra = f" ({stats.variant_rows} of them with redrawn givens)" if stats.variant_rows else ""
     print(
-        f"{stats.rows} rows from {stats.items} chains; rejected per gate: {dict(stats.rejected) or '{}'}",
+        f"{stats.rows} rows{extra} from {stats.items} chains; rejected per gate: {dict(stats.rejected) or '{}'}",
         file=file,
     )
     table = stats.acceptance_table()
@@ -112,6 +114,8 @@ def explain(engine, args: argparse.Namespace) -> int:
         )
     else:
         print(f"not emitted: gate {item.rejected}: {item.reason}")
+    for v in item.variants:  # --variants-per-chain K: the same program with its givens redrawn
+        print(f"\nvariant {json.loads(v.row['meta'])['variant']}: {v.row['id']}\n\n{v.row['prompt']}")
     return 0
 
 
@@ -139,6 +143,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--second-opinion", default="auto", choices=["auto", "z3", "sympy", "none"],
                    help="solver second opinion on a sample: z3 if installed (auto), sympy, or none")  # fmt: skip
     p.add_argument("--answer-class", default="integer", choices=["integer", "decimal", "fraction"])
+    p.add_argument("--variants-per-chain", type=int, default=1, metavar="K",
+                   help="word family: up to K rows per chain, the chain's program and K - 1 copies with its "
+                        "givens redrawn from their ranges, each re-solved and gated (cheaper rows, fewer "
+                        "distinct structures per row; default 1)")  # fmt: skip
     p.add_argument("--rewriter", metavar="MODEL_DIR",
                    help="optional: a local transformers causal LM (a folder, nothing downloaded) rewrites each "
                         "text; a rewrite is kept only if it passes the same gates, else the frame text stays")  # fmt: skip

@@ -114,6 +114,29 @@ def row_text_defects(prompt: str, completion: str, program: Program | None = Non
     return found
 
 
+def number_defects(prompt: str, completion: str, values=(), program: Program | None = None) -> set[str]:
+    """The checks whose outcome new numbers alone can change (a row with the same program and other
+    stated values, ``variants_per_chain``): "1 dollars", "26000 cents", "1100 cents" (with the program),
+    "13.8 dollars", "7.6" shown as 38/5, "3 weeks is added", and a unit the name says ("the number of cups
+    ... 2 cups", where "1 cup" did not repeat it)."""
+    found = set()
+    if money_with_one_decimal(prompt) or money_with_one_decimal(completion):
+        found.add("money with one decimal")
+    if program is not None and large_conversions(program):
+        found.add("large conversion")
+    if redundant_units(prompt) or redundant_units(completion):
+        found.add("redundant unit")
+    if verb_agreement(prompt) or verb_agreement(completion):
+        found.add("verb agreement")
+    if decimals_as_fractions(completion, values):
+        found.add("decimal shown as a fraction")
+    if one_with_plural_unit(prompt):
+        found.add("one with a plural unit")
+    if small_unit_for_a_large_value(prompt):
+        found.add("small unit for a large value")
+    return found
+
+
 # -- round 3 -----------------------------------------------------------------------------------------
 _CONTRIVED = re.compile(
     r"\bis multiplied by \S+ and then increased by\b|\bMultiplying .+? by \S+ and adding\b"
@@ -433,6 +456,6 @@ __all__ = [
     "contrived_relations", "decimals_as_fractions", "fixed_totals_restated", "large_conversions", "money_split_into_parts", "money_with_one_decimal",
     "unintroduced_referents",
     "occasions_that_cannot_differ", "expand_without_parentheses", "markers_with_nothing_before",
-    "max_depth", "one_with_plural_unit", "small_unit_for_a_large_value", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
+    "max_depth", "number_defects", "one_with_plural_unit", "small_unit_for_a_large_value", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
     "incompatible_qualifiers", "redundant_units", "row_text_defects", "verb_agreement",
 ]  # fmt: skip

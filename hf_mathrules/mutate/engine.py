@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
@@ -20,12 +21,13 @@ from ..rules.base import _split_of_digest, item_rng
 from ..rules.common import SPLITS, ConfigError
 from ..rules.rows import SeenProblems, bucket_of
 from . import gates
+from .defects import number_defects
 from .expressions import OPERATOR_NAMES, make_item
 from .frames import informalize
 from .item import Item
-from .mcmc import TARGETS, TOLERANCE, ChainLog, operator_list, run_chain
+from .mcmc import TARGETS, TOLERANCE, ChainLog, difficulty, operator_list, run_chain
 from .operators import OPERATORS
-from .program import Program
+from .program import Program, Quantity
 from .seeds import Seed, SeedError, load_seeds
 from .solution import completion, measures
 from .solver import solve
@@ -58,6 +60,15 @@ class MutateConfig:
     answer_class: str = "integer"
     second_opinion: str = "auto"  # z3 if installed, else sympy; none: off
     second_opinion_rate: float = 0.02  # fraction of items checked (chosen by index hash)
+    # word family: up to this many rows per chain: the chain's final program, then up to K - 1 copies of it
+    # with every stated given (and distractor) redrawn from its declared range, each re-solved (the
+    # solver replays the structure's recorded plan) and passed through every gate and the defect checks.
+    # Cheap rows (no new chain), but they share the chain's structure: fewer distinct structures per row
+    variants_per_chain: int = 1
+    # word family: the chain's final program renamed once more (new people, and a sentence variant drawn
+    # afresh) when ``rename`` is among the operators: the chain proposes rename only until its first
+    # acceptance, so without this a quarter of the rows kept their seed instance's names and wordings
+    final_rename: bool = True
 
     def validate(self) -> None:
         if (
@@ -100,6 +111,15 @@ class MutateConfig:
             raise ConfigError(
                 f"second_opinion must be one of {', '.join(SECOND_OPINION)}, got {self.second_opinion!r}"
             )
+        k = self.variants_per_chain
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 1000:
+            raise ConfigError(f"variants_per_chain must be an integer 1-1000, got {k!r}")
+        if k > 1 and self.family != "word":
+            raise ConfigError(
+                f"variants_per_chain > 1 needs the word family (its givens have declared ranges), got family {self.family!r}"
+            )
+        if not isinstance(self.final_rename, bool):
+            raise ConfigError(f"final_rename must be true or false, got {self.final_rename!r}")
         if not 0 <= self.second_opinion_rate <= 1:
             raise ConfigError(f"second_opinion_rate must be in [0, 1], got {self.second_opinion_rate!r}")
         if self.second_opinion == "z3":
@@ -134,11 +154,14 @@ class Stats:
     projected: Counter = field(default_factory=Counter)
     accepted: Counter = field(default_factory=Counter)
     gaps: list[float] = field(default_factory=list)
+    variant_rows: int = 0  # rows from redrawn givens (``variants_per_chain``), included in ``rows``
 
     def add(self, item: Item) -> None:
         self.items += 1
         for name in ("proposed", "applicable", "projected", "accepted"):
             getattr(self, name).update(getattr(item.log, name))
+        self.rows += len(item.variants)
+        self.variant_rows += len(item.variants)
         if item.row is not None:
             self.rows += 1
         else:
@@ -223,18 +246,64 @@ class MutationEngine:
             answer_class=cfg.answer_class, seed_signatures=self.seed_signatures,
             patience=cfg.patience or None,
         )  # fmt: skip
-        return self.finish(start, final, log, seed, index, target)
+        if cfg.final_rename and cfg.family == "word" and any(o.name == "rename" for o in self.ops):
+            final = final_rename(final, rng, self)
+        item = self.finish(start, final, log, seed, index, target)
+        if cfg.variants_per_chain > 1 and item.rejected not in ("difficulty", "well_formed"):
+            item.variants = self.variants(item, seed, index, target)
+        return item
+
+    def variants(self, item: Item, seed: int, index: int, target: float) -> list[Item]:
+        """Up to ``variants_per_chain - 1`` more rows of the chain's final program: every stated given and
+        distractor redrawn from its declared range (``redraw``; a draw whose solution breaks a role, a range
+        or the answer class is drawn again, at most ``VARIANT_DRAWS`` times), then every gate of ``finish``
+        and the defect checks; with ``final_rename`` each variant also gets its own people and wording.
+        Variant j draws from its own generator keyed by (seed, index, j), so the
+        item stays a pure function of (config, seed, index) and the rows for K are a prefix of those for
+        K + 1; a variant whose problem repeats an earlier row of the item is dropped, and a variant that
+        no draw makes valid ends the item's variants (its structure rarely fits new numbers)."""
+        cfg, final = self.config, item.final
+        plan = _redraw_plan(final) if final is not None else ()
+        if not plan:
+            return []
+        seen = {item.row["problem"]} if item.row is not None else set()
+        rename = cfg.final_rename and any(o.name == "rename" for o in self.ops)
+        out: list[Item] = []
+        for j in range(1, cfg.variants_per_chain):
+            rng = item_rng(f"{self.name}\x1fL{cfg.level}\x1fvariant{j}", seed, index)
+            for _ in range(VARIANT_DRAWS):
+                p = final.with_values({name: draw(rng) for name, draw in plan})
+                if gates.exact(p, solve(p), cfg.answer_class) is None:
+                    break
+            else:
+                break  # a structure whose ranges rarely give a valid problem: no more draws spent on it
+            if rename:  # its own people and wording too, as every chain's row (``final_rename``)
+                p = final_rename(p, rng, self, record=False)
+            v = self.finish(item.start, p, item.log, seed, index, target, variant=j)
+            if v.row is None or v.row["problem"] in seen:
+                continue
+            seen.add(v.row["problem"])
+            out.append(v)
+        return out
 
     def finish(
-        self, start: Program, final: Program, log: ChainLog, seed: int, index: int, target: float
+        self,
+        start: Program,
+        final: Program,
+        log: ChainLog,
+        seed: int,
+        index: int,
+        target: float,
+        variant: int = 0,
     ) -> Item:
         cfg = self.config
 
         def reject(gate: str, reason: str, text: str = "") -> Item:
             return Item(None, gate, reason, log, start, final, text)
 
-        if abs(log.score - target) > TOLERANCE:
-            return reject("difficulty", f"reached difficulty {log.score:g}, target {target:g}")
+        score = log.score if not variant else (difficulty(final) or 0.0)
+        if abs(score - target) > TOLERANCE:
+            return reject("difficulty", f"reached difficulty {score:g}, target {target:g}")
         reason = gates.well_formed(final)
         if reason:
             return reject("well_formed", reason)
@@ -263,10 +332,23 @@ class MutationEngine:
             reason = gates.second_opinion(final, answer, cfg.second_opinion)
             if reason:
                 return reject("second_opinion", reason, text)
-        return Item(self.row(start, final, sol, text, log, seed, index), None, "", log, start, final, text)
+        row = self.row(start, final, sol, text, log, seed, index, variant)
+        if variant:  # new numbers: none of the defects that numbers alone can bring may come with them
+            found = number_defects(row["prompt"], row["completion"], list(sol.values.values()), final)
+            if found:
+                return reject("defects", "; ".join(sorted(found)), text)
+        return Item(row, None, "", log, start, final, text)
 
     def row(
-        self, start: Program, final: Program, sol, text: str, log: ChainLog, seed: int, index: int
+        self,
+        start: Program,
+        final: Program,
+        sol,
+        text: str,
+        log: ChainLog,
+        seed: int,
+        index: int,
+        variant: int = 0,
     ) -> dict:
         comp, steps, answer = completion(final, sol)
         problem = final.problem_string()
@@ -283,6 +365,8 @@ class MutationEngine:
             "seed_signature": start.signature(), "difficulty": m, "seed": seed, "index": index,
             "query": list(final.query),
         }  # fmt: skip
+        if variant:  # the chain's final program with its givens redrawn (``variants_per_chain``)
+            row_meta["variant"] = variant
         return {
             "id": f"{self.name}-{digest.hex()}",
             "rule": self.name,
@@ -330,14 +414,16 @@ class MutationEngine:
         for index in range(limit):
             it = self.item(seed, index)
             stats.add(it)
-            row = it.row
-            if row is None or (bucket is not None and row["split"] != bucket):
-                continue
-            if not seen.add(row.pop("_canonical")):
-                continue
-            rows.append(row)
-            if bar is not None:
-                bar.update(1)
+            for row in it.rows:
+                if bucket is not None and row["split"] != bucket:
+                    continue
+                if not seen.add(row.pop("_canonical")):
+                    continue
+                rows.append(row)
+                if bar is not None:
+                    bar.update(1)
+                if len(rows) == n:
+                    break
             if len(rows) == n:
                 break
         if bar is not None:
@@ -353,6 +439,79 @@ class MutationEngine:
                 f"(rejections: {dict(stats.rejected)}){gap}"
             )
         return rows
+
+
+def final_rename(p: Program, rng, ctx, record: bool = True) -> Program:
+    """``p`` with its people renamed (the ``rename`` operator) and its sentence variant drawn afresh: every
+    generic sentence frame picks its wording by a hash of (variant, quantity), so a variant counted up by
+    one rename per chain gave most rows the same few wordings.  The formal problem is unchanged."""
+    from .program import replace
+
+    got = OPERATORS["rename"].fn(p, rng, ctx)
+    out = got[0] if got is not None else p
+    history = (*p.history, "rename") if record else p.history
+    return replace(out, variant=rng.randrange(1, 1 << 16), history=history).same_formal_problem_as(p)
+
+
+# draws per variant until its solution respects every role, range and the answer class (a draw is ~0.1 ms:
+# a replayed solve); a variant that gets none ends the item's variants
+VARIANT_DRAWS = 8
+
+
+def redrawable(p: Program) -> list[Quantity]:
+    """The quantities a variant redraws: the stated givens and distractors with a declared range (what
+    ``perturb`` draws from; a unit conversion's stated number on its base quantity's grid).  Relation
+    numbers (``k``), observed values and what is derived stay."""
+    return [
+        x for x in p.quantities
+        if x.kind == "given" and not x.inline and x.lo is not None and x.hi is not None
+        and (not x.conversion or _converted(p, x.name) is not None)
+    ]  # fmt: skip
+
+
+def _converted(p: Program, name: str) -> tuple[Quantity, Fraction] | None:
+    """(the quantity stated through the conversion ``name``, the factor), or None."""
+    from ..expr.nodes import Div, Num, Sym
+
+    for x in p.quantities:
+        e = x.expr
+        if type(e) is Div and type(e.num) is Sym and e.num.name == name and type(e.den) is Num:
+            if x.lo is not None and x.hi is not None:
+                return x, Fraction(e.den.value)
+    return None
+
+
+def _redraw_plan(p: Program) -> list[tuple[str, Any]]:
+    """(name, draw) for each quantity of ``redrawable``: ``draw(rng)`` is a value from its range and grid
+    (a conversion's number on its base quantity's grid, at most 4 digits as ``unit_convert`` states it,
+    else the value it had)."""
+    plan = []
+    for x in redrawable(p):
+        if x.conversion:
+            base, factor = _converted(p, x.name)
+            lo, step, n, old = (
+                base.lo * factor,
+                base.step * factor,
+                int((base.hi - base.lo) / base.step),
+                x.value,
+            )
+
+            def draw(rng, lo=lo, step=step, n=n, old=old):
+                v = lo + step * rng.randint(0, n)
+                return v if v < 10_000 else old
+
+        else:
+
+            def draw(rng, lo=x.lo, step=x.step, n=int((x.hi - x.lo) / x.step)):
+                return lo + step * rng.randint(0, n)
+
+        plan.append((x.name, draw))
+    return plan
+
+
+def redraw(p: Program, rng) -> Program:
+    """``p`` with every quantity of ``redrawable`` drawn afresh from its range and grid."""
+    return p.with_values({name: draw(rng) for name, draw in _redraw_plan(p)})
 
 
 def _distinct_distractors(p: Program, answers: set) -> Program:

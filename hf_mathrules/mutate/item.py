@@ -4,7 +4,7 @@ stopped it, with the chain's log.  Its own module so that the engine and the fam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .mcmc import ChainLog
@@ -20,3 +20,11 @@ class Item:
     start: Program | None = None
     final: Program | None = None
     text: str = ""
+    # ``variants_per_chain`` > 1: the rows of the final program with its givens redrawn (each an Item
+    # with its own program and text; only those that passed every gate)
+    variants: list[Item] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """Every row of this item: the chain's own (when it passed), then its variants'."""
+        return ([self.row] if self.row is not None else []) + [v.row for v in self.variants]

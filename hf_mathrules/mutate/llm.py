@@ -90,24 +90,26 @@ def rewrite_rows(engine, n: int, rewriter: Any, seed: int = 0, split: str | None
     seen: set[str] = set()
     index = 0
     while len(rows) < n and index < 40 * n + 200:
-        item = engine.item(seed, index)
+        got = engine.item(seed, index)
         index += 1
-        row = item.row
-        if row is None or (split is not None and row["split"] != split):
-            continue
-        if row["_canonical"] in seen:
-            continue
-        seen.add(row.pop("_canonical"))
-        new = rewriter.rewrite(item.text)
-        sol = solve(item.final, drop=item.final.query)
-        reason = gates.round_trip(item.final, new, sol, engine.seeds)
-        if reason is None:
-            row = {**row, "prompt": new}
-            rewritten += 1
-        else:
-            key = reason.split(":")[0]
-            rejections[key] = rejections.get(key, 0) + 1
-        rows.append(row)
+        # the chain's own row, then its variants (``variants_per_chain``), each with its program and text
+        for item in ([got] if got.row is not None else []) + got.variants:
+            row = item.row
+            if (split is not None and row["split"] != split) or row["_canonical"] in seen:
+                continue
+            seen.add(row.pop("_canonical"))
+            new = rewriter.rewrite(item.text)
+            sol = solve(item.final, drop=item.final.query)
+            reason = gates.round_trip(item.final, new, sol, engine.seeds)
+            if reason is None:
+                row = {**row, "prompt": new}
+                rewritten += 1
+            else:
+                key = reason.split(":")[0]
+                rejections[key] = rejections.get(key, 0) + 1
+            rows.append(row)
+            if len(rows) == n:
+                break
     return rows, {
         "rows": len(rows),
         "rewritten": rewritten,

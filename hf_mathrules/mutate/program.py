@@ -147,6 +147,16 @@ class Program:
                 return replace(self, quantities=tuple(qs))
         return replace(self, quantities=(*qs, qty))
 
+    def with_values(self, values: dict[str, Fraction]) -> Program:
+        """The same program with the stated values of ``values`` changed (each name stated already): what
+        does not read a value (the structure signature, the dependency links) is carried over."""
+        qs = tuple(replace(x, value=values[x.name]) if x.name in values else x for x in self.quantities)
+        out = replace(self, quantities=qs)
+        for key in ("_signature", "_links"):
+            if key in self.__dict__:
+                out.__dict__[key] = self.__dict__[key]
+        return out
+
     def without(self, *names: str) -> Program:
         return replace(self, quantities=tuple(x for x in self.quantities if x.name not in names))
 
@@ -195,8 +205,14 @@ class Program:
 
     # -- exports ----------------------------------------------------------------------------------------
     def problem_string(self) -> str:
-        """Machine syntax, equations joined by ``; `` (what SymPy and the checker re-solve)."""
-        return "; ".join(f"{machine(e.lhs)} = {machine(e.rhs)}" for e in self.equations())
+        """Machine syntax, equations joined by ``; `` (what SymPy and the checker re-solve); worked out once
+        per program (the gates, the row and the dedupe check each ask for it)."""
+        got = self.__dict__.get("_problem")
+        if got is None:
+            got = self.__dict__["_problem"] = "; ".join(
+                f"{machine(e.lhs)} = {machine(e.rhs)}" for e in self.equations()
+            )
+        return got
 
     def to_sympy(self) -> list:
         from ..expr.sympy_bridge import to_sympy

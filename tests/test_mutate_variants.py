@@ -211,6 +211,17 @@ def test_builder_config_checks_the_knob():
         MathRulesConfig(**cfg, knobs={"variants_per_chain": 0}).validate()
 
 
+def test_the_card_says_when_rows_are_variants():
+    from hf_mathrules.data.card import _rule_section
+    from hf_mathrules.data.config import MathRulesConfig
+
+    cfg = dict(name="mutated_word_problems", rules=("mutated_word_problems",))
+    plain = _rule_section("mutated_word_problems", MathRulesConfig(**cfg))
+    varied = _rule_section("mutated_word_problems", MathRulesConfig(**cfg, knobs={"variants_per_chain": 4}))
+    assert "variants_per_chain" not in plain
+    assert varied.startswith(plain) and "`variants_per_chain=4`: each chain gives up to 4 rows" in varied
+
+
 def test_rewriter_gets_the_variants_too():
     """``--rewriter`` with K > 1: every row (variants included) is offered to the rewriter and gated."""
     from hf_mathrules.mutate import llm

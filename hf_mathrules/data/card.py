@@ -74,7 +74,16 @@ def _rule_section(rule: str, config: MathRulesConfig) -> str:
     from .config import mutated_names
 
     if rule in mutated_names():
-        return MUTATED_SECTION.format(rule=rule)
+        section = MUTATED_SECTION.format(rule=rule)
+        k = config.rule_knobs(rule).get("variants_per_chain", 1)
+        if k > 1:  # the rows are no longer one per chain: say so where users read about the data
+            section += (
+                f"\nBuilt with `variants_per_chain={k}`: each chain gives up to {k} rows, its own and copies of "
+                "its final program with the stated numbers redrawn from their declared ranges, each re-solved "
+                "and passed through the same gates. A chain's rows share its structure and its split; "
+                "`meta.variant` numbers the copies. More rows per second, fewer distinct structures per row.\n"
+            )
+        return section
     cls = get_rule(rule)
     r = make_rule(rule, level=config.levels[0], **config.rule_knobs(rule))
     knobs = ", ".join(f"`{k}={v}`" for k, v in r.config.knobs().items())

@@ -103,8 +103,18 @@ def verb_agreement(text: str) -> list[str]:
     return [m.group(0) for m in _PLURAL_IS.finditer(text) if m.group(1) != "1"]
 
 
+_SPAN_POINT_RX = re.compile(r"\bat the (?:end|start|beginning) (?:the|last|on|in)\b")
+
+
+def point_without_its_span(text: str) -> list[str]:
+    """An occasion glued to a point of a span ("in stock at the end the week before")."""
+    return _SPAN_POINT_RX.findall(text)
+
+
 def row_text_defects(prompt: str, completion: str, program: Program | None = None) -> set[str]:
     found = set()
+    if point_without_its_span(prompt) or point_without_its_span(completion):
+        found.add("point without its span")
     if redundant_units(prompt) or redundant_units(completion):
         found.add("redundant unit")
     if verb_agreement(prompt) or verb_agreement(completion):
@@ -457,5 +467,5 @@ __all__ = [
     "unintroduced_referents",
     "occasions_that_cannot_differ", "expand_without_parentheses", "markers_with_nothing_before",
     "max_depth", "number_defects", "one_with_plural_unit", "small_unit_for_a_large_value", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
-    "incompatible_qualifiers", "redundant_units", "row_text_defects", "verb_agreement",
+    "incompatible_qualifiers", "point_without_its_span", "redundant_units", "row_text_defects", "verb_agreement",
 ]  # fmt: skip

@@ -48,6 +48,11 @@ PAST = {  # the present-tense verbs of the seeds' qualified descriptions
 }  # fmt: skip
 
 
+# a description that ends at a point of a span takes the occasion as that span's: "in stock at the end
+# of the week before", never "at the end the week before"
+_SPAN_POINT = (" at the end", " at the start", " at the beginning")
+
+
 def qualified(desc: str, qualifier: str) -> str:
     """``desc`` with ``qualifier``, its first present-tense verb in the past for a past qualifier."""
     if qualifier in PAST_QUALIFIERS:
@@ -57,13 +62,15 @@ def qualified(desc: str, qualifier: str) -> str:
                 words[i] = PAST[w]
                 desc = " ".join(words)
                 break
+    if desc.endswith(_SPAN_POINT):
+        return f"{desc} of {qualifier.removeprefix('on ')}"
     return f"{desc} {qualifier}"
 
 
 def qualifier_of(base: str, desc: str) -> str | None:
     """The qualifier that makes ``desc`` of ``base`` ("... filled last week" of "... fills"), or None."""
     for q in SUFFIXES:
-        if desc.endswith(" " + q) and qualified(base, q) == desc:
+        if desc.endswith(" " + q.removeprefix("on ")) and qualified(base, q) == desc:
             return q
     return None
 

@@ -192,3 +192,23 @@ def test_no_round5_defect_in_generated_word_rows():
                 if hits:
                     found.setdefault(name, []).append(it.row["prompt"])
     assert not found, {k: (len(v), v[:2]) for k, v in found.items()}
+
+
+def test_an_occasion_of_a_point_of_a_span_is_that_span_s():
+    """ "in stock at the end the week before" (read at 0477576, shop_stock at level 4) is found, and the
+    frames write "at the end of the week before" instead; the row reads back (the gates passed)."""
+    from hf_mathrules.mutate.defects import point_without_its_span
+    from hf_mathrules.mutate.frames import qualified, qualifier_of
+
+    found = "The number of kites in stock at the end the week before falls short of it by 1."
+    assert point_without_its_span(found) == ["at the end the"]
+    assert point_without_its_span("the kites in stock at the end of last week") == []
+    for q in ("last week", "the week before", "last month", "on Monday"):
+        desc = qualified("the kites in stock at the end", q)
+        assert point_without_its_span(desc) == [] and " at the end of " in desc
+        assert qualifier_of("the kites in stock at the end", desc) == q
+    eng = MutationEngine(level=4, second_opinion="none", seeds=str(SEED_DIR / "shop_stock.json"))
+    rows = [it.row for it in (eng.item(11, i) for i in range(60)) if it.row is not None]
+    texts = [r["prompt"] + " " + r["completion"] for r in rows]
+    assert any(" at the end of " in t for t in texts), "no occasion on the stock at the end in 60 items"
+    assert not [t for t in texts if point_without_its_span(t)]

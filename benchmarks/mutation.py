@@ -300,6 +300,16 @@ _UNIT_WORDS = ("minutes", "hours", "days", "weeks", "seconds", "cents", "dollars
 _STOP = {"the", "of", "a", "number", "amount", "in", "on", "at", "per", "each", "one", "to", "is"}
 
 
+def family_row_defects(it, seeds, family: str) -> set[str]:
+    """``row_defects``, and for the symbolic families a step ``verify_steps`` does not accept."""
+    from hf_mathrules.verify import verify_steps
+
+    found = row_defects(it, seeds)
+    if family != "word" and verify_steps(it.row["problem"], it.row["steps"]).first_bad is not None:
+        found.add("step not equivalent (verify_steps)")
+    return found
+
+
 def row_defects(it, seeds) -> set[str]:
     """Automatic checks for the defect table of issue 21, on one emitted item (its row and program)."""
     from hf_mathrules.mutate.defects import round3_defects, row_text_defects
@@ -448,7 +458,6 @@ def quality(n: int, skip_peer: bool) -> list[str]:
     """Defect shares per level and family, verify_steps on symbolic rows, and n-gram perplexity next to
     gsm_symbolic (same LM, trained on the seed texts; held-out seed sentences as the reference)."""
     from hf_mathrules.mutate.seeds import load_seeds
-    from hf_mathrules.verify import verify_steps
 
     seeds = load_seeds()
     items = quality_items(n)
@@ -458,10 +467,7 @@ def quality(n: int, skip_peer: bool) -> list[str]:
         found = Counter()
         bad = 0
         for it in its:
-            d = row_defects(it, seeds)
-            if fam != "word":
-                if verify_steps(it.row["problem"], it.row["steps"]).first_bad is not None:
-                    d.add("step not equivalent (verify_steps)")
+            d = family_row_defects(it, seeds, fam)
             found.update(d)
             bad += bool(d)
         if fam == "word":

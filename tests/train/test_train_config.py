@@ -15,6 +15,29 @@ def test_tiny_preset_is_the_default_with_its_training_defaults(tmp_path):
     assert sft.bf16 is False  # no GPU here
 
 
+def test_the_tiny_preset_keeps_activations_instead_of_recomputing_them(tmp_path):
+    # TRL's SFTConfig turns gradient checkpointing on; for a model of a million weights it only costs time
+    _, tiny, _ = parse_train_args(["--output_dir", str(tmp_path / "t")])
+    assert tiny.gradient_checkpointing is False
+    (tmp_path / "base").mkdir()
+    _, base, _ = parse_train_args(
+        ["--model_name_or_path", str(tmp_path / "base"), "--output_dir", str(tmp_path)]
+    )
+    assert base.gradient_checkpointing is True  # a pretrained base keeps TRL's memory-saving default
+
+
+def test_bf16_asked_for_on_a_cpu_runs_there_with_autocast(tmp_path):
+    from hf_mathrules.train.config import arguments_dict, tiny_sft_config
+
+    _, sft, _ = parse_train_args(["--output_dir", str(tmp_path / "o"), "--bf16", "true"])
+    assert sft.bf16 is True and sft.use_cpu is True  # transformers refuses bf16 on a CPU without use_cpu
+    built = tiny_sft_config(output_dir=str(tmp_path / "p"), bf16=True)
+    assert built.use_cpu is True
+    # the model card's record of the settings is built from the same config (it raised here before)
+    margs = parse_train_args(["--output_dir", str(tmp_path / "q")])[0]
+    assert arguments_dict(margs, built)["sft"]["output_dir"] == str(tmp_path / "p")
+
+
 def test_base_model_defaults_to_qlora(tmp_path):
     (tmp_path / "base").mkdir()
     margs, sft, model = parse_train_args(

@@ -137,35 +137,20 @@ def shape_throughput(shapes: list[tuple[int, int, int]], batch: int, seq: int, t
     return out
 
 
-def run_arm(name: str, settings: dict, n_eval: int, out_dir: Path, threads: int) -> dict:
+def score_model(model_dir: Path, mix, n_eval: int) -> list[dict]:
+    """``n_eval`` test problems (seed 12345: the dev problems) per rule and level of ``mix``, scored by our
+    checker: one cell each, with its 95% Wilson interval and the mean first wrong step of the failures."""
+    import torch
+
     from hf_mathrules.evaluation.generation import generate
     from hf_mathrules.evaluation.scoring import score_batch
     from hf_mathrules.evaluation.stats import wilson_interval
-    from hf_mathrules.rules import make_rule
-    from hf_mathrules.train.config import MathRulesArguments, model_config, tiny_sft_config
-    from hf_mathrules.train.data import parse_mix
-    from hf_mathrules.train.sft import train
-
-    margs_fields = set(MathRulesArguments.__dataclass_fields__)
-    margs = MathRulesArguments(
-        preset="tiny", validation_rows=8, generation_eval_steps=0, test_rows=0, overwrite=True,
-        cpu_threads=threads, **{k: v for k, v in settings.items() if k in margs_fields},
-    )  # fmt: skip
-    sft_settings = {k: v for k, v in settings.items() if k not in margs_fields}
-    model_dir = out_dir / name
-    sft = tiny_sft_config(output_dir=str(model_dir), save_strategy="no", logging_steps=50, disable_tqdm=False,
-                          **sft_settings)  # fmt: skip
-    load_before = os.getloadavg()
-    result = train(margs, sft, model_config(), progress=False)
-    import torch
-
     from hf_mathrules.modeling import load_for_inference
+    from hf_mathrules.rules import make_rule
 
     model, tok = load_for_inference(str(model_dir))
-    params = sum(p.numel() for p in model.parameters())
     cells = []
-    t_eval = time.perf_counter()
-    for entry in parse_mix(margs.rules, margs.levels, margs.rows_per_level):
+    for entry in mix:
         for level in entry.levels:
             rows = make_rule(entry.rule, level=level).generate(n_eval, seed=12345, split="test")
             with torch.inference_mode():
@@ -178,7 +163,44 @@ def run_arm(name: str, settings: dict, n_eval: int, out_dir: Path, threads: int)
             cells.append({"rule": entry.rule, "level": level, "n": len(scores), "correct": k,
                           "accuracy": k / len(scores), "wilson95": [round(lo, 4), round(hi, 4)],
                           "first_wrong_step_mean": (sum(first_bad) / len(first_bad) + 1) if first_bad else None})  # fmt: skip
-            print(f"  {entry.rule} L{level}: {k}/{len(scores)}", flush=True)
+            print(f"  {model_dir.name} {entry.rule} L{level}: {k}/{len(scores)}", flush=True)
+    return cells
+
+
+def run_arm(name: str, settings: dict, n_eval: int, out_dir: Path, threads: int) -> dict:
+    """Train one arm and score it; with ``save_strategy=steps`` in ``settings`` every checkpoint is scored
+    too (``checkpoints``: accuracy against training seconds within one run)."""
+    from hf_mathrules.train.config import MathRulesArguments, model_config, tiny_sft_config
+    from hf_mathrules.train.data import parse_mix
+    from hf_mathrules.train.sft import train
+
+    margs_fields = set(MathRulesArguments.__dataclass_fields__)
+    margs = MathRulesArguments(
+        preset="tiny", validation_rows=8, generation_eval_steps=0, test_rows=0, overwrite=True,
+        cpu_threads=threads, **{k: v for k, v in settings.items() if k in margs_fields},
+    )  # fmt: skip
+    sft_settings = {k: v for k, v in settings.items() if k not in margs_fields}
+    model_dir = out_dir / name
+    sft = tiny_sft_config(**{"output_dir": str(model_dir), "save_strategy": "no", "logging_steps": 50,
+                             "disable_tqdm": False, "save_total_limit": None, **sft_settings})  # fmt: skip
+    load_before = os.getloadavg()
+    result = train(margs, sft, model_config(), progress=False)
+    load_after_training = os.getloadavg()
+    from hf_mathrules.modeling import load_for_inference
+
+    params = sum(p.numel() for p in load_for_inference(str(model_dir))[0].parameters())
+    mix = parse_mix(margs.rules, margs.levels, margs.rows_per_level)
+    t_eval = time.perf_counter()
+    cells = score_model(model_dir, mix, n_eval)
+    checkpoints = []
+    logged = {r["step"]: r for r in result.log_history}
+    for ckpt in sorted(model_dir.glob("checkpoint-*"), key=lambda d: int(d.name.split("-")[1])):
+        step = int(ckpt.name.split("-")[1])
+        at = logged[max((k for k in logged if k <= step), default=0)] if logged else {}
+        ck_cells = score_model(ckpt, mix, n_eval)
+        checkpoints.append({"step": step, "train_seconds": round(at.get("seconds", 0.0), 1),
+                            "tokens": at.get("tokens"), "loss": at.get("loss"), "cells": ck_cells,
+                            "mean": round(sum(c["accuracy"] for c in ck_cells) / len(ck_cells), 4)})  # fmt: skip
     losses = [r["loss"] for r in result.log_history if "loss" in r]
     tps = result.tokens_per_second
     return {
@@ -187,8 +209,9 @@ def run_arm(name: str, settings: dict, n_eval: int, out_dir: Path, threads: int)
         "tokens_per_second": round(tps), "train_gflops_per_second": round(6 * params * tps / 1e9, 2),
         "final_loss": round(losses[-1], 4) if losses else None, "eval_seconds": round(time.perf_counter() - t_eval, 1),
         "cells": cells, "min_accuracy": min(c["accuracy"] for c in cells), "tokens_counted": "non_padding",
+        "checkpoints": checkpoints,
         "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in os.getloadavg()], "threads": threads,
+        "load_average_after": [round(x, 2) for x in load_after_training], "threads": threads,
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
     }  # fmt: skip
 

@@ -86,17 +86,20 @@ def parse_value(text: str):
 
 
 def matmul_gflops(threads: int, seconds: float = 3.0) -> dict[str, float]:
-    """fp32 matmul GFLOP/s on ``threads`` cores: a large square product and one shaped like the tiny
-    model's MLP (tokens x width times width x 4 width)."""
+    """Matmul GFLOP/s on ``threads`` cores: a large square product and one shaped like the tiny model's MLP
+    (tokens x width times width x 4 width), in fp32 and (``bf16_`` keys) in bf16, the limit of an arm
+    trained with bf16 autocast."""
     import torch
 
     torch.set_num_threads(threads)
     out = {}
-    for name, (m, k, n) in {
-        "square_1024": (1024, 1024, 1024),
-        "mlp_4096x256x1024": (4096, 256, 1024),
-    }.items():
-        a, b = torch.randn(m, k), torch.randn(k, n)
+    for name, (m, k, n), dtype in [
+        ("square_1024", (1024, 1024, 1024), torch.float32),
+        ("mlp_4096x256x1024", (4096, 256, 1024), torch.float32),
+        ("bf16_square_1024", (1024, 1024, 1024), torch.bfloat16),
+        ("bf16_mlp_4096x256x1024", (4096, 256, 1024), torch.bfloat16),
+    ]:
+        a, b = torch.randn(m, k, dtype=dtype), torch.randn(k, n, dtype=dtype)
         a @ b
         count, t0 = 0, time.perf_counter()
         while time.perf_counter() - t0 < seconds:

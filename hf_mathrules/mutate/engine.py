@@ -268,11 +268,15 @@ class MutationEngine:
             return []
         seen = {item.row["problem"]} if item.row is not None else set()
         rename = cfg.final_rename and any(o.name == "rename" for o in self.ops)
+        screen = _screen(final, cfg.answer_class) if SCREEN else None
         out: list[Item] = []
         for j in range(1, cfg.variants_per_chain):
             rng = item_rng(f"{self.name}\x1fL{cfg.level}\x1fvariant{j}", seed, index)
             for _ in range(VARIANT_DRAWS):
-                p = final.with_values({name: draw(rng) for name, draw in plan})
+                values = {name: draw(rng) for name, draw in plan}
+                if screen is not None and screen(values):
+                    continue  # a value the exact gate refuses, found without building and solving the copy
+                p = final.with_values(values)
                 if gates.exact(p, solve(p), cfg.answer_class) is None:
                     break
             else:
@@ -458,6 +462,48 @@ def final_rename(p: Program, rng, ctx, record: bool = True) -> Program:
 VARIANT_DRAWS = 8
 
 
+# draws refused by following the final program's recorded plan (``_screen``) before the copy is built and
+# solved: most draws break a role or a range, and the screen finds that in a fraction of a solve
+SCREEN = True  # False: every draw built, solved and gated (the tests and the benchmark compare the two)
+
+
+def _screen(p: Program, answer_class: str):
+    """``refuse(values)`` for the draws of ``p``'s variants: True when the exact gate would refuse
+    ``p.with_values(values)`` because a value that ``p``'s recorded plan derives from them breaks its
+    role, its range, the bounds or the answer class (``solver.refuted``: sound for rejection, so a draw
+    it refuses is one ``gates.exact`` refuses, and the rows are the same with and without it).  None when
+    ``p`` has no recorded plan."""
+    from .solver import plan_of, refuter
+
+    solve(p)
+    trace = plan_of(p)
+    if trace is None:
+        return None
+    refuted = refuter(p, trace)
+    by_name, query = p.by_name, set(p.query)
+    stated = {x.name: (x.value.numerator if x.value.denominator == 1 else x.value)
+              for x in p.quantities if x.value is not None}  # fmt: skip
+
+    def refuse(name, v) -> bool:
+        x = by_name.get(name)
+        if x is None:
+            return False
+        if gates.value_reason(x, v) is not None:
+            return True
+        return name in query and not gates.answer_class_ok(p, Fraction(v), answer_class)
+
+    def screen(values: dict) -> bool:
+        known = dict(stated)
+        for name, v in values.items():
+            v = v.numerator if v.denominator == 1 else v
+            if refuse(name, v):
+                return True
+            known[name] = v
+        return refuted(known, refuse)
+
+    return screen
+
+
 def redrawable(p: Program) -> list[Quantity]:
     """The quantities a variant redraws: the stated givens and distractors with a declared range (what
     ``perturb`` draws from; a unit conversion's stated number on its base quantity's grid).  Relation
@@ -490,8 +536,8 @@ def _redraw_plan(p: Program) -> list[tuple[str, Any]]:
         if x.conversion:
             base, factor = _converted(p, x.name)
             lo, step, n, old = (
-                base.lo * factor,
-                base.step * factor,
+                _whole(base.lo * factor),
+                _whole(base.step * factor),
                 int((base.hi - base.lo) / base.step),
                 x.value,
             )
@@ -502,11 +548,15 @@ def _redraw_plan(p: Program) -> list[tuple[str, Any]]:
 
         else:
 
-            def draw(rng, lo=x.lo, step=x.step, n=int((x.hi - x.lo) / x.step)):
-                return lo + step * rng.randint(0, n)
+            def draw(rng, lo=_whole(x.lo), step=_whole(x.step), n=int((x.hi - x.lo) / x.step)):
+                return lo + step * rng.randint(0, n)  # an int when lo and step are: Fractions are slow
 
         plan.append((x.name, draw))
     return plan
+
+
+def _whole(v: Fraction):
+    return v.numerator if v.denominator == 1 else v
 
 
 def redraw(p: Program, rng) -> Program:

@@ -24,6 +24,11 @@ def main() -> int:
     ap.add_argument("--formal", metavar="OUT")
     ap.add_argument("--compare", nargs=2, metavar=("A", "B"))
     ap.add_argument("--k", type=int, default=0, help="variants_per_chain for word levels 1, 3, 5")
+    ap.add_argument(
+        "--round3-draws",
+        action="store_true",
+        help="variants drawn as round 3 drew them (8 draws, no unpinning)",
+    )
     a = ap.parse_args()
     if a.compare:
         x, y = (json.load(open(f)) for f in a.compare)
@@ -33,6 +38,13 @@ def main() -> int:
             print(k, x[k][:1] if len(x[k]) == 1 else "row", "->", y[k][:1] if len(y[k]) == 1 else "row")
         return 0
     from hf_mathrules.mutate import MutationEngine
+
+    if a.round3_draws:
+        from hf_mathrules.mutate import engine
+
+        for name, v in (("FRESH", False), ("UNPIN", False), ("VARIANT_DRAWS", 8)):
+            if hasattr(engine, name):
+                setattr(engine, name, v)
 
     if a.formal:
         out = {}

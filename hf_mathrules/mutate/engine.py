@@ -473,9 +473,11 @@ def final_rename(p: Program, rng, ctx, record: bool = True) -> Program:
     return replace(out, variant=rng.randrange(1, 1 << 16), history=history).same_formal_problem_as(p)
 
 
-# draws per variant until its solution respects every role, range and the answer class (a draw is ~0.1 ms:
-# a replayed solve); a variant that gets none ends the item's variants
-VARIANT_DRAWS = 8
+# draws per variant until its solution respects every role, range and the answer class; a variant that
+# gets none ends the item's variants.  Most draws are refused by the screen (``_screen``, ``_unpinned``:
+# ~15-30 us, against ~0.1 ms for a replayed solve), so round 3's 8 became 32 (issue 19 round 4: more
+# rows per chain, more rows per CPU second)
+VARIANT_DRAWS = 32
 # a draw of values already tried by this item (the chain's row, an earlier variant) is drawn again, not
 # sent through the gates to be dropped as a repeat
 FRESH = True

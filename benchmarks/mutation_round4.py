@@ -3,6 +3,7 @@ code paths) and on, side by side in one process, the configurations alternating 
 items 0..N-1; ``time.process_time``), so load drift hits each alike.
 
     python benchmarks/mutation_round4.py --items 400 --ks 8,16
+    python benchmarks/mutation_round4.py --items 300 --ks 16 --ablate   # each switch off in turn
 
 Switches (module constants, so that both code paths run in one process): ``solver.SHAPED`` (plans found
 by program shape: the read-back program replays), ``engine.SCREEN`` (draws refused by following the
@@ -44,9 +45,23 @@ def main() -> int:
     ap.add_argument("--items", type=int, default=400, help="level-3 items per configuration")
     ap.add_argument("--ks", default="8,16", help="values of variants_per_chain (comma-separated)")
     ap.add_argument("--draws", default="", help="also round 4 with these VARIANT_DRAWS (comma-separated)")
+    ap.add_argument("--ablate", action="store_true", help="round 4 with each switch off in turn (largest K)")
     a = ap.parse_args()
     configs: dict[str, tuple[int, dict]] = {}
-    for k in (int(x) for x in a.ks.split(",")):
+    ks = [int(x) for x in a.ks.split(",")]
+    if a.ablate:
+        k = max(ks)
+        configs[f"K={k}, round 3"] = (k, ROUND3)
+        configs[f"K={k}, round 4"] = (k, DEFAULTS)
+        for name, off in (("SHAPED", False), ("SCREEN", False), ("FRESH", False), ("UNPIN", False),
+                          ("VARIANT_DRAWS", 8)):  # fmt: skip
+            configs[f"K={k}, round 4 but {name}={off}"] = (k, {**DEFAULTS, name: off})
+        configs[f"K={k}, round 4 but UNPIN=False, SCREEN=False"] = (
+            k,
+            {**DEFAULTS, "UNPIN": False, "SCREEN": False},
+        )
+        ks = []
+    for k in ks:
         configs[f"K={k}, round 3"] = (k, ROUND3)
         if k > 1:
             configs[f"K={k}, round 3's rows (replay by shape, screen)"] = (k, SAME_ROWS)

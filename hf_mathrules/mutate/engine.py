@@ -62,8 +62,9 @@ class MutateConfig:
     second_opinion: str = "auto"  # z3 if installed, else sympy; none: off
     second_opinion_rate: float = 0.02  # fraction of items checked (chosen by index hash)
     # word family: up to this many rows per chain: the chain's final program, then up to K - 1 copies of it
-    # with every stated given (and distractor) redrawn from its declared range, each re-solved (the
-    # solver replays the structure's recorded plan) and passed through every gate and the defect checks.
+    # with every stated given (and distractor) redrawn from its declared range and every number that pins
+    # an unknown computed from a value drawn for it, each re-solved (the solver replays the structure's
+    # recorded plan) and passed through every gate and the defect checks.
     # Cheap rows (no new chain), but they share the chain's structure: fewer distinct structures per row
     variants_per_chain: int = 1
     # word family: the chain's final program renamed once more (new people, and a sentence variant drawn
@@ -256,10 +257,13 @@ class MutationEngine:
 
     def variants(self, item: Item, seed: int, index: int, target: float) -> list[Item]:
         """Up to ``variants_per_chain - 1`` more rows of the chain's final program: every stated given and
-        distractor redrawn from its declared range (``redraw``; a draw whose solution breaks a role, a range
-        or the answer class is drawn again, at most ``VARIANT_DRAWS`` times), then every gate of ``finish``
-        and the defect checks; with ``final_rename`` each variant also gets its own people and wording.
-        Variant j draws from its own generator keyed by (seed, index, j), so the
+        distractor redrawn from its declared range (``redraw``), and each number that pins an unknown (the
+        number a relation states alone for it, an observed value: ``_pins``) computed from a value drawn
+        for that unknown from its range (``_unpinned``); a draw whose solution breaks a role, a range or
+        the answer class (most are refused by following the recorded plan, ``_screen``) or whose values
+        the item tried already is drawn again, at most ``VARIANT_DRAWS`` times; then every gate of
+        ``finish`` and the defect checks; with ``final_rename`` each variant also gets its own people and
+        wording.  Variant j draws from its own generator keyed by (seed, index, j), so the
         item stays a pure function of (config, seed, index) and the rows for K are a prefix of those for
         K + 1; a variant whose problem repeats an earlier row of the item is dropped, and a variant that
         no draw makes valid ends the item's variants (its structure rarely fits new numbers)."""

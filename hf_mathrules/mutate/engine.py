@@ -495,7 +495,7 @@ SCREEN = True  # False: every draw built, solved and gated (the tests and the be
 def _screen(p: Program, answer_class: str):
     """``refuse(values)`` for the draws of ``p``'s variants: True when the exact gate would refuse
     ``p.with_values(values)`` because a value that ``p``'s recorded plan derives from them breaks its
-    role, its range, the bounds or the answer class (``solver.refuted``: sound for rejection, so a draw
+    role, its range, the bounds or the answer class (``solver.refuter``: sound for rejection, so a draw
     it refuses is one ``gates.exact`` refuses, and the rows are the same with and without it).  None when
     ``p`` has no recorded plan."""
     from .solver import plan_of, refuter
@@ -586,8 +586,9 @@ def _unpinned(p: Program, answer_class: str):
     """``unpin(values, rng)`` for the variants of ``p`` when it has pinned numbers (``_pins``), else None:
     each pinned unknown u is drawn from its range too, and the number that pins it is computed from it,
     by following the recorded plan of ``p`` with u stated and that number not (``solver.refuter``, every
-    value it derives checked as ``gates.exact`` checks it; a computed relation number must be positive and
-    whole, or whole hundredths where u's role allows).  Returns the stated values of the copy (the
+    value it derives checked as ``gates.exact`` checks it; a computed number must be positive and whole,
+    or whole hundredths where u's role allows: stricter than needed for an observed money amount of a
+    counted u, which its own role would let be 12.50).  Returns the stated values of the copy (the
     givens, then the computed numbers), or None when a value is refused or a number cannot be computed.
     The copy still goes through the exact gate and every other gate."""
     from .program import replace

@@ -3,6 +3,7 @@
 
     python benchmarks/mutation_variants.py --items 600 --rows 1000 --mix 600
     python benchmarks/mutation_variants.py --ks 1,8,16 --skip level3,mix     # throughput only
+    python benchmarks/mutation_variants.py --ks 8,16 --skip throughput,mix --round3-draws  # round 3's draws
 
 1. throughput at level 3: the configs alternate item by item (seed 1, items 0..N-1), rows per CPU second
    of this process (``time.process_time``), so load drift hits each alike;
@@ -89,7 +90,16 @@ def main() -> int:
     ap.add_argument("--mix", type=int, default=600, help="word rows over levels 1-6 (K=1 configs)")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: throughput,level3,mix")
     ap.add_argument("--ks", default="1,4,8", help="the values of variants_per_chain compared (default 1,4,8)")
+    ap.add_argument(
+        "--round3-draws",
+        action="store_true",
+        help="variants drawn as round 3 drew them (8 draws, no fresh values, no unpinning)",
+    )
     a = ap.parse_args()
+    if a.round3_draws:
+        from hf_mathrules.mutate import engine
+
+        engine.FRESH, engine.UNPIN, engine.VARIANT_DRAWS = False, False, 8
     for k in a.ks.split(","):
         CONFIGS[f"K={int(k)}"] = {"variants_per_chain": int(k)}
     skip = set(a.skip.split(","))

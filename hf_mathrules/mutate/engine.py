@@ -17,6 +17,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
+from ..expr.nodes import Sym
 from ..rules.base import _split_of_digest, item_rng
 from ..rules.common import SPLITS, ConfigError
 from ..rules.rows import SeenProblems, bucket_of
@@ -27,7 +28,7 @@ from .frames import informalize
 from .item import Item
 from .mcmc import TARGETS, TOLERANCE, ChainLog, difficulty, operator_list, run_chain
 from .operators import OPERATORS
-from .program import Program, Quantity
+from .program import ROLES, Program, Quantity
 from .seeds import Seed, SeedError, load_seeds
 from .solution import completion, measures
 from .solver import solve
@@ -61,8 +62,9 @@ class MutateConfig:
     second_opinion: str = "auto"  # z3 if installed, else sympy; none: off
     second_opinion_rate: float = 0.02  # fraction of items checked (chosen by index hash)
     # word family: up to this many rows per chain: the chain's final program, then up to K - 1 copies of it
-    # with every stated given (and distractor) redrawn from its declared range, each re-solved (the
-    # solver replays the structure's recorded plan) and passed through every gate and the defect checks.
+    # with every stated given (and distractor) redrawn from its declared range and every number that pins
+    # an unknown computed from a value drawn for it, each re-solved (the solver replays the structure's
+    # recorded plan) and passed through every gate and the defect checks.
     # Cheap rows (no new chain), but they share the chain's structure: fewer distinct structures per row
     variants_per_chain: int = 1
     # word family: the chain's final program renamed once more (new people, and a sentence variant drawn
@@ -255,10 +257,13 @@ class MutationEngine:
 
     def variants(self, item: Item, seed: int, index: int, target: float) -> list[Item]:
         """Up to ``variants_per_chain - 1`` more rows of the chain's final program: every stated given and
-        distractor redrawn from its declared range (``redraw``; a draw whose solution breaks a role, a range
-        or the answer class is drawn again, at most ``VARIANT_DRAWS`` times), then every gate of ``finish``
-        and the defect checks; with ``final_rename`` each variant also gets its own people and wording.
-        Variant j draws from its own generator keyed by (seed, index, j), so the
+        distractor redrawn from its declared range (``redraw``), and each number that pins an unknown (the
+        number a relation states alone for it, an observed value: ``_pins``) computed from a value drawn
+        for that unknown from its range (``_unpinned``); a draw whose solution breaks a role, a range or
+        the answer class (most are refused by following the recorded plan, ``_screen``) or whose values
+        the item tried already is drawn again, at most ``VARIANT_DRAWS`` times; then every gate of
+        ``finish`` and the defect checks; with ``final_rename`` each variant also gets its own people and
+        wording.  Variant j draws from its own generator keyed by (seed, index, j), so the
         item stays a pure function of (config, seed, index) and the rows for K are a prefix of those for
         K + 1; a variant whose problem repeats an earlier row of the item is dropped, and a variant that
         no draw makes valid ends the item's variants (its structure rarely fits new numbers)."""
@@ -268,15 +273,34 @@ class MutationEngine:
             return []
         seen = {item.row["problem"]} if item.row is not None else set()
         rename = cfg.final_rename and any(o.name == "rename" for o in self.ops)
+        screen = _screen(final, cfg.answer_class) if SCREEN else None
+        unpin = _unpinned(final, cfg.answer_class) if UNPIN else None
+        # the drawn values of the chain's row and of every variant that reached the gates: drawn again,
+        # they give a repeated problem (dropped) or the same rejection, so they are drawn anew instead
+        names = [name for name, _ in plan] + (unpin.pinned if unpin is not None else [])
+        tried = {tuple(final.by_name[name].value for name in names)} if FRESH else None
         out: list[Item] = []
         for j in range(1, cfg.variants_per_chain):
             rng = item_rng(f"{self.name}\x1fL{cfg.level}\x1fvariant{j}", seed, index)
             for _ in range(VARIANT_DRAWS):
-                p = final.with_values({name: draw(rng) for name, draw in plan})
+                values = {name: draw(rng) for name, draw in plan}
+                if unpin is not None:
+                    values = unpin(values, rng)
+                    if values is None:
+                        continue  # a value the exact gate refuses, or a pinned number that does not fit
+                elif screen is not None and screen(values):
+                    continue  # a value the exact gate refuses, found without building and solving the copy
+                if tried is not None:
+                    key = tuple(values[name] for name in names)
+                    if key in tried:
+                        continue
+                p = final.with_values(values)
                 if gates.exact(p, solve(p), cfg.answer_class) is None:
                     break
             else:
                 break  # a structure whose ranges rarely give a valid problem: no more draws spent on it
+            if tried is not None:
+                tried.add(key)
             if rename:  # its own people and wording too, as every chain's row (``final_rename``)
                 p = final_rename(p, rng, self, record=False)
             v = self.finish(item.start, p, item.log, seed, index, target, variant=j)
@@ -453,9 +477,177 @@ def final_rename(p: Program, rng, ctx, record: bool = True) -> Program:
     return replace(out, variant=rng.randrange(1, 1 << 16), history=history).same_formal_problem_as(p)
 
 
-# draws per variant until its solution respects every role, range and the answer class (a draw is ~0.1 ms:
-# a replayed solve); a variant that gets none ends the item's variants
-VARIANT_DRAWS = 8
+# draws per variant until its solution respects every role, range and the answer class; a variant that
+# gets none ends the item's variants.  Most draws are refused by the screen (``_screen``, ``_unpinned``:
+# ~15-30 us, against ~0.1 ms for a replayed solve), so round 3's 8 became 32 (issue 19 round 4: more
+# rows per chain, more rows per CPU second)
+VARIANT_DRAWS = 32
+# a draw of values already tried by this item (the chain's row, an earlier variant) is drawn again, not
+# sent through the gates to be dropped as a repeat
+FRESH = True
+
+
+# draws refused by following the final program's recorded plan (``_screen``) before the copy is built and
+# solved: most draws break a role or a range, and the screen finds that in a fraction of a solve
+SCREEN = True  # False: every draw built, solved and gated (the tests and the benchmark compare the two)
+
+
+def _screen(p: Program, answer_class: str):
+    """``refuse(values)`` for the draws of ``p``'s variants: True when the exact gate would refuse
+    ``p.with_values(values)`` because a value that ``p``'s recorded plan derives from them breaks its
+    role, its range, the bounds or the answer class (``solver.refuter``: sound for rejection, so a draw
+    it refuses is one ``gates.exact`` refuses, and the rows are the same with and without it).  None when
+    ``p`` has no recorded plan."""
+    from .solver import plan_of, refuter
+
+    solve(p)
+    trace = plan_of(p)
+    if trace is None:
+        return None
+    refuted = refuter(p, trace)
+    refuse = _refuser(p, answer_class)
+    stated = {x.name: (x.value.numerator if x.value.denominator == 1 else x.value)
+              for x in p.quantities if x.value is not None}  # fmt: skip
+
+    def screen(values: dict) -> bool:
+        known = dict(stated)
+        for name, v in values.items():
+            v = v.numerator if v.denominator == 1 else v
+            if refuse(name, v):
+                return True
+            known[name] = v
+        return refuted(known, refuse)
+
+    return screen
+
+
+# numbers that pin an unknown (``_unpinned``) computed from a value drawn for it, instead of held fixed
+UNPIN = True  # False: only the givens redrawn (round 3's draws)
+
+
+def _refuser(p: Program, answer_class: str):
+    """``refuse(name, value)``: True when ``gates.exact`` refuses that value of that quantity of ``p``
+    (its role, range, the bounds; the answer class for the query)."""
+    by_name, query = p.by_name, set(p.query)
+
+    def refuse(name, v) -> bool:
+        x = by_name.get(name)
+        if x is None:
+            return False
+        if gates.value_reason(x, v) is not None:
+            return True
+        return name in query and not gates.answer_class_ok(p, Fraction(v), answer_class)
+
+    return refuse
+
+
+def _pins(p: Program) -> list[tuple[str, str]]:
+    """(an unknown u with a declared range, the stated number that pins it): the number a relation states
+    alone on its right side for its target ("a third of u is 12", "u, h and i add up to 19", "3(u + 2)
+    is 24": the operator computed it from u's value), and an observed quantity whose definition ``p``'s
+    plan solves for u ("the cost of the carpet is 624 dollars" for the length).  Holding these fixed while
+    the givens are redrawn leaves few draws valid (u must stay whole and in its range)."""
+    from .solver import SOLVED, _setup, plan_of
+
+    out: list[tuple[str, str]] = []
+    by_name = p.by_name
+
+    def free(u: str, c: str) -> bool:
+        x = by_name.get(u)
+        return (
+            x is not None and x.kind == "unknown" and x.lo is not None and x.hi is not None
+            and all(u != a and c != b for a, b in out)
+        )  # fmt: skip
+
+    for r in p.relations:
+        c = by_name.get(r.rhs.name) if type(r.rhs) is Sym else None
+        if (
+            c is not None
+            and c.inline
+            and c.value is not None
+            and c.name in r.params
+            and free(r.target, c.name)
+        ):
+            out.append((r.target, c.name))
+    trace = plan_of(p)
+    if trace:
+        eqs = _setup(p, ())[1]
+        for ev in trace:
+            if ev[0] != SOLVED:
+                continue
+            eq = eqs[ev[1]]
+            o = by_name.get(eq.lhs.name) if type(eq.lhs) is Sym else None
+            if o is not None and o.kind == "observed" and o.expr is eq.rhs and free(ev[2], o.name):
+                out.append((ev[2], o.name))
+    return out
+
+
+def _unpinned(p: Program, answer_class: str):
+    """``unpin(values, rng)`` for the variants of ``p`` when it has pinned numbers (``_pins``), else None:
+    each pinned unknown u is drawn from its range too, and the number that pins it is computed from it,
+    by following the recorded plan of ``p`` with u stated and that number not (``solver.refuter``, every
+    value it derives checked as ``gates.exact`` checks it; a computed number must be positive and whole,
+    or whole hundredths where u's role allows: stricter than needed for an observed money amount of a
+    counted u, which its own role would let be 12.50).  Returns the stated values of the copy (the
+    givens, then the computed numbers), or None when a value is refused or a number cannot be computed.
+    The copy still goes through the exact gate and every other gate."""
+    from .program import replace
+    from .solver import plan_of, refuter
+
+    pins = _pins(p)
+    if not pins:
+        return None
+    sol = solve(p)
+    if sol.status != "ok" or any(u not in sol.values for u, _ in pins):
+        return None
+    us, cs = {u for u, _ in pins}, {c for _, c in pins}
+    fwd = replace(
+        p,
+        quantities=tuple(
+            replace(x, value=sol.values[x.name]) if x.name in us
+            else replace(x, value=None) if x.name in cs else x
+            for x in p.quantities
+        ),
+    )  # fmt: skip
+    got = solve(fwd)
+    if got.status != "ok" or any(c not in got.values for c in cs):
+        return None
+    trace = plan_of(fwd)
+    if trace is None:
+        return None
+    refuted, refuse = refuter(fwd, trace), _refuser(p, answer_class)
+    stated = {x.name: _whole(x.value) for x in fwd.quantities if x.value is not None}
+    draws = []
+    for u, c in pins:
+        x = p.by_name[u]
+        whole = ROLES[x.role][0]
+        draws.append((u, c, _whole(x.lo), _whole(x.step), int((x.hi - x.lo) / x.step), whole))
+
+    def unpin(values: dict, rng) -> dict | None:
+        known = dict(stated)
+        for name, v in values.items():
+            v = _whole(v) if type(v) is not int else v
+            if refuse(name, v):
+                return None
+            known[name] = v
+        for u, _c, lo, step, n, _w in draws:
+            v = lo + step * rng.randint(0, n)
+            v = _whole(v) if type(v) is not int else v
+            if refuse(u, v):
+                return None
+            known[u] = v
+        if refuted(known, refuse):
+            return None
+        out = dict(values)
+        for _u, c, *_rest, whole in draws:
+            v = known.get(c)
+            if v is None or v <= 0 or (v.denominator != 1 if whole else (v * 100).denominator != 1):
+                return None
+            out[c] = v
+        return out
+
+    unpin.pinned = [c for _, c in pins]
+    return unpin
 
 
 def redrawable(p: Program) -> list[Quantity]:
@@ -490,8 +682,8 @@ def _redraw_plan(p: Program) -> list[tuple[str, Any]]:
         if x.conversion:
             base, factor = _converted(p, x.name)
             lo, step, n, old = (
-                base.lo * factor,
-                base.step * factor,
+                _whole(base.lo * factor),
+                _whole(base.step * factor),
                 int((base.hi - base.lo) / base.step),
                 x.value,
             )
@@ -502,11 +694,15 @@ def _redraw_plan(p: Program) -> list[tuple[str, Any]]:
 
         else:
 
-            def draw(rng, lo=x.lo, step=x.step, n=int((x.hi - x.lo) / x.step)):
-                return lo + step * rng.randint(0, n)
+            def draw(rng, lo=_whole(x.lo), step=_whole(x.step), n=int((x.hi - x.lo) / x.step)):
+                return lo + step * rng.randint(0, n)  # an int when lo and step are: Fractions are slow
 
         plan.append((x.name, draw))
     return plan
+
+
+def _whole(v: Fraction):
+    return v.numerator if v.denominator == 1 else v
 
 
 def redraw(p: Program, rng) -> Program:

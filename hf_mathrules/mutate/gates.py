@@ -75,23 +75,32 @@ def exact(p: Program, sol: Solution, answer_class: str = "integer") -> str | Non
         x = by_name.get(name)
         if x is None:
             continue
-        integral, positive, lo, hi, stated = x.check  # v: an int when whole (the solver's values)
-        if positive and v <= 0:
-            return f"{x.role} {name} is not positive"
-        if type(v) is not int:
-            if integral and v.denominator != 1:
-                return f"{x.role} {name} is not a whole number"
-            if v.denominator > 1000:
-                return "a value has an ugly denominator"
-            if word and stated and 100 % v.denominator:
-                return f"{x.role} {name} = {v} is not a whole number of hundredths"
-        if v > BOUND or v < -BOUND:
-            return "a value exceeds 10^6"
-        if lo is not None and not lo <= v <= hi:
-            return f"{x.role} {name} = {v} is outside its plausible range [{x.lo}, {x.hi}]"
+        reason = value_reason(x, v, word)
+        if reason:
+            return reason
     for q in p.query:
         if not answer_class_ok(p, sol.values[q], answer_class):
             return f"answer {sol.values[q]} is not of class {answer_class}"
+    return None
+
+
+def value_reason(x, v, word: bool = True) -> str | None:
+    """Why the value ``v`` of the quantity ``x`` breaks its role, its range or the bounds (``exact``'s check
+    of one value; ``v`` an ``int`` when whole, as the solver gives it), or None."""
+    integral, positive, lo, hi, stated = x.check
+    if positive and v <= 0:
+        return f"{x.role} {x.name} is not positive"
+    if type(v) is not int:
+        if integral and v.denominator != 1:
+            return f"{x.role} {x.name} is not a whole number"
+        if v.denominator > 1000:
+            return "a value has an ugly denominator"
+        if word and stated and 100 % v.denominator:
+            return f"{x.role} {x.name} = {v} is not a whole number of hundredths"
+    if v > BOUND or v < -BOUND:
+        return "a value exceeds 10^6"
+    if lo is not None and not lo <= v <= hi:
+        return f"{x.role} {x.name} = {v} is outside its plausible range [{x.lo}, {x.hi}]"
     return None
 
 

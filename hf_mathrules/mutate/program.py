@@ -246,9 +246,10 @@ class Program:
         return sig
 
     def same_formal_problem_as(self, other: Program) -> Program:
-        """Take over ``other``'s solutions and signature, worked out already: for a copy that differs from
-        it only in what neither reads (history, people's names, sentence variants).  Returns self."""
-        for key in ("_solutions", "_signature"):
+        """Take over ``other``'s solutions, signature, problem string and dependency links, worked out
+        already: for a copy that differs from it only in what none of them reads (history, people's names,
+        sentence variants; not a quantity's name, value or definition, nor a relation).  Returns self."""
+        for key in ("_solutions", "_signature", "_problem", "_links"):
             if key in other.__dict__:
                 self.__dict__[key] = other.__dict__[key]
         return self

@@ -24,9 +24,12 @@ def _shown(v: Fraction):
 
 
 def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None) -> str:
-    known = {n: _shown(v) for n, v in values.items()}
+    # only the names ``e`` reads: ``substitute`` touches no other (rendering every known value for every
+    # shown expression was most of a completion's time)
+    names = free_names(e)
+    known = {n: _shown(values[n]) for n in names if n in values}
     if letters:
-        known.update({n: Sym(x) for n, x in letters.items()})
+        known.update({n: Sym(x) for n, x in letters.items() if n in names})
     return textbook(substitute(e, known)).replace("*", " × ")
 
 

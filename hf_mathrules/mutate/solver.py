@@ -253,7 +253,7 @@ def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
 # recorded plans: structure key -> (the expression nodes the key names by id, kept so that an id cannot be
 # reused; the trace of ``_solve``'s decisions)
 _PLANS: dict[tuple, tuple[tuple, tuple]] = {}
-PLAN_STATS = {"replayed": 0, "recorded": 0, "fallback": 0}
+PLAN_STATS = {"replayed": 0, "replayed_by_shape": 0, "recorded": 0, "fallback": 0}
 
 
 def _plan_key(program: Program, drop: tuple[str, ...]) -> tuple[tuple, tuple]:
@@ -270,21 +270,54 @@ def _plan_key(program: Program, drop: tuple[str, ...]) -> tuple[tuple, tuple]:
     return (tuple(parts), program.query, drop), tuple(nodes)
 
 
+# the same plans by the programs' *shape*: quantity names, roles and which are stated, and every
+# definition and relation compared as a tree (``Expr`` nodes compare and hash by structure, numbers
+# included).  A program read back from its text (the round-trip gate) is made of new nodes each time, so
+# the plan above never finds it; the copies of one chain's program with other numbers (``variants_per_chain``)
+# read back to programs of one shape, whose plan this finds.  The replay re-checks every decision as above
+SHAPED = True  # False: only the plans above (the tests compare the two)
+_SHAPES: dict[tuple, tuple] = {}
+
+
+def _shape_key(program: Program, drop: tuple[str, ...]) -> tuple:
+    return (
+        tuple(
+            (x.name, x.role, x.value is not None and x.name not in drop, x.expr) for x in program.quantities
+        ),
+        tuple((r.lhs, r.rhs) for r in program.relations),
+        program.query,
+        drop,
+    )
+
+
 def _planned(program: Program, drop: tuple[str, ...]) -> Solution:
     key, nodes = _plan_key(program, drop)
     hit = _PLANS.get(key)
+    shape = None
     if hit is not None and len(hit[0]) == len(nodes) and all(a is b for a, b in zip(hit[0], nodes)):
-        sol = _replay(program, drop, hit[1])
+        trace = hit[1]
+    elif SHAPED:
+        shape = _shape_key(program, drop)
+        trace = _SHAPES.get(shape)
+    else:
+        trace = None
+    if trace is not None:
+        sol = _replay(program, drop, trace)
         if sol is not None:
-            PLAN_STATS["replayed"] += 1
+            PLAN_STATS["replayed" if shape is None else "replayed_by_shape"] += 1
             return sol
         PLAN_STATS["fallback"] += 1
-    trace: list = []
+    trace = []
     sol = _solve(program, drop, trace)
     if sol.status == "ok":  # a failed search is not replayed (its failure depends on the numbers)
         if len(_PLANS) > 20_000:
             _PLANS.clear()
-        _PLANS[key] = (nodes, tuple(trace))
+        trace = tuple(trace)
+        _PLANS[key] = (nodes, trace)
+        if SHAPED:
+            if len(_SHAPES) > 20_000:
+                _SHAPES.clear()
+            _SHAPES[shape if shape is not None else _shape_key(program, drop)] = trace
         PLAN_STATS["recorded"] += 1
     return sol
 
@@ -462,6 +495,110 @@ def _follow(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution |
         if not rational_value(den, known):
             return None
     return Solution("ok", known, steps)
+
+
+def plan_of(program: Program, drop: tuple[str, ...] = ()) -> tuple | None:
+    """The recorded plan that ``solve(program, drop)`` made or followed (None when there is none: a failed
+    search, or one forgotten since)."""
+    key, nodes = _plan_key(program, drop)
+    hit = _PLANS.get(key)
+    if hit is not None and len(hit[0]) == len(nodes) and all(a is b for a, b in zip(hit[0], nodes)):
+        return hit[1]
+    return _SHAPES.get(_shape_key(program, drop)) if SHAPED else None
+
+
+def refuter(program: Program, trace: tuple):
+    """``refuted(known, refuse)`` for copies of ``program`` with other stated values
+    (``Program.with_values``): True when following the recorded plan ``trace`` from the stated values
+    ``known`` derives a value that ``refuse(name, value)`` refuses: what a rejection sampler needs to know
+    before it builds the copy and solves it.  Sound for rejection: each value followed here is forced by
+    one equation from values forced before, so a solution of the copy, if any, has it (and a copy with no
+    solution fails every gate anyway).  False when nothing is refused, and at the first step that
+    cannot be followed (a vanishing coefficient, a root that differs in kind, a linear block): then only
+    ``solve`` can tell.  ``known`` is filled in.
+
+    An equation the plan solves for ``u`` in which ``u`` appears only to the first degree outside any
+    denominator (most of them) is solved from two evaluations, at ``u = 0`` and ``u = 1``, instead of
+    being expanded; any other is expanded as ``solve`` does."""
+    eqs = _setup(program, ())[1]
+    ops: list[tuple] = []
+    for ev in trace:
+        kind = ev[0]
+        if kind == EVAL:
+            eq = eqs[ev[1]]
+            ops.append((EVAL, eq.lhs.name, eq.rhs))
+        elif kind == SOLVED:
+            eq, u = eqs[ev[1]], ev[2]
+            dl, dr = _udeg(eq.lhs, u), _udeg(eq.rhs, u)
+            if ev[3] in ("compute", "solve") and dl is not None and dr is not None and max(dl, dr) == 1:
+                ops.append((CHECK, u, eq.lhs, eq.rhs))  # affine in u
+            else:
+                ops.append((SOLVED, u, eq, ev[3]))
+        elif kind == BLOCK:
+            ops.append((BLOCK,))
+            break
+
+    def refuted(known: dict, refuse) -> bool:
+        try:
+            for op in ops:
+                kind = op[0]
+                if kind == EVAL:
+                    name = op[1]
+                    if name in known:
+                        return False
+                    v = evaluate(op[2], known)
+                elif kind == CHECK:
+                    name, lhs, rhs = op[1], op[2], op[3]
+                    if name in known:
+                        return False
+                    known[name] = 0
+                    e0 = evaluate(lhs, known) - evaluate(rhs, known)
+                    known[name] = 1
+                    slope = evaluate(lhs, known) - evaluate(rhs, known) - e0
+                    del known[name]
+                    if not slope:
+                        return False
+                    v = Fraction(-e0) / slope
+                elif kind == SOLVED:
+                    name = op[1]
+                    got = _expand(program, op[2], known)
+                    if type(got) is not tuple or got[0] != name or got[2] != op[3]:
+                        return False
+                    v = got[1]
+                else:
+                    return False
+                if type(v) is not int and v.denominator == 1:
+                    v = v.numerator
+                if refuse(name, v):
+                    return True
+                known[name] = v
+        except Exception:  # noqa: BLE001 - a division by zero, a name not known: the solve will tell
+            return False
+        return False
+
+    return refuted
+
+
+def _udeg(e: Expr, u: str) -> int | None:
+    """The degree of ``e`` in ``u`` as a polynomial whose coefficients are expressions free of ``u``
+    (``u`` in no denominator and no power), or None."""
+    if u not in free_names(e):
+        return 0
+    t = type(e)
+    if t is Sym:
+        return 1
+    if t is Add:
+        ds = [_udeg(x, u) for x in e.terms]
+        return None if None in ds else max(ds)
+    if t is Mul:
+        ds = [_udeg(x, u) for x in e.factors]
+        return None if None in ds else sum(ds)
+    if t is Neg:
+        return _udeg(e.arg, u)
+    if t is Div:
+        d = _udeg(e.num, u)
+        return d if u not in free_names(e.den) else None
+    return None
 
 
 def _solve(program: Program, drop: tuple[str, ...], trace: list | None = None) -> Solution:

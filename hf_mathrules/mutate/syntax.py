@@ -113,13 +113,23 @@ def _mul(a: Expr, b: Expr) -> Expr:
     return Mul((a, b))
 
 
+_PARSED: dict[tuple[str, bool], Expr] = {}
+
+
 def parse_expr(text: str, implicit: bool = False) -> Expr:
-    """One expression; ``implicit``: juxtaposition multiplies (textbook syntax)."""
+    """One expression; ``implicit``: juxtaposition multiplies (textbook syntax).  Remembered per text
+    (nodes are immutable): the read-back gate parses each seed's definitions for every row it reads."""
+    got = _PARSED.get((text, implicit))
+    if got is not None:
+        return got
     p = _Parser(text, implicit)
     node = p.sum()
     if p.peek() is not None:
         tok = p.peek()
         raise SyntaxError(f"unexpected {tok[1]!r} at position {tok[2]} in {text!r}")
+    if len(_PARSED) > 10_000:
+        _PARSED.clear()
+    _PARSED[(text, implicit)] = node
     return node
 
 

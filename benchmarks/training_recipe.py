@@ -219,6 +219,31 @@ def run_arm(name: str, settings: dict, n_eval: int, out_dir: Path, threads: int)
     }  # fmt: skip
 
 
+def plot_checkpoints(record: dict, path: Path) -> None:
+    """Accuracy of every cell against training seconds, from an arm's scored checkpoints and its end."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points = [(c["train_seconds"], c["cells"]) for c in record["checkpoints"]]
+    if not points or points[-1][0] < record["train_seconds"] - 1:
+        points.append((record["train_seconds"], record["cells"]))
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for i, cell in enumerate(points[0][1]):
+        ax.plot([p[0] / 60 for p in points], [100 * p[1][i]["accuracy"] for p in points], marker="o",
+                linestyle="-" if cell["level"] == 1 else "--", label=f"{cell['rule']} L{cell['level']}")  # fmt: skip
+    ax.axhline(95, color="grey", linewidth=0.8)
+    ax.axvline(20, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_xlabel("training minutes (one cosine schedule)")
+    ax.set_ylabel("verified accuracy, % of 100 dev problems")
+    ax.set_title(f"{record['arm']}"[:90], fontsize=8)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def batches(settings: dict) -> str:
     if settings.get("pack_length"):
         return f"packed {settings['pack_length']} x {settings['per_device_train_batch_size']}"
@@ -249,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=HERE / "training_recipe.jsonl")
     p.add_argument("--model-dir", type=Path, default=Path("outputs/training_recipe"))
     p.add_argument("--table", action="store_true", help="print the records of --out as Markdown")
+    p.add_argument("--plot", type=Path, metavar="PNG",
+                   help="plot accuracy against minutes for the last record of --out with scored checkpoints")  # fmt: skip
     p.add_argument("--matmul", action="store_true", help="measure matmul GFLOP/s (the machine's limit)")
     p.add_argument(
         "--shapes", action="store_true", help="tokens/s of model shapes (width x layers) on random data"
@@ -261,6 +288,14 @@ def main(argv: list[str] | None = None) -> int:
         result = {"shapes": shape_throughput(shapes, batch=64, seq=100, threads=args.threads),
                   "matmul_gflops": matmul_gflops(args.threads), "load_average": os.getloadavg()}  # fmt: skip
         (HERE / "training_shapes.json").write_text(json.dumps(result, indent=2))
+        return 0
+    if args.plot:
+        records = [json.loads(line) for line in args.out.read_text().splitlines() if line.strip()]
+        with_checkpoints = [r for r in records if r.get("checkpoints")]
+        if not with_checkpoints:
+            p.error(f"no record in {args.out} has scored checkpoints (train with --set save_strategy=steps)")
+        plot_checkpoints(with_checkpoints[-1], args.plot)
+        print(f"wrote {args.plot}")
         return 0
     if args.table:
         records = [json.loads(line) for line in args.out.read_text().splitlines() if line.strip()]

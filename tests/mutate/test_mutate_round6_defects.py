@@ -196,7 +196,7 @@ def test_a_second_mention_on_another_occasion():
 def high_rows():
     """Rows at levels 4-6 as the engine emits them (the gates, the read-back among them, passed)."""
     out = []
-    for lv, n in ((4, 50), (5, 35), (6, 15)):
+    for lv, n in ((4, 30), (5, 20), (6, 6)):
         eng = MutationEngine(level=lv, second_opinion="none")
         out += eng.items_with_rows(n, seed=66, max_tries=40 * n)
     return out
@@ -206,7 +206,7 @@ def test_rows_refer_back_briefly_and_read_back(high_rows):
     """Most rows at levels 4-6 say some quantity again in a short form; their 4-grams repeat far less than
     the 14% round 5 measured (ec33d78: 17% on these rows); every text reads back into a program with the
     same answer."""
-    assert len(high_rows) >= 80
+    assert len(high_rows) >= 50
     texts = [it.row["prompt"] for it in high_rows]
     back = re.compile(
         r"\bthe number (?!of\b)|\bthe [a-z]+ (?:now|last year|last week|last month|two weeks ago)\b"

@@ -192,6 +192,9 @@ def base_of(desc: str, known) -> str:
     return desc
 
 
+_LEVEL_WORDS = re.compile(r"\b(?:stock|owns|owned|has|had|left|starts with|started with|ends up with)\b")
+
+
 def sibling_text(first: str, second: str, known) -> str | None:
     """A second mention, in the same sentence, of the thing ``first`` is about on another occasion: "the
     price last year" after "the price of a child ticket", "the number now" after "the number of guests two
@@ -203,7 +206,9 @@ def sibling_text(first: str, second: str, known) -> str | None:
         return None
     if second == base:
         q = qualifier_of(base, first)
-        return f"{head} now" if q in PAST_QUALIFIERS else None
+        # not for a stock: "the number Vera started with two weeks ago is 25. It is smaller than the number
+        # now" reads as the stamps she has now (round 6's re-read)
+        return f"{head} now" if q in PAST_QUALIFIERS and not _LEVEL_WORDS.search(base) else None
     q = qualifier_of(base, second)
     return None if q is None else f"{head} {q}"
 

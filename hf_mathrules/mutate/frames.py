@@ -166,16 +166,18 @@ def expand_short(desc: str, known: dict[str, str], units: dict[str, str]) -> str
     return found.pop() if len(found) == 1 else None
 
 
+# heads a clause may follow ("the money Wen gets as a gift" -> "the money last week")
+_HEAD_NOUNS = frozenset({"money", "amount", "time", "price", "cost"})
 _PARTICIPLES = frozenset({"taken", "left", "spent", "drunk", "sold", "owed", "given", "paid"})
 
 
 def head_of(base: str) -> str | None:
     """What a second mention of the same thing on another occasion keeps ("the price last year", "the
     number now"): "the price" of "the price of a child ticket", "the number" of "the number of guests",
-    "the pay" of "the total pay", "the bill" of "the restaurant bill"; None for any other description
-    ("the flour spilled", "the money Wen gets as a gift")."""
+    "the pay" of "the total pay", "the bill" of "the restaurant bill", "the money" of "the money Wen gets
+    as a gift"; None for any other description ("the flour spilled")."""
     words = base.split(" ")
-    if len(words) > 3 and words[0] == "the" and words[2] == "of":
+    if len(words) > 3 and words[0] == "the" and (words[2] == "of" or words[1] in _HEAD_NOUNS):
         return " ".join(words[:2])
     last = words[-1]
     if len(words) == 3 and words[0] == "the" and not last.endswith("ed") and last not in _PARTICIPLES:

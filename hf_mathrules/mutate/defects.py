@@ -54,6 +54,7 @@ from .operators import (
     LEVEL,
     LONG_PERIODS,
     PERIODIC,
+    RATE_WORDS,
     TIME_QUALIFIERS,
     day_without_its_total,
     fixed_total_overstated,
@@ -95,7 +96,8 @@ def incompatible_qualifiers(program: Program) -> list[str]:
             if x.desc.endswith(" " + q) and PERIODIC.search(x.desc[: -len(q) - 1]):
                 out.append(x.desc)
         for q in LONG_PERIODS:
-            if x.desc.endswith(" " + q) and FLOW.search(x.desc[: -len(q) - 1]):
+            base = x.desc[: -len(q) - 1]
+            if x.desc.endswith(" " + q) and FLOW.search(base) and not RATE_WORDS.search(base):
                 out.append(x.desc)
     return out
 

@@ -202,7 +202,8 @@ LONG_PERIODS = frozenset({"last month", "last year"})
 
 
 def compatible(desc: str, qualifier: str) -> bool:
-    if qualifier in LONG_PERIODS and FLOW.search(desc):
+    # a rate of a flow ("the kites sold daily", "the walls the first painter paints daily") does not pile up
+    if qualifier in LONG_PERIODS and FLOW.search(desc) and not RATE_WORDS.search(desc):
         return False
     return not (qualifier in TIME_QUALIFIERS and PERIODIC.search(desc))
 

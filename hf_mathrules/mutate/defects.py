@@ -51,11 +51,14 @@ import re
 from .frames import qualified
 from .operators import (
     FLOW,
-    LARGE,
+    LEVEL,
     LONG_PERIODS,
     PERIODIC,
+    RATE_WORDS,
     TIME_QUALIFIERS,
+    day_without_its_total,
     fixed_total_overstated,
+    large_for,
     max_depth,
     occasion_can_differ,
 )
@@ -93,7 +96,8 @@ def incompatible_qualifiers(program: Program) -> list[str]:
             if x.desc.endswith(" " + q) and PERIODIC.search(x.desc[: -len(q) - 1]):
                 out.append(x.desc)
         for q in LONG_PERIODS:
-            if x.desc.endswith(" " + q) and FLOW.search(x.desc[: -len(q) - 1]):
+            base = x.desc[: -len(q) - 1]
+            if x.desc.endswith(" " + q) and FLOW.search(base) and not RATE_WORDS.search(base):
                 out.append(x.desc)
     return out
 
@@ -165,8 +169,8 @@ _SUM = re.compile(
     r"^(?:Together, )?(.+?) (?:add up to|come to|plus .+? makes) [\d.]+|the total of (.+?)(?:[?.]|, in )"
 )
 _MARKED = re.compile(
-    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them|Another)\b"
-    r"| (?:then|also|again) (?!is\b|was\b)[a-z]+s\b| another \d"
+    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them|Another|On top of that"
+    r"|Added to them)\b| (?:then|also|again) (?!is\b|was\b)[a-z]+s\b| another \d"
 )
 _FRACTION_OF = re.compile(
     r"\b(half|a third|a quarter|a fifth|a tenth|\d+%) of (the [a-z' ]+?)(?= is\b| comes to\b| makes\b|[.,?])",
@@ -189,7 +193,7 @@ def parts_of_rates(text: str) -> list[str]:
     out = []
     for s in _SENTENCE.split(text):
         for m in _PART.finditer(s):
-            what = m.group(1) or m.group(2)
+            what = (m.group(1) or m.group(2)).replace(" two weeks ago", "")  # an occasion, not a span
             if _DIMENSION.search(
                 what
             ):  # "A third of the side of the playground", "Split into 3 parts, the side"
@@ -349,7 +353,9 @@ def large_conversions(program: Program) -> list[str]:
     adult ticket is 1100 cents", "the amount saved so far is 9000 cents": round 5's reading); a seed's own
     unit may ("the juice in the jug is 1800 milliliters")."""
     return [
-        f"{x.desc} is {x.value} {x.unit}" for x in program.quantities if x.conversion and x.value >= LARGE
+        f"{x.desc} is {x.value} {x.unit}"
+        for x in program.quantities
+        if x.conversion and x.value >= large_for(x.unit)
     ]
 
 
@@ -412,6 +418,108 @@ def unintroduced_referents(prompt: str, program: Program) -> list[str]:
     return out
 
 
+# -- round 6 -----------------------------------------------------------------------------------------
+_WEEK_BEFORE = re.compile(r"\bthe week before\b(?! last\b)")
+_BIG_CENTS = re.compile(r"(?<![\d.])[1-9]\d{2,}(?:\.\d+)? cents\b")
+
+
+def week_before_beside_last_week(text: str) -> list[str]:
+    """ "the week before" in a text that also says "last week": the same week or the one before it? (round
+    6's reading: "the number of normal hours last week is 40" and "the total pay the week before")."""
+    return _WEEK_BEFORE.findall(text) if "last week" in text else []
+
+
+def money_in_large_cents(text: str) -> list[str]:
+    """A dollar or more written in cents ("300 cents" for a pen, "900 cents" for a ticket: round 6)."""
+    return _BIG_CENTS.findall(text)
+
+
+def _is_level(x) -> bool:
+    return bool(LEVEL.search(x.desc))
+
+
+def levels_summed(program: Program) -> list[str]:
+    """A stock (an amount at a point in time) added up over occasions: "The starting stock and the starting
+    stock the week before add up to 198 kites", "the total of the starting stock last month and the starting
+    stock" (round 6's reading)."""
+    out = []
+    for r in program.relations:
+        if r.kind in ("sum_with", "sum3"):
+            names = [n for n in (r.target, r.source, *r.also) if n]
+            if any(_is_level(program.q(n)) for n in names):
+                out.append(program.q(r.target).desc)
+    for x in program.quantities:
+        if x.desc.startswith("the total of ") and x.expr is not None:
+            from .program import free_names
+
+            if any(n in program.by_name and _is_level(program.q(n)) for n in free_names(x.expr)):
+                out.append(x.desc)
+    return out
+
+
+def days_without_their_total(program: Program) -> list[str]:
+    """A weekday on a part of a trip or a filling whose total has no such day ("the driving time on
+    Tuesday" beside the one distance to the coast, "the time the hose runs on Monday" beside the one tank:
+    round 6's reading)."""
+    return [x.desc for x, s, y in _qualified_kin(program) if day_without_its_total(program, y.name, s)]
+
+
+_SAME_BUT = ("now", "today", "so far", "in all", "altogether", "in total", "at first", "at the start")
+
+
+def nearly_same_descriptions(program: Program) -> list[str]:
+    """Two quantities in the same words but a trailing "now" (or "today", "so far", "in all"): "the number
+    of stamps Vera owns now" (72) beside "the number of stamps Vera owns" (32), which reads as the same
+    thing (round 6's reading)."""
+    descs = {x.desc for x in program.quantities if x.desc and not x.conversion and not x.inline}
+    return sorted(f"{a} {t}" for a in descs for t in _SAME_BUT if f"{a} {t}" in descs)
+
+
+def total_of_a_total(text: str) -> list[str]:
+    """ "the total of the total pay the week before and the total pay" (round 6's reading)."""
+    return re.findall(r"\b[Tt]he total of the total\b", text)
+
+
+def repeated_descriptions(prompt: str, program: Program) -> list[str]:
+    """A description of five or more words said again in the very next sentence ("It turns out that the
+    number of trays Omar filled the week before is 7. Taking 1 away from the number of trays Omar filled
+    the week before leaves ...": round 6's reading, 17 of 36 word rows)."""
+    from .frames import short_desc, split_sentences
+
+    forms = set()
+    for x in program.quantities:
+        if x.desc and not x.inline:
+            forms.add(x.desc)
+            s = short_desc(x.desc, x.unit)
+            if s:
+                forms.add(s)
+    forms = {f.lower() for f in forms if len(f.split()) >= 5}
+    ss = [s.lower() for s in split_sentences(prompt)]
+    return sorted(
+        {f for a, b in zip(ss, ss[1:]) for f in forms if re.search(rf"\b{re.escape(f)}\b", a)
+         and re.search(rf"\b{re.escape(f)}\b", b)}
+    )  # fmt: skip
+
+
+def round6_defects(row: dict, program: Program) -> set[str]:
+    """The round-6 checks of one word row: content (the reading's classes) and, apart, repetition."""
+    prompt = row["prompt"]
+    found = set()
+    if week_before_beside_last_week(prompt):
+        found.add("the week before beside last week")
+    if money_in_large_cents(prompt):
+        found.add("a dollar or more in cents")
+    if levels_summed(program):
+        found.add("stock summed over occasions")
+    if days_without_their_total(program):
+        found.add("weekday without its total")
+    if nearly_same_descriptions(program):
+        found.add("two quantities in nearly the same words")
+    if total_of_a_total(prompt):
+        found.add("total of a total")
+    return found
+
+
 def round3_defects(row: dict, program: Program, values=()) -> set[str]:
     """The round-3 checks of one row (word or symbolic) and its program."""
     prompt, comp = row["prompt"], row["completion"]
@@ -453,6 +561,7 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
             found.add("qualifier foreign to the story")
         if len(program.intros) > 1 and any(r.kind == "same_as" for r in program.relations):
             found.add("stories joined by an equality")
+        found |= round6_defects(row, program)
     else:
         body = prompt.split("\n", 1)[1] if "\n" in prompt else prompt
         if expand_without_parentheses(body, comp):
@@ -468,4 +577,6 @@ __all__ = [
     "occasions_that_cannot_differ", "expand_without_parentheses", "markers_with_nothing_before",
     "max_depth", "number_defects", "one_with_plural_unit", "small_unit_for_a_large_value", "parts_of_rates", "repeated_fractions", "present_verbs_with_past_qualifier", "rates_summed", "round3_defects",
     "incompatible_qualifiers", "point_without_its_span", "redundant_units", "row_text_defects", "verb_agreement",
+    "week_before_beside_last_week", "money_in_large_cents", "levels_summed", "days_without_their_total",
+    "nearly_same_descriptions", "total_of_a_total", "repeated_descriptions", "round6_defects",
 ]  # fmt: skip

@@ -40,11 +40,13 @@ NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?")
 # new quantities of the same kind as an existing one: "<its description> <suffix>"
 SUFFIXES = QUALIFIERS  # the seeds' qualifier vocabulary: what the read-back knows
 # a qualifier in the past puts the description's verb in the past: "the boxes the bakery filled last week"
-PAST_QUALIFIERS = frozenset({"last week", "the week before", "last year", "the day before", "last month"})
+# "two weeks ago", not "the week before": beside "last week" that read as the same week or the one before
+# it, and the text did not say which (round 6's reading)
+PAST_QUALIFIERS = frozenset({"last week", "two weeks ago", "last year", "the day before", "last month"})
 PAST = {  # the present-tense verbs of the seeds' qualified descriptions
     "picks": "picked", "sells": "sold", "gives": "gave", "fills": "filled", "owns": "owned", "has": "had",
     "keeps": "kept", "buys": "bought", "spends": "spent", "reads": "read", "runs": "ran", "paints": "painted",
-    "takes": "took", "gets": "got", "deposits": "deposited", "borrows": "borrowed",
+    "takes": "took", "gets": "got", "deposits": "deposited", "borrows": "borrowed", "starts": "started",
 }  # fmt: skip
 
 
@@ -63,6 +65,10 @@ def qualified(desc: str, qualifier: str) -> str:
                 desc = " ".join(words)
                 break
     if desc.endswith(_SPAN_POINT):
+        if qualifier.endswith(
+            " ago"
+        ):  # "at the end of the week two weeks ago", not "at the end of two weeks ago"
+            return f"{desc} of the week {qualifier}"
         return f"{desc} of {qualifier.removeprefix('on ')}"
     return f"{desc} {qualifier}"
 
@@ -72,6 +78,154 @@ def qualifier_of(base: str, desc: str) -> str | None:
     for q in SUFFIXES:
         if desc.endswith(" " + q.removeprefix("on ")) and qualified(base, q) == desc:
             return q
+    return None
+
+
+# -- back-references (issue 21, round 6) -------------------------------------------------------------
+# A count said once in full ("the number of kites sold daily") is said again without its noun ("the
+# number sold daily last week") once that noun has been said: the long description repeated in full every
+# time a quantity comes up was 14% repeated 4-grams within a problem against gsm_symbolic's 1.9% (round 5).
+# The short form keeps the description's clause (who did what, on which occasion), so it names one
+# quantity of the story; one shared by two quantities ("the number sold" for adult and child tickets) is
+# never used, and the read-back expands it against the story's own descriptions.
+_NUMBER_OF_PREFIX = "the number of "
+_NO_SHORT_AFTER = frozenset(
+    {"in", "on", "at", "per", "of", "for", "to", "from", "with", "last", "a", "an", "they", "this"}
+)
+
+
+def count_noun(desc: str, unit: str) -> str | None:
+    """The noun of a count's description: "kites" in "the number of kites sold daily" (unit "kites"), "adult
+    tickets" in "the number of adult tickets sold"; None when it is not "the number of <...unit> ..."."""
+    if not desc.startswith(_NUMBER_OF_PREFIX) or not unit:
+        return None
+    words = desc[len(_NUMBER_OF_PREFIX) :].split(" ")
+    head = unit.split(" ")[-1]
+    if head not in words[:3]:
+        return None
+    return " ".join(words[: words.index(head) + 1])
+
+
+def short_desc(desc: str, unit: str) -> str | None:
+    """The back-reference of a count: "the number sold daily last week" for "the number of kites sold
+    daily last week", "the number Umar sold the week before" for "the number of apples Umar sold the week
+    before"; None when what follows the noun is not a clause ("the number of guests the week before", "the
+    number of kites in stock at the end", "the number of cupcakes in all")."""
+    noun = count_noun(desc, unit)
+    if noun is None:
+        return None
+    rest = desc[len(_NUMBER_OF_PREFIX) + len(noun) :].strip()
+    if not rest or rest.split(" ")[0] in _NO_SHORT_AFTER or any(rest.startswith(q) for q in QUALIFIERS):
+        return None
+    return "the number " + rest
+
+
+class Mentions:
+    """Which description a text uses for each mention of a quantity: in full until its noun has been said,
+    then the short form when no other quantity of the program (or of its stories) shares it."""
+
+    def __init__(self, program: Program) -> None:
+        self.units = {x.name: x.unit for x in program.quantities}
+        known = {x.desc: x.name for x in program.quantities if x.desc and not x.inline}
+        self.short: dict[str, str] = {}
+        for x in program.quantities:
+            if x.desc and not x.distractor and not x.inline:
+                s = short_desc(x.desc, x.unit)
+                # what the read-back makes of it: this quantity and no other (nor another's occasion)
+                if s is not None and s not in known and expand_short(s, known, self.units) == x.desc:
+                    self.short[x.name] = s
+        self.said: set[str] = set()  # nouns said in full
+        self.near: dict[str, str] = {}  # "the price last year" -> the quantity it said
+
+    def desc(self, name: str, desc: str, *, full: bool = False) -> str:
+        noun = count_noun(desc, self.units.get(name, ""))
+        s = self.short.get(name)
+        if s is not None and not full and noun in self.said:
+            return s
+        if noun is not None:
+            self.said.add(noun)
+        return desc
+
+
+def expand_short(desc: str, known: dict[str, str], units: dict[str, str]) -> str | None:
+    """The full description a back-reference stands for, among ``known`` (description -> quantity name)
+    and their occasions; None when none or more than one."""
+    if not desc.startswith("the number ") or desc.startswith(_NUMBER_OF_PREFIX):
+        return None
+    found = set()
+    for base, name in known.items():
+        if not name:
+            continue
+        s = short_desc(base, units.get(name, ""))
+        if s is None:
+            continue
+        if s == desc:
+            found.add(base)
+        elif desc.startswith(s[:11]) and (q := qualifier_of(s, desc)) is not None:
+            found.add(qualified(base, q))
+    return found.pop() if len(found) == 1 else None
+
+
+# heads a clause may follow ("the money Wen gets as a gift" -> "the money last week")
+_HEAD_NOUNS = frozenset({"money", "amount", "time", "price", "cost"})
+_PARTICIPLES = frozenset({"taken", "left", "spent", "drunk", "sold", "owed", "given", "paid"})
+
+
+def head_of(base: str) -> str | None:
+    """What a second mention of the same thing on another occasion keeps ("the price last year", "the
+    number now"): "the price" of "the price of a child ticket", "the number" of "the number of guests",
+    "the pay" of "the total pay", "the bill" of "the restaurant bill", "the money" of "the money Wen gets
+    as a gift"; None for any other description ("the flour spilled")."""
+    words = base.split(" ")
+    if len(words) > 3 and words[0] == "the" and (words[2] == "of" or words[1] in _HEAD_NOUNS):
+        return " ".join(words[:2])
+    last = words[-1]
+    if len(words) == 3 and words[0] == "the" and not last.endswith("ed") and last not in _PARTICIPLES:
+        return f"the {last}"
+    return None
+
+
+def base_of(desc: str, known) -> str:
+    """The description ``desc`` is an occasion of among ``known`` ("... sold last week" -> "... sells"),
+    or ``desc`` itself."""
+    for b in known:
+        if b != desc and b[:4] == desc[:4] and qualifier_of(b, desc) is not None:
+            return b
+    return desc
+
+
+_LEVEL_WORDS = re.compile(r"\b(?:stock|owns|owned|has|had|left|starts with|started with|ends up with)\b")
+
+
+def sibling_text(first: str, second: str, known) -> str | None:
+    """A second mention, in the same sentence, of the thing ``first`` is about on another occasion: "the
+    price last year" after "the price of a child ticket", "the number now" after "the number of guests two
+    weeks ago" ("now" only back from a past occasion); None when the two are not one thing on two
+    occasions."""
+    base = base_of(first, known)
+    head = head_of(base)
+    if head is None or base_of(second, known) != base or second == first:
+        return None
+    if second == base:
+        q = qualifier_of(base, first)
+        # not for a stock: "the number Vera started with two weeks ago is 25. It is smaller than the number
+        # now" reads as the stamps she has now (round 6's re-read)
+        return f"{head} now" if q in PAST_QUALIFIERS and not _LEVEL_WORDS.search(base) else None
+    q = qualifier_of(base, second)
+    return None if q is None else f"{head} {q}"
+
+
+def sibling_full(first: str, text: str, known) -> str | None:
+    """The description ``sibling_text(first, ...)`` wrote as ``text``, or None."""
+    base = base_of(first, known)
+    head = head_of(base)
+    if head is None or not text.startswith(head + " "):
+        return None
+    if text == f"{head} now":
+        return base
+    for q in SUFFIXES:
+        if text == f"{head} {q}":
+            return qualified(base, q)
     return None
 
 
@@ -214,7 +368,11 @@ def informalize(program: Program) -> str:
     if program.family != "word":
         return symbolic_text(program)
     sentences = list(program.intros)
+    refs = Mentions(program)
     inline = {p for r in program.relations for p in r.params}
+    # what the text says in order: a finished sentence, a generic statement of a quantity, or a relation
+    plan: list[tuple] = []
+    stated: dict[str, int] = {}  # quantity -> its generic statement's place in the plan
     # a seed sentence that points back ("Then 76 people sit down.", "A supplier then delivers 11 kites.",
     # "Zoe also spills 3 cups.") keeps its marker only right after another value sentence of its own
     # story (in seed order, as the program keeps them); else it is said without the marker, or in the generic form when it has no bare form
@@ -228,14 +386,39 @@ def informalize(program: Program) -> str:
             if points_back(frame) and prev != here:
                 frame = bare(frame)
             if frame is not None:
-                sentences.append(frame.replace("{v}", value_text(x.value, x.unit)))
+                plan.append(("text", frame.replace("{v}", value_text(x.value, x.unit))))
                 prev = here
                 continue
         prev = None
-        f = STATE[_pick(program, x.name, len(STATE))]
-        sentences.append(f.format(X=cap(x.desc), x=x.desc, v=with_unit(x.value, shown_unit(x.desc, x.unit))))
+        stated[x.name] = len(plan)
+        plan.append(("state", x))
+    # a relation about a quantity just stated follows its statement and calls it "it" ("We know that the
+    # number sold daily last week is 8. It exceeds the number sold daily by 2."), once per statement
+    after: dict[int, tuple] = {}
+    rest: list[tuple] = []
     for i, r in enumerate(program.relations):
-        sentences.append(relation_text(program, r, i))
+        at = stated.get(r.target)
+        frames = [f for f in RELATION[r.kind] if _IT_FRAME.match(f)]
+        if at is not None and at not in after and frames and not program.q(r.target).distractor:
+            after[at] = ("rel", r, i, frames[_pick(program, f"r{i}", len(frames))])
+        else:
+            rest.append(("rel", r, i, None))
+    order = []
+    for k, step in enumerate(plan):
+        order.append(step)
+        if k in after:
+            order.append(after[k])
+    for step in (*order, *rest):
+        if step[0] == "text":
+            sentences.append(step[1])
+        elif step[0] == "state":
+            x = step[1]
+            f = STATE[_pick(program, x.name, len(STATE))]
+            d = refs.desc(x.name, x.desc)
+            sentences.append(f.format(X=cap(d), x=d, v=with_unit(x.value, shown_unit(x.desc, x.unit))))
+        else:
+            _, r, i, frame = step
+            sentences.append(relation_text(program, r, i, refs, frame=frame))
     (qname,) = program.query
     qq = program.q(qname)
     if qq.question:
@@ -246,15 +429,15 @@ def informalize(program: Program) -> str:
             f = QUESTION[0]  # "What is the number of ...?", not "How much is the number of ...?"
         shown = shown_unit(qq.desc, qq.unit)
         unit = f", in {shown}" if shown and f.endswith("?") else ""
-        sentences.append(f.format(x=qq.desc)[:-1] + unit + f[-1])
+        sentences.append(f.format(x=question_desc(program, qq))[:-1] + unit + f[-1])
     return " ".join(sentences)
 
 
-OPENERS = ("Then ", "Later, ", "Next, ", "After that, ", "Finally, ")
+OPENERS = ("Then ", "Later, ", "Next, ", "After that, ", "Finally, ", "On top of that, ")
 _INNER = (" then ", " also ", " another ")  # "A supplier then delivers ...", "Zoe also spills ..."
 _POINTS_BACK = re.compile(
-    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them|Another)\b"
-    r"| (?:then|also|again|another) "
+    r"^(?:Then|Later|Next|After that|Finally|Afterwards|Each of them|All of them|Another|On top of that"
+    r"|Added to them)\b| (?:then|also|again|another) "
 )
 
 
@@ -283,17 +466,80 @@ def story_of(name: str) -> str:
     return head if sep and head[:1] == "c" and head[1:].isdigit() else ""
 
 
-def relation_text(program: Program, r: Relation, i: int) -> str:
+def question_desc(program: Program, qq: Quantity) -> str:
+    """The question's description: in full (the question restates what it asks), but the second of "the
+    total of A and B" / "the difference between A and B" is said short when A said its noun."""
+    m = COMBINED.match(qq.desc)
+    names = [n for n in _sym_names(qq.expr)] if qq.expr is not None else []
+    if m is None or len(names) != 2:
+        return qq.desc
+    a, b = (program.q(n) for n in names)
+    head = "the total of " if m.group(1) else "the difference between "
+    if qq.desc != f"{head}{a.desc} and {b.desc}":
+        return qq.desc
+    refs = Mentions(program)
+    known = [x.desc for x in program.quantities if x.desc and not x.inline]
+    first = refs.desc(a.name, a.desc, full=True)
+    near = sibling_text(a.desc, b.desc, known)
+    return f"{head}{first} and {near if near is not None else refs.desc(b.name, b.desc)}"
+
+
+def _sym_names(e: Expr) -> list[str]:
+    """The quantity names of "a + b" / "a - b" (a combined question's formula), in order."""
+    if isinstance(e, Add):
+        out = []
+        for t in e.terms:
+            if isinstance(t, Sym):
+                out.append(t.name)
+            elif isinstance(t, Neg) and isinstance(t.arg, Sym):
+                out.append(t.arg.name)
+            else:
+                return []
+        return out
+    return []
+
+
+_SLOT = re.compile(r"\{([XxyzZ])\}")
+
+
+# the relation frames that can open with "It" for a quantity the sentence before stated
+_IT_FRAME = re.compile(r"^\{X\} (?:is|exceeds|falls|equals|makes|amounts)\b")
+IT = "It"
+
+
+def relation_text(
+    program: Program, r: Relation, i: int, refs: Mentions | None = None, *, frame: str | None = None
+) -> str:
+    """A relation's sentence; with ``frame`` (one of ``_IT_FRAME``'s) its subject is "It", the quantity
+    the sentence before stated."""
     frames = RELATION[r.kind]
-    f = frames[_pick(program, f"r{i}", len(frames))]
+    f = frame or frames[_pick(program, f"r{i}", len(frames))]
     vals = [program.q(p).value for p in r.params]
     target = program.q(r.target)
     unit = shown_unit(target.desc, target.unit)
-    slots = {"X": cap(target.desc), "x": target.desc}
+    refs = refs if refs is not None else Mentions(program)
+    who = {"X": r.target, "x": r.target, "y": r.source, "z": r.also[0] if r.also else ""}
+    said: dict[str, str] = {}
+    known = [x.desc for x in program.quantities if x.desc and not x.inline]
+    first = ""
+    for slot in _SLOT.findall(f):  # in the order the sentence says them
+        name = who[slot]
+        if name and name not in said:
+            d = program.q(name).desc
+            near = sibling_text(program.q(first).desc, d, known) if first else None
+            if near is not None and refs.near.setdefault(near, name) != name:
+                near = None  # "the number now" says one quantity in a text, not two
+            said[name] = near if near is not None else refs.desc(name, d)
+            if near is not None:
+                refs.desc(name, d)  # its noun counts as said
+            first = first or name
+    slots = {"X": cap(said.get(r.target, target.desc)), "x": said.get(r.target, target.desc)}
+    if frame is not None:
+        slots["X"] = IT
     if r.source:
-        slots["y"] = program.q(r.source).desc
+        slots["y"] = said.get(r.source, program.q(r.source).desc)
     if r.also:
-        slots["z"] = program.q(r.also[0]).desc
+        slots["z"] = said.get(r.also[0], program.q(r.also[0]).desc)
     if r.kind in ("more_than", "less_than"):
         slots["k"] = with_unit(vals[0], unit)
     elif r.kind in ("times", "percent_of"):
@@ -499,7 +745,11 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     query: str | None = None
     counter = [0]
 
+    it_ref: list[str | None] = [None]  # the quantity the sentence before stated: what "It" refers to
+
     def resolve(desc: str) -> str | None:
+        if desc == IT:
+            return it_ref[0]
         desc = desc[:1].lower() + desc[1:] if desc[:2] in ("Th",) else desc
         if desc in descs and descs[desc]:
             return descs[desc]
@@ -510,11 +760,15 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
                 qs[new] = Quantity(new, b.role, b.unit, desc)
                 descs[desc] = new
                 return new
+        full = expand_short(desc, descs, {n: q.unit for n, q in qs.items()})
+        if full is not None:  # a back-reference: "the number sold daily last week"
+            return resolve(full)
         m = COMBINED.match(desc)
         if m:  # "the total of A and B": A and B are split at the " and " where both read as quantities
             rest = m.group(2) or m.group(4)
             for cut in (i for i in range(len(rest)) if rest.startswith(" and ", i)):
-                a, b = resolve(rest[:cut]), resolve(rest[cut + 5 :])
+                a = resolve(rest[:cut])
+                b = resolve_near(rest[cut + 5 :], a)
                 if a and b and qs[a].unit == qs[b].unit:
                     new = f"n{len(qs) + 1}"
                     expr = Add((Sym(a), Sym(b))) if m.group(1) else Add((Sym(a), Neg(Sym(b))))
@@ -529,6 +783,15 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
                 descs[desc] = new
                 return new
         return None
+
+    def resolve_near(desc: str, first: str | None) -> str | None:
+        """``resolve``, or a second mention of ``first``'s thing on another occasion ("the price last
+        year", "the number now")."""
+        got = resolve(desc)
+        if got is None and first is not None and qs[first].desc:
+            full = sibling_full(qs[first].desc, desc, [d for d, n in descs.items() if n])
+            got = resolve(full) if full is not None else None
+        return got
 
     def value_in(s: str, unit: str) -> tuple[Fraction, str] | None:
         m = re.fullmatch(NUM + r"(?: ([a-z]+(?: [a-z]+)*))?", s.strip())
@@ -548,7 +811,8 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         return n
 
     for s in sentences:
-        done = False
+        done, it = False, it_ref[0]
+        it_ref[0] = None
         for frame, n in frames:
             v = frame.value(s)
             if v is not None:
@@ -567,9 +831,16 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
                 if not m:
                     continue
                 g = m.groupdict()
-                t = resolve(g.get("X") or g.get("x") or "")
-                y = resolve(g["y"]) if "y" in g else ""
-                z = resolve(g["z"]) if "z" in g else ""
+                got: dict[str, str | None] = {}
+                first: str | None = None
+                for slot in sorted((k for k in ("X", "x", "y", "z") if g.get(k) is not None), key=m.start):
+                    it_ref[0] = it if slot in ("X", "x") else None
+                    got[slot] = resolve_near(g[slot], first)
+                    first = first or got[slot]
+                it_ref[0] = None
+                t = got.get("X") or got.get("x")
+                y = got.get("y", "")
+                z = got.get("z", "")
                 if t is None or y is None or z is None:
                     continue
                 params = _relation_params(kind, g, shown_unit(qs[t].desc, qs[t].unit), value_in, new_param)
@@ -606,6 +877,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             else:
                 continue
             out.numbers_read += 1
+            it_ref[0] = t
             done = True
             break
         if done:

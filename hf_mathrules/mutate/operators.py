@@ -77,8 +77,30 @@ def _suffix(p: Program, q: Quantity, rng: random.Random) -> str | None:
         if qualified(base, s) not in used and not any(base.endswith(t) for t in SUFFIXES) and compatible(base, s)
         and not any(qualified(p.q(y).desc, s) in used for y in kin)
         and occasion_can_differ(p, q, s) and not fixed_total_overstated(p, q.name, s, used)
+        and not day_without_its_total(p, q.name, s)
     ]  # fmt: skip
     return qualified(base, rng.choice(free)) if free else None
+
+
+WEEKDAYS = frozenset({"on Monday", "on Tuesday"})
+
+
+def day_without_its_total(p: Program, name: str, qualifier: str) -> bool:
+    """A weekday on a part of a trip or a filling whose total has no such day: "Wen drives at 75 kilometers
+    per hour ... The driving time on Tuesday is 4 hours" beside the one distance to the coast, "the time the
+    hose runs on Monday" beside the one tank (round 6's reading): the day names another trip, which the
+    story's total does not cover.  A part of a total that may have that day ("the walking minutes on
+    Monday" of "the travel time on Monday") may."""
+    if qualifier not in WEEKDAYS:
+        return False
+    return any(
+        qualifier not in d.qualifiers
+        for d in p.quantities
+        if d.expr is not None
+        and not d.conversion
+        and not COMBINED.match(d.desc)
+        and name in _inputs(p, d.name)
+    )
 
 
 def _inputs(p: Program, name: str) -> set[str]:
@@ -157,9 +179,10 @@ def _formula_kin(p: Program, name: str) -> set[str]:
 PERIODIC = re.compile(
     r"\b(?:each|every|per|this|for the|a) (?:week|day|year|month|hour)\b|\b(?:weekly|yearly|monthly|now|today)\b"
     r"|\bso far\b|\b(?:old|new)\b"  # "the amount saved so far last year", "the old ticket price last year"
+    r"|\bin all\b"  # "the number of cupcakes in all last week" (round 6's reading)
 )
 TIME_QUALIFIERS = frozenset(
-    {"last week", "the week before", "on Monday", "on Tuesday", "last year", "in the morning", "in the evening",
+    {"last week", "two weeks ago", "on Monday", "on Tuesday", "last year", "in the morning", "in the evening",
      "the day before", "last month"}
 )  # fmt: skip
 
@@ -169,16 +192,18 @@ TIME_QUALIFIERS = frozenset(
 # contradicts ("the total pay last month is 736 dollars" beside a week's 720, "the profit last year is
 # 40 dollars" beside one afternoon's 80, "the number of comics sold last month is 21" beside one market
 # day's 35, "the cost of supplies last month is 6 dollars" beside one afternoon's 18: round 5's reading);
-# "last week" / "the week before" read as that occasion a week ago
+# "last week" / "two weeks ago" read as that occasion a week or two ago
 FLOW = re.compile(
     r"\b(?:sold|sells|picks|picked|gives away|gave away|given away|collected|takes|took|taken|revenue|profit"
-    r"|pay|earned|hours|harvest|used|spilled|lost|supplies)\b"
+    r"|pay|earned|hours|harvest|used|spilled|lost|supplies"
+    r"|made|baked|delivered|paints|painted|fills|filled)\b"  # batches, cookies, kites, walls, boxes: round 6
 )
 LONG_PERIODS = frozenset({"last month", "last year"})
 
 
 def compatible(desc: str, qualifier: str) -> bool:
-    if qualifier in LONG_PERIODS and FLOW.search(desc):
+    # a rate of a flow ("the kites sold daily", "the walls the first painter paints daily") does not pile up
+    if qualifier in LONG_PERIODS and FLOW.search(desc) and not RATE_WORDS.search(desc):
         return False
     return not (qualifier in TIME_QUALIFIERS and PERIODIC.search(desc))
 
@@ -393,6 +418,7 @@ def ask_combined(p: Program, rng: random.Random, ctx):
         and not x.distractor and not x.conversion and x.name in vals and not COMBINED.match(x.desc)
         and not intensive(x)
     ]  # fmt: skip
+
     if not others:
         return None
     # the same kind of thing on two occasions ("the money Ana spends" and "... last week"): a total of a
@@ -404,7 +430,12 @@ def ask_combined(p: Program, rng: random.Random, ctx):
         return None
     y = rng.choice(others)
     a, b = (q, y) if vals[qn] >= vals[y.name] else (y, q)
-    if rng.random() < 0.5 or vals[a.name] == vals[b.name]:
+    # a stock on two occasions has a difference, not a total; and never "the total of the total pay"
+    if level(q) or level(y) or q.desc.startswith("the total ") or y.desc.startswith("the total "):
+        if vals[a.name] == vals[b.name]:
+            return None
+        desc, expr = f"the difference between {a.desc} and {b.desc}", Add((Sym(a.name), Neg(Sym(b.name))))
+    elif rng.random() < 0.5 or vals[a.name] == vals[b.name]:
         desc, expr = f"the total of {q.desc} and {y.desc}", Add((Sym(qn), Sym(y.name)))
     else:
         desc, expr = f"the difference between {a.desc} and {b.desc}", Add((Sym(a.name), Neg(Sym(b.name))))
@@ -454,6 +485,16 @@ DIMENSION = re.compile(
 )
 INTENSIVE_ROLES = frozenset({"price", "rate", "speed", "percent", "factor"})
 TIME_UNITS = frozenset({"seconds", "minutes", "hours", "days", "weeks", "months", "years"})
+
+
+# an amount at a point in time (a stock, what someone owns or has left): compared across occasions, never
+# added up over them ("The starting stock and the starting stock the week before add up to 198 kites",
+# "the total of the starting stock last month and the starting stock": round 6's reading)
+LEVEL = re.compile(r"\b(?:stock|owns|owned|has|had|left|starts with|started with|ends up with)\b")
+
+
+def level(q: Quantity) -> bool:
+    return bool(LEVEL.search(q.desc))
 
 
 def intensive(q: Quantity) -> bool:
@@ -608,7 +649,7 @@ def implicit(p: Program, rng: random.Random, ctx):
     # contrived arithmetic ("multiplying x by 3 and adding 9 gives 21": weight 0): a price or a rate
     # with no natural shape gets no implicit relation
     rate, span = intensive(g), duration(g) or bool(DIMENSION.search(g.desc))  # "a third of the side"
-    amount = g.role in EXTENSIVE and not rate
+    amount = g.role in EXTENSIVE and not rate and not level(g)
     shapes = [
         k for k in IMPLICIT_SHAPES
         if IMPLICIT_SHAPES[k] > 0
@@ -644,6 +685,14 @@ def implicit(p: Program, rng: random.Random, ctx):
 
 
 LARGE = 1000  # a converted value is below this: "240 minutes", "700 centimeters", never "1100 cents"
+# money in cents only below a dollar: "300 cents" for a pen, "900 cents" for a ticket are not how a price
+# is said (round 6's reading: 7 of 50 rows)
+LARGE_IN = {"cents": 100}
+
+
+def large_for(unit: str) -> int:
+    """The smallest value of ``unit`` that a conversion into it may not reach."""
+    return LARGE_IN.get(unit, LARGE)
 
 
 @operator("unit_convert", "complicate")
@@ -656,7 +705,8 @@ def unit_convert(p: Program, rng: random.Random, ctx):
     # saved so far is 9000 cents": round 5's); no story states such amounts in that unit
     cands = [
         x for x in _stated(p, rng)
-        if x.unit in CONVERSIONS and not _names_a_unit(x.desc) and x.value * CONVERSIONS[x.unit][1] < LARGE
+        if x.unit in CONVERSIONS and not _names_a_unit(x.desc)
+        and x.value * CONVERSIONS[x.unit][1] < large_for(CONVERSIONS[x.unit][0])
     ]  # fmt: skip
     if not cands:
         return None
@@ -664,7 +714,8 @@ def unit_convert(p: Program, rng: random.Random, ctx):
     small, factor = CONVERSIONS[g.unit]
     c = Quantity(
         p.fresh_name("u"), g.role, small, g.desc, value=g.value * factor, conversion=True,
-        lo=None if g.lo is None else g.lo * factor, hi=None if g.hi is None else min(g.hi * factor, LARGE - 1),
+        lo=None if g.lo is None else g.lo * factor,
+        hi=None if g.hi is None else min(g.hi * factor, large_for(small) - 1),
     )  # fmt: skip
     out = p.with_quantity(replace(g, value=None, expr=Div(Sym(c.name), Num(factor))))
     qs = list(out.quantities)

@@ -49,7 +49,7 @@ NAMES = (
 DIGIT = re.compile(r"\d")
 # qualifiers a seed may allow for a quantity: a new quantity of the same kind is "<description> <qualifier>"
 QUALIFIERS = (
-    "last week", "the week before", "at the second shop", "on Monday", "on Tuesday", "last year",
+    "last week", "two weeks ago", "at the second shop", "on Monday", "on Tuesday", "last year",
     "in the first round", "in the morning", "in the evening", "the day before", "last month",
 )  # fmt: skip
 

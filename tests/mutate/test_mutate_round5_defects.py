@@ -51,7 +51,10 @@ def test_a_conversion_to_four_digits_is_found():
     bad = p.with_quantity(replace(g, value=None, expr=Div(Sym("u9"), Num(100)))).with_quantity(cents)
     assert large_conversions(bad) == ["the price of an adult ticket is 1100 cents"]
     assert "small unit for a large value" in round3_defects({"prompt": "", "completion": ""}, bad)
-    ok = bad.with_quantity(replace(cents, value=Fraction(900)))
+    # round 6: money in cents stays below a dollar ("900 cents" for a ticket is found too); other units
+    # below four digits
+    assert large_conversions(bad.with_quantity(replace(cents, value=Fraction(900)))) != []
+    ok = bad.with_quantity(replace(cents, value=Fraction(90)))
     assert large_conversions(ok) == []
 
 
@@ -88,7 +91,9 @@ def test_two_inputs_of_a_fixed_total_on_one_occasion_are_found_and_not_made():
     assert fixed_total_overstated(one, "s", "on Tuesday", used)
     assert not fixed_total_overstated(one, "s", "on Monday", used)
     rng = random.Random(2)
-    assert {_suffix(one, s, rng) for _ in range(40)} == {"the driving speed on Monday"}
+    # round 6: no weekday at all on a part of the one drive to the coast ("the driving time on Tuesday is
+    # 4 hours" at the stated speed gives another distance: round 6's reading, row 7)
+    assert {_suffix(one, s, rng) for _ in range(40)} == {None}
 
 
 def test_a_bare_referent_of_an_unsaid_sentence_is_found():
@@ -203,7 +208,8 @@ def test_an_occasion_of_a_point_of_a_span_is_that_span_s():
     found = "The number of kites in stock at the end the week before falls short of it by 1."
     assert point_without_its_span(found) == ["at the end the"]
     assert point_without_its_span("the kites in stock at the end of last week") == []
-    for q in ("last week", "the week before", "last month", "on Monday"):
+    # round 6: "the week before" is "two weeks ago"
+    for q in ("last week", "two weeks ago", "last month", "on Monday"):
         desc = qualified("the kites in stock at the end", q)
         assert point_without_its_span(desc) == [] and " at the end of " in desc
         assert qualifier_of("the kites in stock at the end", desc) == q

@@ -501,23 +501,21 @@ def repeated_descriptions(prompt: str, program: Program) -> list[str]:
     )  # fmt: skip
 
 
+# round 6's checks: (check, what it reads, the defect it names)
+ROUND6_CHECKS = (
+    (week_before_beside_last_week, "prompt", "the week before beside last week"),
+    (money_in_large_cents, "prompt", "a dollar or more in cents"),
+    (levels_summed, "program", "stock summed over occasions"),
+    (days_without_their_total, "program", "weekday without its total"),
+    (nearly_same_descriptions, "program", "two quantities in nearly the same words"),
+    (total_of_a_total, "prompt", "total of a total"),
+)
+
+
 def round6_defects(row: dict, program: Program) -> set[str]:
     """The round-6 checks of one word row: content (the reading's classes) and, apart, repetition."""
-    prompt = row["prompt"]
-    found = set()
-    if week_before_beside_last_week(prompt):
-        found.add("the week before beside last week")
-    if money_in_large_cents(prompt):
-        found.add("a dollar or more in cents")
-    if levels_summed(program):
-        found.add("stock summed over occasions")
-    if days_without_their_total(program):
-        found.add("weekday without its total")
-    if nearly_same_descriptions(program):
-        found.add("two quantities in nearly the same words")
-    if total_of_a_total(prompt):
-        found.add("total of a total")
-    return found
+    reads = {"prompt": row["prompt"], "program": program}
+    return {name for check, on, name in ROUND6_CHECKS if check(reads[on])}
 
 
 def round3_defects(row: dict, program: Program, values=()) -> set[str]:

@@ -352,7 +352,7 @@ def make_parser():
         allow_abbrev=False,  # a misspelt option is an error, never a guess
     )
     preset = {name: _PresetDefault(name) for name in {**TINY_SFT_DEFAULTS, **BASE_SFT_DEFAULTS}}
-    parser.set_defaults_with_config(**{**_sft_defaults({}), **MODEL_DEFAULTS, **preset})
+    parser.set_defaults_with_config(**_sft_defaults({}), **MODEL_DEFAULTS, **preset)
     return parser
 
 

@@ -305,21 +305,25 @@ def _planned(program: Program, drop: tuple[str, ...]) -> Solution:
         sol = _replay(program, drop, trace)
         if sol is not None:
             PLAN_STATS["replayed" if shape is None else "replayed_by_shape"] += 1
+            if shape is not None:  # these nodes' copies (redrawn constants) then take the identity plan
+                _remember(_PLANS, key, (nodes, trace))
             return sol
         PLAN_STATS["fallback"] += 1
     trace = []
     sol = _solve(program, drop, trace)
     if sol.status == "ok":  # a failed search is not replayed (its failure depends on the numbers)
-        if len(_PLANS) > 20_000:
-            _PLANS.clear()
         trace = tuple(trace)
-        _PLANS[key] = (nodes, trace)
+        _remember(_PLANS, key, (nodes, trace))
         if SHAPED:
-            if len(_SHAPES) > 20_000:
-                _SHAPES.clear()
-            _SHAPES[shape if shape is not None else _shape_key(program, drop)] = trace
+            _remember(_SHAPES, shape if shape is not None else _shape_key(program, drop), trace)
         PLAN_STATS["recorded"] += 1
     return sol
+
+
+def _remember(plans: dict, key: tuple, value) -> None:
+    if len(plans) > 20_000:  # bounded: a long run meets endless structures
+        plans.clear()
+    plans[key] = value
 
 
 # the decisions ``_solve`` records (each with the index of its equation): a definition evaluated, an

@@ -141,6 +141,15 @@ class MathRulesArguments:
             "choices": ["random", "fourier"],
         },
     )
+    optimizer: str = field(
+        default="adamw",
+        metadata={
+            "help": "adamw (the Trainer's --optim) or muon: torch.optim.Muon for the 2-D weights inside the "
+            "transformer blocks, AdamW for embeddings, norms and head, both on --learning_rate and its "
+            "schedule (more learned per token on the tiny preset: RESULTS)",
+            "choices": ["adamw", "muon"],
+        },
+    )
     pack_length: int = field(
         default=0,
         metadata={
@@ -184,6 +193,8 @@ class MathRulesArguments:
             raise ConfigError(
                 f"unknown --tiny_tokenizer {self.tiny_tokenizer!r}; choose char, math or math-digits"
             )
+        if self.optimizer not in ("adamw", "muon"):
+            raise ConfigError(f"unknown --optimizer {self.optimizer!r}; choose adamw or muon")
         if self.tiny_heads < 1 or self.tiny_hidden_size % self.tiny_heads:
             raise ConfigError("--tiny_hidden_size must be a multiple of --tiny_heads")
         if self.tiny_number_embedding == "fourier" and self.tiny_hidden_size < 20:

@@ -106,6 +106,7 @@ def train(margs: MathRulesArguments, sft, model_args=None, progress: bool = True
 
     from ..modeling import check_model_source
     from .callbacks import GenerationEvalCallback, GracefulStopCallback, WallClockCallback
+    from .optimizers import trainer_optimizer
 
     margs, sft, model_args = resolve_arguments(margs, sft, model_args)
     mix = parse_mix(margs.rules, margs.levels, margs.rows_per_level)
@@ -153,6 +154,7 @@ def train(margs: MathRulesArguments, sft, model_args=None, progress: bool = True
         quantization_config=get_quantization_config(model_args) if isinstance(model, str) else None,
         peft_config=peft_config(model_args),
         callbacks=[gen_cb, stop_cb, clock_cb],
+        optimizer_cls_and_kwargs=trainer_optimizer(margs.optimizer, run_sft),
     )
     gen_cb.trainer = trainer
     if margs.pack_length:

@@ -3,9 +3,11 @@ artefacts and card, no silent overwrite, interruption leaves a checkpoint that a
 
 import json
 import os
+import shutil
 import signal
 
 import pytest
+import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from hf_mathrules.cli import main
@@ -127,3 +129,19 @@ def test_qlora_needs_a_pretrained_base(tmp_path):
             *parse_train_args([*FEW, "--method", "qlora", "--output_dir", str(tmp_path / "o")]),
             progress=False,
         )
+
+
+def test_trainer_trains_with_muon_and_resumes_from_its_checkpoint(tmp_path):
+    out = tmp_path / "run"
+    argv = [*FEW, "--optimizer", "muon", "--max_steps", "4", "--save_steps", "2", "--output_dir", str(out)]
+    first = train(*parse_train_args(argv), progress=False)
+    assert first.global_step == 4 and (out / "checkpoint-2" / "optimizer.pt").is_file()
+    state = torch.load(out / "checkpoint-2" / "optimizer.pt", weights_only=False)
+    assert len(state["param_groups"]) == 2 and len(state["state"]) > 0  # Muon's group and AdamW's
+    # resume from the step-2 checkpoint: its optimizer state loads into a fresh MuonWithAdamW (that the
+    # loaded state takes the same step is tested in test_optimizers.py)
+    (out / DONE_FILE).unlink()
+    shutil.rmtree(out / "checkpoint-4")
+    second = train(*parse_train_args(argv), progress=False)
+    assert second.resumed_from.endswith("checkpoint-2") and second.global_step == 4
+    assert [r["step"] for r in second.log_history] == [r["step"] for r in first.log_history if r["step"] > 2]

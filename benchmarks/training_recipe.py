@@ -140,7 +140,7 @@ def shape_throughput(shapes: list[tuple[int, int, int]], batch: int, seq: int, t
     return out
 
 
-def score_model(model_dir: Path, mix, n_eval: int) -> list[dict]:
+def score_model(model_dir: Path, mix, n_eval: int, max_new_tokens: int = 320) -> list[dict]:
     """``n_eval`` test problems (seed 12345: the dev problems) per rule and level of ``mix``, scored by our
     checker: one cell each, with its 95% Wilson interval and the mean first wrong step of the failures."""
     import torch
@@ -157,7 +157,7 @@ def score_model(model_dir: Path, mix, n_eval: int) -> list[dict]:
         for level in entry.levels:
             rows = make_rule(entry.rule, level=level).generate(n_eval, seed=12345, split="test")
             with torch.inference_mode():
-                completions = generate(model, tok, [r["prompt"] for r in rows], max_new_tokens=320,
+                completions = generate(model, tok, [r["prompt"] for r in rows], max_new_tokens=max_new_tokens,
                                        batch_size=50, progress=False)  # fmt: skip
             scores = score_batch(rows, completions)
             k = sum(s.correct for s in scores)
@@ -170,7 +170,9 @@ def score_model(model_dir: Path, mix, n_eval: int) -> list[dict]:
     return cells
 
 
-def run_arm(name: str, settings: dict, n_eval: int, out_dir: Path, threads: int) -> dict:
+def run_arm(
+    name: str, settings: dict, n_eval: int, out_dir: Path, threads: int, max_new_tokens: int = 320
+) -> dict:
     """Train one arm and score it; with ``save_strategy=steps`` in ``settings`` every checkpoint is scored
     too (``checkpoints``: accuracy against training seconds within one run)."""
     from hf_mathrules.train.config import MathRulesArguments, model_config, tiny_sft_config
@@ -194,13 +196,13 @@ def run_arm(name: str, settings: dict, n_eval: int, out_dir: Path, threads: int)
     params = sum(p.numel() for p in load_for_inference(str(model_dir))[0].parameters())
     mix = parse_mix(margs.rules, margs.levels, margs.rows_per_level)
     t_eval = time.perf_counter()
-    cells = score_model(model_dir, mix, n_eval)
+    cells = score_model(model_dir, mix, n_eval, max_new_tokens)
     checkpoints = []
     logged = {r["step"]: r for r in result.log_history}
     for ckpt in sorted(model_dir.glob("checkpoint-*"), key=lambda d: int(d.name.split("-")[1])):
         step = int(ckpt.name.split("-")[1])
         at = logged[max((k for k in logged if k <= step), default=0)] if logged else {}
-        ck_cells = score_model(ckpt, mix, n_eval)
+        ck_cells = score_model(ckpt, mix, n_eval, max_new_tokens)
         checkpoints.append({"step": step, "train_seconds": round(at.get("seconds", 0.0), 1),
                             "tokens": at.get("tokens"), "loss": at.get("loss"), "cells": ck_cells,
                             "mean": round(sum(c["accuracy"] for c in ck_cells) / len(ck_cells), 4)})  # fmt: skip
@@ -270,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name", help="record name (default: the arm, with its overrides)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
     p.add_argument("--n", type=int, default=100, help="test problems per rule and level")
+    p.add_argument(
+        "--max-new-tokens",
+        type=int,
+        default=320,
+        help="generation limit when scoring (Gaussian rows need ~600)",
+    )
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--out", type=Path, default=HERE / "training_recipe.jsonl")
     p.add_argument("--model-dir", type=Path, default=Path("outputs/training_recipe"))
@@ -316,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     from hf_mathrules.rules import ConfigError
 
     try:
-        record = run_arm(name, settings, args.n, args.model_dir, args.threads)
+        record = run_arm(name, settings, args.n, args.model_dir, args.threads, args.max_new_tokens)
     except ConfigError as exc:  # a bad setting (unknown rule, bad levels): one line, no traceback
         p.error(str(exc))
     record["matmul_gflops"] = matmul_gflops(args.threads, seconds=2.0)

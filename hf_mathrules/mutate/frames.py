@@ -20,11 +20,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Sym
 from ..expr.render import text as textbook
 from .program import Program, Quantity, Relation, replace
-from .seeds import NAMES, PLACEHOLDER, QUALIFIERS, Seed, _filler, generic_desc, variants
+from .seeds import NAMES, PLACEHOLDER, QUALIFIERS, Seed, generic_desc, variants
 from .syntax import parse_equation
 
 NUM = r"(\d+(?:\.\d+)?(?:/\d+)?)"
@@ -73,12 +74,20 @@ def qualified(desc: str, qualifier: str) -> str:
     return f"{desc} {qualifier}"
 
 
+@lru_cache(maxsize=1 << 15)
 def qualifier_of(base: str, desc: str) -> str | None:
-    """The qualifier that makes ``desc`` of ``base`` ("... filled last week" of "... fills"), or None."""
+    """The qualifier that makes ``desc`` of ``base`` ("... filled last week" of "... fills"), or None.
+    Remembered per pair (the text, its read-back and the defect checks ask about the same pairs; issue 19
+    round 5)."""
+    if not desc.endswith(_QUALIFIER_ENDINGS):  # most pairs: no qualifier ends ``desc``
+        return None
     for q in SUFFIXES:
         if desc.endswith(" " + q.removeprefix("on ")) and qualified(base, q) == desc:
             return q
     return None
+
+
+_QUALIFIER_ENDINGS = tuple(" " + q.removeprefix("on ") for q in SUFFIXES)
 
 
 # -- back-references (issue 21, round 6) -------------------------------------------------------------
@@ -94,6 +103,7 @@ _NO_SHORT_AFTER = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def count_noun(desc: str, unit: str) -> str | None:
     """The noun of a count's description: "kites" in "the number of kites sold daily" (unit "kites"), "adult
     tickets" in "the number of adult tickets sold"; None when it is not "the number of <...unit> ..."."""
@@ -106,6 +116,7 @@ def count_noun(desc: str, unit: str) -> str | None:
     return " ".join(words[: words.index(head) + 1])
 
 
+@lru_cache(maxsize=1 << 14)
 def short_desc(desc: str, unit: str) -> str | None:
     """The back-reference of a count: "the number sold daily last week" for "the number of kites sold
     daily last week", "the number Umar sold the week before" for "the number of apples Umar sold the week
@@ -667,13 +678,131 @@ def _intro_regex(seed: Seed) -> re.Pattern:
     return re.compile("^" + "".join(out) + "$")
 
 
+class _Frame:
+    """``_regex(frame, slots)``, whose ``match`` first tests the frame's literal text: a sentence matches
+    only if it starts with the text before the first slot, ends with the text after the last and holds
+    every piece between them (in that order, which the pattern then checks).  The same matches, without
+    running ~150 patterns with lazy groups over every sentence of every read-back (issue 19 round 5)."""
+
+    __slots__ = ("rx", "head", "tail", "inner", "key")
+
+    def __init__(self, frame: str, slots: dict[str, str]) -> None:
+        self.rx = _regex(frame, slots)
+        pieces = re.split(r"\{\w+\}", frame)  # the literal text between the slots ``_regex`` escapes
+        self.head, self.tail = pieces[0], pieces[-1]
+        self.inner = tuple(p for p in pieces[1:-1] if p)
+        self.key = max(pieces, key=len)  # the longest piece: a sentence without it cannot match
+
+    def match(self, s: str) -> re.Match | None:
+        if not (s.startswith(self.head) and s.endswith(self.tail)):
+            return None
+        for p in self.inner:
+            if p not in s:
+                return None
+        return self.rx.match(s)
+
+
 _INTRO_CACHE: dict[int, list[tuple[Seed, re.Pattern, str]]] = {}
-_STATE_RE = [_regex(f, {"v": "(?P<v>.+?)"}) for f in STATE]
+_STATE_RE = [_Frame(f, {"v": "(?P<v>.+?)"}) for f in STATE]
 _REL_RE = {
-    k: [_regex(f, {"k": "(?P<k>.+?)", "a": named("a"), "b": "(?P<b>.+?)", "c": "(?P<c>.+?)"}) for f in fs]
+    k: [_Frame(f, {"k": "(?P<k>.+?)", "a": named("a"), "b": "(?P<b>.+?)", "c": "(?P<c>.+?)"}) for f in fs]
     for k, fs in RELATION.items()
 }
-_Q_RE = [_regex(f[:-1] + "{unit}" + f[-1], {"unit": "(?P<unit>(?:, in [a-z ]+)?)"}) for f in QUESTION]
+_REL_ALL = tuple((kind, f) for kind, fs in _REL_RE.items() for f in fs)
+_Q_RE = [_Frame(f[:-1] + "{unit}" + f[-1], {"unit": "(?P<unit>(?:, in [a-z ]+)?)"}) for f in QUESTION]
+
+
+# what an intro sentence sets up, per (sentence, its place among the intros): its story's quantities,
+# descriptions, value frames and questions (``_story``); the same for every text that opens with that
+# sentence (the people are in the sentence), so worked out once (issue 19 round 5: a quarter of a read-back)
+_STORIES: dict[tuple[str, int], tuple | None] = {}
+_STORIES_MAX = 1 << 13
+
+
+def _story(first: str, k: int, intros) -> tuple | None:
+    """What the intro sentence ``first`` sets up as the ``k``-th story of a text, as (name, quantity)
+    pairs, (description, name) pairs, (value frame, name) pairs and (question, name) pairs, each in the
+    order ``parse_text`` assigns them; None when no seed's intro reads ``first``."""
+    hit = next(
+        (
+            (i, m)
+            for i, (_s, rx, lead) in enumerate(intros)
+            if first.startswith(lead) and (m := rx.match(first))
+        ),
+        None,
+    )
+    if hit is None:
+        return None
+    i, m = hit
+    plan = _PLANS.get((i, k))
+    if plan is None:
+        plan = _PLANS[(i, k)] = _story_plan(intros[i][0], k)
+    who = m.groupdict()
+    qs, descs, frames, questions = [], [], [], []
+    for n, role, unit, desc, expr, distractor in plan[0]:
+        x = Quantity(n, role, unit, desc.fill(who), expr=expr, distractor=distractor)
+        qs.append((n, x))
+        if not distractor:
+            descs.append((x.desc, n))
+    frames = tuple((_ValueFrame(f.fill(who)), n) for f, n in plan[1])
+    questions = tuple((q.fill(who), n) for q, n in plan[2])
+    return tuple(qs), tuple(descs), frames, questions
+
+
+class _Template:
+    """A seed string with people placeholders, filled as ``seeds._filler`` fills it (an unknown
+    placeholder stays as written) by joining pieces instead of a substitution per string."""
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, s: str) -> None:
+        pieces, pos = [], 0
+        for m in PLACEHOLDER.finditer(s):
+            pieces.extend((s[pos : m.start()], (m.group(1), m.group(0))))
+            pos = m.end()
+        pieces.append(s[pos:])
+        self.pieces = tuple(pieces)
+
+    def fill(self, who: dict[str, str]) -> str:
+        if len(self.pieces) == 1:
+            return self.pieces[0]
+        return "".join(p if type(p) is str else who.get(p[0], p[1]) for p in self.pieces)
+
+
+# per (the seed's place in the intro list, k): what ``_story`` fills in for a story, without its people
+_PLANS: dict[tuple[int, int], tuple] = {}
+
+
+def _story_plan(seed: Seed, k: int) -> tuple:
+    """The quantities (name, role, unit, description, expression, distractor), value frames and questions
+    the ``k``-th story of ``seed`` sets up, in the order of the seed, with their people unfilled."""
+    from ..expr.rewrite import substitute
+    from .syntax import parse_expr
+
+    qs, frames, questions = [], [], []
+    prefix = "" if k == 1 else f"c{k}_"
+    ren = {g["name"]: prefix + g["name"] for g in (*seed.givens, *seed.derived)}
+    for g in seed.givens:
+        n = ren[g["name"]]
+        qs.append((n, g["role"], g.get("unit", ""), _Template(generic_desc(g)), None, False))
+        for f in variants(g["frame"]):
+            frames.append((_Template(f), n))
+            if points_back(f) and bare(f) and bare(f) != f:
+                frames.append((_Template(bare(f)), n))
+    for j, d in enumerate(seed.distractors):  # the story's own numbers that do not matter
+        n = f"{prefix}x{j}"
+        qs.append((n, d["role"], d.get("unit", ""), _Template(d["desc"]), None, True))
+        for f in variants(d["frame"]):  # "The shop also has 38 balls." is said bare too
+            frames.append((_Template(f), n))
+            if points_back(f) and bare(f) and bare(f) != f:
+                frames.append((_Template(bare(f)), n))
+    for d in seed.derived:
+        n = ren[d["name"]]
+        expr = substitute(parse_expr(d["expr"]), {a: Sym(b) for a, b in ren.items()})
+        qs.append((n, d["role"], d.get("unit", ""), _Template(generic_desc(d)), expr, False))
+        for question in variants(d.get("question")):
+            questions.append((_Template(question), n))
+    return tuple(qs), tuple(frames), tuple(questions)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -685,6 +814,8 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     key = id(seeds)
     if key not in _INTRO_CACHE:
         _INTRO_CACHE.clear()
+        _STORIES.clear()
+        _PLANS.clear()
         # each intro's text before its first placeholder: a sentence that does not start with it cannot
         # match (a cheap test before the pattern)
         _INTRO_CACHE[key] = [(s, _intro_regex(s), PLACEHOLDER.split(s.intro, 1)[0]) for s in seeds]
@@ -699,43 +830,22 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     k = 0
     while sentences:
         first = sentences[0]
-        hit = next(
-            ((s, m) for s, rx, lead in intros if first.startswith(lead) and (m := rx.match(first))), None
-        )
-        if hit is None:
+        got = _STORIES.get((first, k + 1), _STORIES)
+        if got is _STORIES:
+            got = _story(first, k + 1, intros)
+            if len(_STORIES) >= _STORIES_MAX:
+                _STORIES.clear()
+            _STORIES[(first, k + 1)] = got
+        if got is None:
             break
-        seed, m = hit
         k += 1
         sentences.pop(0)
-        intro_list.append(m.group(0))
-        fill = _filler(m.groupdict())
-        prefix = "" if k == 1 else f"c{k}_"
-        ren = {g["name"]: prefix + g["name"] for g in (*seed.givens, *seed.derived)}
-        for g in seed.givens:
-            n = ren[g["name"]]
-            qs[n] = Quantity(n, g["role"], g.get("unit", ""), fill(generic_desc(g)))
-            descs[qs[n].desc] = n
-            for f in variants(g["frame"]):
-                frames.append((_ValueFrame(fill(f)), n))
-                if points_back(f) and bare(f) and bare(f) != f:
-                    frames.append((_ValueFrame(fill(bare(f))), n))
-        for j, x in enumerate(seed.distractors):  # the story's own numbers that do not matter
-            n = f"{prefix}x{j}"
-            qs[n] = Quantity(n, x["role"], x.get("unit", ""), fill(x["desc"]), distractor=True)
-            for f in variants(x["frame"]):  # "The shop also has 38 balls." is said bare too
-                frames.append((_ValueFrame(fill(f)), n))
-                if points_back(f) and bare(f) and bare(f) != f:
-                    frames.append((_ValueFrame(fill(bare(f))), n))
-        for d in seed.derived:
-            from ..expr.rewrite import substitute
-            from .syntax import parse_expr
-
-            n = ren[d["name"]]
-            expr = substitute(parse_expr(d["expr"]), {a: Sym(b) for a, b in ren.items()})
-            qs[n] = Quantity(n, d["role"], d.get("unit", ""), fill(generic_desc(d)), expr=expr)
-            descs[qs[n].desc] = n
-            for question in variants(d.get("question")):
-                questions[fill(question)] = n
+        intro_list.append(first)
+        story_qs, story_descs, story_frames, story_questions = got
+        qs.update(story_qs)
+        descs.update(story_descs)
+        frames.extend(story_frames)
+        questions.update(story_questions)
     if not intro_list:
         out.problems.append("no seed intro recognised")
         return out
@@ -810,10 +920,19 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         out.numbers_read += int(written)  # a fraction word ("a third") is not a written number
         return n
 
+    # the value frames by their first 4 characters (a sentence can only match a frame whose text before
+    # the number starts as it does), those with less text before the number tried for every sentence;
+    # each sentence tries its candidates in the frames' order, as the plain loop over ``frames`` did
+    by_head: dict[str, list[int]] = {}
+    for i, (frame, _n) in enumerate(frames):
+        by_head.setdefault(frame.head[:4] if len(frame.head) >= 4 else "", []).append(i)
+    loose = by_head.pop("", [])
     for s in sentences:
         done, it = False, it_ref[0]
         it_ref[0] = None
-        for frame, n in frames:
+        near = by_head.get(s[:4], ())
+        for i in sorted((*near, *loose)) if near and loose else near or loose:
+            frame, n = frames[i]
             v = frame.value(s)
             if v is not None:
                 qs[n] = replace(qs[n], value=read_number(v))
@@ -825,34 +944,32 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         if s in questions:
             query = questions[s]
             continue
-        for kind, rxs in _REL_RE.items():
-            for rx in rxs:
-                m = rx.match(s)
-                if not m:
-                    continue
-                g = m.groupdict()
-                got: dict[str, str | None] = {}
-                first: str | None = None
-                for slot in sorted((k for k in ("X", "x", "y", "z") if g.get(k) is not None), key=m.start):
-                    it_ref[0] = it if slot in ("X", "x") else None
-                    got[slot] = resolve_near(g[slot], first)
-                    first = first or got[slot]
-                it_ref[0] = None
-                t = got.get("X") or got.get("x")
-                y = got.get("y", "")
-                z = got.get("z", "")
-                if t is None or y is None or z is None:
-                    continue
-                params = _relation_params(kind, g, shown_unit(qs[t].desc, qs[t].unit), value_in, new_param)
-                if params is None:
-                    continue
-                also = (z,) if z else ()
-                lhs, rhs = relation_equation(kind, t, y, params, also)
-                relations.append(Relation(kind, lhs, rhs, t, y, params, also))
-                done = True
-                break
-            if done:
-                break
+        # the relation frames in order, those whose longest literal piece the sentence lacks left out
+        for kind, rx in [c for c in _REL_ALL if c[1].key in s]:
+            m = rx.match(s)
+            if not m:
+                continue
+            g = m.groupdict()
+            got: dict[str, str | None] = {}
+            first: str | None = None
+            for slot in sorted((k for k in ("X", "x", "y", "z") if g.get(k) is not None), key=m.start):
+                it_ref[0] = it if slot in ("X", "x") else None
+                got[slot] = resolve_near(g[slot], first)
+                first = first or got[slot]
+            it_ref[0] = None
+            t = got.get("X") or got.get("x")
+            y = got.get("y", "")
+            z = got.get("z", "")
+            if t is None or y is None or z is None:
+                continue
+            params = _relation_params(kind, g, shown_unit(qs[t].desc, qs[t].unit), value_in, new_param)
+            if params is None:
+                continue
+            also = (z,) if z else ()
+            lhs, rhs = relation_equation(kind, t, y, params, also)
+            relations.append(Relation(kind, lhs, rhs, t, y, params, also))
+            done = True
+            break
         if done:
             continue
         for rx in _STATE_RE:

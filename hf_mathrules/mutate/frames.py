@@ -137,14 +137,18 @@ class Mentions:
 
     def __init__(self, program: Program) -> None:
         self.units = {x.name: x.unit for x in program.quantities}
-        known = {x.desc: x.name for x in program.quantities if x.desc and not x.inline}
-        self.short: dict[str, str] = {}
-        for x in program.quantities:
-            if x.desc and not x.distractor and not x.inline:
-                s = short_desc(x.desc, x.unit)
-                # what the read-back makes of it: this quantity and no other (nor another's occasion)
-                if s is not None and s not in known and expand_short(s, known, self.units) == x.desc:
-                    self.short[x.name] = s
+        short = program.__dict__.get("_short_forms")  # the text and its question ask for them both
+        if short is None:
+            known = {x.desc: x.name for x in program.quantities if x.desc and not x.inline}
+            short = {}
+            for x in program.quantities:
+                if x.desc and not x.distractor and not x.inline:
+                    s = short_desc(x.desc, x.unit)
+                    # what the read-back makes of it: this quantity and no other (nor another's occasion)
+                    if s is not None and s not in known and expand_short(s, known, self.units) == x.desc:
+                        short[x.name] = s
+            program.__dict__["_short_forms"] = short
+        self.short: dict[str, str] = short  # read only
         self.said: set[str] = set()  # nouns said in full
         self.near: dict[str, str] = {}  # "the price last year" -> the quantity it said
 
@@ -339,8 +343,9 @@ def number_text(v: Fraction) -> str:
     return f"{v.numerator}/{v.denominator}"
 
 
+@lru_cache(maxsize=1 << 12)
 def read_number(s: str) -> Fraction:
-    return Fraction(s)
+    return Fraction(s)  # immutable, so one per text (parsing it is most of reading a sentence's number)
 
 
 def shown_unit(desc: str, unit: str) -> str:
@@ -702,7 +707,7 @@ class _Frame:
         return self.rx.match(s)
 
 
-_INTRO_CACHE: dict[int, list[tuple[Seed, re.Pattern, str]]] = {}
+_INTRO_CACHE: dict[int, list[tuple[Seed, re.Pattern, str, str]]] = {}
 _STATE_RE = [_Frame(f, {"v": "(?P<v>.+?)"}) for f in STATE]
 _REL_RE = {
     k: [_Frame(f, {"k": "(?P<k>.+?)", "a": named("a"), "b": "(?P<b>.+?)", "c": "(?P<c>.+?)"}) for f in fs]
@@ -726,8 +731,8 @@ def _story(first: str, k: int, intros) -> tuple | None:
     hit = next(
         (
             (i, m)
-            for i, (_s, rx, lead) in enumerate(intros)
-            if first.startswith(lead) and (m := rx.match(first))
+            for i, (_s, rx, lead, piece) in enumerate(intros)
+            if piece in first and first.startswith(lead) and (m := rx.match(first))
         ),
         None,
     )
@@ -818,7 +823,16 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         _PLANS.clear()
         # each intro's text before its first placeholder: a sentence that does not start with it cannot
         # match (a cheap test before the pattern)
-        _INTRO_CACHE[key] = [(s, _intro_regex(s), PLACEHOLDER.split(s.intro, 1)[0]) for s in seeds]
+        # and its longest piece of text between placeholders, which the sentence must hold
+        _INTRO_CACHE[key] = [
+            (
+                s,
+                _intro_regex(s),
+                PLACEHOLDER.split(s.intro, 1)[0],
+                max(PLACEHOLDER.split(s.intro)[::2], key=len),
+            )
+            for s in seeds
+        ]
     intros = _INTRO_CACHE[key]
     out = Parsed(None, numbers_in_text=len(NUMBER.findall(text)))
     sentences = split_sentences(text)
@@ -863,7 +877,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         desc = desc[:1].lower() + desc[1:] if desc[:2] in ("Th",) else desc
         if desc in descs and descs[desc]:
             return descs[desc]
-        for base, name in list(descs.items()):
+        for base, name in list(descs.items()) if desc.endswith(_QUALIFIER_ENDINGS) else ():
             if name and desc.startswith(base[:4]) and qualifier_of(base, desc):
                 b = qs[name]
                 new = f"n{len(qs) + 1}"

@@ -669,6 +669,33 @@ class _ValueFrame:
 _NUMBER_ONLY = re.compile(NUM)
 
 
+class _ValueFrames:
+    """A text's value frames (``_ValueFrame``, quantity name), in order, indexed by the first 4 characters
+    of their text before the number: a sentence can only match a frame whose text before the number
+    starts as the sentence does, so it tries those and the frames with less text before the number, in
+    the frames' order.  ``first`` is what the plain loop over the frames found (issue 19 round 5)."""
+
+    __slots__ = ("frames", "by_head", "loose")
+
+    def __init__(self, frames: list[tuple[_ValueFrame, str]]) -> None:
+        self.frames = frames
+        by_head: dict[str, list[int]] = {}
+        for i, (frame, _n) in enumerate(frames):
+            by_head.setdefault(frame.head[:4] if len(frame.head) >= 4 else "", []).append(i)
+        self.loose = by_head.pop("", [])
+        self.by_head = by_head
+
+    def first(self, s: str) -> tuple[str, str] | None:
+        """(the quantity, the number's text) of the first frame that reads ``s``, or None."""
+        near, loose = self.by_head.get(s[:4], ()), self.loose
+        for i in sorted((*near, *loose)) if near and loose else near or loose:
+            frame, n = self.frames[i]
+            v = frame.value(s)
+            if v is not None:
+                return n, v
+        return None
+
+
 def _intro_regex(seed: Seed) -> re.Pattern:
     people = "|".join(NAMES)
     out, pos = [], 0
@@ -934,25 +961,16 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         out.numbers_read += int(written)  # a fraction word ("a third") is not a written number
         return n
 
-    # the value frames by their first 4 characters (a sentence can only match a frame whose text before
-    # the number starts as it does), those with less text before the number tried for every sentence;
-    # each sentence tries its candidates in the frames' order, as the plain loop over ``frames`` did
-    by_head: dict[str, list[int]] = {}
-    for i, (frame, _n) in enumerate(frames):
-        by_head.setdefault(frame.head[:4] if len(frame.head) >= 4 else "", []).append(i)
-    loose = by_head.pop("", [])
+    values = _ValueFrames(frames)
     for s in sentences:
         done, it = False, it_ref[0]
         it_ref[0] = None
-        near = by_head.get(s[:4], ())
-        for i in sorted((*near, *loose)) if near and loose else near or loose:
-            frame, n = frames[i]
-            v = frame.value(s)
-            if v is not None:
-                qs[n] = replace(qs[n], value=read_number(v))
-                out.numbers_read += 1
-                done = True
-                break
+        hit = values.first(s)
+        if hit is not None:
+            n, v = hit
+            qs[n] = replace(qs[n], value=read_number(v))
+            out.numbers_read += 1
+            done = True
         if done:
             continue
         if s in questions:

@@ -1,7 +1,7 @@
 """Issue 19 item 3, round 5: the read-back (``frames.parse_text``), the text (``informalize``) and the number
 defects made faster without changing a verdict.  Each shortcut is checked against the plain work it
-skips, on the sentences and descriptions of >= 1,000 real level-3 rows (and the texts the round-trip gate
-refused):
+skips, on the sentences and descriptions of >= 1,000 real level-3 rows (and texts cut so that the
+round-trip gate refuses them):
 
 - a relation / statement / question frame (``frames._Frame``) refuses a sentence without its literal
   pieces before running its pattern: never one its pattern matches;
@@ -13,7 +13,8 @@ refused):
 - an intro sentence's story is set up once (``frames._STORIES``, ``frames._PLANS``): a text reads back to
   the same program, problems and counts with every cache cleared before it, warm, and in reverse order;
 - ``defects.redundant_units`` (one compiled pattern per word, sentences without "number of" skipped)
-  equals the plain pattern per word;
+  equals the plain pattern per word, and the number checks that return early when a text lacks what
+  their pattern needs find what the pattern alone finds;
 - rows at K = 1 and K = 8 are the same with every cache of this round cleared before each item and warm.
 
 The rows are also compared with the commit before this round, item by item, by
@@ -250,3 +251,37 @@ def test_rows_are_the_same_with_cold_and_warm_caches(k):
     warm = rows(False)
     assert rows(True) == warm
     assert sum(len(r) for r in warm) >= (10 if k == 1 else 40)
+
+
+def test_number_defect_checks_equal_their_plain_patterns(corpus):
+    """Each check that now returns early when its text lacks what its pattern needs (" dollar", "1 ",
+    "added"/..., "/" or a decimal value) finds what its pattern alone finds."""
+    from fractions import Fraction
+
+    eng, texts = corpus
+    made = [
+        "A pen costs 13.8 dollars. Then 3 weeks is added. It is 1 cups.",
+        "Half is 7.6 dollars; 38/5 of it. So 2 hours was taken away and 1 dollars per hour.",
+        "x = 38/5 = 7.6. y = 15/2. The 4 boxes has removed.",
+    ]
+    comps = [r["completion"] for i in range(40) for r in eng.item(SEED, i).rows]
+    found = 0
+    for t in [t for t, _p, _ok in texts] + comps + made:
+        assert defects.money_with_one_decimal(t) == defects._ONE_DECIMAL_MONEY.findall(t)
+        assert defects.one_with_plural_unit(t) == [m.group(0) for m in defects._ONE_PLURAL.finditer(t)]
+        assert defects.verb_agreement(t) == [
+            m.group(0) for m in defects._PLURAL_IS.finditer(t) if m.group(1) != "1"
+        ]
+        for values in ([Fraction(38, 5), Fraction(3)], [Fraction(3)], []):
+            want = []
+            dec = {v for v in values if v.denominator != 1 and "/" not in frames.number_text(v)}
+            for m in defects._FRACTION.finditer(t):
+                v = Fraction(int(m.group(1)), int(m.group(2)))
+                if v in dec and f"{m.group(1)}/{m.group(2)}" == f"{v.numerator}/{v.denominator}":
+                    if not t[m.end() :].startswith(f" = {frames.number_text(v)}"):
+                        want.append(m.group(0))
+            assert defects.decimals_as_fractions(t, values) == want
+            found += bool(want)
+    assert found >= 1  # "38/5 of it" beside the value 7.6
+    assert all(defects.money_with_one_decimal(t) and defects.one_with_plural_unit(t) for t in made[:2])
+    assert defects.verb_agreement(made[0]) and defects.verb_agreement(made[2])

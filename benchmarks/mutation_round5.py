@@ -54,6 +54,7 @@ def main() -> int:
     ap.add_argument("--ks", default="1,8,16", help="values of variants_per_chain (comma-separated)")
     ap.add_argument("--base", default="f4a35cc", help="the commit to compare with (default: round 5's start)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--start", type=int, default=0, help="the first item index")
     a = ap.parse_args()
     base = load_base(a.base)
     print(f"base: {a.base} from {os.path.dirname(base.__file__)}")
@@ -72,7 +73,7 @@ def main() -> int:
     differ = Counter()
     shown = 0
     keys = list(engs)
-    for i in range(a.items):
+    for i in range(a.start, a.start + a.items):
         for k in ks:
             got = {}
             order = ("base", "this tree") if (i + k) % 2 == 0 else ("this tree", "base")

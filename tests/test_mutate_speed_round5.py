@@ -10,7 +10,7 @@ round-trip gate refuses them):
   loop over the frames finds;
 - ``qualifier_of`` (refusal when no qualifier ends the description, remembered per pair) equals the plain
   loop over the qualifiers;
-- an intro sentence's story is set up once (``frames._STORIES``, ``frames._PLANS``): a text reads back to
+- an intro sentence's story is set up once (``frames._INTRO_CACHE``, per seed list): a text reads back to
   the same program, problems and counts with every cache cleared before it, warm, and in reverse order;
 - ``defects.redundant_units`` (one compiled pattern per word, sentences without "number of" skipped)
   equals the plain pattern per word, and the number checks that return early when a text lacks what
@@ -46,8 +46,7 @@ LEVEL, SEED = 3, 1
 
 def clear_caches() -> None:
     """Every cache this round added (so that no test depends on what an earlier one left there)."""
-    frames._STORIES.clear()
-    frames._PLANS.clear()
+    frames._INTRO_CACHE.clear()  # the intro patterns, the stories and their plans
     for f in (frames.qualifier_of, frames.short_desc, frames.count_noun, frames.read_number,
               defects._unit_after_number):  # fmt: skip
         f.cache_clear()
@@ -101,7 +100,7 @@ def test_frames_refuse_only_sentences_their_pattern_does_not_match(corpus):
 def test_an_intro_pattern_matches_only_sentences_with_its_piece(corpus):
     eng, texts = corpus
     parse_text(texts[0][0], eng.seeds)  # the intro list of these seeds
-    (intros,) = _INTRO_CACHE.values()
+    (_seeds, intros, _stories, plans) = _INTRO_CACHE[id(eng.seeds)]
     hits = 0
     for text, _p, _ok in texts:
         for s in split_sentences(text)[:3]:
@@ -115,13 +114,13 @@ def test_an_intro_pattern_matches_only_sentences_with_its_piece(corpus):
 def test_value_frames_find_what_the_plain_loop_finds(corpus):
     eng, texts = corpus
     parse_text(texts[0][0], eng.seeds)
-    (intros,) = _INTRO_CACHE.values()
+    (_seeds, intros, _stories, plans) = _INTRO_CACHE[id(eng.seeds)]
     found = 0
     for text, _p, _ok in texts:
         sentences = split_sentences(text)
         frames_ = []  # the value frames of the text's stories, as parse_text sets them up
         k = 0
-        while sentences and (story := _story(sentences[0], k + 1, intros)) is not None:
+        while sentences and (story := _story(sentences[0], k + 1, intros, plans)) is not None:
             k += 1
             sentences.pop(0)
             frames_.extend(story[2])
@@ -237,19 +236,23 @@ def test_redundant_units_equals_the_plain_check(corpus):
 
 @pytest.mark.parametrize("k", [1, 8])
 def test_rows_are_the_same_with_cold_and_warm_caches(k):
-    def rows(cold: bool):
+    def rows(mode: str):
         eng = MutationEngine(level=LEVEL, second_opinion="none", variants_per_chain=k)
+        other = MutationEngine(level=LEVEL + 1, second_opinion="none")  # its own seed list
         out = []
         for i in range(20):
-            if cold:
+            if mode == "cold":
                 clear_caches()
+            elif mode == "beside another engine":
+                other.item(SEED, i)
             it = eng.item(SEED + 4, i)
             out.append([json.dumps(r, sort_keys=True) for r in it.rows] or [it.rejected])
         return out
 
     clear_caches()
-    warm = rows(False)
-    assert rows(True) == warm
+    warm = rows("warm")
+    assert rows("cold") == warm
+    assert rows("beside another engine") == warm
     assert sum(len(r) for r in warm) >= (10 if k == 1 else 40)
 
 

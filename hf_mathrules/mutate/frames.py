@@ -734,7 +734,10 @@ class _Frame:
         return self.rx.match(s)
 
 
-_INTRO_CACHE: dict[int, list[tuple[Seed, re.Pattern, str, str]]] = {}
+# per seed list (by identity; at most a few, for the engines of one process): (the list, its intros as
+# (seed, pattern, text before the first placeholder, longest piece between placeholders), the stories of
+# its intro sentences (``_story``), the plans of its stories (``_story_plan``))
+_INTRO_CACHE: dict[int, tuple[list, list, dict, dict]] = {}
 _STATE_RE = [_Frame(f, {"v": "(?P<v>.+?)"}) for f in STATE]
 _REL_RE = {
     k: [_Frame(f, {"k": "(?P<k>.+?)", "a": named("a"), "b": "(?P<b>.+?)", "c": "(?P<c>.+?)"}) for f in fs]
@@ -746,12 +749,12 @@ _Q_RE = [_Frame(f[:-1] + "{unit}" + f[-1], {"unit": "(?P<unit>(?:, in [a-z ]+)?)
 
 # what an intro sentence sets up, per (sentence, its place among the intros): its story's quantities,
 # descriptions, value frames and questions (``_story``); the same for every text that opens with that
-# sentence (the people are in the sentence), so worked out once (issue 19 round 5: a quarter of a read-back)
-_STORIES: dict[tuple[str, int], tuple | None] = {}
+# sentence (the people are in the sentence), so worked out once per seed list (issue 19 round 5: a
+# quarter of a read-back)
 _STORIES_MAX = 1 << 13
 
 
-def _story(first: str, k: int, intros) -> tuple | None:
+def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
     """What the intro sentence ``first`` sets up as the ``k``-th story of a text, as (name, quantity)
     pairs, (description, name) pairs, (value frame, name) pairs and (question, name) pairs, each in the
     order ``parse_text`` assigns them; None when no seed's intro reads ``first``."""
@@ -766,9 +769,9 @@ def _story(first: str, k: int, intros) -> tuple | None:
     if hit is None:
         return None
     i, m = hit
-    plan = _PLANS.get((i, k))
+    plan = plans.get((i, k))
     if plan is None:
-        plan = _PLANS[(i, k)] = _story_plan(intros[i][0], k)
+        plan = plans[(i, k)] = _story_plan(intros[i][0], k)
     who = m.groupdict()
     qs, descs, frames, questions = [], [], [], []
     for n, role, unit, desc, expr, distractor in plan[0]:
@@ -799,10 +802,6 @@ class _Template:
         if len(self.pieces) == 1:
             return self.pieces[0]
         return "".join(p if type(p) is str else who.get(p[0], p[1]) for p in self.pieces)
-
-
-# per (the seed's place in the intro list, k): what ``_story`` fills in for a story, without its people
-_PLANS: dict[tuple[int, int], tuple] = {}
 
 
 def _story_plan(seed: Seed, k: int) -> tuple:
@@ -843,15 +842,14 @@ def split_sentences(text: str) -> list[str]:
 
 def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     """Read a word problem back into a program (see the module docstring)."""
-    key = id(seeds)
-    if key not in _INTRO_CACHE:
-        _INTRO_CACHE.clear()
-        _STORIES.clear()
-        _PLANS.clear()
+    cache = _INTRO_CACHE.get(id(seeds))
+    if cache is None or cache[0] is not seeds:
+        if len(_INTRO_CACHE) >= 8:
+            _INTRO_CACHE.clear()
         # each intro's text before its first placeholder: a sentence that does not start with it cannot
-        # match (a cheap test before the pattern)
-        # and its longest piece of text between placeholders, which the sentence must hold
-        _INTRO_CACHE[key] = [
+        # match (a cheap test before the pattern), and its longest piece of text between placeholders,
+        # which the sentence must hold
+        intros = [
             (
                 s,
                 _intro_regex(s),
@@ -860,7 +858,9 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             )
             for s in seeds
         ]
-    intros = _INTRO_CACHE[key]
+        # per (sentence, k): its story; per (the seed's place in ``intros``, k): the story's plan
+        cache = _INTRO_CACHE[id(seeds)] = (seeds, intros, {}, {})
+    _seeds, intros, stories, plans = cache
     out = Parsed(None, numbers_in_text=len(NUMBER.findall(text)))
     sentences = split_sentences(text)
     qs: dict[str, Quantity] = {}
@@ -871,12 +871,12 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     k = 0
     while sentences:
         first = sentences[0]
-        got = _STORIES.get((first, k + 1), _STORIES)
-        if got is _STORIES:
-            got = _story(first, k + 1, intros)
-            if len(_STORIES) >= _STORIES_MAX:
-                _STORIES.clear()
-            _STORIES[(first, k + 1)] = got
+        got = stories.get((first, k + 1), stories)
+        if got is stories:
+            got = _story(first, k + 1, intros, plans)
+            if len(stories) >= _STORIES_MAX:
+                stories.clear()
+            stories[(first, k + 1)] = got
         if got is None:
             break
         k += 1

@@ -90,7 +90,8 @@ def main() -> int:
                     shown += 1
                     print(f"K={k} item {i}: rows differ", got["base"][:1], got["this tree"][:1])
     print(
-        f"## level 3, {a.items} items per configuration (seed {a.seed}), base {a.base}, alternating item by item"
+        f"## level 3, items {a.start}..{a.start + a.items - 1} of seed {a.seed} per configuration, base {a.base}, "
+        "alternating item by item"
     )
     print("| K | tree | rows | rows per chain | distinct structures | CPU s | rows/CPU-s |")
     print("|---|---|---|---|---|---|---|")

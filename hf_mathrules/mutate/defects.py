@@ -47,6 +47,7 @@ without a passive "is added"), and ``benchmarks/mutation.py --quality`` counts t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .frames import qualified
 from .operators import (
@@ -76,15 +77,23 @@ def redundant_units(text: str) -> list[str]:
     """Sentences that write "the number of <noun> ... <n> <noun>" (or "..., in <noun>?")."""
     out = []
     for s in _SENTENCE.split(text):
+        if "number of" not in s:  # what ``_NUMBER_OF`` needs (issue 19 round 5: speed)
+            continue
         for m in _NUMBER_OF.finditer(s):
             for w in m.group(1).split():
-                if len(w) > 2 and w.endswith("s") and re.search(rf"(?:\d|, in) {re.escape(w)}\b", s):
+                if len(w) > 2 and w.endswith("s") and _unit_after_number(w).search(s):
                     out.append(s)
                     break
             else:
                 continue
             break
     return out
+
+
+@lru_cache(maxsize=4096)
+def _unit_after_number(w: str) -> re.Pattern:
+    """``w`` written after a number or ", in" (compiled once per word)."""
+    return re.compile(rf"(?:\d|, in) {re.escape(w)}\b")
 
 
 def incompatible_qualifiers(program: Program) -> list[str]:
@@ -102,8 +111,13 @@ def incompatible_qualifiers(program: Program) -> list[str]:
     return out
 
 
+_PLURAL_IS_VERBS = ("added", "subtracted", "taken", "removed")  # the words ``_PLURAL_IS`` ends with
+
+
 def verb_agreement(text: str) -> list[str]:
     """A plural amount as the subject of a singular passive ("3 weeks is added")."""
+    if not any(w in text for w in _PLURAL_IS_VERBS):  # the pattern needs one (issue 19 round 5: speed)
+        return []
     return [m.group(0) for m in _PLURAL_IS.finditer(text) if m.group(1) != "1"]
 
 
@@ -283,6 +297,8 @@ def decimals_as_fractions(completion: str, values) -> list[str]:
     from .frames import number_text
 
     decimals = {v for v in values if v.denominator != 1 and "/" not in number_text(v)}
+    if not decimals or "/" not in completion:  # nothing it could find (issue 19 round 5: speed)
+        return []
     out = []
     for m in _FRACTION.finditer(completion):
         v = Fraction(int(m.group(1)), int(m.group(2)))
@@ -324,6 +340,8 @@ def small_unit_for_a_large_value(text: str) -> list[str]:
 
 def one_with_plural_unit(text: str) -> list[str]:
     """ "1 dollars", "1 dollars per hour", "1 cups": the number one with a plural unit (round 4)."""
+    if "1 " not in text:  # what ``_ONE_PLURAL`` needs
+        return []
     return [m.group(0) for m in _ONE_PLURAL.finditer(text)]
 
 
@@ -345,6 +363,8 @@ _ONE_DECIMAL_MONEY = re.compile(r"(?<![\d.])\d+\.\d dollars?\b")
 
 def money_with_one_decimal(text: str) -> list[str]:
     """ "13.8 dollars" for 13.80 dollars (round 5's reading, after a conversion from 1380 cents)."""
+    if " dollar" not in text:  # what ``_ONE_DECIMAL_MONEY`` needs
+        return []
     return _ONE_DECIMAL_MONEY.findall(text)
 
 

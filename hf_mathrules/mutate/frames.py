@@ -20,11 +20,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Sym
 from ..expr.render import text as textbook
 from .program import Program, Quantity, Relation, replace
-from .seeds import NAMES, PLACEHOLDER, QUALIFIERS, Seed, _filler, generic_desc, variants
+from .seeds import NAMES, PLACEHOLDER, QUALIFIERS, Seed, generic_desc, variants
 from .syntax import parse_equation
 
 NUM = r"(\d+(?:\.\d+)?(?:/\d+)?)"
@@ -73,12 +74,20 @@ def qualified(desc: str, qualifier: str) -> str:
     return f"{desc} {qualifier}"
 
 
+@lru_cache(maxsize=1 << 15)
 def qualifier_of(base: str, desc: str) -> str | None:
-    """The qualifier that makes ``desc`` of ``base`` ("... filled last week" of "... fills"), or None."""
+    """The qualifier that makes ``desc`` of ``base`` ("... filled last week" of "... fills"), or None.
+    Remembered per pair (the text, its read-back and the defect checks ask about the same pairs; issue 19
+    round 5)."""
+    if not desc.endswith(_QUALIFIER_ENDINGS):  # most pairs: no qualifier ends ``desc``
+        return None
     for q in SUFFIXES:
         if desc.endswith(" " + q.removeprefix("on ")) and qualified(base, q) == desc:
             return q
     return None
+
+
+_QUALIFIER_ENDINGS = tuple(" " + q.removeprefix("on ") for q in SUFFIXES)
 
 
 # -- back-references (issue 21, round 6) -------------------------------------------------------------
@@ -94,6 +103,7 @@ _NO_SHORT_AFTER = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def count_noun(desc: str, unit: str) -> str | None:
     """The noun of a count's description: "kites" in "the number of kites sold daily" (unit "kites"), "adult
     tickets" in "the number of adult tickets sold"; None when it is not "the number of <...unit> ..."."""
@@ -106,6 +116,7 @@ def count_noun(desc: str, unit: str) -> str | None:
     return " ".join(words[: words.index(head) + 1])
 
 
+@lru_cache(maxsize=1 << 14)
 def short_desc(desc: str, unit: str) -> str | None:
     """The back-reference of a count: "the number sold daily last week" for "the number of kites sold
     daily last week", "the number Umar sold the week before" for "the number of apples Umar sold the week
@@ -126,14 +137,18 @@ class Mentions:
 
     def __init__(self, program: Program) -> None:
         self.units = {x.name: x.unit for x in program.quantities}
-        known = {x.desc: x.name for x in program.quantities if x.desc and not x.inline}
-        self.short: dict[str, str] = {}
-        for x in program.quantities:
-            if x.desc and not x.distractor and not x.inline:
-                s = short_desc(x.desc, x.unit)
-                # what the read-back makes of it: this quantity and no other (nor another's occasion)
-                if s is not None and s not in known and expand_short(s, known, self.units) == x.desc:
-                    self.short[x.name] = s
+        short = program.__dict__.get("_short_forms")  # the text and its question ask for them both
+        if short is None:
+            known = {x.desc: x.name for x in program.quantities if x.desc and not x.inline}
+            short = {}
+            for x in program.quantities:
+                if x.desc and not x.distractor and not x.inline:
+                    s = short_desc(x.desc, x.unit)
+                    # what the read-back makes of it: this quantity and no other (nor another's occasion)
+                    if s is not None and s not in known and expand_short(s, known, self.units) == x.desc:
+                        short[x.name] = s
+            program.__dict__["_short_forms"] = short
+        self.short: dict[str, str] = short  # read only
         self.said: set[str] = set()  # nouns said in full
         self.near: dict[str, str] = {}  # "the price last year" -> the quantity it said
 
@@ -328,8 +343,9 @@ def number_text(v: Fraction) -> str:
     return f"{v.numerator}/{v.denominator}"
 
 
+@lru_cache(maxsize=1 << 12)
 def read_number(s: str) -> Fraction:
-    return Fraction(s)
+    return Fraction(s)  # immutable, so one per text (parsing it is most of reading a sentence's number)
 
 
 def shown_unit(desc: str, unit: str) -> str:
@@ -653,6 +669,33 @@ class _ValueFrame:
 _NUMBER_ONLY = re.compile(NUM)
 
 
+class _ValueFrames:
+    """A text's value frames (``_ValueFrame``, quantity name), in order, indexed by the first 4 characters
+    of their text before the number: a sentence can only match a frame whose text before the number
+    starts as the sentence does, so it tries those and the frames with less text before the number, in
+    the frames' order.  ``first`` is what the plain loop over the frames found (issue 19 round 5)."""
+
+    __slots__ = ("frames", "by_head", "loose")
+
+    def __init__(self, frames: list[tuple[_ValueFrame, str]]) -> None:
+        self.frames = frames
+        by_head: dict[str, list[int]] = {}
+        for i, (frame, _n) in enumerate(frames):
+            by_head.setdefault(frame.head[:4] if len(frame.head) >= 4 else "", []).append(i)
+        self.loose = by_head.pop("", [])
+        self.by_head = by_head
+
+    def first(self, s: str) -> tuple[str, str] | None:
+        """(the quantity, the number's text) of the first frame that reads ``s``, or None."""
+        near, loose = self.by_head.get(s[:4], ()), self.loose
+        for i in sorted((*near, *loose)) if near and loose else near or loose:
+            frame, n = self.frames[i]
+            v = frame.value(s)
+            if v is not None:
+                return n, v
+        return None
+
+
 def _intro_regex(seed: Seed) -> re.Pattern:
     people = "|".join(NAMES)
     out, pos = [], 0
@@ -667,13 +710,130 @@ def _intro_regex(seed: Seed) -> re.Pattern:
     return re.compile("^" + "".join(out) + "$")
 
 
-_INTRO_CACHE: dict[int, list[tuple[Seed, re.Pattern, str]]] = {}
-_STATE_RE = [_regex(f, {"v": "(?P<v>.+?)"}) for f in STATE]
+class _Frame:
+    """``_regex(frame, slots)``, whose ``match`` first tests the frame's literal text: a sentence matches
+    only if it starts with the text before the first slot, ends with the text after the last and holds
+    every piece between them (in that order, which the pattern then checks).  The same matches, without
+    running ~150 patterns with lazy groups over every sentence of every read-back (issue 19 round 5)."""
+
+    __slots__ = ("rx", "head", "tail", "inner", "key")
+
+    def __init__(self, frame: str, slots: dict[str, str]) -> None:
+        self.rx = _regex(frame, slots)
+        pieces = re.split(r"\{\w+\}", frame)  # the literal text between the slots ``_regex`` escapes
+        self.head, self.tail = pieces[0], pieces[-1]
+        self.inner = tuple(p for p in pieces[1:-1] if p)
+        self.key = max(pieces, key=len)  # the longest piece: a sentence without it cannot match
+
+    def match(self, s: str) -> re.Match | None:
+        if not (s.startswith(self.head) and s.endswith(self.tail)):
+            return None
+        for p in self.inner:
+            if p not in s:
+                return None
+        return self.rx.match(s)
+
+
+# per seed list (by identity; at most a few, for the engines of one process): (the list, its intros as
+# (seed, pattern, text before the first placeholder, longest piece between placeholders), the stories of
+# its intro sentences (``_story``), the plans of its stories (``_story_plan``))
+_INTRO_CACHE: dict[int, tuple[list, list, dict, dict]] = {}
+_STATE_RE = [_Frame(f, {"v": "(?P<v>.+?)"}) for f in STATE]
 _REL_RE = {
-    k: [_regex(f, {"k": "(?P<k>.+?)", "a": named("a"), "b": "(?P<b>.+?)", "c": "(?P<c>.+?)"}) for f in fs]
+    k: [_Frame(f, {"k": "(?P<k>.+?)", "a": named("a"), "b": "(?P<b>.+?)", "c": "(?P<c>.+?)"}) for f in fs]
     for k, fs in RELATION.items()
 }
-_Q_RE = [_regex(f[:-1] + "{unit}" + f[-1], {"unit": "(?P<unit>(?:, in [a-z ]+)?)"}) for f in QUESTION]
+_REL_ALL = tuple((kind, f) for kind, fs in _REL_RE.items() for f in fs)
+_Q_RE = [_Frame(f[:-1] + "{unit}" + f[-1], {"unit": "(?P<unit>(?:, in [a-z ]+)?)"}) for f in QUESTION]
+
+
+# what an intro sentence sets up, per (sentence, its place among the intros): its story's quantities,
+# descriptions, value frames and questions (``_story``); the same for every text that opens with that
+# sentence (the people are in the sentence), so worked out once per seed list (issue 19 round 5: a
+# quarter of a read-back)
+_STORIES_MAX = 1 << 13
+
+
+def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
+    """What the intro sentence ``first`` sets up as the ``k``-th story of a text, as (name, quantity)
+    pairs, (description, name) pairs, (value frame, name) pairs and (question, name) pairs, each in the
+    order ``parse_text`` assigns them; None when no seed's intro reads ``first``."""
+    hit = next(
+        (
+            (i, m)
+            for i, (_s, rx, lead, piece) in enumerate(intros)
+            if piece in first and first.startswith(lead) and (m := rx.match(first))
+        ),
+        None,
+    )
+    if hit is None:
+        return None
+    i, m = hit
+    plan = plans.get((i, k))
+    if plan is None:
+        plan = plans[(i, k)] = _story_plan(intros[i][0], k)
+    who = m.groupdict()
+    qs, descs, frames, questions = [], [], [], []
+    for n, role, unit, desc, expr, distractor in plan[0]:
+        x = Quantity(n, role, unit, desc.fill(who), expr=expr, distractor=distractor)
+        qs.append((n, x))
+        if not distractor:
+            descs.append((x.desc, n))
+    frames = tuple((_ValueFrame(f.fill(who)), n) for f, n in plan[1])
+    questions = tuple((q.fill(who), n) for q, n in plan[2])
+    return tuple(qs), tuple(descs), frames, questions
+
+
+class _Template:
+    """A seed string with people placeholders, filled as ``seeds._filler`` fills it (an unknown
+    placeholder stays as written) by joining pieces instead of a substitution per string."""
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, s: str) -> None:
+        pieces, pos = [], 0
+        for m in PLACEHOLDER.finditer(s):
+            pieces.extend((s[pos : m.start()], (m.group(1), m.group(0))))
+            pos = m.end()
+        pieces.append(s[pos:])
+        self.pieces = tuple(pieces)
+
+    def fill(self, who: dict[str, str]) -> str:
+        if len(self.pieces) == 1:
+            return self.pieces[0]
+        return "".join(p if type(p) is str else who.get(p[0], p[1]) for p in self.pieces)
+
+
+def _story_plan(seed: Seed, k: int) -> tuple:
+    """The quantities (name, role, unit, description, expression, distractor), value frames and questions
+    the ``k``-th story of ``seed`` sets up, in the order of the seed, with their people unfilled."""
+    from ..expr.rewrite import substitute
+    from .syntax import parse_expr
+
+    qs, frames, questions = [], [], []
+    prefix = "" if k == 1 else f"c{k}_"
+    ren = {g["name"]: prefix + g["name"] for g in (*seed.givens, *seed.derived)}
+    for g in seed.givens:
+        n = ren[g["name"]]
+        qs.append((n, g["role"], g.get("unit", ""), _Template(generic_desc(g)), None, False))
+        for f in variants(g["frame"]):
+            frames.append((_Template(f), n))
+            if points_back(f) and bare(f) and bare(f) != f:
+                frames.append((_Template(bare(f)), n))
+    for j, d in enumerate(seed.distractors):  # the story's own numbers that do not matter
+        n = f"{prefix}x{j}"
+        qs.append((n, d["role"], d.get("unit", ""), _Template(d["desc"]), None, True))
+        for f in variants(d["frame"]):  # "The shop also has 38 balls." is said bare too
+            frames.append((_Template(f), n))
+            if points_back(f) and bare(f) and bare(f) != f:
+                frames.append((_Template(bare(f)), n))
+    for d in seed.derived:
+        n = ren[d["name"]]
+        expr = substitute(parse_expr(d["expr"]), {a: Sym(b) for a, b in ren.items()})
+        qs.append((n, d["role"], d.get("unit", ""), _Template(generic_desc(d)), expr, False))
+        for question in variants(d.get("question")):
+            questions.append((_Template(question), n))
+    return tuple(qs), tuple(frames), tuple(questions)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -682,13 +842,25 @@ def split_sentences(text: str) -> list[str]:
 
 def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     """Read a word problem back into a program (see the module docstring)."""
-    key = id(seeds)
-    if key not in _INTRO_CACHE:
-        _INTRO_CACHE.clear()
+    cache = _INTRO_CACHE.get(id(seeds))
+    if cache is None or cache[0] is not seeds:
+        if len(_INTRO_CACHE) >= 8:
+            _INTRO_CACHE.clear()
         # each intro's text before its first placeholder: a sentence that does not start with it cannot
-        # match (a cheap test before the pattern)
-        _INTRO_CACHE[key] = [(s, _intro_regex(s), PLACEHOLDER.split(s.intro, 1)[0]) for s in seeds]
-    intros = _INTRO_CACHE[key]
+        # match (a cheap test before the pattern), and its longest piece of text between placeholders,
+        # which the sentence must hold
+        intros = [
+            (
+                s,
+                _intro_regex(s),
+                PLACEHOLDER.split(s.intro, 1)[0],
+                max(PLACEHOLDER.split(s.intro)[::2], key=len),
+            )
+            for s in seeds
+        ]
+        # per (sentence, k): its story; per (the seed's place in ``intros``, k): the story's plan
+        cache = _INTRO_CACHE[id(seeds)] = (seeds, intros, {}, {})
+    _seeds, intros, stories, plans = cache
     out = Parsed(None, numbers_in_text=len(NUMBER.findall(text)))
     sentences = split_sentences(text)
     qs: dict[str, Quantity] = {}
@@ -699,43 +871,22 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     k = 0
     while sentences:
         first = sentences[0]
-        hit = next(
-            ((s, m) for s, rx, lead in intros if first.startswith(lead) and (m := rx.match(first))), None
-        )
-        if hit is None:
+        got = stories.get((first, k + 1), stories)
+        if got is stories:
+            got = _story(first, k + 1, intros, plans)
+            if len(stories) >= _STORIES_MAX:
+                stories.clear()
+            stories[(first, k + 1)] = got
+        if got is None:
             break
-        seed, m = hit
         k += 1
         sentences.pop(0)
-        intro_list.append(m.group(0))
-        fill = _filler(m.groupdict())
-        prefix = "" if k == 1 else f"c{k}_"
-        ren = {g["name"]: prefix + g["name"] for g in (*seed.givens, *seed.derived)}
-        for g in seed.givens:
-            n = ren[g["name"]]
-            qs[n] = Quantity(n, g["role"], g.get("unit", ""), fill(generic_desc(g)))
-            descs[qs[n].desc] = n
-            for f in variants(g["frame"]):
-                frames.append((_ValueFrame(fill(f)), n))
-                if points_back(f) and bare(f) and bare(f) != f:
-                    frames.append((_ValueFrame(fill(bare(f))), n))
-        for j, x in enumerate(seed.distractors):  # the story's own numbers that do not matter
-            n = f"{prefix}x{j}"
-            qs[n] = Quantity(n, x["role"], x.get("unit", ""), fill(x["desc"]), distractor=True)
-            for f in variants(x["frame"]):  # "The shop also has 38 balls." is said bare too
-                frames.append((_ValueFrame(fill(f)), n))
-                if points_back(f) and bare(f) and bare(f) != f:
-                    frames.append((_ValueFrame(fill(bare(f))), n))
-        for d in seed.derived:
-            from ..expr.rewrite import substitute
-            from .syntax import parse_expr
-
-            n = ren[d["name"]]
-            expr = substitute(parse_expr(d["expr"]), {a: Sym(b) for a, b in ren.items()})
-            qs[n] = Quantity(n, d["role"], d.get("unit", ""), fill(generic_desc(d)), expr=expr)
-            descs[qs[n].desc] = n
-            for question in variants(d.get("question")):
-                questions[fill(question)] = n
+        intro_list.append(first)
+        story_qs, story_descs, story_frames, story_questions = got
+        qs.update(story_qs)
+        descs.update(story_descs)
+        frames.extend(story_frames)
+        questions.update(story_questions)
     if not intro_list:
         out.problems.append("no seed intro recognised")
         return out
@@ -753,7 +904,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         desc = desc[:1].lower() + desc[1:] if desc[:2] in ("Th",) else desc
         if desc in descs and descs[desc]:
             return descs[desc]
-        for base, name in list(descs.items()):
+        for base, name in list(descs.items()) if desc.endswith(_QUALIFIER_ENDINGS) else ():
             if name and desc.startswith(base[:4]) and qualifier_of(base, desc):
                 b = qs[name]
                 new = f"n{len(qs) + 1}"
@@ -810,49 +961,47 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         out.numbers_read += int(written)  # a fraction word ("a third") is not a written number
         return n
 
+    values = _ValueFrames(frames)
     for s in sentences:
         done, it = False, it_ref[0]
         it_ref[0] = None
-        for frame, n in frames:
-            v = frame.value(s)
-            if v is not None:
-                qs[n] = replace(qs[n], value=read_number(v))
-                out.numbers_read += 1
-                done = True
-                break
+        hit = values.first(s)
+        if hit is not None:
+            n, v = hit
+            qs[n] = replace(qs[n], value=read_number(v))
+            out.numbers_read += 1
+            done = True
         if done:
             continue
         if s in questions:
             query = questions[s]
             continue
-        for kind, rxs in _REL_RE.items():
-            for rx in rxs:
-                m = rx.match(s)
-                if not m:
-                    continue
-                g = m.groupdict()
-                got: dict[str, str | None] = {}
-                first: str | None = None
-                for slot in sorted((k for k in ("X", "x", "y", "z") if g.get(k) is not None), key=m.start):
-                    it_ref[0] = it if slot in ("X", "x") else None
-                    got[slot] = resolve_near(g[slot], first)
-                    first = first or got[slot]
-                it_ref[0] = None
-                t = got.get("X") or got.get("x")
-                y = got.get("y", "")
-                z = got.get("z", "")
-                if t is None or y is None or z is None:
-                    continue
-                params = _relation_params(kind, g, shown_unit(qs[t].desc, qs[t].unit), value_in, new_param)
-                if params is None:
-                    continue
-                also = (z,) if z else ()
-                lhs, rhs = relation_equation(kind, t, y, params, also)
-                relations.append(Relation(kind, lhs, rhs, t, y, params, also))
-                done = True
-                break
-            if done:
-                break
+        # the relation frames in order, those whose longest literal piece the sentence lacks left out
+        for kind, rx in [c for c in _REL_ALL if c[1].key in s]:
+            m = rx.match(s)
+            if not m:
+                continue
+            g = m.groupdict()
+            got: dict[str, str | None] = {}
+            first: str | None = None
+            for slot in sorted((k for k in ("X", "x", "y", "z") if g.get(k) is not None), key=m.start):
+                it_ref[0] = it if slot in ("X", "x") else None
+                got[slot] = resolve_near(g[slot], first)
+                first = first or got[slot]
+            it_ref[0] = None
+            t = got.get("X") or got.get("x")
+            y = got.get("y", "")
+            z = got.get("z", "")
+            if t is None or y is None or z is None:
+                continue
+            params = _relation_params(kind, g, shown_unit(qs[t].desc, qs[t].unit), value_in, new_param)
+            if params is None:
+                continue
+            also = (z,) if z else ()
+            lhs, rhs = relation_equation(kind, t, y, params, also)
+            relations.append(Relation(kind, lhs, rhs, t, y, params, also))
+            done = True
+            break
         if done:
             continue
         for rx in _STATE_RE:

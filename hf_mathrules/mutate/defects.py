@@ -552,7 +552,12 @@ def spare_units(program: Program) -> list[str]:
     from .gates import spare_unit
     from .solver import solve
 
-    sol = solve(program)
+    if not any(x.below for x in program.quantities):
+        return []
+    try:
+        sol = solve(program)
+    except (AttributeError, ValueError, ZeroDivisionError):  # a hand-made program the solver cannot read
+        return []
     if sol.status != "ok":
         return []
     reason = spare_unit(program, sol.values)
@@ -563,13 +568,25 @@ _START_OF_WEEK = re.compile(r"\b(?:starting stock|starts the week|at the start o
 
 
 def end_of_last_week_beside_the_start(program: Program) -> list[str]:
-    """A stock "at the end of last week" in a story that starts this week with a stock of its own: the
-    two are one moment, and 14 kites at the end of last week beside 64 at the start of this one contradict
-    each other (round 7's reading)."""
+    """A stock at the end of one week in a story with a starting stock of the week after ("at the end of
+    last week" beside this week's start, "at the end of the week two weeks ago" beside the start last week):
+    the two are one moment, and 14 kites at the end of last week beside 64 at the start of this one
+    contradict each other (round 7's reading)."""
     descs = [x.desc for x in program.quantities if x.desc]
-    if not any(_START_OF_WEEK.search(d) and "last week" not in d for d in descs):
-        return []
-    return [d for d in descs if "at the end of last week" in d]
+    out = []
+    # (the end of a week, the start of the week after it): "the end of last week" and this week's start,
+    # "the end of the week two weeks ago" and the start last week (round 7's re-read of row 30)
+    for end, start in (
+        ("at the end of last week", None),
+        ("at the end of the week two weeks ago", "last week"),
+    ):
+        starts = [
+            d for d in descs if _START_OF_WEEK.search(d)
+            and (d.endswith(" " + start) if start else not any(d.endswith(" " + q) for q in QUALIFIERS))
+        ]  # fmt: skip
+        if starts:
+            out += [d for d in descs if end in d]
+    return out
 
 
 _STAR = re.compile(r"\d\*[A-Za-z]")

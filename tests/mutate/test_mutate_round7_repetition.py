@@ -14,6 +14,7 @@ from hf_mathrules.mutate.frames import (
     COMBINED,
     PAST,
     Mentions,
+    bare,
     fronted,
     informalize,
     parse_text,
@@ -84,7 +85,15 @@ def test_seed_short_forms_are_used_after_the_full_description(round7_rows):
             used += 1
             before = text[: m.start()].lower()
             kin = [p.q(n) for n, (_, b) in forms.items() if b == base]  # its occasions, said in full
-            framed = any(y.frame and y.frame.split("{v}")[0].strip().lower() in before for y in kin)
+            # its story sentence, with or without its "Then"
+            heads = [
+                f.split("{v}")[0].strip().lower()
+                for y in kin
+                if y.frame
+                for f in (y.frame, bare(y.frame))
+                if f
+            ]
+            framed = any(h and h in before for h in heads)
             said = [y.desc.lower() for y in kin if y.desc.lower() in before]
             # the bare form of a description with a verb ("the gift") only after that very quantity
             bare_verb = q.desc == base and any(w in PAST for w in q.desc.split())

@@ -69,7 +69,9 @@ def test_seed_short_forms_are_used_after_the_full_description(round7_rows):
     seeds = load_seeds()
     used = 0
     for it in round7_rows:
-        p, text = it.final, it.row["prompt"]
+        p = it.final
+        # a statement that opened with its occasion ("Last month, the gift was 38 dollars.") read plainly
+        text = " ".join(unfronted(x) for x in split_sentences(it.row["prompt"]))
         forms = short_forms(p)
         for name, (short, base) in forms.items():
             q = p.q(name)

@@ -144,7 +144,9 @@ def test_unpinned_draws_give_more_rows_per_chain_and_every_one_is_valid(monkeypa
     eng, its = run(True, True)
     n_plain = sum(len(it.variants) for it in plain)
     n_new = sum(len(it.variants) for it in its)
-    assert n_new > 1.15 * n_plain, (n_plain, n_new)
+    # round 7 (issue 21): 1.12, was 1.15: 107 of 93 at f4a35cc sat at the bar's edge (1.151), and a club's
+    # members are a level now (never summed over occasions): cookie_batches loses its one variant, 106/93
+    assert n_new > 1.12 * n_plain, (n_plain, n_new)
     pinned_changed = 0
     for it in its:
         problems = [r["problem"] for r in it.rows]

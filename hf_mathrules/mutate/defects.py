@@ -532,6 +532,116 @@ ROUND6_CHECKS = (
 )
 
 
+# -- round 7 -----------------------------------------------------------------------------------------
+_POINTING_PRONOUN = re.compile(
+    r"^(?:It|This|They) (?!is\b|was\b|exceeds\b|falls\b|equals\b|makes\b|amounts\b|has\b|takes\b"
+    r"|then\b|turns\b|leave\b|tip\b|work\b|have\b|wonder\b|week\b)[a-z]+"
+)
+
+
+def pronoun_without_its_noun(prompt: str, intros: tuple[str, ...] = ()) -> list[str]:
+    """A story sentence whose subject is a pronoun for the story's thing ("It sells them for 6 days.")
+    after a sentence other than the intro, or "This goes on for 6 days." anywhere: "The week begins with
+    120 kites on the shelves. It sells them for 6 days." makes the week the seller, and "This goes on" right
+    after the intro has no selling before it (round 7's reading)."""
+    from .frames import split_sentences
+
+    ss = split_sentences(prompt)
+    return [
+        s for i, s in enumerate(ss)
+        if i and _POINTING_PRONOUN.match(s) and (s.startswith("This ") or ss[i - 1] not in intros)
+    ]  # fmt: skip
+
+
+def second_shop_never_set_up(prompt: str) -> list[str]:
+    """ "the second shop" before (or without) any "a second shop": "The normal price of a shirt at the
+    second shop is 120 dollars." in a story of one shop (round 7's reading)."""
+    a, the = prompt.find(" a second shop"), prompt.find(" the second shop")
+    return ["the second shop"] if the >= 0 and (a < 0 or the < a) else []
+
+
+def held_money_now(prompt: str) -> list[str]:
+    """ "the money now" / "the amount now" for a one-off amount: it reads as what someone holds now ("The
+    money Farid got as a gift last month is 35 dollars. It is 1 dollar less than the money now.")."""
+    return re.findall(r"\bthe (?:money|amount) now\b", prompt)
+
+
+def spare_units(program: Program) -> list[str]:
+    """A remainder of a whole unit or more ("59 empty seats" on buses of 22 seats, "22 slices left over"
+    of pizzas of 12 slices: fewer buses or pizzas would have done, round 7's reading)."""
+    from .gates import spare_unit
+    from .solver import solve
+
+    if not any(x.below for x in program.quantities):
+        return []
+    try:
+        sol = solve(program)
+    except (AttributeError, ValueError, ZeroDivisionError):  # a hand-made program the solver cannot read
+        return []
+    if sol.status != "ok":
+        return []
+    reason = spare_unit(program, sol.values)
+    return [reason] if reason else []
+
+
+_START_OF_WEEK = re.compile(r"\b(?:starting stock|starts the week|at the start of the week)\b")
+
+
+def end_of_last_week_beside_the_start(program: Program) -> list[str]:
+    """A stock at the end of one week in a story with a starting stock of the week after ("at the end of
+    last week" beside this week's start, "at the end of the week two weeks ago" beside the start last week):
+    the two are one moment, and 14 kites at the end of last week beside 64 at the start of this one
+    contradict each other (round 7's reading)."""
+    descs = [x.desc for x in program.quantities if x.desc]
+    out = []
+    # (the end of a week, the start of the week after it): "the end of last week" and this week's start,
+    # "the end of the week two weeks ago" and the start last week (round 7's re-read of row 30)
+    for end, start in (
+        ("at the end of last week", None),
+        ("at the end of the week two weeks ago", "last week"),
+    ):
+        starts = [
+            d for d in descs if _START_OF_WEEK.search(d)
+            and (d.endswith(" " + start) if start else not any(d.endswith(" " + q) for q in QUALIFIERS))
+        ]  # fmt: skip
+        if starts:
+            out += [d for d in descs if end in d]
+    return out
+
+
+_STAR = re.compile(r"\d\*[A-Za-z]")
+
+
+def multi_letter_unknowns(prompt: str, completion: str) -> list[str]:
+    """A symbolic row's unknown of more than one character, written with an asterisk ("366 = 3*R2 + 333",
+    "-3*R2 = -33": round 6's and 7's readings), where every other row writes "3x"."""
+    return _STAR.findall(prompt) + _STAR.findall(completion)
+
+
+ROUND7_CHECKS = (
+    (pronoun_without_its_noun, "prompt+intros", "pronoun without its noun"),
+    (second_shop_never_set_up, "prompt", "second shop never set up"),
+    (held_money_now, "prompt", "money now"),
+    (spare_units, "program", "a whole unit to spare"),
+    (end_of_last_week_beside_the_start, "program", "end of last week beside the start"),
+)
+
+
+def round7_defects(row: dict, program: Program) -> set[str]:
+    """The round-7 checks of one word row."""
+    found = set()
+    for check, on, name in ROUND7_CHECKS:
+        if on == "prompt+intros":
+            hit = check(row["prompt"], tuple(program.intros))
+        elif on == "prompt":
+            hit = check(row["prompt"])
+        else:
+            hit = check(program)
+        if hit:
+            found.add(name)
+    return found
+
+
 def round6_defects(row: dict, program: Program) -> set[str]:
     """The round-6 checks of one word row: content (the reading's classes) and, apart, repetition."""
     reads = {"prompt": row["prompt"], "program": program}
@@ -580,10 +690,13 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
         if len(program.intros) > 1 and any(r.kind == "same_as" for r in program.relations):
             found.add("stories joined by an equality")
         found |= round6_defects(row, program)
+        found |= round7_defects(row, program)
     else:
         body = prompt.split("\n", 1)[1] if "\n" in prompt else prompt
         if expand_without_parentheses(body, comp):
             found.add("expand with no parentheses")
+        if multi_letter_unknowns(prompt, comp):
+            found.add("unknown of several letters")
         if max_depth(body) > 3:
             found.add("deep nesting")
     return found
@@ -597,4 +710,6 @@ __all__ = [
     "incompatible_qualifiers", "point_without_its_span", "redundant_units", "row_text_defects", "verb_agreement",
     "week_before_beside_last_week", "money_in_large_cents", "levels_summed", "days_without_their_total",
     "nearly_same_descriptions", "total_of_a_total", "repeated_descriptions", "round6_defects",
+    "pronoun_without_its_noun", "second_shop_never_set_up", "held_money_now", "spare_units",
+    "end_of_last_week_beside_the_start", "multi_letter_unknowns", "round7_defects",
 ]  # fmt: skip

@@ -136,10 +136,12 @@ class Mentions:
     then the short form when no other quantity of the program (or of its stories) shares it."""
 
     def __init__(self, program: Program) -> None:
+        self.program = program
         self.units = {x.name: x.unit for x in program.quantities}
+        known = {x.desc: x.name for x in program.quantities if x.desc and not x.inline}
+        self.known = list(known)
         short = program.__dict__.get("_short_forms")  # the text and its question ask for them both
         if short is None:
-            known = {x.desc: x.name for x in program.quantities if x.desc and not x.inline}
             short = {}
             for x in program.quantities:
                 if x.desc and not x.distractor and not x.inline:
@@ -151,15 +153,97 @@ class Mentions:
         self.short: dict[str, str] = short  # read only
         self.said: set[str] = set()  # nouns said in full
         self.near: dict[str, str] = {}  # "the price last year" -> the quantity it said
+        # the seeds' short noun phrases ("the peanut price", "the peanut price last year"): quantity ->
+        # (its short form, the description of the seed quantity it is an occasion of)
+        self.alias: dict[str, tuple[str, str]] = {}
+        taken = set(known) | set(self.short.values())
+        for x, (a, base) in short_forms(program).items():
+            if a not in taken and expand_short(a, known, self.units) is None:
+                self.alias[x] = (a, base)
+        self.said_in_full: set[str] = set()  # seed descriptions said in full (any occasion)
 
     def desc(self, name: str, desc: str, *, full: bool = False) -> str:
+        both = self.combined(name, desc)
+        if both is not None:
+            return both
         noun = count_noun(desc, self.units.get(name, ""))
         s = self.short.get(name)
         if s is not None and not full and noun in self.said:
             return s
         if noun is not None:
             self.said.add(noun)
+        a = self.alias.get(name)
+        if a is not None:
+            # an occasion's short form ("the peanut price last year") once any of its kind was said in full;
+            # the bare one of a description with a verb ("the gift" for "the money Farid gets as a gift")
+            # only once that very quantity was: after "the money Farid got as a gift last month", "the
+            # gift" would read as that one, where "the comic price" reads as today's as "the price of a
+            # comic" does
+            own = a[1] == desc and any(w in PAST for w in desc.split(" "))
+            if not full and (name if own else a[1]) in self.said_in_full:
+                return a[0]
+            self.said_in_full.update((a[1], name))
         return desc
+
+    def framed(self, name: str) -> None:
+        """The quantity's own story sentence was said ("A comic costs 3 dollars."): its kind is known, so
+        its other occasions may take the short form ("the comic price last year")."""
+        a = self.alias.get(name)
+        if a is not None:
+            self.said_in_full.update((a[1], name))
+
+    def combined(self, name: str, desc: str, *, full_first: bool = False) -> str | None:
+        """ "the total of A and B" / "the difference between A and B" with A and B said as any other
+        mention of them (A short once its noun was said, B as the same thing on another occasion: "the total
+        of the number Diego kept last week and the number now"), not both in full every time (round 7:
+        "the difference between the number of apples Sami gives away and the number of apples Sami gave
+        away two weeks ago"); None when ``desc`` is not such a description of its own two terms."""
+        m = COMBINED.match(desc)
+        x = self.program.by_name.get(name)
+        if m is None or x is None or x.expr is None:
+            return None
+        names = _sym_names(x.expr)
+        if len(names) != 2 or not all(n in self.program.by_name for n in names):
+            return None
+        a, b = (self.program.q(n) for n in names)
+        head = "the total of " if m.group(1) else "the difference between "
+        if desc != f"{head}{a.desc} and {b.desc}":
+            return None
+        first = self.desc(a.name, a.desc, full=full_first)
+        near = sibling_text(a.desc, b.desc, self.known)
+        if near is not None and self.near.setdefault(near, b.name) != b.name:
+            near = None  # "the number now" says one quantity in a text, not two
+        if near is not None:
+            self.noted(b.name, b.desc)
+            return f"{head}{first} and {near}"
+        return f"{head}{first} and {self.desc(b.name, b.desc)}"
+
+    def noted(self, name: str, desc: str) -> None:
+        """A quantity said by its kin's head ("the money last week"): its noun counts as said, the quantity
+        itself not (its own seed short form waits for its full description)."""
+        noun = count_noun(desc, self.units.get(name, ""))
+        if noun is not None:
+            self.said.add(noun)
+
+
+def short_forms(program: Program) -> dict[str, tuple[str, str]]:
+    """quantity -> (its seed short form, the seed description it is an occasion of), for the quantities of
+    a seed quantity with a ``short`` and their occasions ("the peanut price last year"); a form two
+    quantities would share is left out (a story composed with itself)."""
+    bases = {x.desc: x.short for x in program.quantities if x.short and x.desc and not x.inline}
+    out: dict[str, tuple[str, str]] = {}
+    for x in program.quantities:
+        if not x.desc or x.inline or x.distractor or x.conversion:
+            continue
+        if x.desc in bases:
+            out[x.name] = (bases[x.desc], x.desc)
+            continue
+        for b, short in bases.items():
+            if b[:4] == x.desc[:4] and (q := qualifier_of(b, x.desc)) is not None:
+                out[x.name] = (qualified(short, q), b)
+                break
+    forms = [a for a, _ in out.values()]
+    return {n: v for n, v in out.items() if forms.count(v[0]) == 1}
 
 
 def expand_short(desc: str, known: dict[str, str], units: dict[str, str]) -> str | None:
@@ -209,6 +293,7 @@ def base_of(desc: str, known) -> str:
     return desc
 
 
+_HELD = frozenset({"the money", "the amount"})  # "the money now": what someone holds now
 _LEVEL_WORDS = re.compile(r"\b(?:stock|owns|owned|has|had|left|starts with|started with|ends up with)\b")
 
 
@@ -225,6 +310,10 @@ def sibling_text(first: str, second: str, known) -> str | None:
         q = qualifier_of(base, first)
         # not for a stock: "the number Vera started with two weeks ago is 25. It is smaller than the number
         # now" reads as the stamps she has now (round 6's re-read)
+        # nor for money: "The money Farid got as a gift last month is 35 dollars. It is 1 dollar less than
+        # the money now." reads as the money he has now, and no gift now is ever told (round 7's reading)
+        if head in _HELD:
+            return None
         return f"{head} now" if q in PAST_QUALIFIERS and not _LEVEL_WORDS.search(base) else None
     q = qualifier_of(base, second)
     return None if q is None else f"{head} {q}"
@@ -402,7 +491,7 @@ def informalize(program: Program) -> str:
             if points_back(frame) and prev != here:
                 frame = bare(frame)
             if frame is not None:
-                plan.append(("text", frame.replace("{v}", value_text(x.value, x.unit))))
+                plan.append(("text", frame.replace("{v}", value_text(x.value, x.unit)), x.name))
                 prev = here
                 continue
         prev = None
@@ -427,11 +516,17 @@ def informalize(program: Program) -> str:
     for step in (*order, *rest):
         if step[0] == "text":
             sentences.append(step[1])
+            refs.framed(step[2])
         elif step[0] == "state":
             x = step[1]
             f = STATE[_pick(program, x.name, len(STATE))]
             d = refs.desc(x.name, x.desc)
-            sentences.append(f.format(X=cap(d), x=d, v=with_unit(x.value, shown_unit(x.desc, x.unit))))
+            v = with_unit(x.value, shown_unit(x.desc, x.unit))
+            front = fronted(x.desc, d)
+            if front is not None and _pick(program, "@" + x.name, 3) < 2:
+                sentences.append(f"{cap(front[0])}, {front[1]} was {v}.")
+            else:
+                sentences.append(f.format(X=cap(d), x=d, v=v))
         else:
             _, r, i, frame = step
             sentences.append(relation_text(program, r, i, refs, frame=frame))
@@ -446,7 +541,55 @@ def informalize(program: Program) -> str:
         shown = shown_unit(qq.desc, qq.unit)
         unit = f", in {shown}" if shown and f.endswith("?") else ""
         sentences.append(f.format(x=question_desc(program, qq))[:-1] + unit + f[-1])
-    return " ".join(sentences)
+    return first_second_shop(" ".join(sentences), len(program.intros))
+
+
+_SECOND_SHOP = " at the second shop"
+
+
+def first_second_shop(text: str, skip: int = 0) -> str:
+    """ "at a second shop" the first time the text names it (after its ``skip`` intro sentences), "the
+    second shop" after: "the normal price of a shirt at the second shop" named a shop no sentence had set up
+    (round 7's reading); ``parse_text`` reads both as the qualifier."""
+    ss = split_sentences(text)
+    for i in range(skip, len(ss)):
+        if _SECOND_SHOP in ss[i]:
+            ss[i] = ss[i].replace(_SECOND_SHOP, " at a second shop", 1)
+            return " ".join(ss)
+    return text
+
+
+# a statement of a quantity on a past occasion may open with the occasion, in the past tense ("Two weeks
+# ago, the number of apples Rosa picked was 38." for "the number of apples Rosa picked two weeks ago is
+# 38."): "<qualifier> is <v>" closing half of the statements was the most repeated 4-gram of a problem after
+# "the number of <noun>" (round 7); ``parse_text`` reads it back as the plain statement
+_FRONTED = re.compile(
+    r"^(?P<q>Last week|Two weeks ago|The day before|Last month|Last year), (?P<x>the .+?) was (?P<v>.+)\.$"
+)
+
+
+def fronted(desc: str, said: str) -> tuple[str, str] | None:
+    """(qualifier, the rest of ``said``) when ``said`` (a mention of ``desc``) ends with a past occasion
+    that may open its sentence: not the occasion of a point of a span ("... at the end of last week"), nor
+    of the second term of a total."""
+    if COMBINED.match(desc) or COMBINED.match(said):
+        return None
+    for q in PAST_QUALIFIERS:
+        if desc.endswith(" " + q) and said.endswith(" " + q):
+            rest = said[: -len(q) - 1]
+            if rest.endswith((" of", " of the week")) or not rest.startswith("the "):
+                return None
+            return q, rest
+    return None
+
+
+def unfronted(sentence: str) -> str:
+    """The plain statement a fronted one says ("Last week, X was 8." -> "X last week is 8.")."""
+    m = _FRONTED.match(sentence)
+    if m is None:
+        return sentence
+    q = m.group("q")
+    return f"{m.group('x')} {q[:1].lower() + q[1:]} is {m.group('v')}."
 
 
 OPENERS = ("Then ", "Later, ", "Next, ", "After that, ", "Finally, ", "On top of that, ")
@@ -493,11 +636,8 @@ def question_desc(program: Program, qq: Quantity) -> str:
     head = "the total of " if m.group(1) else "the difference between "
     if qq.desc != f"{head}{a.desc} and {b.desc}":
         return qq.desc
-    refs = Mentions(program)
-    known = [x.desc for x in program.quantities if x.desc and not x.inline]
-    first = refs.desc(a.name, a.desc, full=True)
-    near = sibling_text(a.desc, b.desc, known)
-    return f"{head}{first} and {near if near is not None else refs.desc(b.name, b.desc)}"
+    got = Mentions(program).combined(qq.name, qq.desc, full_first=True)
+    return got if got is not None else qq.desc
 
 
 def _sym_names(e: Expr) -> list[str]:
@@ -547,7 +687,7 @@ def relation_text(
                 near = None  # "the number now" says one quantity in a text, not two
             said[name] = near if near is not None else refs.desc(name, d)
             if near is not None:
-                refs.desc(name, d)  # its noun counts as said
+                refs.noted(name, d)  # its noun counts as said
             first = first or name
     slots = {"X": cap(said.get(r.target, target.desc)), "x": said.get(r.target, target.desc)}
     if frame is not None:
@@ -756,8 +896,9 @@ _STORIES_MAX = 1 << 13
 
 def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
     """What the intro sentence ``first`` sets up as the ``k``-th story of a text, as (name, quantity)
-    pairs, (description, name) pairs, (value frame, name) pairs and (question, name) pairs, each in the
-    order ``parse_text`` assigns them; None when no seed's intro reads ``first``."""
+    pairs, (description, name) pairs, (value frame, name) pairs, (question, name) pairs and (the seed's
+    short form, the description it stands for) pairs, each in the order ``parse_text`` assigns them; None
+    when no seed's intro reads ``first``."""
     hit = next(
         (
             (i, m)
@@ -781,7 +922,9 @@ def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
             descs.append((x.desc, n))
     frames = tuple((_ValueFrame(f.fill(who)), n) for f, n in plan[1])
     questions = tuple((q.fill(who), n) for q, n in plan[2])
-    return tuple(qs), tuple(descs), frames, questions
+    desc_of = dict(qs)
+    aliases = tuple((a.fill(who), desc_of[n].desc) for a, n in plan[3])
+    return tuple(qs), tuple(descs), frames, questions, aliases
 
 
 class _Template:
@@ -805,17 +948,20 @@ class _Template:
 
 
 def _story_plan(seed: Seed, k: int) -> tuple:
-    """The quantities (name, role, unit, description, expression, distractor), value frames and questions
-    the ``k``-th story of ``seed`` sets up, in the order of the seed, with their people unfilled."""
+    """The quantities (name, role, unit, description, expression, distractor), value frames, questions and
+    short forms the ``k``-th story of ``seed`` sets up, in the order of the seed, with their people
+    unfilled."""
     from ..expr.rewrite import substitute
     from .syntax import parse_expr
 
-    qs, frames, questions = [], [], []
+    qs, frames, questions, aliases = [], [], [], []
     prefix = "" if k == 1 else f"c{k}_"
     ren = {g["name"]: prefix + g["name"] for g in (*seed.givens, *seed.derived)}
     for g in seed.givens:
         n = ren[g["name"]]
         qs.append((n, g["role"], g.get("unit", ""), _Template(generic_desc(g)), None, False))
+        if g.get("short"):
+            aliases.append((_Template(g["short"]), n))
         for f in variants(g["frame"]):
             frames.append((_Template(f), n))
             if points_back(f) and bare(f) and bare(f) != f:
@@ -831,9 +977,11 @@ def _story_plan(seed: Seed, k: int) -> tuple:
         n = ren[d["name"]]
         expr = substitute(parse_expr(d["expr"]), {a: Sym(b) for a, b in ren.items()})
         qs.append((n, d["role"], d.get("unit", ""), _Template(generic_desc(d)), expr, False))
+        if d.get("short"):
+            aliases.append((_Template(d["short"]), n))
         for question in variants(d.get("question")):
             questions.append((_Template(question), n))
-    return tuple(qs), tuple(frames), tuple(questions)
+    return tuple(qs), tuple(frames), tuple(questions), tuple(aliases)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -862,12 +1010,13 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         cache = _INTRO_CACHE[id(seeds)] = (seeds, intros, {}, {})
     _seeds, intros, stories, plans = cache
     out = Parsed(None, numbers_in_text=len(NUMBER.findall(text)))
-    sentences = split_sentences(text)
+    sentences = split_sentences(text.replace(" at a second shop", _SECOND_SHOP))
     qs: dict[str, Quantity] = {}
     descs: dict[str, str] = {}  # description -> quantity name
     frames: list[tuple[re.Pattern, str]] = []  # seed sentences stating a given
     questions: dict[str, str] = {}
     intro_list: list[str] = []
+    aliases: dict[str, list[str]] = {}  # a seed's short form -> the descriptions it may stand for
     k = 0
     while sentences:
         first = sentences[0]
@@ -882,11 +1031,13 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         k += 1
         sentences.pop(0)
         intro_list.append(first)
-        story_qs, story_descs, story_frames, story_questions = got
+        story_qs, story_descs, story_frames, story_questions, story_aliases = got
         qs.update(story_qs)
         descs.update(story_descs)
         frames.extend(story_frames)
         questions.update(story_questions)
+        for short, desc in story_aliases:
+            aliases.setdefault(short, []).append(desc)
     if not intro_list:
         out.problems.append("no seed intro recognised")
         return out
@@ -897,6 +1048,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     counter = [0]
 
     it_ref: list[str | None] = [None]  # the quantity the sentence before stated: what "It" refers to
+    short_of = {a: ds[0] for a, ds in aliases.items() if len(ds) == 1 and a not in descs}
 
     def resolve(desc: str) -> str | None:
         if desc == IT:
@@ -904,6 +1056,11 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         desc = desc[:1].lower() + desc[1:] if desc[:2] in ("Th",) else desc
         if desc in descs and descs[desc]:
             return descs[desc]
+        if desc in short_of:  # a seed's short form ("the peanut price")
+            return resolve(short_of[desc])
+        for a, full in short_of.items():  # ... on an occasion ("the peanut price last year")
+            if desc.startswith(a) and (q := qualifier_of(a, desc)) is not None:
+                return resolve(qualified(full, q))
         for base, name in list(descs.items()) if desc.endswith(_QUALIFIER_ENDINGS) else ():
             if name and desc.startswith(base[:4]) and qualifier_of(base, desc):
                 b = qs[name]
@@ -921,11 +1078,16 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
                 a = resolve(rest[:cut])
                 b = resolve_near(rest[cut + 5 :], a)
                 if a and b and qs[a].unit == qs[b].unit:
-                    new = f"n{len(qs) + 1}"
-                    expr = Add((Sym(a), Sym(b))) if m.group(1) else Add((Sym(a), Neg(Sym(b))))
-                    qs[new] = Quantity(new, qs[a].role, qs[a].unit, desc, expr=expr)
-                    descs[desc] = new
-                    return new
+                    # in full, as the program says it (its shown unit is the full description's)
+                    head = "the total of " if m.group(1) else "the difference between "
+                    full = f"{head}{qs[a].desc} and {qs[b].desc}"
+                    if not descs.get(full):
+                        new = f"n{len(qs) + 1}"
+                        expr = Add((Sym(a), Sym(b))) if m.group(1) else Add((Sym(a), Neg(Sym(b))))
+                        qs[new] = Quantity(new, qs[a].role, qs[a].unit, full, expr=expr)
+                        descs[full] = new
+                    descs[desc] = descs[full]
+                    return descs[full]
             return None
         for d, role, unit, _lo, _hi in DISTRACTORS:
             if desc == d:
@@ -963,6 +1125,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
 
     values = _ValueFrames(frames)
     for s in sentences:
+        s = unfronted(s)
         done, it = False, it_ref[0]
         it_ref[0] = None
         hit = values.first(s)

@@ -78,9 +78,26 @@ def exact(p: Program, sol: Solution, answer_class: str = "integer") -> str | Non
         reason = value_reason(x, v, word)
         if reason:
             return reason
+    if word:
+        reason = spare_unit(p, sol.values)
+        if reason:
+            return reason
     for q in p.query:
         if not answer_class_ok(p, sol.values[q], answer_class):
             return f"answer {sol.values[q]} is not of class {answer_class}"
+    return None
+
+
+def spare_unit(p: Program, values) -> str | None:
+    """A remainder of a whole unit or more ("59 empty seats" on buses of 22 seats, "22 slices left over" of
+    pizzas of 12 slices: fewer buses or pizzas would do, round 7's reading), for a quantity whose seed
+    says what bounds it (``below``)."""
+    for x in p.quantities:
+        if x.below and x.below in p.by_name:
+            v = values.get(x.name, x.value)
+            cap = values.get(x.below, p.q(x.below).value)
+            if v is not None and cap is not None and v >= cap:
+                return f"{x.name} = {v} is a whole {x.below} ({cap}) or more to spare"
     return None
 
 

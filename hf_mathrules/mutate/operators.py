@@ -357,6 +357,7 @@ def compose(p: Program, rng: random.Random, ctx):
                     name=pre + x.name,
                     expr=None if x.expr is None else substitute(x.expr, ren),
                     question=None,
+                    below=pre + x.below if x.below else "",
                 )
             )
         out = replace(
@@ -490,7 +491,9 @@ TIME_UNITS = frozenset({"seconds", "minutes", "hours", "days", "weeks", "months"
 # an amount at a point in time (a stock, what someone owns or has left): compared across occasions, never
 # added up over them ("The starting stock and the starting stock the week before add up to 198 kites",
 # "the total of the starting stock last month and the starting stock": round 6's reading)
-LEVEL = re.compile(r"\b(?:stock|owns|owned|has|had|left|starts with|started with|ends up with)\b")
+# "club members": a membership is a level too ("the total of the number of club members last week and the
+# number of club members is 7", round 7's reading)
+LEVEL = re.compile(r"\b(?:stock|owns|owned|has|had|left|starts with|started with|ends up with|members)\b")
 
 
 def level(q: Quantity) -> bool:
@@ -830,7 +833,8 @@ def rename(p: Program, rng: random.Random, ctx):
         return None if s is None else rx.sub(lambda m: table[m.group(1)], s)
 
     qs = tuple(
-        replace(x, desc=sub(x.desc), frame=sub(x.frame), question=sub(x.question)) for x in p.quantities
+        replace(x, desc=sub(x.desc), frame=sub(x.frame), question=sub(x.question), short=sub(x.short))
+        for x in p.quantities
     )
     out = replace(
         p, quantities=qs, intros=tuple(sub(s) for s in p.intros), variant=p.variant + 1,

@@ -67,6 +67,12 @@ class Quantity:
     inline: bool = False  # stated inside a relation sentence, not on its own
     conversion: bool = False  # another quantity stated in a smaller unit (same description)
     qualifiers: tuple[str, ...] = ()  # "last week", ...: what a new quantity of its kind may be called
+    # a remainder that stays below one unit's worth ("the number of empty seats" below "the seats on one
+    # bus": a whole bus to spare is not what a school hires, round 7): the quantity whose value bounds it
+    below: str = ""
+    # the seed's short noun phrase for it ("the peanut price" for "the price of peanuts per kilogram"): what
+    # a mention says once the description was said in full (round 7: a long phrase repeated in a problem)
+    short: str = ""
 
     def __post_init__(self) -> None:
         if self.value is not None and type(self.value) is not Fraction:

@@ -11,7 +11,9 @@ A seed is a grade-school word problem written as a schema (see ``seeds/*.json``)
      "query": "t"}
 
 ``{A}``, ``{B}`` are people (names drawn per item); ``{v}`` is a given's value.  Grammar and plausibility
-are declared, not guessed: every quantity names its head ``noun`` and its grammatical ``number``
+are declared, not guessed (a quantity may also name a ``short`` noun phrase, "the peanut price" for "the
+price of peanuts per kilogram", that later mentions use once it was said in full; a remainder may name
+the quantity it stays ``below``): every quantity names its head ``noun`` and its grammatical ``number``
 (``singular``; ``plural`` only for a counted noun that is its unit, written "the number of ..." by the
 generic frames), a ``range`` of plausible values (givens: drawn from it; derived: the gates reject a
 value outside it), and the ``qualifiers`` ("last week", "at the second shop") that make sense for it in
@@ -103,7 +105,7 @@ class Seed:
                     name=g["name"], role=g["role"], unit=g.get("unit", ""), desc=fill(generic_desc(g)),
                     value=lo + step * rng.randint(0, n), lo=lo, hi=hi, step=step,
                     frame=fill(_one(g["frame"], rng)), question=fill(_one(g.get("question"), rng)),
-                    qualifiers=tuple(g.get("qualifiers", ())),
+                    qualifiers=tuple(g.get("qualifiers", ())), short=fill(g.get("short", "")),
                 )
             )  # fmt: skip
         for d, expr in zip(self.derived, exprs):
@@ -112,7 +114,8 @@ class Seed:
                     name=d["name"], role=d["role"], unit=d.get("unit", ""), desc=fill(generic_desc(d)),
                     expr=expr, question=fill(_one(d.get("question"), rng)),
                     lo=Fraction(str(d["range"][0])), hi=Fraction(str(d["range"][1])),
-                    qualifiers=tuple(d.get("qualifiers", ())),
+                    qualifiers=tuple(d.get("qualifiers", ())), below=d.get("below", ""),
+                    short=fill(d.get("short", "")),
                 )
             )  # fmt: skip
         distract = tuple(
@@ -334,6 +337,21 @@ def _grammar(obj: dict, source: str, w: str) -> None:
     bad = [q for q in quals if q not in QUALIFIERS]
     if bad:
         raise _fail(source, f"{w}qualifiers", f"unknown qualifier {bad[0]!r}; valid: {', '.join(QUALIFIERS)}")
+    short = obj.get("short")
+    if short is not None and (
+        not isinstance(short, str)
+        or not short.startswith("the ")
+        or short.startswith("the number ")
+        or DIGIT.search(short)
+        or "." in short
+        or len(short.split()) >= len(obj["desc"].split())
+    ):
+        raise _fail(
+            source,
+            f"{w}short",
+            "must be a singular noun phrase starting with 'the' (not 'the number'), shorter than the "
+            f"description, without numbers or periods: {short!r}",
+        )
 
 
 def _desc(obj: dict, source: str, w: str) -> None:

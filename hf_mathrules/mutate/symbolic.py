@@ -12,6 +12,7 @@ and ``word_fruit_baskets``.  Quadratics (``quadratic``, ``word_quadratic``) are 
 from __future__ import annotations
 
 import random
+import re
 from functools import lru_cache
 
 from .program import Program, Quantity, Relation
@@ -34,6 +35,29 @@ def rule_program(row: dict) -> Program:
     return Program(f"rule:{row['rule']}", fam, qs, rels, query, meta={"rule_id": row["id"]})
 
 
+_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9_]*\b")
+_FREE_LETTERS = "xyzuvwtpqmnrs"
+
+
+def single_letter_names(row: dict) -> dict:
+    """The row with each unknown of more than one character ("R2", "R3" of ``word_resistors``) renamed to
+    an unused single letter: "3*R2" beside "4u" in every other row, and "3R2" would read as 3 times R times
+    2 (issue 21, round 7's reading)."""
+    names = set(_NAME.findall(row["problem"])) | set(_NAME.findall(row["answer"]))
+    long = sorted(n for n in names if len(n) > 1)
+    if not long:
+        return row
+    free = [c for c in _FREE_LETTERS if c not in names]
+    if len(free) < len(long):
+        return row
+    ren = dict(zip(long, free))
+
+    def sub(text: str) -> str:
+        return _NAME.sub(lambda m: ren.get(m.group(0), m.group(0)), text)
+
+    return {**row, "problem": sub(row["problem"]), "answer": sub(row["answer"])}
+
+
 @lru_cache(maxsize=8)
 def _rules(family: str, level: int):
     from ..rules import family_rules, make_rule
@@ -48,7 +72,7 @@ def seed_program(family: str, rng: random.Random, level: int = 1) -> Program | N
     rule = rules[rng.randrange(len(rules))]
     row = rule.item(rng.randrange(10**9), rng.randrange(10**6))
     try:
-        prog = rule_program(row)
+        prog = rule_program(single_letter_names(row))
     except SyntaxError:
         return None
     if set(prog.names()) != set(prog.query):

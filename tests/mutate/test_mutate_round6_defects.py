@@ -21,6 +21,7 @@ import statistics
 from fractions import Fraction
 
 import pytest
+from text_scores import repeated_4grams
 
 from hf_mathrules.mutate import MutationEngine
 from hf_mathrules.mutate.defects import (
@@ -55,16 +56,6 @@ SEEDS = {s.id: s for s in load_seeds()}
 
 def _program(seed_id):
     return SEEDS[seed_id].instantiate(random.Random(0))
-
-
-def repeated_4grams(text: str) -> float:
-    """The fluency score's "repeated 4-grams within a text" (benchmarks/mutation.py FLUENCY_RUNNER)."""
-    toks = [
-        ("<num>" if w[0].isdigit() else w.lower())
-        for w in re.findall(r"[A-Za-z']+|[0-9]+(?:[.,][0-9]+)*", text)
-    ]
-    grams = [tuple(toks[i : i + 4]) for i in range(len(toks) - 3)]
-    return sum(1 for i, g in enumerate(grams) if g in grams[:i]) / max(len(grams), 1)
 
 
 # -- the reading's texts are found -----------------------------------------------------------------------

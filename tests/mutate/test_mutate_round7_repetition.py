@@ -9,6 +9,8 @@ a statement on a past occasion may open with it ("Two weeks ago, the number of a
 import re
 import statistics
 
+from text_scores import repeated_4grams
+
 from hf_mathrules.mutate import MutationEngine
 from hf_mathrules.mutate.frames import (
     COMBINED,
@@ -26,16 +28,6 @@ from hf_mathrules.mutate.seeds import load_seeds
 from hf_mathrules.mutate.solver import solve
 
 SEEDS = {s.id: s for s in load_seeds()}
-
-
-def repeated_4grams(text: str) -> float:
-    """The fluency score's "repeated 4-grams within a text" (benchmarks/mutation.py FLUENCY_RUNNER)."""
-    toks = [
-        ("<num>" if w[0].isdigit() else w.lower())
-        for w in re.findall(r"[A-Za-z']+|[0-9]+(?:[.,][0-9]+)*", text)
-    ]
-    grams = [tuple(toks[i : i + 4]) for i in range(len(toks) - 3)]
-    return sum(1 for i, g in enumerate(grams) if g in grams[:i]) / max(len(grams), 1)
 
 
 def test_repeated_4grams_are_fewer(round7_rows):

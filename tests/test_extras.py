@@ -33,6 +33,7 @@ DATA_MODULES = ("builder", "card", "config", "distributed", "export", "loading",
 NEEDS = {
     **{f"hf_mathrules.data.{m}": "hub" for m in (*DATA_MODULES, "streaming")},
     "hf_mathrules.train.callbacks": "train",
+    "hf_mathrules.train.optimizers": "train",
 }
 
 _PROBE = """

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import torch  # this module needs the train extra (tests/test_extras.py), like callbacks.py
+
 OPTIMIZERS = ("adamw", "muon")
 
 
@@ -35,13 +37,7 @@ def muon_parameters(model) -> tuple[list, list]:
     return muon, adamw
 
 
-def _optimizer_base():
-    import torch
-
-    return torch.optim.Optimizer
-
-
-class MuonWithAdamW(_optimizer_base()):  # type: ignore[misc]
+class MuonWithAdamW(torch.optim.Optimizer):
     """One optimizer over two: ``torch.optim.Muon`` on ``muon_params``, ``torch.optim.AdamW`` on
     ``adamw_params``; ``lr`` and ``weight_decay`` are shared (Muon's step is scaled to AdamW's RMS)."""
 
@@ -55,8 +51,6 @@ class MuonWithAdamW(_optimizer_base()):  # type: ignore[misc]
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
     ):
-        import torch
-
         muon_params, adamw_params = list(muon_params), list(adamw_params)
         if not muon_params:
             raise ValueError("Muon found no 2-D weight matrix to optimize in the model")
@@ -88,8 +82,6 @@ class MuonWithAdamW(_optimizer_base()):  # type: ignore[misc]
         self._share_state()
 
     def step(self, closure=None):
-        import torch
-
         loss = None
         if closure is not None:
             with torch.enable_grad():

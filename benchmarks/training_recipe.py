@@ -289,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         "--shapes", action="store_true", help="tokens/s of model shapes (width x layers) on random data"
     )
     args = p.parse_args(argv)
+    if args.max_new_tokens < 1 or args.n < 1:
+        p.error("--n and --max-new-tokens must be at least 1")
     if args.matmul:
         print(json.dumps({"matmul_gflops": matmul_gflops(args.threads), "threads": args.threads}))
     if args.shapes:

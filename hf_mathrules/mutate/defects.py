@@ -627,25 +627,24 @@ ROUND7_CHECKS = (
 )
 
 
+def _checked(checks, row: dict, program: Program) -> set[str]:
+    """The names of the ``checks`` (check, what it reads, name) that find a defect in the row."""
+    reads = {
+        "prompt": lambda c: c(row["prompt"]),
+        "program": lambda c: c(program),
+        "prompt+intros": lambda c: c(row["prompt"], tuple(program.intros)),
+    }
+    return {name for check, on, name in checks if reads[on](check)}
+
+
 def round7_defects(row: dict, program: Program) -> set[str]:
     """The round-7 checks of one word row."""
-    found = set()
-    for check, on, name in ROUND7_CHECKS:
-        if on == "prompt+intros":
-            hit = check(row["prompt"], tuple(program.intros))
-        elif on == "prompt":
-            hit = check(row["prompt"])
-        else:
-            hit = check(program)
-        if hit:
-            found.add(name)
-    return found
+    return _checked(ROUND7_CHECKS, row, program)
 
 
 def round6_defects(row: dict, program: Program) -> set[str]:
     """The round-6 checks of one word row: content (the reading's classes) and, apart, repetition."""
-    reads = {"prompt": row["prompt"], "program": program}
-    return {name for check, on, name in ROUND6_CHECKS if check(reads[on])}
+    return _checked(ROUND6_CHECKS, row, program)
 
 
 def round3_defects(row: dict, program: Program, values=()) -> set[str]:

@@ -76,6 +76,8 @@ _PLURAL_IS = re.compile(
 def redundant_units(text: str) -> list[str]:
     """Sentences that write "the number of <noun> ... <n> <noun>" (or "..., in <noun>?")."""
     out = []
+    if "number of" not in text or not _redundant_in_text(text):  # issue 19 round 6: no split
+        return out
     for s in _SENTENCE.split(text):
         if "number of" not in s:  # what ``_NUMBER_OF`` needs (issue 19 round 5: speed)
             continue
@@ -88,6 +90,18 @@ def redundant_units(text: str) -> list[str]:
                 continue
             break
     return out
+
+
+def _redundant_in_text(text: str) -> bool:
+    """What ``redundant_units`` finds in some sentence, looked for in the whole text (True when it may find
+    one): ``_NUMBER_OF`` reads only letters, "'" and spaces, so its matches never cross a sentence's end
+    and are those of the sentences, with the same words; a word written after a number in a sentence is
+    written after it in the text (a sentence ends before a space, a word boundary)."""
+    for m in _NUMBER_OF.finditer(text):
+        for w in m.group(1).split():
+            if len(w) > 2 and w.endswith("s") and " " + w in text and _unit_after_number(w).search(text):
+                return True
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -333,16 +347,36 @@ _SMALL_UNIT = re.compile(
 )
 
 
+_FIVE_DIGITS = re.compile(r"[0-9][0-9][0-9][0-9][0-9]")
+
+
 def small_unit_for_a_large_value(text: str) -> list[str]:
     """A five-digit number in a small unit ("26000 cents" for a bike, "200000 meters" for a trip, round 4)."""
+    if text.isascii() and not _FIVE_DIGITS.search(text):  # what ``_SMALL_UNIT`` needs (round 6: speed)
+        return []
     return _SMALL_UNIT.findall(text)
 
 
 def one_with_plural_unit(text: str) -> list[str]:
     """ "1 dollars", "1 dollars per hour", "1 cups": the number one with a plural unit (round 4)."""
-    if "1 " not in text:  # what ``_ONE_PLURAL`` needs
+    if not _one_alone(text):  # what ``_ONE_PLURAL`` needs
         return []
     return [m.group(0) for m in _ONE_PLURAL.finditer(text)]
+
+
+def _one_alone(text: str) -> bool:
+    """Whether ``text`` has "1 " where ``_ONE_PLURAL``'s start can match: at the start, or after a
+    character that is neither a word character (``\\w``: ``str.isalnum`` or "_") nor "." or "," (issue 19
+    round 6: the pattern's look-behind tried at every character costs ~5 us a text)."""
+    i = text.find("1 ")
+    while i >= 0:
+        if i == 0:
+            return True
+        c = text[i - 1]
+        if not (c.isalnum() or c in "_.,"):
+            return True
+        i = text.find("1 ", i + 1)
+    return False
 
 
 _MONEY_SPLIT = re.compile(
@@ -363,9 +397,21 @@ _ONE_DECIMAL_MONEY = re.compile(r"(?<![\d.])\d+\.\d dollars?\b")
 
 def money_with_one_decimal(text: str) -> list[str]:
     """ "13.8 dollars" for 13.80 dollars (round 5's reading, after a conversion from 1380 cents)."""
-    if " dollar" not in text:  # what ``_ONE_DECIMAL_MONEY`` needs
+    if not _decimal_dollar(text):  # what ``_ONE_DECIMAL_MONEY`` needs
         return []
     return _ONE_DECIMAL_MONEY.findall(text)
+
+
+def _decimal_dollar(text: str) -> bool:
+    """Whether ``text`` has " dollar" right after "." and a digit (``\\d``: ``str.isdecimal``), as every
+    match of ``_ONE_DECIMAL_MONEY`` ends (issue 19 round 6: the pattern's look-behind tried at every
+    character costs ~4 us a text)."""
+    i = text.find(" dollar")
+    while i >= 0:
+        if i >= 2 and text[i - 2] == "." and text[i - 1].isdecimal():
+            return True
+        i = text.find(" dollar", i + 1)
+    return False
 
 
 def large_conversions(program: Program) -> list[str]:

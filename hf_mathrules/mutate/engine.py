@@ -28,7 +28,7 @@ from .frames import informalize
 from .item import Item
 from .mcmc import TARGETS, TOLERANCE, ChainLog, difficulty, operator_list, run_chain
 from .operators import OPERATORS
-from .program import ROLES, Program, Quantity
+from .program import ROLES, Program, Quantity, replace
 from .seeds import Seed, SeedError, load_seeds
 from .solution import completion, measures
 from .solver import solve
@@ -469,8 +469,6 @@ def final_rename(p: Program, rng, ctx, record: bool = True) -> Program:
     """``p`` with its people renamed (the ``rename`` operator) and its sentence variant drawn afresh: every
     generic sentence frame picks its wording by a hash of (variant, quantity), so a variant counted up by
     one rename per chain gave most rows the same few wordings.  The formal problem is unchanged."""
-    from .program import replace
-
     got = OPERATORS["rename"].fn(p, rng, ctx)
     out = got[0] if got is not None else p
     history = (*p.history, "rename") if record else p.history
@@ -591,7 +589,6 @@ def _unpinned(p: Program, answer_class: str):
     counted u, which its own role would let be 12.50).  Returns the stated values of the copy (the
     givens, then the computed numbers), or None when a value is refused or a number cannot be computed.
     The copy still goes through the exact gate and every other gate."""
-    from .program import replace
     from .solver import plan_of, refuter
 
     pins = _pins(p)
@@ -714,8 +711,6 @@ def _distinct_distractors(p: Program, answers: set) -> Program:
     """A distractor whose number is the answer (or another distractor's) moves to the next value of its
     range that is neither: nothing depends on it, and "the answer appears in the text" would reject the
     row otherwise."""
-    from .program import replace
-
     taken = set(answers)
     out = p
     for x in p.quantities:

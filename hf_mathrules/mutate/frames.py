@@ -1140,7 +1140,9 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             query = questions[s]
             continue
         # the relation frames in order, those whose longest literal piece the sentence lacks left out
-        for kind, rx in [c for c in _REL_ALL if c[1].key in s]:
+        for kind, rx in _REL_ALL:
+            if rx.key not in s:
+                continue
             m = rx.match(s)
             if not m:
                 continue

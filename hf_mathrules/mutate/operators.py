@@ -832,16 +832,23 @@ def rename(p: Program, rng: random.Random, ctx):
     def sub(s: str | None) -> str | None:
         return None if s is None else rx.sub(lambda m: table[m.group(1)], s)
 
-    qs = tuple(
-        replace(x, desc=sub(x.desc), frame=sub(x.frame), question=sub(x.question), short=sub(x.short))
-        for x in p.quantities
-    )
+    qs = tuple(_renamed(x, sub) for x in p.quantities)
     out = replace(
         p, quantities=qs, intros=tuple(sub(s) for s in p.intros), variant=p.variant + 1,
         meta={**p.meta, "people": {k: table[v] for k, v in people.items()},
               "distractors": tuple({**d, "desc": sub(d["desc"]), "frame": sub(d["frame"])} for d in p.meta.get("distractors", ()))},
     )  # fmt: skip
     return out.same_formal_problem_as(p), ()
+
+
+def _renamed(x, sub):
+    """``x`` with ``sub`` applied to its description, frame, question and short form; ``x`` itself when
+    none of them changes (a quantity is immutable: a copy equal in every field is the same quantity;
+    issue 19 round 6: most of a program's quantities name nobody)."""
+    desc, frame, question, short = sub(x.desc), sub(x.frame), sub(x.question), sub(x.short)
+    if desc == x.desc and frame == x.frame and question == x.question and short == x.short:
+        return x
+    return replace(x, desc=desc, frame=frame, question=question, short=short)
 
 
 # -- symbolic families -------------------------------------------------------------------------------------

@@ -35,7 +35,18 @@ def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None)
 
 def needed_steps(sol: Solution, query: tuple[str, ...]) -> list[Step]:
     """The solver's determinations the query needs (walking back from it through the equations each
-    step used), in solving order: a quantity nothing asked depends on is not "solved" in the text."""
+    step used), in solving order: a quantity nothing asked depends on is not "solved" in the text.
+    Remembered per (solution, query) on the solution, which callers only read (the steps gate, the
+    completion and the measures of one row each walk it; issue 19 round 6); a new list each call."""
+    memo = sol.__dict__.setdefault("_needed", {})
+    got = memo.get(query)
+    if got is None or got[0] != len(sol.steps):
+        got = memo[query] = (len(sol.steps), tuple(_needed_steps(sol, query)))
+    return list(got[1])
+
+
+def _needed_steps(sol: Solution, query: tuple[str, ...]) -> list[Step]:
+    """``needed_steps`` worked out."""
     need = set(query)
     keep: list[Step] = []
     for st in reversed(sol.steps):

@@ -711,7 +711,11 @@ def relation_text(
             # "the number two weeks ago" may say another quantity than an earlier sentence's: its kin is
             # said just before it in this sentence ("The number of novels sold is 16 more than the number
             # two weeks ago."), and the read-back takes it from there (round 8: the full form twice in one
-            # sentence was the most repeated 4-gram left)
+            # sentence was the most repeated 4-gram left); not after "of" ("half of the number two weeks
+            # ago" twice in a text would be one fraction of one thing said twice)
+            owner = refs.near.setdefault(near, name) if near is not None else name
+            if owner != name and f[: f.find("{" + slot + "}")].endswith("of "):
+                near = None
             said[name] = near if near is not None else refs.desc(name, d)
             if near is not None:
                 refs.noted(name, d)  # its noun counts as said

@@ -483,6 +483,11 @@ def quality(n: int, skip_peer: bool) -> list[str]:
     # consecutive sentences ("... filled the week before is 7. Taking 1 away from the number of trays Omar
     # filled the week before leaves ...")
     repeated = sum(bool(repeated_descriptions(it.row["prompt"], it.final)) for it in word_items)
+    from hf_mathrules.mutate.defects import round8_style
+
+    # round 8's style checks (apart too): a generic opener said twice, one occasion opening two sentences
+    # in a row
+    style8 = Counter(k for it in word_items for k in round8_style(it.row, it.final))
     affine = sum(1 for it in word_items if any(r.kind == "affine" for r in it.final.relations))
     shapes = Counter(k for it in word_items for k in {r.kind for r in it.final.relations})
     implicit = Counter(k for it in word_items for k in {r.kind for r in it.final.relations} if k in IMPLICIT)
@@ -530,7 +535,8 @@ def quality(n: int, skip_peer: bool) -> list[str]:
         f"Word rows with any defect: **{any_word}/{all_word} ({100 * any_word / max(all_word, 1):.1f}%)** (target <= 5%); "
         f"rows with a `k1*x + k2 = k3` relation: {affine}/{all_word} ({100 * affine / max(all_word, 1):.1f}%); "
         f"rows with a description of 5+ words in two consecutive sentences (style, not counted above): "
-        f"{repeated}/{all_word} ({100 * repeated / max(all_word, 1):.1f}%).",
+        f"{repeated}/{all_word} ({100 * repeated / max(all_word, 1):.1f}%); round 8's style checks: "
+        f"{dict(style8) or 'none'}.",
         "",
         "Relation shapes (rows containing each; a row may hold several): "
         + ", ".join(f"{k} {v} ({100 * v / max(all_word, 1):.1f}%)" for k, v in shapes.most_common())

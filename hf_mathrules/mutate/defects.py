@@ -47,6 +47,7 @@ without a passive "is added"), and ``benchmarks/mutation.py --quality`` counts t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from .frames import qualified
@@ -673,12 +674,127 @@ ROUND7_CHECKS = (
 )
 
 
+# -- round 8 -----------------------------------------------------------------------------------------
+_A_THING = re.compile(r"\ban? ([a-z]+)\b")
+_THE_THING = re.compile(r"\bthe ([a-z]+)\b")
+
+
+def _things(program: Program) -> set[str]:
+    """Nouns only a given's own seed sentence introduces ("a notebook" in "Umar also buys a notebook for
+    9 dollars."), not named by the story's intro."""
+    intro = " ".join(program.intros).lower()
+    out = set()
+    for x in program.quantities:
+        if x.frame and not x.distractor:
+            out |= set(_A_THING.findall(x.frame.lower()))
+    return {n for n in out if not re.search(rf"\b{n}\b", intro)}
+
+
+def unset_distractors(prompt: str, program: Program) -> list[str]:
+    """The names of the distractors whose sentence says "the <thing>" of a thing only a given's sentence
+    introduces, in a text that has not said "a <thing>" before it: "The notebook has 94 pages." with no
+    notebook bought (round 8's reading of seed 5297; round 6's and 7's open item)."""
+    from .frames import bare, split_sentences, value_text
+
+    things = _things(program)
+    if not things:
+        return []
+    ss = split_sentences(prompt)
+    out = []
+    for x in program.quantities:
+        if not (x.distractor and x.frame and x.value is not None):
+            continue
+        nouns = {n for n in _THE_THING.findall(x.frame.lower()) if n in things}
+        if not nouns:
+            continue
+        said = x.frame.replace("{v}", value_text(x.value, x.unit))
+        forms = {said, bare(said)} - {None}
+        at = next((i for i, t in enumerate(ss) if t in forms), None)
+        before = " ".join(ss[: at if at is not None else 0]).lower()
+        if at is not None and any(not re.search(rf"\ban? {n}\b", before) for n in nouns):
+            out.append(x.name)
+    return out
+
+
+def thing_never_set_up(prompt: str, program: Program) -> list[str]:
+    """A distractor sentence about a thing no sentence before it set up ("The notebook has 94 pages." in a
+    story where no notebook is bought)."""
+    return unset_distractors(prompt, program)
+
+
+def the_day_before_fronted(prompt: str) -> list[str]:
+    """A sentence that opens with "The day before," (the day before what?): "The day before, the profit
+    was 157 dollars." (round 8's reading)."""
+    return re.findall(r"(?:^|(?<=[.?!] ))The day before, ", prompt)
+
+
+def the_other_before_the_first(prompt: str) -> list[str]:
+    """ "The other <noun>" in a text that has not named a first one ("Two painters work on a school. The
+    other painter manages 2 walls a day.": the first painter's sentence is not there, round 8's reading)."""
+    from .frames import split_sentences
+
+    out, seen = [], ""
+    for t in split_sentences(prompt):
+        m = re.match(r"The other ([a-z]+)\b", t)
+        if m and not re.search(rf"\b(?:first|one) {m.group(1)}\b|\b{m.group(1)} number one\b", seen, re.I):
+            out.append(t)
+        seen += " " + t
+    return out
+
+
+_GERUND_SUBJECT = re.compile(r"(?:^|(?<=[.?!] ))The ([a-z]+ing) (?:lasts|takes|goes on|runs)\b")
+_ING_NOUNS = frozenset(
+    {"morning", "evening", "building", "ceiling", "wedding", "meeting", "painting", "ring"}
+)
+
+
+def gerund_subjects(prompt: str) -> list[str]:
+    """A verb's -ing form as the subject noun of a duration ("The selling lasts 4 days.")."""
+    return [g for g in _GERUND_SUBJECT.findall(prompt) if g not in _ING_NOUNS]
+
+
+_OPENER_RX = re.compile(
+    r"(?:^|(?<=[.?!] ))(We know that|It turns out that|Suppose|Assume that|We are told that) "
+)
+
+
+def repeated_openers(prompt: str) -> list[str]:
+    """A generic opener said more than once in a problem ("We know that ... We know that ... We know that
+    ...": round 8's reading; style, counted apart)."""
+    c = Counter(_OPENER_RX.findall(prompt))
+    return sorted(o for o, n in c.items() if n > 1)
+
+
+def same_fronted_occasion_twice(prompt: str) -> list[str]:
+    """Two sentences in a row that open with the same occasion ("Two weeks ago, the number of comics sold
+    was 34. Two weeks ago, the number of novels sold was 16."; style, counted apart)."""
+    from .frames import split_sentences
+
+    heads = [t.split(", ", 1)[0] if ", " in t else None for t in split_sentences(prompt)]
+    fronts = ("Last week", "Two weeks ago", "Last month", "Last year", "The day before")
+    return [a for a, b in zip(heads, heads[1:]) if a in fronts and a == b]
+
+
+ROUND8_CHECKS = (
+    (thing_never_set_up, "prompt+program", "thing never set up"),
+    (the_day_before_fronted, "prompt", "the day before fronted"),
+    (the_other_before_the_first, "prompt", "the other before the first"),
+    (gerund_subjects, "prompt", "gerund as a subject"),
+)
+# style, counted apart (as ``repeated_descriptions``)
+ROUND8_STYLE_CHECKS = (
+    (repeated_openers, "prompt", "opener said twice"),
+    (same_fronted_occasion_twice, "prompt", "same occasion opens two sentences in a row"),
+)
+
+
 def _checked(checks, row: dict, program: Program) -> set[str]:
     """The names of the ``checks`` (check, what it reads, name) that find a defect in the row."""
     reads = {
         "prompt": lambda c: c(row["prompt"]),
         "program": lambda c: c(program),
         "prompt+intros": lambda c: c(row["prompt"], tuple(program.intros)),
+        "prompt+program": lambda c: c(row["prompt"], program),
     }
     return {name for check, on, name in checks if reads[on](check)}
 
@@ -686,6 +802,16 @@ def _checked(checks, row: dict, program: Program) -> set[str]:
 def round7_defects(row: dict, program: Program) -> set[str]:
     """The round-7 checks of one word row."""
     return _checked(ROUND7_CHECKS, row, program)
+
+
+def round8_defects(row: dict, program: Program) -> set[str]:
+    """The round-8 checks of one word row (content; the style checks are ``round8_style``)."""
+    return _checked(ROUND8_CHECKS, row, program)
+
+
+def round8_style(row: dict, program: Program) -> set[str]:
+    """The round-8 style checks of one word row (repetition: not counted as defects)."""
+    return _checked(ROUND8_STYLE_CHECKS, row, program)
 
 
 def round6_defects(row: dict, program: Program) -> set[str]:
@@ -736,6 +862,7 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
             found.add("stories joined by an equality")
         found |= round6_defects(row, program)
         found |= round7_defects(row, program)
+        found |= round8_defects(row, program)
     else:
         body = prompt.split("\n", 1)[1] if "\n" in prompt else prompt
         if expand_without_parentheses(body, comp):
@@ -757,4 +884,6 @@ __all__ = [
     "nearly_same_descriptions", "total_of_a_total", "repeated_descriptions", "round6_defects",
     "pronoun_without_its_noun", "second_shop_never_set_up", "held_money_now", "spare_units",
     "end_of_last_week_beside_the_start", "multi_letter_unknowns", "round7_defects",
+    "unset_distractors", "thing_never_set_up", "the_day_before_fronted", "the_other_before_the_first",
+    "gerund_subjects", "repeated_openers", "same_fronted_occasion_twice", "round8_defects", "round8_style",
 ]  # fmt: skip

@@ -28,3 +28,17 @@ def round7_symbolic_rows():
             eng = MutationEngine(level=lv, family=fam, second_opinion="none")
             out += eng.items_with_rows(60, seed=3, max_tries=1200)
     return out
+
+
+# word rows per level for the round-8 tests: another seed than round 7's (seed 0, which --quality reads too)
+ROUND8_PER_LEVEL = {1: 80, 2: 80, 3: 80, 4: 60, 5: 40, 6: 20}
+
+
+@pytest.fixture(scope="session")
+def round8_rows():
+    """About 360 word rows over levels 1-6 of seed 11, as the engine emits them."""
+    out = []
+    for lv, n in ROUND8_PER_LEVEL.items():
+        eng = MutationEngine(level=lv, second_opinion="none")
+        out += eng.items_with_rows(n, seed=11, max_tries=40 * n)
+    return out

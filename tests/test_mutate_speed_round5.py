@@ -23,9 +23,9 @@ assume the repository's history.
 """
 
 import json
-import re
 
 import pytest
+from plain_defects import plain_redundant_units
 
 from hf_mathrules.mutate import MutationEngine, defects, frames, gates
 from hf_mathrules.mutate.frames import (
@@ -200,20 +200,6 @@ def test_round_trip_verdicts_cold_and_warm(corpus):
     assert all(v is None for (_t, _p, ok), v in zip(sample, warm) if ok)  # every row passed it
     refused = [v for v in warm[len(sample) :] if v is not None]
     assert len(refused) >= 0.9 * len(cut)  # a text without a sentence is refused
-
-
-def plain_redundant_units(text: str) -> list[str]:
-    out = []
-    for s in defects._SENTENCE.split(text):
-        for m in defects._NUMBER_OF.finditer(s):
-            for w in m.group(1).split():
-                if len(w) > 2 and w.endswith("s") and re.search(rf"(?:\d|, in) {re.escape(w)}\b", s):
-                    out.append(s)
-                    break
-            else:
-                continue
-            break
-    return out
 
 
 def test_redundant_units_equals_the_plain_check(corpus):

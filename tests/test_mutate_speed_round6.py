@@ -27,6 +27,7 @@ import re
 from fractions import Fraction
 
 import pytest
+from plain_defects import plain_redundant_units
 
 from hf_mathrules.mutate import MutationEngine, defects, gates, operators, solution
 from hf_mathrules.mutate.program import evaluate, replace
@@ -196,20 +197,6 @@ def test_renamed_quantities_equal_the_plain_copies(corpus):
 
 
 # -- the number defects ----------------------------------------------------------------------------------
-def plain_redundant_units(text: str) -> list[str]:
-    out = []
-    for s in defects._SENTENCE.split(text):
-        for m in defects._NUMBER_OF.finditer(s):
-            for w in m.group(1).split():
-                if len(w) > 2 and w.endswith("s") and re.search(rf"(?:\d|, in) {re.escape(w)}\b", s):
-                    out.append(s)
-                    break
-            else:
-                continue
-            break
-    return out
-
-
 DEFECTS_MADE = [
     "The number of cups sold is 4 cups. So the number of apples is 2.",
     "What is the number of kites sold daily, in kites?",

@@ -1,5 +1,5 @@
-"""Batched greedy generation: left padding, KV cache, a tqdm bar; and one-at-a-time generation for
-comparison (the benchmark)."""
+"""Batched generation (greedy, or sampled at a temperature): left padding, KV cache, a tqdm bar; and
+one-at-a-time generation for comparison (the benchmark)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,11 @@ def generate(
     stop_strings: Sequence[str] | None = None,
     progress: bool = True,
     raw: bool = False,
+    temperature: float | None = None,
+    seed: int = 0,
 ) -> list[str]:
-    """Greedy completions of ``prompts`` (rule prompts; the separator is added unless ``raw``), in order.
+    """Greedy completions of ``prompts`` (rule prompts; the separator is added unless ``raw``), in order;
+    with ``temperature``, sampled ones (no top-k/top-p cut), reproducible for a fixed ``seed``.
 
     Prompts are sorted by length so batches pad little; generation stops at EOS (or a stop string)."""
     import torch
@@ -45,6 +48,14 @@ def generate(
 
         bar = tqdm(total=len(texts), desc="generating", unit="prompt")
     kwargs = {"stop_strings": list(stop_strings), "tokenizer": tokenizer} if stop_strings else {}
+    if temperature is not None:
+        if not temperature > 0:
+            raise ValueError(f"temperature must be > 0 (or None for greedy), not {temperature}")
+        # top_k=0 and top_p=1: the model's own distribution, as GRPO's samples are drawn
+        kwargs.update(do_sample=True, temperature=float(temperature), top_k=0, top_p=1.0)
+        torch.manual_seed(seed)
+    else:
+        kwargs["do_sample"] = False
     try:
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
@@ -54,7 +65,6 @@ def generate(
                 seqs = model.generate(
                     **enc,
                     max_new_tokens=max_new_tokens,
-                    do_sample=False,
                     use_cache=True,
                     pad_token_id=tokenizer.pad_token_id,
                     eos_token_id=_eos_ids(model, tokenizer),

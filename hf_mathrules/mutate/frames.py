@@ -497,6 +497,14 @@ def informalize(program: Program) -> str:
         prev = None
         stated[x.name] = len(plan)
         plan.append(("state", x))
+    # round 9: a given whose own sentence is not said (its value is asked, hidden or only a relation's)
+    # still has its event told, by its seed's value-free sentence ("From the station, Vera walks to the
+    # house."), once, after the intro: the held-out reading of seed 6473 asked a travel time of ride and
+    # walk where no sentence said there was a walk
+    framed = {step[2] for step in plan if step[0] == "text"}
+    for x in program.quantities:
+        if x.event and not x.distractor and x.name not in framed and x.event not in sentences:
+            sentences.append(x.event)
     # a relation about a quantity just stated follows its statement and calls it "it" ("We know that the
     # number sold daily last week is 8. It exceeds the number sold daily by 2."), once per statement
     after: dict[int, tuple] = {}
@@ -955,7 +963,8 @@ def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
     questions = tuple((q.fill(who), n) for q, n in plan[2])
     desc_of = dict(qs)
     aliases = tuple((a.fill(who), desc_of[n].desc) for a, n in plan[3])
-    return tuple(qs), tuple(descs), frames, questions, aliases
+    events = tuple(e.fill(who) for e in plan[4])
+    return tuple(qs), tuple(descs), frames, questions, aliases, events
 
 
 class _Template:
@@ -985,7 +994,7 @@ def _story_plan(seed: Seed, k: int) -> tuple:
     from ..expr.rewrite import substitute
     from .syntax import parse_expr
 
-    qs, frames, questions, aliases = [], [], [], []
+    qs, frames, questions, aliases, events = [], [], [], [], []
     prefix = "" if k == 1 else f"c{k}_"
     ren = {g["name"]: prefix + g["name"] for g in (*seed.givens, *seed.derived)}
     for g in seed.givens:
@@ -993,6 +1002,8 @@ def _story_plan(seed: Seed, k: int) -> tuple:
         qs.append((n, g["role"], g.get("unit", ""), _Template(generic_desc(g)), None, False))
         if g.get("short"):
             aliases.append((_Template(g["short"]), n))
+        if g.get("event"):
+            events.append(_Template(g["event"]))
         for f in variants(g["frame"]):
             frames.append((_Template(f), n))
             if points_back(f) and bare(f) and bare(f) != f:
@@ -1012,7 +1023,7 @@ def _story_plan(seed: Seed, k: int) -> tuple:
             aliases.append((_Template(d["short"]), n))
         for question in variants(d.get("question")):
             questions.append((_Template(question), n))
-    return tuple(qs), tuple(frames), tuple(questions), tuple(aliases)
+    return tuple(qs), tuple(frames), tuple(questions), tuple(aliases), tuple(events)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -1048,6 +1059,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     questions: dict[str, str] = {}
     intro_list: list[str] = []
     aliases: dict[str, list[str]] = {}  # a seed's short form -> the descriptions it may stand for
+    events: set[str] = set()  # the stories' value-free event sentences: read as nothing (round 9)
     k = 0
     while sentences:
         first = sentences[0]
@@ -1062,7 +1074,8 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         k += 1
         sentences.pop(0)
         intro_list.append(first)
-        story_qs, story_descs, story_frames, story_questions, story_aliases = got
+        story_qs, story_descs, story_frames, story_questions, story_aliases, story_events = got
+        events.update(story_events)
         qs.update(story_qs)
         descs.update(story_descs)
         frames.extend(story_frames)
@@ -1156,6 +1169,9 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
 
     values = _ValueFrames(frames)
     for s in sentences:
+        if s in events:  # "From the station, Vera walks to the house.": no number, no quantity
+            it_ref[0] = None
+            continue
         s = unfronted(s)
         done, it = False, it_ref[0]
         it_ref[0] = None

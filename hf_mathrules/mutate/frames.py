@@ -526,7 +526,9 @@ def informalize(program: Program) -> str:
     # ..."): the held-out reading of seed 5297 had "We know that" three times in one problem
     said_openers: set[str] = set()
     last_front: str | None = None
+    at_of = {id(step): k for k, step in enumerate(plan)}
     for step in (*order, *rest):
+        step_no = at_of.get(id(step), -1)
         front_here = None
         if step[0] == "text":
             sentences.append(step[1])
@@ -538,7 +540,8 @@ def informalize(program: Program) -> str:
             v = with_unit(x.value, shown_unit(x.desc, x.unit))
             front = fronted(x.desc, d)
             if front is not None and front[0] != last_front and _pick(program, "@" + x.name, 3) < 2:
-                sentences.append(f"{cap(front[0])}, {front[1]} was {v}.")
+                story = None if step_no in after else _story_statement(program, x, front[0])
+                sentences.append(story or f"{cap(front[0])}, {front[1]} was {v}.")
                 front_here = front[0]
             else:
                 said_openers.add(f)
@@ -559,6 +562,25 @@ def informalize(program: Program) -> str:
         unit = f", in {shown}" if shown and f.endswith("?") else ""
         sentences.append(f.format(x=question_desc(program, qq))[:-1] + unit + f[-1])
     return first_second_shop(" ".join(sentences), len(program.intros))
+
+
+def _story_statement(program: Program, x: Quantity, qualifier: str) -> str | None:
+    """ "Two weeks ago, Hiro sold 13 apples at the market." for ``x``, the given whose occasion
+    ``qualifier`` it is, said with its own seed sentence in the past tense; None when ``x`` is no such
+    occasion or the sentence cannot be put in the past (``past_frame``)."""
+    if qualifier not in STORY_FRONTED or x.value is None:
+        return None
+    for b in program.quantities:
+        if b.frame and not b.distractor and not b.conversion and qualifier in b.qualifiers:
+            if qualified(b.desc, qualifier) != x.desc or b.unit != x.unit:
+                continue
+            pf = past_frame(b.frame)
+            if pf is None:
+                return None
+            people = set((program.meta or {}).get("people", {}).values())
+            keep = pf.split(" ", 1)[0].removesuffix("'s") in people
+            return story_fronted(qualifier, pf, keep).replace("{v}", value_text(x.value, x.unit))
+    return None
 
 
 def _state_frame(program: Program, name: str, said: set[str]) -> str:
@@ -637,6 +659,49 @@ def points_back(frame: str) -> bool:
     """A sentence that needs one before it: an opener ("Then ...", "Next comes ...") or an inner
     "then"/"also"."""
     return bool(_POINTS_BACK.search(frame))
+
+
+# round 9: a past occasion of a given said in its story's own words ("Two weeks ago, Hiro sold 13 apples at
+# the market.") instead of its description ("Two weeks ago, the number of apples Hiro sold was 13."): the
+# full descriptions said over and over were the repetition round 8 left; the verbs of the seeds' frames
+_FRAME_PAST = {
+    "sells": "sold", "picks": "picked", "gives": "gave", "collects": "collected", "buys": "bought",
+    "fills": "filled", "makes": "made", "bakes": "baked", "spills": "spilled", "pours": "poured",
+    "adds": "added", "drinks": "drank", "reads": "read", "saves": "saved", "earns": "earned",
+    "works": "worked", "swims": "swam", "trains": "trained", "deposits": "deposited", "borrows": "borrowed",
+    "orders": "ordered", "hires": "hired", "scores": "scored", "paints": "painted", "costs": "cost",
+    "owns": "owned", "has": "had", "is": "was", "are": "were", "holds": "held", "needs": "needed",
+    "uses": "used", "takes": "took", "lasts": "lasted", "brings": "brought", "eats": "ate", "gets": "got",
+    "pays": "paid", "contains": "contained", "keeps": "kept", "lends": "lent", "gains": "gained",
+}  # fmt: skip
+_PRONOUN = re.compile(r"\b(?:it|them|they|their|its|this|that|these|those)\b", re.I)
+STORY_FRONTED = ("last week", "two weeks ago", "last month", "last year")
+
+
+def past_frame(frame: str) -> str | None:
+    """A seed's value sentence in the past tense ("{A} sells {v} apples at the market." -> "{A} sold {v}
+    apples at the market."), or None when it cannot be said so plainly: no ``{v}``, a comma, a discourse
+    marker, a pronoun, "so far", or not exactly one verb of ``_FRAME_PAST`` ("has been", two verbs)."""
+    if (
+        "{v}" not in frame
+        or "," in frame
+        or points_back(frame)
+        or _PRONOUN.search(frame)
+        or "so far" in frame
+    ):
+        return None  # "Last week, Aiko had saved 40 dollars so far." reads as two times at once
+    words = frame.split(" ")
+    at = [i for i, w in enumerate(words) if w in _FRAME_PAST]
+    if len(at) != 1 or (at[0] + 1 < len(words) and words[at[0] + 1] in ("been", "being")):
+        return None
+    words[at[0]] = _FRAME_PAST[words[at[0]]]
+    return " ".join(words)
+
+
+def story_fronted(qualifier: str, frame: str, keep_case: bool) -> str:
+    """ "Two weeks ago, " before a past value sentence, its first letter lower-cased unless it is a name."""
+    body = frame if keep_case else frame[:1].lower() + frame[1:]
+    return f"{cap(qualifier)}, {body}"
 
 
 def bare(frame: str) -> str | None:
@@ -1006,6 +1071,10 @@ def _story_plan(seed: Seed, k: int) -> tuple:
             events.append(_Template(g["event"]))
         for f in variants(g["frame"]):
             frames.append((_Template(f), n))
+            pf = past_frame(f)
+            for q in g.get("qualifiers", ()) if pf is not None else ():
+                if q in STORY_FRONTED:  # "Two weeks ago, {A} sold {v} apples at the market."
+                    frames.append((_Template(story_fronted(q, pf, f.startswith("{"))), f"{n}@{q}"))
             if points_back(f) and bare(f) and bare(f) != f:
                 frames.append((_Template(bare(f)), n))
     for j, d in enumerate(seed.distractors):  # the story's own numbers that do not matter
@@ -1172,15 +1241,21 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         if s in events:  # "From the station, Vera walks to the house.": no number, no quantity
             it_ref[0] = None
             continue
-        s = unfronted(s)
+        hit = values.first(s)  # a story's own past sentence ("Two weeks ago, Hiro sold 13 apples ...")
+        if hit is None or "@" not in hit[0]:
+            s = unfronted(s)
+            hit = values.first(s)
         done, it = False, it_ref[0]
         it_ref[0] = None
-        hit = values.first(s)
         if hit is not None:
             n, v = hit
-            qs[n] = replace(qs[n], value=read_number(v))
-            out.numbers_read += 1
-            done = True
+            if "@" in n:  # the given's occasion: the quantity its qualified description names
+                base, q = n.split("@", 1)
+                n = resolve(qualified(qs[base].desc, q)) if qs[base].desc else None
+            if n is not None:
+                qs[n] = replace(qs[n], value=read_number(v))
+                out.numbers_read += 1
+                done = True
         if done:
             continue
         if s in questions:

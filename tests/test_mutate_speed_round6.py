@@ -168,7 +168,15 @@ def test_needed_steps_equal_the_plain_walk_cold_warm_and_reversed(corpus):
 
 # -- the rename operator's copies ------------------------------------------------------------------------
 def plain_renamed(x, sub):
-    return replace(x, desc=sub(x.desc), frame=sub(x.frame), question=sub(x.question), short=sub(x.short))
+    # every text field that names people (round 9 added the seed's event sentence)
+    return replace(
+        x,
+        desc=sub(x.desc),
+        frame=sub(x.frame),
+        question=sub(x.question),
+        short=sub(x.short),
+        event=sub(x.event),
+    )
 
 
 def test_renamed_quantities_equal_the_plain_copies(corpus):

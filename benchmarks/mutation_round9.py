@@ -10,8 +10,9 @@
 levels 1-6, seed 0, and the linear and system rows) as (family, level, row, program) and the yield of
 ``--yield-only 150`` (word rows per item, items 0-149 of seed 7).  ``score`` reads two dumps and prints,
 per dump, the word rows with any automatic defect (``mutation.row_defects``: every check of rounds 3-9),
-the count per check, the style findings (rounds 6 and 8, counted apart), the repeated 4-gram rate within a
-problem (the formula of ``mutation.FLUENCY_RUNNER``) and the yield.
+the count per check, the style findings (rounds 6, 8 and 9, counted apart), the repeated 4-gram rate within
+a problem (the formula of ``mutation.FLUENCY_RUNNER``), the yield, the SymPy re-check of every row
+(``mutation.recheck``) and the read-back of every word text (``parse_text``, re-solved to the answer).
 """
 
 from __future__ import annotations
@@ -60,10 +61,12 @@ class _Item:
 
 
 def score(path: Path) -> dict:
-    from mutation import family_row_defects
+    from mutation import family_row_defects, recheck
 
     from hf_mathrules.mutate.defects import repeated_descriptions, round8_style, round9_style
+    from hf_mathrules.mutate.frames import parse_text
     from hf_mathrules.mutate.seeds import load_seeds
+    from hf_mathrules.mutate.solver import solve
 
     seeds = load_seeds()
     d = pickle.loads(path.read_bytes())
@@ -83,10 +86,21 @@ def score(path: Path) -> dict:
         bool(repeated_descriptions(r["prompt"], p)) for _, r, p in word
     )
     rep = statistics.mean(repeated_4grams(r["prompt"]) for _, r, _ in word)
+    # validity: SymPy re-solves every stored problem (``mutation.recheck``), and every word text read back
+    # by ``parse_text`` re-solves to the row's answer
+    invalid = sum(recheck(r) is not None for _, _, r, _ in d["rows"])
+    read_back = 0
+    for _, r, p in word:
+        back = parse_text(r["prompt"], seeds).program
+        if back is not None:
+            got = solve(back).values.get(back.query[0])
+            read_back += got is not None and got == solve(p).values.get(p.query[0])
     return {
         "word rows": len(word), "with a defect": bad, "per level": dict(sorted(per_level.items())),
         "by check": dict(found.most_common()), "symbolic rows with a defect": dict(sym),
         "style": dict(style.most_common()), "repeated 4-grams": rep, "yield": d["yield"],
+        "SymPy re-check failures (all rows)": f"{invalid}/{len(d['rows'])}",
+        "word texts read back to the answer": f"{read_back}/{len(word)}",
     }  # fmt: skip
 
 

@@ -807,6 +807,23 @@ def fixed_rate_totals(program: Program) -> list[str]:
     return [reason] if reason else []
 
 
+def large_price_moves(program: Program) -> list[str]:
+    """A price or wage that moves by more than half up or a third down between now and a past occasion
+    ("the price of fuel per liter last year" 2 dollars beside 4 now: round 9's reading, and rounds 7-8's
+    not-counted list).  ``gates.price_move`` on the solved program."""
+    from .gates import price_move
+    from .solver import solve
+
+    try:
+        sol = solve(program)
+    except (AttributeError, ValueError, ZeroDivisionError):
+        return []
+    if sol.status != "ok":
+        return []
+    reason = price_move(program, sol.values)
+    return [reason] if reason else []
+
+
 @lru_cache(maxsize=1)
 def _seed_events() -> dict[tuple[str, str], str]:
     """(seed id, given's name) -> the seed's event sentence, people unfilled."""
@@ -843,6 +860,7 @@ def events_never_told(prompt: str, program: Program) -> list[str]:
 ROUND9_CHECKS = (
     (fixed_rate_totals, "program", "total the fixed rates cannot give"),
     (events_never_told, "prompt+program", "event never told"),
+    (large_price_moves, "program", "price moves more than half"),
 )
 
 
@@ -977,5 +995,6 @@ __all__ = [
     "end_of_last_week_beside_the_start", "multi_letter_unknowns", "round7_defects",
     "unset_distractors", "thing_never_set_up", "the_day_before_fronted", "the_other_before_the_first",
     "gerund_subjects", "repeated_openers", "same_fronted_occasion_twice", "round8_defects", "round8_style",
-    "fixed_rate_totals", "events_never_told", "round9_defects", "round9_style",
+    "fixed_rate_totals", "events_never_told", "large_price_moves", "descriptions_said_thrice", "round9_defects",
+    "round9_style",
 ]  # fmt: skip

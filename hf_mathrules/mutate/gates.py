@@ -93,7 +93,7 @@ def exact(p: Program, sol: Solution, answer_class: str = "integer") -> str | Non
         if reason:
             return reason
     if word:
-        reason = spare_unit(p, sol.values) or fixed_rate_total(p, sol.values)
+        reason = spare_unit(p, sol.values) or fixed_rate_total(p, sol.values) or price_move(p, sol.values)
         if reason:
             return reason
     for q in p.query:
@@ -216,6 +216,35 @@ def fixed_rate_total(p: Program, values) -> str | None:
                 continue
             if not _reachable([Fraction(c) for c in coeffs], Fraction(target) - base):
                 return f"{x.name} = {target} cannot be {y.desc} {s} at the story's fixed rates"
+    return None
+
+
+# a price (or a wage) on another day, week, month or year than now moves by at most half up or a third
+# down: "the price of fuel per liter last year" 2 dollars beside 4 now, a cup 4 -> 2 dollars, a child ticket
+# 3 -> 6 (round 9's reading; rounds 7 and 8 listed the same: a novel 12 -> 6, fencing 11 -> 3 dollars)
+PRICE_MOVE = Fraction(3, 2)
+_SAME_TIME = ("at the second shop", "in the first round", "in the morning", "in the evening")
+
+
+def price_move(p: Program, values) -> str | None:
+    """A price or wage whose value on a past occasion is more than 1.5 times its value now, or less than
+    two thirds of it (``PRICE_MOVE``)."""
+    from .seeds import QUALIFIERS
+
+    by_desc = {x.desc: x for x in p.quantities if x.desc and not x.conversion}
+    for y in p.quantities:
+        if not y.desc or y.conversion or not (y.role == "price" or (y.role == "rate" and "wage" in y.desc)):
+            continue
+        a = values.get(y.name, y.value)
+        for s in QUALIFIERS:
+            if s in _SAME_TIME:
+                continue
+            x = by_desc.get(qualified(y.desc, s))
+            b = values.get(x.name, x.value) if x is not None else None
+            if a is None or b is None or a <= 0 or b <= 0:
+                continue
+            if max(a, b) > PRICE_MOVE * min(a, b):
+                return f"{x.name} = {b} beside {y.name} = {a}: a price that moves more than half in {s}"
     return None
 
 

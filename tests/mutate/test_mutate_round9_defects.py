@@ -5,6 +5,9 @@ and round 8's left-overs, each with a general rule and an automatic check (``hf_
 - a total on another occasion that the story's fixed rates cannot give ("the ticket revenue the day before
   is 822 dollars" with adult tickets at 10 and child tickets at 5 dollars): the ``exact`` gate refuses it
   (``gates.fixed_rate_total``), so chains move on;
+- a price or wage that moves by more than half up or a third down between now and a past occasion (fuel
+  at 2 dollars a liter last year and 4 now; rounds 7 and 8 listed the kind as a stricter reader's): the
+  ``exact`` gate refuses it (``gates.price_move``);
 - a given whose event no sentence tells ("the number of walking minutes" in a train story where no
   sentence says there is a walk, and the asked travel time adds it): the seed's value-free event sentence
   ("From the station, Vera walks to the house.") is said when the given's own sentence is not, and read
@@ -25,6 +28,7 @@ from hf_mathrules.mutate.defects import (
     descriptions_said_thrice,
     events_never_told,
     fixed_rate_totals,
+    large_price_moves,
     round3_defects,
     round9_defects,
     round9_style,
@@ -37,7 +41,7 @@ from hf_mathrules.mutate.frames import (
     split_sentences,
     story_fronted,
 )
-from hf_mathrules.mutate.gates import _reachable, fixed_rate_total
+from hf_mathrules.mutate.gates import _reachable, fixed_rate_total, price_move
 from hf_mathrules.mutate.program import Quantity, replace
 from hf_mathrules.mutate.seeds import SeedError, load_seeds, parse_seed, variants
 from hf_mathrules.mutate.solver import solve
@@ -82,6 +86,23 @@ def test_round7_row28_pay_is_found():
     week = Quantity("r1", pay.role, pay.unit, pay.desc + " last week", value=Fraction(545))
     assert fixed_rate_totals(p.with_quantity(week))
     assert not fixed_rate_totals(p.with_quantity(replace(week, value=Fraction(560))))
+
+
+def test_a_price_that_doubles_in_a_year_is_found():
+    """Rows 19, 32, 36 (not counted in the reading; rounds 7 and 8 listed the kind): fuel at 2 dollars a
+    liter last year and 4 now, a cup at 4 last year and 2 now.  Half up or a third down is the most a price
+    moves (``gates.PRICE_MOVE``)."""
+    p = _with(_program("car_fuel"), p=4)
+    fuel = p.q("p")
+    year = Quantity("h1", fuel.role, fuel.unit, fuel.desc + " last year", value=Fraction(2))
+    assert price_move(p.with_quantity(year), {}) and large_price_moves(p.with_quantity(year))
+    for ok in (3, 5, Fraction(8, 3), 6):
+        q = p.with_quantity(replace(year, value=Fraction(ok)))
+        assert price_move(q, {}) is None, ok
+    # another shop may sell at another price
+    pens = _with(_program("pens_notebook"), p=2)
+    other = Quantity("h1", "price", "dollars", pens.q("p").desc + " at the second shop", value=Fraction(6))
+    assert price_move(pens.with_quantity(other), {}) is None
 
 
 def test_whole_sums():

@@ -273,7 +273,9 @@ def rows_of(k: int, order) -> list:
 
 @pytest.mark.parametrize("k", [1, 8, 16])
 def test_rows_are_the_plain_ones_warm_and_in_reverse_order(k, monkeypatch):
-    n = 30 if k == 1 else 16
+    # 20 items at K > 1 (16 before round 9: its price gate refuses some variants of these items, 37 rows at
+    # K = 8 from 16 items, under the bar below; over 100 items at K = 8 and 16 the rows are as many as before)
+    n = 30 if k == 1 else 20
     fast = rows_of(k, range(n))
     assert rows_of(k, reversed(range(n))) == fast
     with monkeypatch.context() as m:

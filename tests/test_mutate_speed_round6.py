@@ -168,7 +168,15 @@ def test_needed_steps_equal_the_plain_walk_cold_warm_and_reversed(corpus):
 
 # -- the rename operator's copies ------------------------------------------------------------------------
 def plain_renamed(x, sub):
-    return replace(x, desc=sub(x.desc), frame=sub(x.frame), question=sub(x.question), short=sub(x.short))
+    # every text field that names people (round 9 added the seed's event sentence)
+    return replace(
+        x,
+        desc=sub(x.desc),
+        frame=sub(x.frame),
+        question=sub(x.question),
+        short=sub(x.short),
+        event=sub(x.event),
+    )
 
 
 def test_renamed_quantities_equal_the_plain_copies(corpus):
@@ -265,7 +273,9 @@ def rows_of(k: int, order) -> list:
 
 @pytest.mark.parametrize("k", [1, 8, 16])
 def test_rows_are_the_plain_ones_warm_and_in_reverse_order(k, monkeypatch):
-    n = 30 if k == 1 else 16
+    # 20 items at K > 1 (16 before round 9: its price gate refuses some variants of these items, 37 rows at
+    # K = 8 from 16 items, under the bar below; over 100 items at K = 8 and 16 the rows are as many as before)
+    n = 30 if k == 1 else 20
     fast = rows_of(k, range(n))
     assert rows_of(k, reversed(range(n))) == fast
     with monkeypatch.context() as m:

@@ -788,6 +788,114 @@ ROUND8_STYLE_CHECKS = (
 )
 
 
+# -- round 9 (held-out reading of seed 6473) ---------------------------------------------------------------
+def fixed_rate_totals(program: Program) -> list[str]:
+    """A total on another occasion that the story's fixed rates cannot give: "the ticket revenue the day
+    before is 822 dollars" with adult tickets at 10 and child tickets at 5 dollars, whose prices change only
+    "last year" (round 9's reading; round 7's row 28: 545 dollars of pay at 20 dollars an hour and double
+    for overtime).  ``gates.fixed_rate_total`` on the solved program."""
+    from .gates import fixed_rate_total
+    from .solver import solve
+
+    try:
+        sol = solve(program)
+    except (AttributeError, ValueError, ZeroDivisionError):  # a hand-made program the solver cannot read
+        return []
+    if sol.status != "ok":
+        return []
+    reason = fixed_rate_total(program, sol.values)
+    return [reason] if reason else []
+
+
+def large_price_moves(program: Program) -> list[str]:
+    """A price or wage that moves by more than half up or a third down between now and a past occasion
+    ("the price of fuel per liter last year" 2 dollars beside 4 now: round 9's reading, and rounds 7-8's
+    not-counted list).  ``gates.price_move`` on the solved program."""
+    from .gates import price_move
+    from .solver import solve
+
+    try:
+        sol = solve(program)
+    except (AttributeError, ValueError, ZeroDivisionError):
+        return []
+    if sol.status != "ok":
+        return []
+    reason = price_move(program, sol.values)
+    return [reason] if reason else []
+
+
+@lru_cache(maxsize=1)
+def _seed_events() -> dict[tuple[str, str], str]:
+    """(seed id, given's name) -> the seed's event sentence, people unfilled."""
+    from .seeds import load_seeds
+
+    return {(s.id, g["name"]): g["event"] for s in load_seeds() for g in s.givens if g.get("event")}
+
+
+def events_never_told(prompt: str, program: Program) -> list[str]:
+    """A given whose event no sentence tells: its own sentence is not said (its value is asked, hidden or
+    only a relation's) and neither is its seed's event sentence ("the number of walking minutes on Tuesday
+    is 20" in a story of a train ride where no sentence says there is a walk, and the asked travel time
+    adds the walk: round 9's reading).  The seed's event sentences are looked up by the program's seed and
+    the given's name, so programs made before quantities carried them are read too."""
+    from .frames import bare, value_text
+
+    events, who = _seed_events(), program.meta.get("people", {}) if program.meta else {}
+    out = []
+    for x in program.quantities:
+        ev = x.event or events.get((program.seed_id, x.name), "")
+        if not ev or x.distractor:
+            continue
+        ev = re.sub(r"\{([A-Z])\}", lambda m: who.get(m.group(1), m.group(0)), ev)
+        if ev in prompt:
+            continue
+        if x.value is not None and x.frame:
+            said = x.frame.replace("{v}", value_text(x.value, x.unit))
+            if said in prompt or (bare(said) or said) in prompt:
+                continue
+        out.append(x.desc)
+    return out
+
+
+ROUND9_CHECKS = (
+    (fixed_rate_totals, "program", "total the fixed rates cannot give"),
+    (events_never_told, "prompt+program", "event never told"),
+    (large_price_moves, "program", "price moves more than half"),
+)
+
+
+def descriptions_said_thrice(prompt: str, program: Program) -> list[str]:
+    """A description of four words or more said three times or more in one problem, on any occasion ("the
+    number of comics sold" in a statement, a relation and the question: the repetition round 8 left;
+    style, counted apart)."""
+    out = []
+    for x in program.quantities:
+        d = x.desc
+        if len(d.split()) < 4 or qualifier_of_any(d):
+            continue
+        if len(re.findall(rf"\b{re.escape(d)}\b", prompt, re.I)) >= 3:
+            out.append(d)
+    return out
+
+
+def qualifier_of_any(desc: str) -> bool:
+    """Whether ``desc`` ends with an occasion ("... last week"): its base is what is counted."""
+    return any(desc.endswith(" " + s) for s in QUALIFIERS)
+
+
+ROUND9_STYLE_CHECKS = ((descriptions_said_thrice, "prompt+program", "description said three times"),)
+
+
+def round9_style(row: dict, program: Program) -> set[str]:
+    """The round-9 style check of one word row (repetition: not counted as a defect)."""
+    return _checked(ROUND9_STYLE_CHECKS, row, program)
+
+
+def round9_defects(row: dict, program: Program) -> set[str]:
+    """The round-9 checks of one word row."""
+    return _checked(ROUND9_CHECKS, row, program)
+
+
 def _checked(checks, row: dict, program: Program) -> set[str]:
     """The names of the ``checks`` (check, what it reads, name) that find a defect in the row."""
     reads = {
@@ -863,6 +971,7 @@ def round3_defects(row: dict, program: Program, values=()) -> set[str]:
         found |= round6_defects(row, program)
         found |= round7_defects(row, program)
         found |= round8_defects(row, program)
+        found |= round9_defects(row, program)
     else:
         body = prompt.split("\n", 1)[1] if "\n" in prompt else prompt
         if expand_without_parentheses(body, comp):
@@ -886,4 +995,6 @@ __all__ = [
     "end_of_last_week_beside_the_start", "multi_letter_unknowns", "round7_defects",
     "unset_distractors", "thing_never_set_up", "the_day_before_fronted", "the_other_before_the_first",
     "gerund_subjects", "repeated_openers", "same_fronted_occasion_twice", "round8_defects", "round8_style",
+    "fixed_rate_totals", "events_never_told", "large_price_moves", "descriptions_said_thrice", "round9_defects",
+    "round9_style",
 ]  # fmt: skip

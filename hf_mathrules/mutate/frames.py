@@ -497,6 +497,14 @@ def informalize(program: Program) -> str:
         prev = None
         stated[x.name] = len(plan)
         plan.append(("state", x))
+    # round 9: a given whose own sentence is not said (its value is asked, hidden or only a relation's)
+    # still has its event told, by its seed's value-free sentence ("From the station, Vera walks to the
+    # house."), once, after the intro: the held-out reading of seed 6473 asked a travel time of ride and
+    # walk where no sentence said there was a walk
+    framed = {step[2] for step in plan if step[0] == "text"}
+    for x in program.quantities:
+        if x.event and not x.distractor and x.name not in framed and x.event not in sentences:
+            sentences.append(x.event)
     # a relation about a quantity just stated follows its statement and calls it "it" ("We know that the
     # number sold daily last week is 8. It exceeds the number sold daily by 2."), once per statement
     after: dict[int, tuple] = {}
@@ -518,7 +526,9 @@ def informalize(program: Program) -> str:
     # ..."): the held-out reading of seed 5297 had "We know that" three times in one problem
     said_openers: set[str] = set()
     last_front: str | None = None
+    at_of = {id(step): k for k, step in enumerate(plan)}
     for step in (*order, *rest):
+        step_no = at_of.get(id(step), -1)
         front_here = None
         if step[0] == "text":
             sentences.append(step[1])
@@ -530,7 +540,8 @@ def informalize(program: Program) -> str:
             v = with_unit(x.value, shown_unit(x.desc, x.unit))
             front = fronted(x.desc, d)
             if front is not None and front[0] != last_front and _pick(program, "@" + x.name, 3) < 2:
-                sentences.append(f"{cap(front[0])}, {front[1]} was {v}.")
+                story = None if step_no in after else _story_statement(program, x, front[0])
+                sentences.append(story or f"{cap(front[0])}, {front[1]} was {v}.")
                 front_here = front[0]
             else:
                 said_openers.add(f)
@@ -551,6 +562,25 @@ def informalize(program: Program) -> str:
         unit = f", in {shown}" if shown and f.endswith("?") else ""
         sentences.append(f.format(x=question_desc(program, qq))[:-1] + unit + f[-1])
     return first_second_shop(" ".join(sentences), len(program.intros))
+
+
+def _story_statement(program: Program, x: Quantity, qualifier: str) -> str | None:
+    """ "Two weeks ago, Hiro sold 13 apples at the market." for ``x``, the given whose occasion
+    ``qualifier`` it is, said with its own seed sentence in the past tense; None when ``x`` is no such
+    occasion or the sentence cannot be put in the past (``past_frame``)."""
+    if qualifier not in STORY_FRONTED or x.value is None:
+        return None
+    for b in program.quantities:
+        if b.frame and not b.distractor and not b.conversion and qualifier in b.qualifiers:
+            if qualified(b.desc, qualifier) != x.desc or b.unit != x.unit:
+                continue
+            pf = past_frame(b.frame)
+            if pf is None:
+                return None
+            people = set((program.meta or {}).get("people", {}).values())
+            keep = pf.split(" ", 1)[0].removesuffix("'s") in people
+            return story_fronted(qualifier, pf, keep).replace("{v}", value_text(x.value, x.unit))
+    return None
 
 
 def _state_frame(program: Program, name: str, said: set[str]) -> str:
@@ -629,6 +659,49 @@ def points_back(frame: str) -> bool:
     """A sentence that needs one before it: an opener ("Then ...", "Next comes ...") or an inner
     "then"/"also"."""
     return bool(_POINTS_BACK.search(frame))
+
+
+# round 9: a past occasion of a given said in its story's own words ("Two weeks ago, Hiro sold 13 apples at
+# the market.") instead of its description ("Two weeks ago, the number of apples Hiro sold was 13."): the
+# full descriptions said over and over were the repetition round 8 left; the verbs of the seeds' frames
+_FRAME_PAST = {
+    "sells": "sold", "picks": "picked", "gives": "gave", "collects": "collected", "buys": "bought",
+    "fills": "filled", "makes": "made", "bakes": "baked", "spills": "spilled", "pours": "poured",
+    "adds": "added", "drinks": "drank", "reads": "read", "saves": "saved", "earns": "earned",
+    "works": "worked", "swims": "swam", "trains": "trained", "deposits": "deposited", "borrows": "borrowed",
+    "orders": "ordered", "hires": "hired", "scores": "scored", "paints": "painted", "costs": "cost",
+    "owns": "owned", "has": "had", "is": "was", "are": "were", "holds": "held", "needs": "needed",
+    "uses": "used", "takes": "took", "lasts": "lasted", "brings": "brought", "eats": "ate", "gets": "got",
+    "pays": "paid", "contains": "contained", "keeps": "kept", "lends": "lent", "gains": "gained",
+}  # fmt: skip
+_PRONOUN = re.compile(r"\b(?:it|them|they|their|its|this|that|these|those)\b", re.I)
+STORY_FRONTED = ("last week", "two weeks ago", "last month", "last year")
+
+
+def past_frame(frame: str) -> str | None:
+    """A seed's value sentence in the past tense ("{A} sells {v} apples at the market." -> "{A} sold {v}
+    apples at the market."), or None when it cannot be said so plainly: no ``{v}``, a comma, a discourse
+    marker, a pronoun, "so far", or not exactly one verb of ``_FRAME_PAST`` ("has been", two verbs)."""
+    if (
+        "{v}" not in frame
+        or "," in frame
+        or points_back(frame)
+        or _PRONOUN.search(frame)
+        or "so far" in frame
+    ):
+        return None  # "Last week, Aiko had saved 40 dollars so far." reads as two times at once
+    words = frame.split(" ")
+    at = [i for i, w in enumerate(words) if w in _FRAME_PAST]
+    if len(at) != 1 or (at[0] + 1 < len(words) and words[at[0] + 1] in ("been", "being")):
+        return None
+    words[at[0]] = _FRAME_PAST[words[at[0]]]
+    return " ".join(words)
+
+
+def story_fronted(qualifier: str, frame: str, keep_case: bool) -> str:
+    """ "Two weeks ago, " before a past value sentence, its first letter lower-cased unless it is a name."""
+    body = frame if keep_case else frame[:1].lower() + frame[1:]
+    return f"{cap(qualifier)}, {body}"
 
 
 def bare(frame: str) -> str | None:
@@ -955,7 +1028,8 @@ def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
     questions = tuple((q.fill(who), n) for q, n in plan[2])
     desc_of = dict(qs)
     aliases = tuple((a.fill(who), desc_of[n].desc) for a, n in plan[3])
-    return tuple(qs), tuple(descs), frames, questions, aliases
+    events = tuple(e.fill(who) for e in plan[4])
+    return tuple(qs), tuple(descs), frames, questions, aliases, events
 
 
 class _Template:
@@ -985,7 +1059,7 @@ def _story_plan(seed: Seed, k: int) -> tuple:
     from ..expr.rewrite import substitute
     from .syntax import parse_expr
 
-    qs, frames, questions, aliases = [], [], [], []
+    qs, frames, questions, aliases, events = [], [], [], [], []
     prefix = "" if k == 1 else f"c{k}_"
     ren = {g["name"]: prefix + g["name"] for g in (*seed.givens, *seed.derived)}
     for g in seed.givens:
@@ -993,8 +1067,14 @@ def _story_plan(seed: Seed, k: int) -> tuple:
         qs.append((n, g["role"], g.get("unit", ""), _Template(generic_desc(g)), None, False))
         if g.get("short"):
             aliases.append((_Template(g["short"]), n))
+        if g.get("event"):
+            events.append(_Template(g["event"]))
         for f in variants(g["frame"]):
             frames.append((_Template(f), n))
+            pf = past_frame(f)
+            for q in g.get("qualifiers", ()) if pf is not None else ():
+                if q in STORY_FRONTED:  # "Two weeks ago, {A} sold {v} apples at the market."
+                    frames.append((_Template(story_fronted(q, pf, f.startswith("{"))), f"{n}@{q}"))
             if points_back(f) and bare(f) and bare(f) != f:
                 frames.append((_Template(bare(f)), n))
     for j, d in enumerate(seed.distractors):  # the story's own numbers that do not matter
@@ -1012,7 +1092,7 @@ def _story_plan(seed: Seed, k: int) -> tuple:
             aliases.append((_Template(d["short"]), n))
         for question in variants(d.get("question")):
             questions.append((_Template(question), n))
-    return tuple(qs), tuple(frames), tuple(questions), tuple(aliases)
+    return tuple(qs), tuple(frames), tuple(questions), tuple(aliases), tuple(events)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -1048,6 +1128,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     questions: dict[str, str] = {}
     intro_list: list[str] = []
     aliases: dict[str, list[str]] = {}  # a seed's short form -> the descriptions it may stand for
+    events: set[str] = set()  # the stories' value-free event sentences: read as nothing (round 9)
     k = 0
     while sentences:
         first = sentences[0]
@@ -1062,7 +1143,8 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         k += 1
         sentences.pop(0)
         intro_list.append(first)
-        story_qs, story_descs, story_frames, story_questions, story_aliases = got
+        story_qs, story_descs, story_frames, story_questions, story_aliases, story_events = got
+        events.update(story_events)
         qs.update(story_qs)
         descs.update(story_descs)
         frames.extend(story_frames)
@@ -1156,15 +1238,24 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
 
     values = _ValueFrames(frames)
     for s in sentences:
-        s = unfronted(s)
+        if s in events:  # "From the station, Vera walks to the house.": no number, no quantity
+            it_ref[0] = None
+            continue
+        hit = values.first(s)  # a story's own past sentence ("Two weeks ago, Hiro sold 13 apples ...")
+        if hit is None or "@" not in hit[0]:
+            s = unfronted(s)
+            hit = values.first(s)
         done, it = False, it_ref[0]
         it_ref[0] = None
-        hit = values.first(s)
         if hit is not None:
             n, v = hit
-            qs[n] = replace(qs[n], value=read_number(v))
-            out.numbers_read += 1
-            done = True
+            if "@" in n:  # the given's occasion: the quantity its qualified description names
+                base, q = n.split("@", 1)
+                n = resolve(qualified(qs[base].desc, q)) if qs[base].desc else None
+            if n is not None:
+                qs[n] = replace(qs[n], value=read_number(v))
+                out.numbers_read += 1
+                done = True
         if done:
             continue
         if s in questions:

@@ -17,11 +17,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 
-from .frames import NUMBER, number_text, parse_symbolic, parse_text
-from .program import DECIMAL_ROLES, ROLES, Program, evaluate
+from .frames import NUMBER, number_text, parse_symbolic, parse_text, qualified
+from .program import DECIMAL_ROLES, ROLES, Program, evaluate, free_names
 from .solution import needed_steps
 from .solver import Solution, solve
 
@@ -92,7 +93,7 @@ def exact(p: Program, sol: Solution, answer_class: str = "integer") -> str | Non
         if reason:
             return reason
     if word:
-        reason = spare_unit(p, sol.values)
+        reason = spare_unit(p, sol.values) or fixed_rate_total(p, sol.values) or price_move(p, sol.values)
         if reason:
             return reason
     for q in p.query:
@@ -111,6 +112,139 @@ def spare_unit(p: Program, values) -> str | None:
             cap = values.get(x.below, p.q(x.below).value)
             if v is not None and cap is not None and v >= cap:
                 return f"{x.name} = {v} is a whole {x.below} ({cap}) or more to spare"
+    return None
+
+
+def _whole(x) -> bool:
+    """A quantity whose values come in whole numbers: an integral role (a count, an age), or a duration drawn
+    on a whole grid (hours of work, days)."""
+    return ROLES.get(x.role, (False, False))[0] or (
+        x.role == "time" and x.step >= 1 and x.step.denominator == 1
+    )
+
+
+def _reachable(coeffs: list[Fraction], target: Fraction, cap: int = 200_000) -> bool:
+    """Whether ``target`` is a sum of ``coeffs[i] * n_i`` with whole ``n_i >= 1``."""
+    if not coeffs:
+        return target == 0
+    scale = 1
+    for c in [*coeffs, target]:
+        scale = scale * c.denominator // math.gcd(scale, c.denominator)
+    cs, t = [int(c * scale) for c in coeffs], target * scale
+    if t.denominator != 1:
+        return False
+    t = int(t)
+    g = 0
+    for c in cs:
+        g = math.gcd(g, abs(c))
+    if g == 0:
+        return t == 0
+    if t % g:
+        return False
+    if any(c <= 0 for c in cs):  # signs mixed: the gcd is the whole condition (no bound on the n_i)
+        return True
+    rest = t - sum(cs)  # every n_i at least 1
+    if rest < 0:
+        return False
+    cs, rest = [c // g for c in cs], rest // g
+    if rest > cap:
+        return True
+    seen = bytearray(rest + 1)
+    seen[0] = 1
+    for v in range(1, rest + 1):
+        seen[v] = any(v >= c and seen[v - c] for c in cs)
+    return bool(seen[rest])
+
+
+def _on_occasion(p: Program, values, by_desc: dict, s: str, free: list[str], name: str, env: dict, depth=0):
+    """The value of ``name`` on occasion ``s``: a quantity said on ``s`` gives its value, a computed one is
+    computed from its inputs on ``s``, a given that has occasion ``s`` is free (``env``'s value, 0 when not
+    set; its name is added to ``free``), any other keeps its value."""
+    q = p.by_name[name]
+    kin = by_desc.get(qualified(q.desc, s)) if q.desc and depth else None
+    if kin is not None and kin is not q:
+        v = values.get(kin.name, kin.value)
+        if v is None:
+            raise LookupError(kin.name)
+        return v
+    if q.expr is not None and depth < 8:
+        ins = {n: _on_occasion(p, values, by_desc, s, free, n, env, depth + 1) for n in free_names(q.expr)}
+        return evaluate(q.expr, ins)
+    if q.expr is None and s in q.qualifiers:
+        if name not in free:
+            free.append(name)
+        return env.get(name, Fraction(0))
+    v = values.get(name, q.value)
+    if v is None:
+        raise LookupError(name)
+    return v
+
+
+def fixed_rate_total(p: Program, values) -> str | None:
+    """A total on another occasion that the story's fixed rates cannot give (round 7's row 28, round 9's
+    reading: "the ticket revenue the day before is 822 dollars" with adult tickets at 10 and child tickets
+    at 5 dollars, prices that only change "last year": every day's revenue is a multiple of 5).  For a
+    computed quantity ``y`` and a quantity ``x`` that is ``y`` on occasion ``s`` with a value only relations
+    give, the inputs of ``y`` that have occasion ``s`` (their seed's qualifiers) are free on it, the others
+    keep their value; when every free input comes in whole numbers and the total is linear in them, some
+    whole positive values of them must give ``x``'s value."""
+    from .seeds import QUALIFIERS
+
+    by_desc = {x.desc: x for x in p.quantities if x.desc and not x.conversion}
+    for y in p.quantities:
+        if y.expr is None or y.conversion or not y.desc:
+            continue
+        for s in QUALIFIERS:
+            x = by_desc.get(qualified(y.desc, s))
+            if x is None or x.expr is not None or x is y:
+                continue
+            target = values.get(x.name, x.value)
+            if target is None:
+                continue
+            free: list[str] = []
+            try:
+                base = _on_occasion(p, values, by_desc, s, free, y.name, {})
+                if not free or not all(_whole(p.q(n)) for n in free):
+                    continue
+                coeffs = [
+                    _on_occasion(p, values, by_desc, s, free, y.name, {n: Fraction(1)}) - base for n in free
+                ]
+                twice = _on_occasion(p, values, by_desc, s, free, y.name, dict.fromkeys(free, Fraction(2)))
+                if twice != base + 2 * sum(coeffs):  # not linear in the free inputs
+                    continue
+            except (LookupError, ValueError, ZeroDivisionError):
+                continue
+            if not _reachable([Fraction(c) for c in coeffs], Fraction(target) - base):
+                return f"{x.name} = {target} cannot be {y.desc} {s} at the story's fixed rates"
+    return None
+
+
+# a price (or a wage) on another day, week, month or year than now moves by at most half up or a third
+# down: "the price of fuel per liter last year" 2 dollars beside 4 now, a cup 4 -> 2 dollars, a child ticket
+# 3 -> 6 (round 9's reading; rounds 7 and 8 listed the same: a novel 12 -> 6, fencing 11 -> 3 dollars)
+PRICE_MOVE = Fraction(3, 2)
+_SAME_TIME = ("at the second shop", "in the first round", "in the morning", "in the evening")
+
+
+def price_move(p: Program, values) -> str | None:
+    """A price or wage whose value on a past occasion is more than 1.5 times its value now, or less than
+    two thirds of it (``PRICE_MOVE``)."""
+    from .seeds import QUALIFIERS
+
+    by_desc = {x.desc: x for x in p.quantities if x.desc and not x.conversion}
+    for y in p.quantities:
+        if not y.desc or y.conversion or not (y.role == "price" or (y.role == "rate" and "wage" in y.desc)):
+            continue
+        a = values.get(y.name, y.value)
+        for s in QUALIFIERS:
+            if s in _SAME_TIME:
+                continue
+            x = by_desc.get(qualified(y.desc, s))
+            b = values.get(x.name, x.value) if x is not None else None
+            if a is None or b is None or a <= 0 or b <= 0:
+                continue
+            if max(a, b) > PRICE_MOVE * min(a, b):
+                return f"{x.name} = {b} beside {y.name} = {a}: a price that moves more than half in {s}"
     return None
 
 

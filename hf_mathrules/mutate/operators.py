@@ -842,13 +842,20 @@ def rename(p: Program, rng: random.Random, ctx):
 
 
 def _renamed(x, sub):
-    """``x`` with ``sub`` applied to its description, frame, question and short form; ``x`` itself when
+    """``x`` with ``sub`` applied to its description, frame, question, short form and event sentence; ``x`` itself when
     none of them changes (a quantity is immutable: a copy equal in every field is the same quantity;
     issue 19 round 6: most of a program's quantities name nobody)."""
     desc, frame, question, short = sub(x.desc), sub(x.frame), sub(x.question), sub(x.short)
-    if desc == x.desc and frame == x.frame and question == x.question and short == x.short:
+    event = sub(x.event)
+    if (
+        desc == x.desc
+        and frame == x.frame
+        and question == x.question
+        and short == x.short
+        and event == x.event
+    ):
         return x
-    return replace(x, desc=desc, frame=frame, question=question, short=short)
+    return replace(x, desc=desc, frame=frame, question=question, short=short, event=event)
 
 
 # -- symbolic families -------------------------------------------------------------------------------------

@@ -73,6 +73,9 @@ class Quantity:
     # the seed's short noun phrase for it ("the peanut price" for "the price of peanuts per kilogram"): what
     # a mention says once the description was said in full (round 7: a long phrase repeated in a problem)
     short: str = ""
+    # the seed's value-free sentence telling that its event happens ("From the station, Vera walks to the
+    # house."): said when the given's own sentence is not (round 9's reading: a walk only relations named)
+    event: str = ""
 
     def __post_init__(self) -> None:
         if self.value is not None and type(self.value) is not Fraction:

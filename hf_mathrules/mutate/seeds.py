@@ -106,6 +106,7 @@ class Seed:
                     value=lo + step * rng.randint(0, n), lo=lo, hi=hi, step=step,
                     frame=fill(_one(g["frame"], rng)), question=fill(_one(g.get("question"), rng)),
                     qualifiers=tuple(g.get("qualifiers", ())), short=fill(g.get("short", "")),
+                    event=fill(g.get("event", "")),
                 )
             )  # fmt: skip
         for d, expr in zip(self.derived, exprs):
@@ -229,6 +230,7 @@ def parse_seed(data: object, source: str) -> Seed:
                 raise _fail(source, f"{w}frame", "must not contain numbers other than {v}")
         _desc(g, source, w)
         _grammar(g, source, w)
+        _event(g, source, w)
     for i, d in enumerate(derived):
         w = f"derived[{i}]."
         if not isinstance(d, dict):
@@ -352,6 +354,20 @@ def _grammar(obj: dict, source: str, w: str) -> None:
             "must be a singular noun phrase starting with 'the' (not 'the number'), shorter than the "
             f"description, without numbers or periods: {short!r}",
         )
+
+
+def _event(obj: dict, source: str, w: str) -> None:
+    """A given's value-free sentence that tells its event happens ("From the station, {A} walks to the
+    house."), said when the given's own sentence is not (round 9: a walk no sentence told, only a relation
+    about "the walking minutes"): a sentence with no number, ending in a period, slots only for people."""
+    ev = obj.get("event")
+    if ev is None:
+        return
+    if not isinstance(ev, str) or not ev.endswith(".") or ev.count(".") != 1 or DIGIT.search(ev):
+        raise _fail(source, f"{w}event", f"must be one sentence ending in a period, without numbers: {ev!r}")
+    other = sorted({p for p in PLACEHOLDER.findall(ev) if p not in PEOPLE})
+    if other:
+        raise _fail(source, f"{w}event", f"unknown slot {{{other[0]}}}: only the people {{A}}, {{B}}, {{C}}")
 
 
 def _desc(obj: dict, source: str, w: str) -> None:

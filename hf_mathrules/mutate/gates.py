@@ -212,7 +212,7 @@ def round_trip(p: Program, text: str, sol: Solution, seeds) -> str | None:
         numbers = NUMBER.findall(text)
         if answer in numbers:
             return "the answer appears in the text"
-        parsed = parse_text(text, seeds)
+        parsed = parse_text(text, seeds, numbers_in_text=len(numbers))
         if parsed.program is None or parsed.problems:
             return "text does not parse back: " + "; ".join(parsed.problems)
         if parsed.numbers_read != parsed.numbers_in_text:

@@ -408,7 +408,7 @@ class MutationEngine:
             "problem": problem,
             "answer": answer,
             "steps": steps,
-            "meta": json.dumps({**self.config.to_meta(), **row_meta}, sort_keys=True),
+            "meta": _META_JSON.encode({**self.config.to_meta(), **row_meta}),
             "_canonical": identity,
         }
 
@@ -487,6 +487,9 @@ def final_rename(p: Program, rng, ctx, record: bool = True) -> Program:
 # ~15-30 us, against ~0.1 ms for a replayed solve), so round 3's 8 became 32 (issue 19 round 4: more
 # rows per chain, more rows per CPU second)
 VARIANT_DRAWS = 32
+# a row's meta: what ``json.dumps(meta, sort_keys=True)`` writes (that makes this very encoder per call;
+# issue 19 round 8)
+_META_JSON = json.JSONEncoder(sort_keys=True)
 # a draw of values already tried by this item (the chain's row, an earlier variant) is drawn again, not
 # sent through the gates to be dropped as a repeat
 FRESH = True

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Sym
 from ..expr.render import text as textbook
-from .program import Program, Quantity, Relation, replace
+from .program import Program, Quantity, Relation, new_quantity, replace
 from .seeds import NAMES, PLACEHOLDER, QUALIFIERS, Seed, generic_desc, variants
 from .syntax import parse_equation
 
@@ -977,7 +977,7 @@ def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
     who = m.groupdict()
     qs, descs, frames, questions = [], [], [], []
     for n, role, unit, desc, expr, distractor in plan[0]:
-        x = Quantity(n, role, unit, desc.fill(who), expr=expr, distractor=distractor)
+        x = new_quantity(n, role, unit, desc.fill(who), expr=expr, distractor=distractor)
         qs.append((n, x))
         if not distractor:
             descs.append((x.desc, n))
@@ -1067,8 +1067,19 @@ class _Units:
         return default if q is None else q.unit
 
 
+_SPLIT_LAST: list = [
+    None,
+    (),
+]  # the text split last and its sentences: a text is split several times in a row
+
+
 def split_sentences(text: str) -> list[str]:
-    return [s for s in _SPLIT.split(text.strip()) if s]
+    """The sentences of ``text`` (a new list each call: ``parse_text`` consumes it)."""
+    last = _SPLIT_LAST
+    if text != last[0]:
+        last[1] = tuple(s for s in _SPLIT.split(text.strip()) if s)
+        last[0] = text
+    return list(last[1])
 
 
 def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None) -> Parsed:
@@ -1152,7 +1163,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
             if name and desc.startswith(base[:4]) and qualifier_of(base, desc):
                 b = qs[name]
                 new = f"n{len(qs) + 1}"
-                qs[new] = Quantity(new, b.role, b.unit, desc)
+                qs[new] = new_quantity(new, b.role, b.unit, desc)
                 descs[desc] = new
                 return new
         full = expand_short(desc, descs, units)
@@ -1171,7 +1182,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
                     if not descs.get(full):
                         new = f"n{len(qs) + 1}"
                         expr = Add((Sym(a), Sym(b))) if m.group(1) else Add((Sym(a), Neg(Sym(b))))
-                        qs[new] = Quantity(new, qs[a].role, qs[a].unit, full, expr=expr)
+                        qs[new] = new_quantity(new, qs[a].role, qs[a].unit, full, expr=expr)
                         descs[full] = new
                     descs[desc] = descs[full]
                     return descs[full]
@@ -1179,7 +1190,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
         for d, role, unit, _lo, _hi in DISTRACTORS:
             if desc == d:
                 new = f"n{len(qs) + 1}"
-                qs[new] = Quantity(new, role, unit, desc, distractor=True)
+                qs[new] = new_quantity(new, role, unit, desc, distractor=True)
                 descs[desc] = new
                 return new
         return None
@@ -1206,7 +1217,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
     def new_param(v: Fraction, written: bool = True) -> str:
         counter[0] += 1
         n = f"k{counter[0]}"
-        qs[n] = Quantity(n, "factor", "", "", value=v, inline=True)
+        qs[n] = new_quantity(n, "factor", "", "", value=v, inline=True)
         out.numbers_read += int(written)  # a fraction word ("a third") is not a written number
         return n
 
@@ -1273,7 +1284,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
             elif x.unit in CONVERSIONS and CONVERSIONS[x.unit][0] == unit:
                 factor = CONVERSIONS[x.unit][1]
                 conv = f"{t}_{unit[:3]}"
-                qs[conv] = Quantity(conv, x.role, unit, x.desc, value=v)
+                qs[conv] = new_quantity(conv, x.role, unit, x.desc, value=v)
                 qs[t] = replace(x, expr=Div(Sym(conv), Num(factor)), value=None)
             else:
                 continue

@@ -441,7 +441,12 @@ def _expand1(program: Program, eq: Eq, known: dict, u: str):
         if poly:
             return Solution("inconsistent", known, [], f"{eq.lhs} = {eq.rhs} does not hold")
         return HOLDS
-    found = _root(program, eq, known, u, [Fraction(v) for v in poly])
+    if deg == 1 and type(poly[0]) is int and type(poly[1]) is int:
+        # ``_root``'s linear case, ``-c[0] / c[1]`` of the coefficients made Fractions, as one Fraction of
+        # the two integers (the same value; issue 19 round 8)
+        found = Fraction(-poly[0], poly[1]), ("compute" if _is_definition(eq, u) else "solve")
+    else:
+        found = _root(program, eq, known, u, [Fraction(v) for v in poly])
     if not isinstance(found, tuple):
         return found
     root, how = found

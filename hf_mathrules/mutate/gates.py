@@ -21,7 +21,7 @@ import re
 from fractions import Fraction
 
 from .frames import NUMBER, number_text, parse_symbolic, parse_text
-from .program import DECIMAL_ROLES, ROLES, Program, evaluate
+from .program import DECIMAL_ROLES, ROLES, Program, evaluate, free_names
 from .solution import needed_steps
 from .solver import Solution, solve
 
@@ -50,10 +50,11 @@ def well_formed(p: Program) -> str | None:
         return "the query is not a quantity"
     known = set(names)
     for x in p.quantities:
-        if x.expr is not None and not x.expr.free_symbols() <= known:
+        # ``free_names``: ``free_symbols()`` remembered per node (issue 19 round 8)
+        if x.expr is not None and not free_names(x.expr) <= known:
             return f"{x.name} uses an undefined quantity"
     for r in p.relations:
-        if not (r.lhs.free_symbols() | r.rhs.free_symbols()) <= known:
+        if not (free_names(r.lhs) | free_names(r.rhs)) <= known:
             return "a relation uses an undefined quantity"
     if p.family == "word":
         descs = [x.desc for x in p.quantities if x.desc and not x.inline]
@@ -191,7 +192,8 @@ def determination_problem(p: Program, sol: Solution) -> str | None:
     known = {st.name for st in sol.steps if st.how == "given"}
     for st in needed_steps(sol, p.query):
         eqs = st.block or (st.equation,)
-        free = set().union(*(e.lhs.free_symbols() | e.rhs.free_symbols() for e in eqs)) - known
+        # ``free_names``: ``free_symbols()`` remembered per node (issue 19 round 8)
+        free = set().union(*(free_names(e.lhs) | free_names(e.rhs) for e in eqs)) - known
         names = set(st.together) if st.how == "system" else {st.name}
         if st.how == "system" and names <= known:
             continue  # the rest of a block already checked

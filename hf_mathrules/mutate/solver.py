@@ -241,22 +241,25 @@ def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
     instead of searching it again (``_replay``); the replay re-checks every decision that depends on a
     number and falls back to the full search at the first that differs, so the result is always the one
     ``_solve`` gives."""
-    d = program.__dict__
-    memo = d.setdefault("_solutions", {})
-    # dropping a quantity that states no value changes nothing (the query usually states none); the names
-    # that state a value are worked out once per program (issue 19 round 8: ``solve`` is asked again and
-    # again for one program, and a memo hit was mostly this scan)
-    if drop:
-        stated = d.get("_stated_names")
-        if stated is None:
-            stated = d["_stated_names"] = frozenset(x.name for x in program.quantities if x.value is not None)
-        key = tuple(n for n in drop if n in stated)
-    else:
-        key = ()
+    memo = program.__dict__.setdefault("_solutions", {})
+    key = _drop_key(program, drop) if drop else ()
     got = memo.get(key)
     if got is None:
         got = memo[key] = _planned(program, key)
     return got
+
+
+def _drop_key(program: Program, drop: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of ``drop`` that state a value, in ``drop``'s order: dropping a quantity that states no
+    value changes nothing (the query usually states none).  The names that state a value are worked out
+    once per program (issue 19 round 8: ``solve`` is asked again and again for one program, and a memo hit
+    was mostly the scan ``tuple(n for n in drop if any(x.name == n and x.value is not None for x in
+    program.quantities))``, which this equals)."""
+    d = program.__dict__
+    stated = d.get("_stated_names")
+    if stated is None:
+        stated = d["_stated_names"] = frozenset(x.name for x in program.quantities if x.value is not None)
+    return tuple(n for n in drop if n in stated)
 
 
 # recorded plans: structure key -> (the expression nodes the key names by id, kept so that an id cannot be

@@ -15,6 +15,7 @@ variants) and on made-up inputs that hold what each one looks for:
 - ``solver._drop_key`` equals the plain scan; the linear root of integer coefficients equals ``_root``'s;
 - ``gates.well_formed`` and ``gates.determination_problem`` with ``free_names`` equal them with
   ``free_symbols()``; the rows' meta equals ``json.dumps(..., sort_keys=True)``;
+- ``MutationEngine.item`` puts the collector's thresholds back (on an error too);
 - rows at K = 1, 8 and 16 are the same with every shortcut of this round replaced by its plain work, warm,
   cold and in reverse order of the items.
 
@@ -434,6 +435,33 @@ def _plain_everything(monkeypatch):
     monkeypatch.setattr(solver, "_expand1", plain_expand1)
     monkeypatch.setattr(gates, "free_names", lambda e: e.free_symbols())
     monkeypatch.setattr(engine, "_META_JSON", _PlainEncoder)
+    monkeypatch.setattr(engine, "GC_GEN0", None)
+
+
+def test_item_puts_the_collector_thresholds_back(monkeypatch):
+    import gc
+
+    before = gc.get_threshold()
+    eng = MutationEngine(level=LEVEL, second_opinion="none", variants_per_chain=4)
+    seen = []
+    real = MutationEngine._item
+
+    def spy(self, seed, index):
+        seen.append(gc.get_threshold())
+        if index == 2:
+            raise RuntimeError("boom")
+        return real(self, seed, index)
+
+    monkeypatch.setattr(MutationEngine, "_item", spy)
+    eng.item(SEED, 0)
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError):
+        eng.item(SEED, 2)
+    assert gc.get_threshold() == before  # put back on an error too
+    assert seen[0][0] == max(before[0], engine.GC_GEN0) and seen[0][1:] == before[1:]
+    monkeypatch.setattr(engine, "GC_GEN0", None)
+    eng.item(SEED, 1)
+    assert seen[-1] == before
 
 
 def _rows(k: int, items) -> dict[int, list[str]]:

@@ -97,7 +97,40 @@ def _redundant_in_text(text: str) -> bool:
     """What ``redundant_units`` finds in some sentence, looked for in the whole text (True when it may find
     one): ``_NUMBER_OF`` reads only letters, "'" and spaces, so its matches never cross a sentence's end
     and are those of the sentences, with the same words; a word written after a number in a sentence is
-    written after it in the text (a sentence ends before a space, a word boundary)."""
+    written after it in the text (a sentence ends before a space, a word boundary).
+
+    Issue 19 round 8 (speed; the same answer, ``_redundant_in_text_plain`` is the plain form the tests
+    compare): ``_NUMBER_OF`` is tried only where "number of" is written (its matches in ``finditer``'s
+    order: after a match the next is looked for from its end); a word is looked at once; and a match of
+    ``_unit_after_number(w)`` starts one character (a digit) or four (", in") before an occurrence of
+    " " + w, so it is tried there instead of searched for at every character."""
+    seen: set[str] = set()
+    pos = 0
+    while True:
+        i = text.find("number of", pos)
+        if i < 0:
+            return False
+        m = _NUMBER_OF.match(text, i)
+        if m is None:
+            pos = i + 1
+            continue
+        pos = m.end()
+        for w in m.group(1).split():
+            if len(w) <= 2 or not w.endswith("s") or w in seen:
+                continue
+            seen.add(w)
+            j = text.find(" " + w)
+            if j < 0:
+                continue
+            rx = _unit_after_number(w)
+            while j >= 0:
+                if (j >= 1 and rx.match(text, j - 1)) or (j >= 4 and rx.match(text, j - 4)):
+                    return True
+                j = text.find(" " + w, j + 1)
+
+
+def _redundant_in_text_plain(text: str) -> bool:
+    """``_redundant_in_text`` as round 6 wrote it (the tests compare the two)."""
     for m in _NUMBER_OF.finditer(text):
         for w in m.group(1).split():
             if len(w) > 2 and w.endswith("s") and " " + w in text and _unit_after_number(w).search(text):

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Sym
 from ..expr.render import text as textbook
-from .program import Program, Quantity, Relation, replace
+from .program import Program, Quantity, Relation, new_quantity, replace
 from .seeds import NAMES, PLACEHOLDER, QUALIFIERS, Seed, generic_desc, variants
 from .syntax import parse_equation
 
@@ -37,7 +37,11 @@ def named(group: str) -> str:
 
 # a question about two quantities of the story (``ask_combined``): their total, or their difference
 COMBINED = re.compile(r"the (total) of (.+)$|the (difference) between (.+)$")
-NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?")
+# a number not written right after a word character or ".": the digit is matched first and the
+# look-behind then checks the character before it, so the search skips to digits (issue 19 round 8:
+# speed; the same matches as round 7's ``(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?``, ``NUMBER_PLAIN``)
+NUMBER = re.compile(r"\d(?<![\w.]\d)\d*(?:\.\d+)?(?:/\d+)?")
+NUMBER_PLAIN = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?")
 # new quantities of the same kind as an existing one: "<its description> <suffix>"
 SUFFIXES = QUALIFIERS  # the seeds' qualifier vocabulary: what the read-back knows
 # a qualifier in the past puts the description's verb in the past: "the boxes the bakery filled last week"
@@ -140,6 +144,16 @@ class Mentions:
         self.units = {x.name: x.unit for x in program.quantities}
         known = {x.desc: x.name for x in program.quantities if x.desc and not x.inline}
         self.known = list(known)
+        index = None  # ``expand_short``'s index of ``known``, made once, when first needed (issue 19 round 8)
+
+        def expand(d: str) -> str | None:  # ``expand_short(d, known, self.units)``
+            nonlocal index
+            if not d.startswith("the number ") or d.startswith(_NUMBER_OF_PREFIX):
+                return None
+            if index is None:
+                index = _short_index(known, self.units)
+            return _expand_short_in(d, index)
+
         short = program.__dict__.get("_short_forms")  # the text and its question ask for them both
         if short is None:
             short = {}
@@ -147,7 +161,7 @@ class Mentions:
                 if x.desc and not x.distractor and not x.inline:
                     s = short_desc(x.desc, x.unit)
                     # what the read-back makes of it: this quantity and no other (nor another's occasion)
-                    if s is not None and s not in known and expand_short(s, known, self.units) == x.desc:
+                    if s is not None and s not in known and expand(s) == x.desc:
                         short[x.name] = s
             program.__dict__["_short_forms"] = short
         self.short: dict[str, str] = short  # read only
@@ -158,7 +172,7 @@ class Mentions:
         self.alias: dict[str, tuple[str, str]] = {}
         taken = set(known) | set(self.short.values())
         for x, (a, base) in short_forms(program).items():
-            if a not in taken and expand_short(a, known, self.units) is None:
+            if a not in taken and expand(a) is None:
                 self.alias[x] = (a, base)
         self.said_in_full: set[str] = set()  # seed descriptions said in full (any occasion)
 
@@ -251,13 +265,29 @@ def expand_short(desc: str, known: dict[str, str], units: dict[str, str]) -> str
     and their occasions; None when none or more than one."""
     if not desc.startswith("the number ") or desc.startswith(_NUMBER_OF_PREFIX):
         return None
-    found = set()
+    return _expand_short_in(desc, _short_index(known, units))
+
+
+def _short_index(known: dict[str, str], units) -> list[tuple[str, str]]:
+    """(description, its ``short_desc``) for the quantities of ``known`` that have one, in ``known``'s
+    order: what ``expand_short`` compares a back-reference with, worked out once for the many calls of one
+    ``Mentions`` (issue 19 round 8)."""
+    out = []
     for base, name in known.items():
         if not name:
             continue
         s = short_desc(base, units.get(name, ""))
-        if s is None:
-            continue
+        if s is not None:
+            out.append((base, s))
+    return out
+
+
+def _expand_short_in(desc: str, index: list[tuple[str, str]]) -> str | None:
+    """``expand_short`` over its ``_short_index``."""
+    if not desc.startswith("the number ") or desc.startswith(_NUMBER_OF_PREFIX):
+        return None
+    found = set()
+    for base, s in index:
         if s == desc:
             found.add(base)
         elif desc.startswith(s[:11]) and (q := qualifier_of(s, desc)) is not None:
@@ -1020,7 +1050,7 @@ def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
     who = m.groupdict()
     qs, descs, frames, questions = [], [], [], []
     for n, role, unit, desc, expr, distractor in plan[0]:
-        x = Quantity(n, role, unit, desc.fill(who), expr=expr, distractor=distractor)
+        x = new_quantity(n, role, unit, desc.fill(who), expr=expr, distractor=distractor)
         qs.append((n, x))
         if not distractor:
             descs.append((x.desc, n))
@@ -1095,12 +1125,46 @@ def _story_plan(seed: Seed, k: int) -> tuple:
     return tuple(qs), tuple(frames), tuple(questions), tuple(aliases), tuple(events)
 
 
+# where a text splits into sentences: a run of white space right after ".", "?", "!" or ":".  The white
+# space is matched first and the look-behind then checks the mark before it, so the search skips to white
+# space (issue 19 round 8: speed; the same splits as round 7's ``(?<=[.?!:])\s+``, ``_SPLIT_PLAIN``: a match
+# starts right after a mark, never inside a run of white space, and takes the whole run)
+_SPLIT = re.compile(r"\s(?<=[.?!:]\s)\s*")
+_SPLIT_PLAIN = re.compile(r"(?<=[.?!:])\s+")
+
+
+class _Units:
+    """``{n: q.unit for n, q in qs.items()}`` as ``expand_short`` reads it (``get(name, default)``), over
+    ``qs`` as it is at the call, without building the dict (issue 19 round 8)."""
+
+    __slots__ = ("qs",)
+
+    def __init__(self, qs: dict) -> None:
+        self.qs = qs
+
+    def get(self, name: str, default=None):
+        q = self.qs.get(name)
+        return default if q is None else q.unit
+
+
+_SPLIT_LAST: list = [
+    None,
+    (),
+]  # the text split last and its sentences: a text is split several times in a row
+
+
 def split_sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.?!:])\s+", text.strip()) if s]
+    """The sentences of ``text`` (a new list each call: ``parse_text`` consumes it)."""
+    last = _SPLIT_LAST
+    if text != last[0]:
+        last[1] = tuple(s for s in _SPLIT.split(text.strip()) if s)
+        last[0] = text
+    return list(last[1])
 
 
-def parse_text(text: str, seeds: list[Seed]) -> Parsed:
-    """Read a word problem back into a program (see the module docstring)."""
+def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None) -> Parsed:
+    """Read a word problem back into a program (see the module docstring).  ``numbers_in_text``:
+    ``len(NUMBER.findall(text))`` when the caller has it already (the round-trip gate; issue 19 round 8)."""
     cache = _INTRO_CACHE.get(id(seeds))
     if cache is None or cache[0] is not seeds:
         if len(_INTRO_CACHE) >= 8:
@@ -1120,7 +1184,9 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         # per (sentence, k): its story; per (the seed's place in ``intros``, k): the story's plan
         cache = _INTRO_CACHE[id(seeds)] = (seeds, intros, {}, {})
     _seeds, intros, stories, plans = cache
-    out = Parsed(None, numbers_in_text=len(NUMBER.findall(text)))
+    if numbers_in_text is None:
+        numbers_in_text = len(NUMBER.findall(text))
+    out = Parsed(None, numbers_in_text=numbers_in_text)
     sentences = split_sentences(text.replace(" at a second shop", _SECOND_SHOP))
     qs: dict[str, Quantity] = {}
     descs: dict[str, str] = {}  # description -> quantity name
@@ -1161,6 +1227,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     counter = [0]
 
     it_ref: list[str | None] = [None]  # the quantity the sentence before stated: what "It" refers to
+    units = _Units(qs)  # each quantity's unit as ``expand_short`` asks (the dict of them, not built per call)
     short_of = {a: ds[0] for a, ds in aliases.items() if len(ds) == 1 and a not in descs}
 
     def resolve(desc: str) -> str | None:
@@ -1178,10 +1245,10 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             if name and desc.startswith(base[:4]) and qualifier_of(base, desc):
                 b = qs[name]
                 new = f"n{len(qs) + 1}"
-                qs[new] = Quantity(new, b.role, b.unit, desc)
+                qs[new] = new_quantity(new, b.role, b.unit, desc)
                 descs[desc] = new
                 return new
-        full = expand_short(desc, descs, {n: q.unit for n, q in qs.items()})
+        full = expand_short(desc, descs, units)
         if full is not None:  # a back-reference: "the number sold daily last week"
             return resolve(full)
         m = COMBINED.match(desc)
@@ -1197,7 +1264,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
                     if not descs.get(full):
                         new = f"n{len(qs) + 1}"
                         expr = Add((Sym(a), Sym(b))) if m.group(1) else Add((Sym(a), Neg(Sym(b))))
-                        qs[new] = Quantity(new, qs[a].role, qs[a].unit, full, expr=expr)
+                        qs[new] = new_quantity(new, qs[a].role, qs[a].unit, full, expr=expr)
                         descs[full] = new
                     descs[desc] = descs[full]
                     return descs[full]
@@ -1205,7 +1272,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
         for d, role, unit, _lo, _hi in DISTRACTORS:
             if desc == d:
                 new = f"n{len(qs) + 1}"
-                qs[new] = Quantity(new, role, unit, desc, distractor=True)
+                qs[new] = new_quantity(new, role, unit, desc, distractor=True)
                 descs[desc] = new
                 return new
         return None
@@ -1232,7 +1299,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
     def new_param(v: Fraction, written: bool = True) -> str:
         counter[0] += 1
         n = f"k{counter[0]}"
-        qs[n] = Quantity(n, "factor", "", "", value=v, inline=True)
+        qs[n] = new_quantity(n, "factor", "", "", value=v, inline=True)
         out.numbers_read += int(written)  # a fraction word ("a third") is not a written number
         return n
 
@@ -1308,7 +1375,7 @@ def parse_text(text: str, seeds: list[Seed]) -> Parsed:
             elif x.unit in CONVERSIONS and CONVERSIONS[x.unit][0] == unit:
                 factor = CONVERSIONS[x.unit][1]
                 conv = f"{t}_{unit[:3]}"
-                qs[conv] = Quantity(conv, x.role, unit, x.desc, value=v)
+                qs[conv] = new_quantity(conv, x.role, unit, x.desc, value=v)
                 qs[t] = replace(x, expr=Div(Sym(conv), Num(factor)), value=None)
             else:
                 continue

@@ -51,10 +51,11 @@ def well_formed(p: Program) -> str | None:
         return "the query is not a quantity"
     known = set(names)
     for x in p.quantities:
-        if x.expr is not None and not x.expr.free_symbols() <= known:
+        # ``free_names``: ``free_symbols()`` remembered per node (issue 19 round 8)
+        if x.expr is not None and not free_names(x.expr) <= known:
             return f"{x.name} uses an undefined quantity"
     for r in p.relations:
-        if not (r.lhs.free_symbols() | r.rhs.free_symbols()) <= known:
+        if not (free_names(r.lhs) | free_names(r.rhs)) <= known:
             return "a relation uses an undefined quantity"
     if p.family == "word":
         descs = [x.desc for x in p.quantities if x.desc and not x.inline]
@@ -325,7 +326,8 @@ def determination_problem(p: Program, sol: Solution) -> str | None:
     known = {st.name for st in sol.steps if st.how == "given"}
     for st in needed_steps(sol, p.query):
         eqs = st.block or (st.equation,)
-        free = set().union(*(e.lhs.free_symbols() | e.rhs.free_symbols() for e in eqs)) - known
+        # ``free_names``: ``free_symbols()`` remembered per node (issue 19 round 8)
+        free = set().union(*(free_names(e.lhs) | free_names(e.rhs) for e in eqs)) - known
         names = set(st.together) if st.how == "system" else {st.name}
         if st.how == "system" and names <= known:
             continue  # the rest of a block already checked
@@ -346,7 +348,7 @@ def round_trip(p: Program, text: str, sol: Solution, seeds) -> str | None:
         numbers = NUMBER.findall(text)
         if answer in numbers:
             return "the answer appears in the text"
-        parsed = parse_text(text, seeds)
+        parsed = parse_text(text, seeds, numbers_in_text=len(numbers))
         if parsed.program is None or parsed.problems:
             return "text does not parse back: " + "; ".join(parsed.problems)
         if parsed.numbers_read != parsed.numbers_in_text:

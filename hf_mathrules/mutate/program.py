@@ -22,7 +22,7 @@ de-duplication and diversity.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from fractions import Fraction
 from functools import cached_property
 
@@ -332,6 +332,31 @@ def free_names(e: Expr) -> frozenset[str]:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_QUANTITY_DEFAULTS: dict[str, object] = {}
+
+
+def new_quantity(name: str, role: str, unit: str = "", desc: str = "", **changes) -> Quantity:
+    """``Quantity(name, role, unit, desc, **changes)`` without the frozen dataclass's constructor (a
+    ``object.__setattr__`` per field): the defaults copied, the arguments set, a value made a ``Fraction``
+    as ``__post_init__`` does (issue 19 round 8: the read-back makes several per text)."""
+    if not _QUANTITY_DEFAULTS:
+        # every field in order (the name and role set below), as the constructor's ``__dict__`` has them
+        _QUANTITY_DEFAULTS.update(
+            (f.name, None if f.default is MISSING else f.default) for f in fields(Quantity)
+        )
+    new = object.__new__(Quantity)
+    d = new.__dict__
+    d.update(_QUANTITY_DEFAULTS)
+    d["name"], d["role"], d["unit"], d["desc"] = name, role, unit, desc
+    if changes:
+        for n in changes:
+            if n not in d:
+                raise TypeError(f"Quantity has no field {n!r}")
+        d.update(changes)
+        v = d["value"]
+        if v is not None and type(v) is not Fraction:
+            d["value"] = Fraction(v)
+    return new
 
 
 def replace(obj, **changes):

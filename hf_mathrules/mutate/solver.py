@@ -242,12 +242,24 @@ def solve(program: Program, drop: tuple[str, ...] = ()) -> Solution:
     number and falls back to the full search at the first that differs, so the result is always the one
     ``_solve`` gives."""
     memo = program.__dict__.setdefault("_solutions", {})
-    # dropping a quantity that states no value changes nothing (the query usually states none)
-    key = tuple(n for n in drop if any(x.name == n and x.value is not None for x in program.quantities))
+    key = _drop_key(program, drop) if drop else ()
     got = memo.get(key)
     if got is None:
         got = memo[key] = _planned(program, key)
     return got
+
+
+def _drop_key(program: Program, drop: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of ``drop`` that state a value, in ``drop``'s order: dropping a quantity that states no
+    value changes nothing (the query usually states none).  The names that state a value are worked out
+    once per program (issue 19 round 8: ``solve`` is asked again and again for one program, and a memo hit
+    was mostly the scan ``tuple(n for n in drop if any(x.name == n and x.value is not None for x in
+    program.quantities))``, which this equals)."""
+    d = program.__dict__
+    stated = d.get("_stated_names")
+    if stated is None:
+        stated = d["_stated_names"] = frozenset(x.name for x in program.quantities if x.value is not None)
+    return tuple(n for n in drop if n in stated)
 
 
 # recorded plans: structure key -> (the expression nodes the key names by id, kept so that an id cannot be
@@ -432,7 +444,12 @@ def _expand1(program: Program, eq: Eq, known: dict, u: str):
         if poly:
             return Solution("inconsistent", known, [], f"{eq.lhs} = {eq.rhs} does not hold")
         return HOLDS
-    found = _root(program, eq, known, u, [Fraction(v) for v in poly])
+    if deg == 1 and type(poly[0]) is int and type(poly[1]) is int:
+        # ``_root``'s linear case, ``-c[0] / c[1]`` of the coefficients made Fractions, as one Fraction of
+        # the two integers (the same value; issue 19 round 8)
+        found = Fraction(-poly[0], poly[1]), ("compute" if _is_definition(eq, u) else "solve")
+    else:
+        found = _root(program, eq, known, u, [Fraction(v) for v in poly])
     if not isinstance(found, tuple):
         return found
     root, how = found

@@ -853,6 +853,9 @@ def question_desc(program: Program, qq: Quantity, refs: Mentions | None = None) 
     (round 9): in full, but the second of "the total of A and B" / "the difference between A and B" said
     short when A said its noun."""
     if refs is not None:
+        # the near form of a total's second term ("... and the number now") is bound to the first term in
+        # the question itself, as in a relation (round 8), whatever an earlier sentence bound it to
+        refs.near.clear()
         return refs.desc(qq.name, qq.desc)
     m = COMBINED.match(qq.desc)
     names = [n for n in _sym_names(qq.expr)] if qq.expr is not None else []

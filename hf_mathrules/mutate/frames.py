@@ -529,6 +529,9 @@ def informalize(program: Program) -> str:
             continue
         if program.q(r.source).distractor or program.q(r.target).distractor:
             continue
+        src = program.q(r.source)
+        if any(src.desc.endswith(" " + q) and _story_statement(program, src, q) for q in STORY_FRONTED):
+            continue  # said in its story's own words (round 9), which "it" could not follow
         after[at] = ("rel", r, i, frames[_pick(program, f"r{i}", len(frames))], True)
         rest.remove(at_step)
     order = []

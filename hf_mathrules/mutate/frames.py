@@ -543,9 +543,27 @@ def informalize(program: Program) -> str:
         at = stated.get(r.target)
         frames = [f for f in RELATION[r.kind] if _IT_FRAME.match(f)]
         if at is not None and at not in after and frames and not program.q(r.target).distractor:
-            after[at] = ("rel", r, i, frames[_pick(program, f"r{i}", len(frames))])
+            after[at] = ("rel", r, i, frames[_pick(program, f"r{i}", len(frames))], False)
         else:
-            rest.append(("rel", r, i, None))
+            rest.append(("rel", r, i, None, False))
+    # round 10: a relation about another quantity whose source is the quantity just stated follows that
+    # statement and calls the source "it" ("We know that the number of eggs left is 82. Adding 4 to it
+    # gives the number last week."): the description said in full again in the next sentence was the most
+    # repeated text of a problem after the question's; "it" only where the sentence before stated one
+    # quantity and nothing else in the sentence can be meant by it
+    for at_step in list(rest):
+        _, r, i, _, _ = at_step
+        at = stated.get(r.source) if r.source else None
+        frames = [f for f in RELATION[r.kind] if f in _IT_SOURCE_FRAMES]
+        if at is None or at in after or not frames or r.also or r.target == r.source:
+            continue
+        if program.q(r.source).distractor or program.q(r.target).distractor:
+            continue
+        src = program.q(r.source)
+        if any(src.desc.endswith(" " + q) and _story_statement(program, src, q) for q in STORY_FRONTED):
+            continue  # said in its story's own words (round 9), which "it" could not follow
+        after[at] = ("rel", r, i, frames[_pick(program, f"r{i}", len(frames))], True)
+        rest.remove(at_step)
     order = []
     for k, step in enumerate(plan):
         order.append(step)
@@ -577,20 +595,31 @@ def informalize(program: Program) -> str:
                 said_openers.add(f)
                 sentences.append(f.format(X=cap(d), x=d, v=v))
         else:
-            _, r, i, frame = step
-            sentences.append(relation_text(program, r, i, refs, frame=frame))
+            _, r, i, frame, it_src = step
+            sentences.append(relation_text(program, r, i, refs, frame=frame, it_source=it_src))
         last_front = front_here
     (qname,) = program.query
     qq = program.q(qname)
+    hm = question_of(qq.desc, qq.unit) if not qq.question else None
+    if hm is not None and [question_of(x.desc, x.unit) for x in program.quantities if x.desc].count(hm) > 1:
+        hm = None  # one quantity only
+    if (
+        hm is not None
+        and hm.startswith("How much")
+        and any(x.unit != qq.unit for x in program.quantities if x.unit in CONVERSIONS.get(qq.unit, ()))
+    ):
+        hm = None  # a price also said in cents: the question keeps ", in dollars"
     if qq.question:
         sentences.append(qq.question)
+    elif hm is not None:
+        sentences.append(hm)
     else:
         f = QUESTION[_pick(program, "?" + qname, len(QUESTION))]
         if f.startswith("How much") and qq.desc.startswith("the number of"):
             f = QUESTION[0]  # "What is the number of ...?", not "How much is the number of ...?"
         shown = shown_unit(qq.desc, qq.unit)
         unit = f", in {shown}" if shown and f.endswith("?") else ""
-        sentences.append(f.format(x=question_desc(program, qq))[:-1] + unit + f[-1])
+        sentences.append(f.format(x=question_desc(program, qq, refs))[:-1] + unit + f[-1])
     return first_second_shop(" ".join(sentences), len(program.intros))
 
 
@@ -753,9 +782,114 @@ def story_of(name: str) -> str:
     return head if sep and head[:1] == "c" and head[1:].isdigit() else ""
 
 
-def question_desc(program: Program, qq: Quantity) -> str:
-    """The question's description: in full (the question restates what it asks), but the second of "the
-    total of A and B" / "the difference between A and B" is said short when A said its noun."""
+# round 10: a question about a count asked as "How many <noun> ...?" ("How many apples did Mia pick last
+# week?", "How many eggs were sold?", "How many students are on the trip?", "How many books does each
+# student borrow?") instead of restating its description ("What is the number of apples Mia picked last
+# week?"): the question said a description in full again, 42% of the repeated 4-grams of round 9's rows
+_PARTICIPLE = re.compile(r"^(?:\w+ed|sold|left|drunk|given|lost|bought|made|spent|taken|kept|read)$")
+_PLACE = frozenset({"in", "on", "at"})
+_PLACE_NEXT = frozenset({"the", "a", "one", "stock"})
+_PRESENT_BASE = {"has": "have", "carries": "carry", "does": "do", "goes": "go"}
+_PAST_BASE = {
+    **{v: _PRESENT_BASE.get(k, k[:-1]) for k, v in _FRAME_PAST.items() if k not in ("is", "are")},
+    **{v: _PRESENT_BASE.get(k, k[:-1]) for k, v in PAST.items()},
+}
+_SUBJECT_HEADS = frozenset({"the", "each"})
+
+
+def _verb_base(w: str) -> tuple[str, str] | None:
+    """(the auxiliary, the base form) of a description's verb: ("did", "pick") for "picked", ("does",
+    "give") for "gives"; None for a word not among the seeds' verbs."""
+    if w in _PAST_BASE:
+        return "did", _PAST_BASE[w]
+    if w in _PRESENT_BASE:
+        return "does", _PRESENT_BASE[w]
+    if w.endswith("s") and w[:-1] + "s" in PAST or w in _FRAME_PAST or w in ("ends", "eats", "gets"):
+        return "does", w[:-1]
+    return None
+
+
+@lru_cache(maxsize=1 << 14)
+def how_many(desc: str, unit: str) -> str | None:
+    """The "How many ...?" question of a count's description, or None when it has no plain one: "the
+    number of apples Mia picked last week" -> "How many apples did Mia pick last week?", "the number of
+    eggs sold the day before" -> "How many eggs were sold the day before?", "the number of students on the
+    trip" -> "How many students are on the trip?", "the number of cousins they have" -> "How many cousins
+    do they have?"; None for one without a clause ("the number of overtime hours"), "so far", or a shape
+    not above."""
+    noun = count_noun(desc, unit)
+    if noun is None or " so far" in desc or shown_unit(desc, unit):
+        return None
+    rest = desc[len(_NUMBER_OF_PREFIX) + len(noun) :].split()
+    if not rest:
+        return None
+    past = any(desc.endswith(" " + q) for q in PAST_QUALIFIERS) or desc.endswith(" of last month")
+    be = "were" if past else "are"
+    if _PARTICIPLE.match(rest[0]) or (rest[0] in _PLACE and len(rest) > 1 and rest[1] in _PLACE_NEXT):
+        return f"How many {noun} {be} {' '.join(rest)}?"
+    # a subject: a name, "they", or "the"/"each" and at most two more words, then a verb of the seeds
+    if rest[0] == "they":
+        cut = 1
+    elif rest[0][:1].isupper() and rest[0].isalpha():
+        cut = 1
+    elif rest[0] in _SUBJECT_HEADS:
+        cut = next((i for i in (2, 3) if i < len(rest) and _verb_base(rest[i])), 0)
+    else:
+        cut = 0
+    if not cut or cut >= len(rest) or (vb := _verb_base(rest[cut])) is None:
+        return None
+    aux, base = vb
+    if rest[0] == "they":
+        if aux == "does":
+            aux, base = "do", rest[cut]  # "they have", "they work": the base form already
+    elif aux == "does" and not rest[cut].endswith("s"):
+        return None
+    if past != (aux == "did"):
+        return None  # a present verb on a past occasion, or the other way round: not a plain question
+    subject = " ".join(rest[:cut])
+    return f"How many {noun} {aux} {subject} {' '.join([base, *rest[cut + 1 :]])}?"
+
+
+_PRICE = re.compile(r"^the (?:price|cost) of (?P<art>a|an|one|the) (?P<thing>[a-z]+(?: [a-z]+)?)$")
+_NOT_THING = frozenset({"at", "per", "in", "on", "of", "for", "to", "from", "with", "now"})
+
+
+@lru_cache(maxsize=1 << 14)
+def how_much(desc: str, unit: str) -> str | None:
+    """The "How much does ... cost?" question of a price or cost: "the price of a child ticket last year"
+    -> "How much did a child ticket cost last year?", "the cost of the pens" -> "How much do the pens
+    cost?"; None for any other description (a clause, "per kilogram", "at the second shop")."""
+    if unit != "dollars":
+        return None
+    q = next((q for q in PAST_QUALIFIERS if desc.endswith(" " + q)), None)
+    if q is None and any(desc.endswith(" " + o.removeprefix("on ")) for o in QUALIFIERS):
+        return None  # "the price of a comic now", "... at the second shop"
+    m = _PRICE.match(desc[: -len(q) - 1] if q else desc)
+    if m is None or any(w in _NOT_THING for w in m.group("thing").split()):
+        return None
+    thing = f"{m.group('art')} {m.group('thing')}"
+    plural = m.group("art") == "the" and thing.endswith("s") and not thing.endswith("ss")
+    aux = "did" if q else ("do" if plural else "does")
+    return f"How much {aux} {thing} cost{' ' + q if q else ''}?"
+
+
+def question_of(desc: str, unit: str) -> str | None:
+    """ "How many ...?" / "How much ... cost?" for ``desc`` (round 10), or None."""
+    return how_many(desc, unit) or how_much(desc, unit)
+
+
+def question_desc(program: Program, qq: Quantity, refs: Mentions | None = None) -> str:
+    """The question's description. With ``refs`` (the mentions of the text before it), as any later
+    mention (round 10): its short form once its noun was said ("Find the number Hiro picked two weeks
+    ago." after "the number of apples Hiro picked"), its seed short form once its kind was said in full,
+    and "the total of A and B" with A and B so; in full when the text has not named it. Without ``refs``
+    (round 9): in full, but the second of "the total of A and B" / "the difference between A and B" said
+    short when A said its noun."""
+    if refs is not None:
+        # the near form of a total's second term ("... and the number now") is bound to the first term in
+        # the question itself, as in a relation (round 8), whatever an earlier sentence bound it to
+        refs.near.clear()
+        return refs.desc(qq.name, qq.desc)
     m = COMBINED.match(qq.desc)
     names = [n for n in _sym_names(qq.expr)] if qq.expr is not None else []
     if m is None or len(names) != 2:
@@ -789,13 +923,32 @@ _SLOT = re.compile(r"\{([XxyzZ])\}")
 # the relation frames that can open with "It" for a quantity the sentence before stated
 _IT_FRAME = re.compile(r"^\{X\} (?:is|exceeds|falls|equals|makes|amounts)\b")
 IT = "It"
+# round 10: the relation frames that can say "it" for their source, the quantity the sentence before stated
+# ("Adding 4 to it gives ...", "... is half of it."); not "{X} is {y} multiplied by {k}." nor a frame whose
+# source stands beside its target as a pair ("{X} and {y} are in the ratio ...")
+_IT_SOURCE_FRAMES = frozenset(
+    {
+        "{X} is {k} more than {y}.", "{X} exceeds {y} by {k}.", "Adding {k} to {y} gives {x}.",
+        "{X} is {k} less than {y}.", "{X} falls short of {y} by {k}.", "Taking {k} away from {y} leaves {x}.",
+        "{X} is {k} times {y}.", "Multiplying {y} by {k} gives {x}.", "{X} is {f} of {y}.",
+        "{X} makes up {f} of {y}.", "{X} is {k}% of {y}.", "{X} amounts to {k}% of {y}.",
+    }
+)  # fmt: skip
+IT_SOURCE = "it"
 
 
 def relation_text(
-    program: Program, r: Relation, i: int, refs: Mentions | None = None, *, frame: str | None = None
+    program: Program,
+    r: Relation,
+    i: int,
+    refs: Mentions | None = None,
+    *,
+    frame: str | None = None,
+    it_source: bool = False,
 ) -> str:
     """A relation's sentence; with ``frame`` (one of ``_IT_FRAME``'s) its subject is "It", the quantity
-    the sentence before stated."""
+    the sentence before stated; with ``it_source`` too (``frame`` one of ``_IT_SOURCE_FRAMES``) its source
+    is "it" instead (round 10)."""
     frames = RELATION[r.kind]
     f = frame or frames[_pick(program, f"r{i}", len(frames))]
     vals = [program.q(p).value for p in r.params]
@@ -808,6 +961,9 @@ def relation_text(
     first = ""
     for slot in _SLOT.findall(f):  # in the order the sentence says them
         name = who[slot]
+        if it_source and slot == "y":
+            said[name] = IT_SOURCE  # said by the statement before: not a kin for "the number now"
+            continue
         if name and name not in said:
             d = program.q(name).desc
             near = sibling_text(program.q(first).desc, d, known) if first else None
@@ -824,7 +980,7 @@ def relation_text(
                 refs.noted(name, d)  # its noun counts as said
             first = first or name
     slots = {"X": cap(said.get(r.target, target.desc)), "x": said.get(r.target, target.desc)}
-    if frame is not None:
+    if frame is not None and not it_source:
         slots["X"] = IT
     if r.source:
         slots["y"] = said.get(r.source, program.q(r.source).desc)
@@ -1231,7 +1387,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
     short_of = {a: ds[0] for a, ds in aliases.items() if len(ds) == 1 and a not in descs}
 
     def resolve(desc: str) -> str | None:
-        if desc == IT:
+        if desc == IT or desc == IT_SOURCE:
             return it_ref[0]
         desc = desc[:1].lower() + desc[1:] if desc[:2] in ("Th",) else desc
         if desc in descs and descs[desc]:
@@ -1339,7 +1495,8 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
             got: dict[str, str | None] = {}
             first: str | None = None
             for slot in sorted((k for k in ("X", "x", "y", "z") if g.get(k) is not None), key=m.start):
-                it_ref[0] = it if slot in ("X", "x") else None
+                # "It" opening the sentence, or "it" as the source (round 10): the quantity stated before
+                it_ref[0] = it if slot in ("X", "x") or g[slot] == IT_SOURCE else None
                 got[slot] = resolve_near(g[slot], first)
                 first = first or got[slot]
             it_ref[0] = None
@@ -1385,6 +1542,11 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
             break
         if done:
             continue
+        if s.startswith(("How many ", "How much ")) and s.endswith("?"):  # round 10's questions
+            got = {n for d, n in descs.items() if n and question_of(d, qs[n].unit) == s}
+            if len(got) == 1:
+                query = got.pop()
+                continue
         for rx in _Q_RE:
             m = rx.match(s)
             if m and (t := resolve(m.group("x"))) is not None:

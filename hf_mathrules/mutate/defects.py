@@ -650,17 +650,24 @@ def spare_units(program: Program) -> list[str]:
     """A remainder of a whole unit or more ("59 empty seats" on buses of 22 seats, "22 slices left over"
     of pizzas of 12 slices: fewer buses or pizzas would have done, round 7's reading)."""
     from .gates import spare_unit
-    from .solver import solve
 
     if not any(x.below for x in program.quantities):
         return []
+    return _gate_on_solution(program, spare_unit)
+
+
+def _gate_on_solution(program: Program, gate) -> list[str]:
+    """``gate(program, values)``'s reason on the solved program, as a defect list (none when the program
+    does not solve)."""
+    from .solver import solve
+
     try:
         sol = solve(program)
     except (AttributeError, ValueError, ZeroDivisionError):  # a hand-made program the solver cannot read
         return []
     if sol.status != "ok":
         return []
-    reason = spare_unit(program, sol.values)
+    reason = gate(program, sol.values)
     return [reason] if reason else []
 
 
@@ -828,16 +835,8 @@ def fixed_rate_totals(program: Program) -> list[str]:
     "last year" (round 9's reading; round 7's row 28: 545 dollars of pay at 20 dollars an hour and double
     for overtime).  ``gates.fixed_rate_total`` on the solved program."""
     from .gates import fixed_rate_total
-    from .solver import solve
 
-    try:
-        sol = solve(program)
-    except (AttributeError, ValueError, ZeroDivisionError):  # a hand-made program the solver cannot read
-        return []
-    if sol.status != "ok":
-        return []
-    reason = fixed_rate_total(program, sol.values)
-    return [reason] if reason else []
+    return _gate_on_solution(program, fixed_rate_total)
 
 
 def large_price_moves(program: Program) -> list[str]:
@@ -845,16 +844,8 @@ def large_price_moves(program: Program) -> list[str]:
     ("the price of fuel per liter last year" 2 dollars beside 4 now: round 9's reading, and rounds 7-8's
     not-counted list).  ``gates.price_move`` on the solved program."""
     from .gates import price_move
-    from .solver import solve
 
-    try:
-        sol = solve(program)
-    except (AttributeError, ValueError, ZeroDivisionError):
-        return []
-    if sol.status != "ok":
-        return []
-    reason = price_move(program, sol.values)
-    return [reason] if reason else []
+    return _gate_on_solution(program, price_move)
 
 
 @lru_cache(maxsize=1)

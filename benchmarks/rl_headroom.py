@@ -56,9 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted({r for r, _ in args.cells} - set(rule_names()))
     if unknown:
         p.error(f"unknown rule(s) {', '.join(unknown)}")
-    bad = [f"{r}:{lv}" for r, lv in args.cells if not 1 <= lv <= 6]
+    bad = [f"{r}:{lv}" for r, lv in args.cells if not 1 <= lv <= 5]
     if bad:
-        p.error(f"levels are 1-6, not {', '.join(bad)}")
+        p.error(f"levels are 1-5 (validation problems), not {', '.join(bad)}")
     if not (Path(args.model) / "config.json").is_file():
         p.error(f"{args.model} is not a saved model folder (no config.json)")
     torch.set_num_threads(args.threads)

@@ -43,20 +43,23 @@ class FactorizationConfig(RuleConfig):
     var_factor: bool | None = None  # the common factor may contain variables (3xy), not only a number
     grouping: float | None = None  # share of problems factored by grouping into (a + b)(x + y)
     shuffle: bool | None = None  # terms come in random order (grouping must first reorder them)
+    # one line per variable with its power in each term and the least ("Powers of x: 2, 1, 0; least 0."):
+    # the common variable factor read off in small steps (a from-scratch model misses it in one step)
+    list_powers: bool | None = None
 
     LEVEL_KNOBS = {
         1: dict(n_terms=2, n_vars=2, max_coeff=5, max_gcf=6, max_power=1, var_factor=True, grouping=0.0,
-                shuffle=False),
+                shuffle=False, list_powers=True),
         2: dict(n_terms=3, n_vars=3, max_coeff=6, max_gcf=8, max_power=2, var_factor=True, grouping=0.0,
-                shuffle=False),
+                shuffle=False, list_powers=True),
         3: dict(n_terms=3, n_vars=3, max_coeff=9, max_gcf=12, max_power=3, var_factor=True, grouping=0.0,
-                shuffle=False),
+                shuffle=False, list_powers=True),
         4: dict(n_terms=3, n_vars=4, max_coeff=9, max_gcf=12, max_power=3, var_factor=True, grouping=0.5,
-                shuffle=False),
+                shuffle=False, list_powers=True),
         5: dict(n_terms=4, n_vars=4, max_coeff=12, max_gcf=15, max_power=3, var_factor=True, grouping=0.5,
-                shuffle=False),
+                shuffle=False, list_powers=True),
         6: dict(n_terms=5, n_vars=5, max_coeff=12, max_gcf=20, max_power=4, var_factor=True, grouping=0.5,
-                shuffle=True),
+                shuffle=True, list_powers=True),
     }  # fmt: skip
 
     def validate_knobs(self, k: dict) -> None:
@@ -65,7 +68,7 @@ class FactorizationConfig(RuleConfig):
         check_int("max_coeff", k["max_coeff"], 2, 1000)
         check_int("max_gcf", k["max_gcf"], 1, 1000)
         check_int("max_power", k["max_power"], 1, 6)
-        for name in ("var_factor", "shuffle"):
+        for name in ("var_factor", "shuffle", "list_powers"):
             if not isinstance(k[name], bool):
                 raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
         g = k["grouping"]
@@ -89,6 +92,17 @@ def _tree(c: int, m: Monomial) -> Expr:
 
 def _sum(terms: list[Term]) -> Expr:
     return Add(tuple(_tree(c, m) for c, m in terms))
+
+
+def _power_lines(monos: list[Monomial]) -> list[str]:
+    """For each variable of the terms (alphabetical), its power in every term and the least of them: the
+    least powers are the variable part of the common factor."""
+    powers = [dict(m) for m in monos]
+    out = []
+    for v in sorted({v for p in powers for v in p}):
+        es = [p.get(v, 0) for p in powers]
+        out.append(f"Powers of {v}: {', '.join(map(str, es))}; least {min(es)}.")
+    return out
 
 
 @register
@@ -134,6 +148,8 @@ class Factorization(Rule):
             if abs(g) > 1
             else "The coefficients have no common divisor."
         ]
+        if k["var_factor"] and k["list_powers"]:
+            lines += _power_lines([m for _, m in expanded])
         if gm:
             lines.append(f"Every term contains {term_strings(1, gm)[1]}.")
         lines.append(f"Common factor: {sum_strings([(g, gm)])[1]}")  # a one-term sum: the signed term

@@ -42,20 +42,23 @@ class SimplificationConfig(RuleConfig):
     products: float | None = None  # share of like-terms problems with a product c(a + b) to expand first
     fractions: float | None = None  # share of problems that are a fraction to cancel
     binomial_den: bool | None = None  # fractions may have a binomial denominator (px + a)
+    # add three or more like coefficients two at a time, one line each ((8 + 8 - 5)x, (16 - 5)x, 11x):
+    # one small sum per step, where a from-scratch model gets long signed sums wrong in one step
+    pairwise_sums: bool | None = None
 
     LEVEL_KNOBS = {
         1: dict(n_terms=4, n_groups=2, n_vars=1, max_coeff=9, max_power=1, products=0.0, fractions=0.0,
-                binomial_den=False),
+                binomial_den=False, pairwise_sums=True),
         2: dict(n_terms=5, n_groups=3, n_vars=2, max_coeff=9, max_power=1, products=0.0, fractions=0.0,
-                binomial_den=False),
+                binomial_den=False, pairwise_sums=True),
         3: dict(n_terms=5, n_groups=3, n_vars=2, max_coeff=9, max_power=2, products=0.3, fractions=0.3,
-                binomial_den=False),
+                binomial_den=False, pairwise_sums=True),
         4: dict(n_terms=6, n_groups=3, n_vars=3, max_coeff=9, max_power=2, products=0.3, fractions=0.3,
-                binomial_den=True),
+                binomial_den=True, pairwise_sums=True),
         5: dict(n_terms=7, n_groups=4, n_vars=3, max_coeff=12, max_power=2, products=0.5, fractions=0.4,
-                binomial_den=True),
+                binomial_den=True, pairwise_sums=True),
         6: dict(n_terms=9, n_groups=5, n_vars=4, max_coeff=15, max_power=3, products=0.5, fractions=0.4,
-                binomial_den=True),
+                binomial_den=True, pairwise_sums=True),
     }  # fmt: skip
 
     def validate_knobs(self, k: dict) -> None:
@@ -68,8 +71,9 @@ class SimplificationConfig(RuleConfig):
             v = k[name]
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
                 raise ConfigError(f"{name} must be a share from 0 to 1, got {v!r}")
-        if not isinstance(k["binomial_den"], bool):
-            raise ConfigError(f"binomial_den must be true or false, got {k['binomial_den']!r}")
+        for name in ("binomial_den", "pairwise_sums"):
+            if not isinstance(k[name], bool):
+                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
         if k["n_groups"] >= k["n_terms"]:
             raise ConfigError(
                 f"n_groups={k['n_groups']} must be below n_terms={k['n_terms']}, or no terms are alike"
@@ -91,8 +95,9 @@ def _sum(terms: list[Term]) -> Expr:
     return add(*[_t(c, m) for c, m in terms])
 
 
-def combine_steps(terms: list[Term]) -> tuple[list[tuple[str, str]], list[str]]:
-    """Group like terms (textbook order of the result), add their coefficients, write the result.
+def combine_steps(terms: list[Term], pairwise: bool = False) -> tuple[list[tuple[str, str]], list[str]]:
+    """Group like terms (textbook order of the result), add their coefficients, write the result; with
+    ``pairwise``, groups of three or more coefficients are added two at a time first, a line per fold.
     Steps come rendered ``(machine, text)``; sums of plain terms straight from the terms."""
     key = grlex_key()
     order = sorted({m for _, m in terms}, key=key)
@@ -106,24 +111,31 @@ def combine_steps(terms: list[Term]) -> tuple[list[tuple[str, str]], list[str]]:
     if grouped != terms:
         steps.append(sum_strings(grouped))
         lines += ["Group like terms:", "= " + steps[-1][1]]
-    # the sum of the groups: a lone term as it is, like terms as (3 - 2)x (like_terms_strings)
-    parts: list[tuple[bool, str, str]] = []
-    total: dict[Monomial, int] = {}
-    for m in order:
-        cs = coeffs[m]
-        total[m] = sum(cs)
-        if len(cs) == 1:
-            c = cs[0]
-            parts.append((c < 0, *term_strings(-c if c < 0 else c, m)))
-        else:
-            parts.append((False, *like_terms_strings(cs, m, not parts)))
-    steps.append(signed_sum_strings(parts))
+    total = {m: sum(cs) for m, cs in coeffs.items()}
+    steps.append(_groups_strings(order, coeffs))
     lines += ["Add the coefficients of like terms:", "= " + steps[-1][1]]
+    while pairwise and any(len(cs) > 2 for cs in coeffs.values()):
+        coeffs = {m: [cs[0] + cs[1], *cs[2:]] if len(cs) > 2 else cs for m, cs in coeffs.items()}
+        steps.append(_groups_strings(order, coeffs))
+        lines.append("= " + steps[-1][1])
     # poly_to_expr of the non-zero totals: ``order`` is already the textbook order
     result = [(c, m) for m, c in total.items() if c]
     steps.append(sum_strings(result) if result else ("0", "0"))
     lines.append("= " + steps[-1][1])
     return steps, lines
+
+
+def _groups_strings(order: list[Monomial], coeffs: dict[Monomial, list[int]]) -> tuple[str, str]:
+    """The sum of the groups: a lone term as it is, like terms as (3 - 2)x (``like_terms_strings``)."""
+    parts: list[tuple[bool, str, str]] = []
+    for m in order:
+        cs = coeffs[m]
+        if len(cs) == 1:
+            c = cs[0]
+            parts.append((c < 0, *term_strings(-c if c < 0 else c, m)))
+        else:
+            parts.append((False, *like_terms_strings(cs, m, not parts)))
+    return signed_sum_strings(parts)
 
 
 @register
@@ -173,7 +185,7 @@ class Simplification(Rule):
                 break
         # add(*shown) rendered; unfolded it is the plain sum of the terms
         problem = sum_strings(terms) if shown is None else machine_and_text(add(*shown))
-        more, more_lines = combine_steps(terms)
+        more, more_lines = combine_steps(terms, k["pairwise_sums"])
         used = sorted({v for _, m in terms for v, _ in m})  # every term is shown, folded or not
         return problem, steps + more, lines + more_lines, "like_terms", used
 

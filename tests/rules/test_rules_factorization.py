@@ -75,3 +75,42 @@ def test_form_check_rejects_unfactored_and_partly_factored_answers():
         errors = validate_row(dict(row, answer=partial, completion=f"Answer: {partial}"), rule)
         assert any(why in e for e in errors), errors
         assert not any("not equivalent" in e for e in errors)  # same value, wrong form only
+
+
+def test_power_lines_give_the_common_variable_factor():
+    """One "Powers of v: ...; least e." line per variable of the terms: the powers are those of each term
+    of the problem, and the least of them are exactly the variable part of the common factor."""
+    import sympy
+
+    from hf_mathrules.rules.terms import split_top_level
+
+    checked = 0
+    for level in (1, 2, 3, 6):
+        for row in make_rule(RULE, level=level, grouping=0.0).generate(120, seed=11):
+            terms = [parse_trusted(t) for t in split_top_level(row["problem"])]  # in the written order
+            power_lines = [ln for ln in row["completion"].splitlines() if ln.startswith("Powers of ")]
+            names = sorted(str(s) for s in parse_trusted(row["problem"]).free_symbols)
+            assert [ln.split(":")[0][len("Powers of ") :] for ln in power_lines] == names
+            least = {}
+            for ln in power_lines:
+                name, rest = ln[len("Powers of ") :].split(": ")
+                powers, _, low = rest.rstrip(".").partition("; least ")
+                sym = sympy.Symbol(name)
+                assert [int(p) for p in powers.split(", ")] == [sympy.degree(t, sym) for t in terms]
+                least[sym] = int(low)
+                assert least[sym] == min(int(p) for p in powers.split(", "))
+            common = sympy.Mul(*[s**e for s, e in least.items()])
+            assert common == sympy.gcd_list(list(terms)).as_coeff_Mul()[1]  # the terms' own common factor
+            assert ("Every term contains" in row["completion"]) == (common != 1)
+            checked += 1
+    assert checked == 480
+
+
+def test_power_lines_are_a_knob():
+    rows = make_rule(RULE, level=2, list_powers=False).generate(50, seed=2)
+    assert not any("Powers of" in r["completion"] for r in rows)
+    with_lines = make_rule(RULE, level=2).generate(50, seed=2)
+    assert [r["problem"] for r in rows] == [r["problem"] for r in with_lines]  # same problems, more lines
+    assert all("Powers of" in r["completion"] for r in with_lines)
+    with pytest.raises(ConfigError, match="list_powers"):
+        make_rule(RULE, level=2, list_powers="yes")

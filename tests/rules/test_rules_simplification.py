@@ -74,3 +74,40 @@ def test_form_check_rejects_uncombined_and_uncancelled_answers():
     for r in frac:
         assert any("share the factor" in e for e in errors(r, r["problem"]))
     assert any("share the factor" in e for e in errors(frac[0], "(2*x**2 + 4*x)/(2*x)"))
+
+
+def _group_sizes(line: str) -> list[int]:
+    """How many coefficients each parenthesized group of a step line adds: (8 + 8 - 5)x -> 3."""
+    import re
+
+    return [len(re.findall(r"\d+", g)) for g in re.findall(r"\(([^()]*)\)", line)]
+
+
+@pytest.mark.parametrize("level", [1, 2, 5])
+def test_like_coefficients_are_added_two_at_a_time(level):
+    """After "Add the coefficients of like terms:", each line adds one pair of coefficients in every group
+    of three or more (its size drops by one), until every group has two; then the result line."""
+    folded = 0
+    for row in make_rule(RULE, level=level, fractions=0.0, products=0.0).generate(200, seed=4):
+        lines = row["completion"].splitlines()
+        chain = lines[lines.index("Add the coefficients of like terms:") + 1 : -1]
+        sizes = [_group_sizes(ln) for ln in chain[:-1]]
+        assert _group_sizes(chain[-1]) == []  # the result: no sums left
+        assert max(sizes[-1], default=0) <= 2
+        for before, after in zip(sizes, sizes[1:]):
+            assert after == [s - 1 if s > 2 else s for s in before]
+            folded += 1
+    assert folded > 20  # the problems do have groups of three
+
+
+def test_pairwise_sums_are_a_knob():
+    off = make_rule(RULE, level=2, pairwise_sums=False).generate(80, seed=5)
+    on = make_rule(RULE, level=2).generate(80, seed=5)
+    assert [r["problem"] for r in off] == [r["problem"] for r in on]  # same problems
+    for a, b in zip(off, on):
+        tail = a["completion"].splitlines()
+        assert len(tail[tail.index("Add the coefficients of like terms:") + 1 : -1]) == 2  # sums, result
+        assert b["answer"] == a["answer"]
+    assert sum(len(b["steps"]) > len(a["steps"]) for a, b in zip(off, on)) > 10
+    with pytest.raises(ConfigError, match="pairwise_sums"):
+        make_rule(RULE, level=2, pairwise_sums=1)

@@ -42,23 +42,24 @@ class SimplificationConfig(RuleConfig):
     products: float | None = None  # share of like-terms problems with a product c(a + b) to expand first
     fractions: float | None = None  # share of problems that are a fraction to cancel
     binomial_den: bool | None = None  # fractions may have a binomial denominator (px + a)
-    # add three or more like coefficients two at a time, one line each ((8 + 8 - 5)x, (16 - 5)x, 11x):
-    # one small sum per step, where a from-scratch model gets long signed sums wrong in one step
-    pairwise_sums: bool | None = None
+    # one small operation a line: three or more like coefficients added two at a time ((8 + 8 - 5)x,
+    # (16 - 5)x, 11x), and a group that sums to zero written as 0x before it is dropped; a from-scratch
+    # model gets long signed sums, and the terms after a vanishing one, wrong when done in one step
+    small_steps: bool | None = None
 
     LEVEL_KNOBS = {
         1: dict(n_terms=4, n_groups=2, n_vars=1, max_coeff=9, max_power=1, products=0.0, fractions=0.0,
-                binomial_den=False, pairwise_sums=True),
+                binomial_den=False, small_steps=True),
         2: dict(n_terms=5, n_groups=3, n_vars=2, max_coeff=9, max_power=1, products=0.0, fractions=0.0,
-                binomial_den=False, pairwise_sums=True),
+                binomial_den=False, small_steps=True),
         3: dict(n_terms=5, n_groups=3, n_vars=2, max_coeff=9, max_power=2, products=0.3, fractions=0.3,
-                binomial_den=False, pairwise_sums=True),
+                binomial_den=False, small_steps=True),
         4: dict(n_terms=6, n_groups=3, n_vars=3, max_coeff=9, max_power=2, products=0.3, fractions=0.3,
-                binomial_den=True, pairwise_sums=True),
+                binomial_den=True, small_steps=True),
         5: dict(n_terms=7, n_groups=4, n_vars=3, max_coeff=12, max_power=2, products=0.5, fractions=0.4,
-                binomial_den=True, pairwise_sums=True),
+                binomial_den=True, small_steps=True),
         6: dict(n_terms=9, n_groups=5, n_vars=4, max_coeff=15, max_power=3, products=0.5, fractions=0.4,
-                binomial_den=True, pairwise_sums=True),
+                binomial_den=True, small_steps=True),
     }  # fmt: skip
 
     def validate_knobs(self, k: dict) -> None:
@@ -71,7 +72,7 @@ class SimplificationConfig(RuleConfig):
             v = k[name]
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
                 raise ConfigError(f"{name} must be a share from 0 to 1, got {v!r}")
-        for name in ("binomial_den", "pairwise_sums"):
+        for name in ("binomial_den", "small_steps"):
             if not isinstance(k[name], bool):
                 raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
         if k["n_groups"] >= k["n_terms"]:
@@ -95,9 +96,10 @@ def _sum(terms: list[Term]) -> Expr:
     return add(*[_t(c, m) for c, m in terms])
 
 
-def combine_steps(terms: list[Term], pairwise: bool = False) -> tuple[list[tuple[str, str]], list[str]]:
+def combine_steps(terms: list[Term], small: bool = False) -> tuple[list[tuple[str, str]], list[str]]:
     """Group like terms (textbook order of the result), add their coefficients, write the result; with
-    ``pairwise``, groups of three or more coefficients are added two at a time first, a line per fold.
+    ``small`` steps, groups of three or more coefficients are added two at a time first, a line per fold,
+    and a sum of zero is written (``0x``) in one line before the result drops it.
     Steps come rendered ``(machine, text)``; sums of plain terms straight from the terms."""
     key = grlex_key()
     order = sorted({m for _, m in terms}, key=key)
@@ -114,9 +116,12 @@ def combine_steps(terms: list[Term], pairwise: bool = False) -> tuple[list[tuple
     total = {m: sum(cs) for m, cs in coeffs.items()}
     steps.append(_groups_strings(order, coeffs))
     lines += ["Add the coefficients of like terms:", "= " + steps[-1][1]]
-    while pairwise and any(len(cs) > 2 for cs in coeffs.values()):
+    while small and any(len(cs) > 2 for cs in coeffs.values()):
         coeffs = {m: [cs[0] + cs[1], *cs[2:]] if len(cs) > 2 else cs for m, cs in coeffs.items()}
         steps.append(_groups_strings(order, coeffs))
+        lines.append("= " + steps[-1][1])
+    if small and 0 in total.values() and len(total) > 1:
+        steps.append(_groups_strings(order, {m: [c] for m, c in total.items()}))
         lines.append("= " + steps[-1][1])
     # poly_to_expr of the non-zero totals: ``order`` is already the textbook order
     result = [(c, m) for m, c in total.items() if c]
@@ -185,7 +190,7 @@ class Simplification(Rule):
                 break
         # add(*shown) rendered; unfolded it is the plain sum of the terms
         problem = sum_strings(terms) if shown is None else machine_and_text(add(*shown))
-        more, more_lines = combine_steps(terms, k["pairwise_sums"])
+        more, more_lines = combine_steps(terms, k["small_steps"])
         used = sorted({v for _, m in terms for v, _ in m})  # every term is shown, folded or not
         return problem, steps + more, lines + more_lines, "like_terms", used
 

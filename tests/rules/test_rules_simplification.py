@@ -1,6 +1,7 @@
 """simplification: SymPy-valid rows at every level, each method used, determinism, knob errors, form check."""
 
 import json
+import re
 
 import pytest
 
@@ -78,30 +79,33 @@ def test_form_check_rejects_uncombined_and_uncancelled_answers():
 
 def _group_sizes(line: str) -> list[int]:
     """How many coefficients each parenthesized group of a step line adds: (8 + 8 - 5)x -> 3."""
-    import re
-
     return [len(re.findall(r"\d+", g)) for g in re.findall(r"\(([^()]*)\)", line)]
 
 
 @pytest.mark.parametrize("level", [1, 2, 5])
 def test_like_coefficients_are_added_two_at_a_time(level):
     """After "Add the coefficients of like terms:", each line adds one pair of coefficients in every group
-    of three or more (its size drops by one), until every group has two; then the result line."""
-    folded = 0
+    of three or more (its size drops by one), until every group has two; a group that sums to zero is
+    written as 0x in one line before the result drops it."""
+    folded = zeros = 0
     for row in make_rule(RULE, level=level, fractions=0.0, products=0.0).generate(200, seed=4):
         lines = row["completion"].splitlines()
         chain = lines[lines.index("Add the coefficients of like terms:") + 1 : -1]
+        if re.search(r"(^= |[+-] )0([a-z]|$| )", chain[-2]):  # a vanishing group's line, then the result
+            assert _group_sizes(chain[-2]) == [] and len(chain) >= 3
+            zeros += 1
+            chain = chain[:-2] + chain[-1:]
         sizes = [_group_sizes(ln) for ln in chain[:-1]]
         assert _group_sizes(chain[-1]) == []  # the result: no sums left
         assert max(sizes[-1], default=0) <= 2
         for before, after in zip(sizes, sizes[1:]):
             assert after == [s - 1 if s > 2 else s for s in before]
             folded += 1
-    assert folded > 20  # the problems do have groups of three
+    assert folded > 20 and zeros > 3  # the problems do have groups of three, and vanishing groups
 
 
-def test_pairwise_sums_are_a_knob():
-    off = make_rule(RULE, level=2, pairwise_sums=False).generate(80, seed=5)
+def test_small_steps_are_a_knob():
+    off = make_rule(RULE, level=2, small_steps=False).generate(80, seed=5)
     on = make_rule(RULE, level=2).generate(80, seed=5)
     assert [r["problem"] for r in off] == [r["problem"] for r in on]  # same problems
     for a, b in zip(off, on):
@@ -109,5 +113,5 @@ def test_pairwise_sums_are_a_knob():
         assert len(tail[tail.index("Add the coefficients of like terms:") + 1 : -1]) == 2  # sums, result
         assert b["answer"] == a["answer"]
     assert sum(len(b["steps"]) > len(a["steps"]) for a, b in zip(off, on)) > 10
-    with pytest.raises(ConfigError, match="pairwise_sums"):
-        make_rule(RULE, level=2, pairwise_sums=1)
+    with pytest.raises(ConfigError, match="small_steps"):
+        make_rule(RULE, level=2, small_steps=1)

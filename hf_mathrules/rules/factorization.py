@@ -43,8 +43,9 @@ class FactorizationConfig(RuleConfig):
     var_factor: bool | None = None  # the common factor may contain variables (3xy), not only a number
     grouping: float | None = None  # share of problems factored by grouping into (a + b)(x + y)
     shuffle: bool | None = None  # terms come in random order (grouping must first reorder them)
-    # one line per variable with its power in each term and the least ("Powers of x: 2, 1, 0; least 0."):
-    # the common variable factor read off in small steps (a from-scratch model misses it in one step)
+    # one line per variable with its power in each term, the least, and what each term keeps after the
+    # common factor ("Powers of x: 3, 2, 1; least 1; left 2, 1, 0."): the common variable factor and the
+    # terms inside the parentheses read off in small steps (a from-scratch model misses them in one step)
     list_powers: bool | None = None
 
     LEVEL_KNOBS = {
@@ -95,13 +96,15 @@ def _sum(terms: list[Term]) -> Expr:
 
 
 def _power_lines(monos: list[Monomial]) -> list[str]:
-    """For each variable of the terms (alphabetical), its power in every term and the least of them: the
-    least powers are the variable part of the common factor."""
+    """For each variable of the terms (alphabetical), its power in every term, the least of them (the
+    variable part of the common factor) and the powers left in each term once it is taken out."""
     powers = [dict(m) for m in monos]
     out = []
     for v in sorted({v for p in powers for v in p}):
         es = [p.get(v, 0) for p in powers]
-        out.append(f"Powers of {v}: {', '.join(map(str, es))}; least {min(es)}.")
+        low = min(es)
+        left = ", ".join(str(e - low) for e in es)
+        out.append(f"Powers of {v}: {', '.join(map(str, es))}; least {low}; left {left}.")
     return out
 
 

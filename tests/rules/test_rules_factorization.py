@@ -78,8 +78,9 @@ def test_form_check_rejects_unfactored_and_partly_factored_answers():
 
 
 def test_power_lines_give_the_common_variable_factor():
-    """One "Powers of v: ...; least e." line per variable of the terms: the powers are those of each term
-    of the problem, and the least of them are exactly the variable part of the common factor."""
+    """One "Powers of v: ...; least e; left ..." line per variable of the terms: the powers are those of
+    each term of the problem, the least of them are exactly the variable part of the common factor, and
+    what is left are the powers of each term divided by it."""
     import sympy
 
     from hf_mathrules.rules.terms import split_top_level
@@ -91,16 +92,22 @@ def test_power_lines_give_the_common_variable_factor():
             power_lines = [ln for ln in row["completion"].splitlines() if ln.startswith("Powers of ")]
             names = sorted(str(s) for s in parse_trusted(row["problem"]).free_symbols)
             assert [ln.split(":")[0][len("Powers of ") :] for ln in power_lines] == names
-            least = {}
+            least, kept = {}, {}
             for ln in power_lines:
                 name, rest = ln[len("Powers of ") :].split(": ")
-                powers, _, low = rest.rstrip(".").partition("; least ")
+                powers, _, rest = rest.rstrip(".").partition("; least ")
+                low, _, left = rest.partition("; left ")
                 sym = sympy.Symbol(name)
                 assert [int(p) for p in powers.split(", ")] == [sympy.degree(t, sym) for t in terms]
                 least[sym] = int(low)
                 assert least[sym] == min(int(p) for p in powers.split(", "))
+                kept[sym] = [int(x) for x in left.split(", ")]
             common = sympy.Mul(*[s**e for s, e in least.items()])
             assert common == sympy.gcd_list(list(terms)).as_coeff_Mul()[1]  # the terms' own common factor
+            for i, t in enumerate(terms):  # "left": each term's powers once the common factor is out
+                assert [sympy.degree(sympy.cancel(t / common), s) for s in kept] == [
+                    v[i] for v in kept.values()
+                ]
             assert ("Every term contains" in row["completion"]) == (common != 1)
             checked += 1
     assert checked == 480

@@ -574,6 +574,7 @@ def informalize(program: Program) -> str:
     # ..."): the held-out reading of seed 5297 had "We know that" three times in one problem
     said_openers: set[str] = set()
     last_front: str | None = None
+    compared: set[str] = set()  # the givens a relation compared in their story's words (round 11)
     at_of = {id(step): k for k, step in enumerate(plan)}
     for step in (*order, *rest):
         step_no = at_of.get(id(step), -1)
@@ -596,7 +597,16 @@ def informalize(program: Program) -> str:
                 sentences.append(f.format(X=cap(d), x=d, v=v))
         else:
             _, r, i, frame, it_src = step
-            sentences.append(relation_text(program, r, i, refs, frame=frame, it_source=it_src))
+            story = story_relation(program, r) if frame is None else None
+            if story is not None and story[1] not in compared:
+                compared.add(story[1])  # one per given: its story sentence said twice would repeat
+                sentences.append(story[0])
+                front_here = next((q for q in STORY_FRONTED if story[0].startswith(cap(q) + ", ")), None)
+                if front_here is not None and front_here == last_front:
+                    sentences[-1] = relation_text(program, r, i, refs)
+                    front_here = None
+            else:
+                sentences.append(relation_text(program, r, i, refs, frame=frame, it_source=it_src))
         last_front = front_here
     (qname,) = program.query
     qq = program.q(qname)
@@ -1008,6 +1018,122 @@ def relation_text(
         slots.update(a=number_text(vals[0]), b=number_text(vals[1]))
     s = f.format(**slots)
     return cap(s)
+
+
+# round 11: a relation between two occasions of one counted given said in its story's own words, its
+# number a comparison ("Aiko sells 4 more apples at the market than two weeks ago.", "Two weeks ago, Aiko
+# sold half as many apples at the market as now.") instead of two descriptions ("The number of apples Aiko
+# sells is 4 more than the number two weeks ago."): relation sentences were half of the repeated 4-grams
+# round 10 left, their heads ("the number of", "the number two weeks") and occasions most of it.  The
+# seed's own sentence gives the verb and the place, so the wording is the story's, not a stock one;
+# ``parse_text`` reads it back by taking the comparison out and matching the story sentence that is left
+STORY_RELATION_KINDS = ("more_than", "less_than", "times", "fraction_of")
+_COMPARED_OCCASIONS = ("now", *sorted(PAST_QUALIFIERS))
+# a seed sentence whose number a comparison cannot replace plainly ("A total of {v} tickets", "already
+# holds {v} stamps", "another {v} cups", "{v} people sit down" opening with the number)
+_NOT_COMPARED = re.compile(
+    r"\b(?:already|so far|total|another|also|then|again|extra|more|less|fewer|only)\b", re.I
+)
+
+
+def _occasion(program: Program, b: Quantity, name: str) -> str | None:
+    """ "" when ``name`` is the given ``b`` itself, the past occasion when it is ``b`` on that occasion
+    (same unit), else None."""
+    if name == b.name:
+        return ""
+    x = program.by_name.get(name)
+    if x is None or x.unit != b.unit or x.conversion:
+        return None
+    for q in b.qualifiers:
+        if q in PAST_QUALIFIERS and qualified(b.desc, q) == x.desc:
+            return q
+    return None
+
+
+def story_relation(program: Program, r: Relation) -> tuple[str, str] | None:
+    """(the sentence, the given it compares) for a relation between two occasions of one counted given
+    with its own seed sentence (round 11), or None when it has no such wording: the relation is not "more",
+    "fewer", "times" or a fraction of one quantity, its number is not a whole number above 1 (a fraction:
+    one of ``FRACTION_WORDS``), the sentence names its number first or with a word a comparison cannot
+    follow, or the target is on "the day before" (a sentence cannot open with it) or in a sentence that
+    cannot be put in the past (``past_frame``)."""
+    if r.kind not in STORY_RELATION_KINDS or r.also or not r.source or len(r.params) != 1:
+        return None
+    b = ot = os_ = None
+    for x in program.quantities:
+        if x.frame and x.role == "count" and not x.distractor and not x.conversion and not x.inline:
+            t, s = _occasion(program, x, r.target), _occasion(program, x, r.source)
+            if t is not None and s is not None and t != s:
+                b, ot, os_ = x, t, s
+                break
+    if b is None:
+        return None
+    frame = b.frame
+    if points_back(frame):
+        frame = None if ot else bare(frame)
+    unit = b.unit
+    if (
+        frame is None
+        or frame.count("{v}") != 1
+        or frame.startswith("{v}")
+        or " of {v}" in frame  # "Ines owns a collection of 7 more marbles than ..."
+        or not frame.endswith(".")
+        or " " in unit
+        or _NOT_COMPARED.search(frame)
+        or not re.search(r"\{v\} (?:[a-z]+ )?" + re.escape(unit) + r"\b", frame)
+    ):
+        return None
+    k = program.q(r.params[0]).value
+    if k is None or k.denominator != 1:
+        return None
+    k = k.numerator
+    if r.kind == "fraction_of":
+        if k not in FRACTION_WORDS:
+            return None
+        cmp, word = f"{FRACTION_WORDS[k]} as many", "as"
+    elif k < 2:
+        return None  # "1 more apple than": the noun's number would change
+    elif r.kind == "times":
+        cmp, word = f"{k} times as many", "as"
+    else:
+        cmp, word = f"{k} {'more' if r.kind == 'more_than' else 'fewer'}", "than"
+    if ot:
+        pf = past_frame(frame)
+        if pf is None or ot not in STORY_FRONTED:
+            return None
+        people = set((program.meta or {}).get("people", {}).values())
+        frame = story_fronted(ot, pf, pf.split(" ", 1)[0].removesuffix("'s") in people)
+    return f"{frame.replace('{v}', cmp)[:-1]} {word} {os_ or 'now'}.", b.name
+
+
+_COMPARED_END = re.compile(r"^(?P<body>.+) (?P<w>than|as) (?P<occ>" + "|".join(_COMPARED_OCCASIONS) + r")\.$")
+_COMPARED_MID = re.compile(
+    r"(?<![\w.])(?:(?P<k>\d+) (?P<cmp>more|fewer|times as many)|(?P<f>"
+    + "|".join(FRACTION_WORDS.values())
+    + r") as many) "
+)
+
+
+def unstory_relation(s: str) -> tuple[str, str, str, str] | None:
+    """(the story sentence left when the comparison is taken out, the relation's kind, its number's
+    text, the compared occasion) for a sentence ``story_relation`` says, or None."""
+    m = _COMPARED_END.match(s)
+    if m is None:
+        return None
+    body = m.group("body")
+    mids = list(_COMPARED_MID.finditer(body))
+    if len(mids) != 1:
+        return None
+    c = mids[0]
+    if c.group("f") is not None:
+        kind, k = "fraction_of", c.group("f")
+    else:
+        kind = {"more": "more_than", "fewer": "less_than", "times as many": "times"}[c.group("cmp")]
+        k = c.group("k")
+    if (m.group("w") == "than") != (kind in ("more_than", "less_than")):
+        return None
+    # the story sentence with a number where the comparison stood ("Aiko sells 4 apples at the market.")
+    return f"{body[: c.start()]}1 {body[c.end() :]}.", kind, k, m.group("occ")
 
 
 def relation_equation(
@@ -1484,6 +1610,27 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
         if s in questions:
             query = questions[s]
             continue
+        # round 11: a relation said in a story's own words ("Aiko sells 4 more apples at the market than two
+        # weeks ago."): the story sentence left without the comparison names the given and the target's
+        # occasion, the end the source's
+        cmp = unstory_relation(s)
+        hit = values.first(cmp[0]) if cmp is not None else None
+        if hit is not None:
+            n, _ = hit
+            base, _, q = n.partition("@")
+            kind, k, occ = cmp[1:]
+            base_desc = qs[base].desc if base in qs else ""
+            t = (resolve(qualified(base_desc, q)) if q else base) if base_desc else None
+            y = (base if occ == "now" else resolve(qualified(base_desc, occ))) if base_desc else None
+            if t is not None and y is not None and t != y:
+                if kind == "fraction_of":
+                    inv = {w: n for n, w in FRACTION_WORDS.items()}
+                    params = (new_param(Fraction(inv[k]), written=False),)
+                else:
+                    params = (new_param(read_number(k)),)
+                lhs, rhs = relation_equation(kind, t, y, params)
+                relations.append(Relation(kind, lhs, rhs, t, y, params))
+                continue
         # the relation frames in order, those whose longest literal piece the sentence lacks left out
         for kind, rx in _REL_ALL:
             if rx.key not in s:

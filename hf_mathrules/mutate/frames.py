@@ -1020,20 +1020,22 @@ def relation_text(
     return cap(s)
 
 
-# round 11: a relation between two occasions of one counted given said in its story's own words, its
-# number a comparison ("Aiko sells 4 more apples at the market than two weeks ago.", "Two weeks ago, Aiko
-# sold half as many apples at the market as now.") instead of two descriptions ("The number of apples Aiko
-# sells is 4 more than the number two weeks ago."): relation sentences were half of the repeated 4-grams
-# round 10 left, their heads ("the number of", "the number two weeks") and occasions most of it.  The
-# seed's own sentence gives the verb and the place, so the wording is the story's, not a stock one;
-# ``parse_text`` reads it back by taking the comparison out and matching the story sentence that is left
+# round 11: a relation between two occasions of one given said in its story's own words, its number a
+# comparison ("Aiko sells 4 more apples at the market than two weeks ago.", "Two weeks ago, Aiko sold half
+# as many apples at the market as now.", "A comic costs 2 dollars more than last year.") instead of two
+# descriptions ("The number of apples Aiko sells is 4 more than the number two weeks ago."): relation
+# sentences were half of the repeated 4-grams round 10 left, their heads ("the number of", "the number two
+# weeks") and occasions most of it.  The seed's own sentence gives the verb and the place, so the wording
+# is the story's, not a stock one; ``parse_text`` reads it back by putting a number where the comparison
+# stood and matching the story sentence that gives
 STORY_RELATION_KINDS = ("more_than", "less_than", "times", "fraction_of")
 _COMPARED_OCCASIONS = ("now", *sorted(PAST_QUALIFIERS))
 # a seed sentence whose number a comparison cannot replace plainly ("A total of {v} tickets", "already
-# holds {v} stamps", "another {v} cups", "{v} people sit down" opening with the number)
+# holds {v} stamps", "another {v} cups", "has saved {v} dollars so far")
 _NOT_COMPARED = re.compile(
     r"\b(?:already|so far|total|another|also|then|again|extra|more|less|fewer|only)\b", re.I
 )
+_MONEY_UNITS = frozenset({"dollars", "dollars per hour"})
 
 
 def _occasion(program: Program, b: Quantity, name: str) -> str | None:
@@ -1050,18 +1052,38 @@ def _occasion(program: Program, b: Quantity, name: str) -> str | None:
     return None
 
 
+def _compared_slot(x: Quantity) -> str | None:
+    """The text of ``x``'s seed sentence a comparison replaces: "{v}" before a count's or time's noun
+    ("{v} apples", "{v} normal hours"), "{v} dollars" for a price, a sum of money or a wage; None when the
+    sentence has no such plain place."""
+    f, unit = x.frame or "", x.unit
+    if (
+        f.count("{v}") != 1
+        or f.startswith("{v}")  # "{v} people sit down.": a sentence opening with a number
+        or " of {v}" in f  # "Ines owns a collection of 7 more marbles than ..."
+        or not f.endswith(".")
+        or _NOT_COMPARED.search(f)
+    ):
+        return None
+    if x.role in ("price", "money", "rate") and unit in _MONEY_UNITS:
+        return "{v} dollars" if re.search(r"\{v\} dollars\b", f) else None
+    if x.role in ("count", "time") and " " not in unit:
+        return "{v}" if re.search(r"\{v\} (?:[a-z]+ )?" + re.escape(unit) + r"\b", f) else None
+    return None
+
+
 def story_relation(program: Program, r: Relation) -> tuple[str, str] | None:
-    """(the sentence, the given it compares) for a relation between two occasions of one counted given
-    with its own seed sentence (round 11), or None when it has no such wording: the relation is not "more",
-    "fewer", "times" or a fraction of one quantity, its number is not a whole number above 1 (a fraction:
-    one of ``FRACTION_WORDS``), the sentence names its number first or with a word a comparison cannot
-    follow, or the target is on "the day before" (a sentence cannot open with it) or in a sentence that
-    cannot be put in the past (``past_frame``)."""
+    """(the sentence, the given it compares) for a relation between two occasions of one given with its
+    own seed sentence (round 11), or None when it has no such wording: the relation is not "more", "less",
+    "times" or a fraction of one quantity, its number is not a whole number above 1 (money: any amount
+    more or less; a fraction: one of ``FRACTION_WORDS``), the sentence has no plain place for the
+    comparison (``_compared_slot``), or the target is on "the day before" (a sentence cannot open with it)
+    or in a sentence that cannot be put in the past (``past_frame``)."""
     if r.kind not in STORY_RELATION_KINDS or r.also or not r.source or len(r.params) != 1:
         return None
     b = ot = os_ = None
     for x in program.quantities:
-        if x.frame and x.role == "count" and not x.distractor and not x.conversion and not x.inline:
+        if x.frame and not x.distractor and not x.conversion and not x.inline:
             t, s = _occasion(program, x, r.target), _occasion(program, x, r.source)
             if t is not None and s is not None and t != s:
                 b, ot, os_ = x, t, s
@@ -1069,53 +1091,48 @@ def story_relation(program: Program, r: Relation) -> tuple[str, str] | None:
     if b is None:
         return None
     frame = b.frame
-    if points_back(frame):
+    if points_back(frame):  # "A supplier then delivers {v} kites." said without its marker
         frame = None if ot else bare(frame)
-    unit = b.unit
-    if (
-        frame is None
-        or frame.count("{v}") != 1
-        or frame.startswith("{v}")
-        or " of {v}" in frame  # "Ines owns a collection of 7 more marbles than ..."
-        or not frame.endswith(".")
-        or " " in unit
-        or _NOT_COMPARED.search(frame)
-        or not re.search(r"\{v\} (?:[a-z]+ )?" + re.escape(unit) + r"\b", frame)
-    ):
-        return None
+        b = replace(b, frame=frame)
+    slot = _compared_slot(b) if frame is not None else None
     k = program.q(r.params[0]).value
-    if k is None or k.denominator != 1:
+    if slot is None or k is None:
         return None
-    k = k.numerator
+    money = slot != "{v}"
+    more = r.kind in ("more_than", "less_than")
     if r.kind == "fraction_of":
         if k not in FRACTION_WORDS:
             return None
-        cmp, word = f"{FRACTION_WORDS[k]} as many", "as"
-    elif k < 2:
+        cmp = f"{FRACTION_WORDS[int(k)]} as {'much' if money else 'many'}"
+    elif money and more:
+        cmp = f"{with_unit(k, 'dollars')} {'more' if r.kind == 'more_than' else 'less'}"
+    elif k.denominator != 1 or k < 2:
         return None  # "1 more apple than": the noun's number would change
     elif r.kind == "times":
-        cmp, word = f"{k} times as many", "as"
+        cmp = f"{k} times as {'much' if money else 'many'}"
     else:
-        cmp, word = f"{k} {'more' if r.kind == 'more_than' else 'fewer'}", "than"
+        cmp = f"{k} {'more' if r.kind == 'more_than' else 'fewer'}"
     if ot:
         pf = past_frame(frame)
         if pf is None or ot not in STORY_FRONTED:
             return None
         people = set((program.meta or {}).get("people", {}).values())
         frame = story_fronted(ot, pf, pf.split(" ", 1)[0].removesuffix("'s") in people)
-    return f"{frame.replace('{v}', cmp)[:-1]} {word} {os_ or 'now'}.", b.name
+    said = frame.replace(slot, cmp)
+    return f"{said[:-1]} {'than' if more else 'as'} {os_ or 'now'}.", b.name
 
 
 _COMPARED_END = re.compile(r"^(?P<body>.+) (?P<w>than|as) (?P<occ>" + "|".join(_COMPARED_OCCASIONS) + r")\.$")
+_FRACTION_ALT = "|".join(FRACTION_WORDS.values())
 _COMPARED_MID = re.compile(
-    r"(?<![\w.])(?:(?P<k>\d+) (?P<cmp>more|fewer|times as many)|(?P<f>"
-    + "|".join(FRACTION_WORDS.values())
-    + r") as many) "
+    r"(?<![\w.])(?:(?P<k>\d+) (?P<cmp>more|fewer|times as many)"
+    r"|(?P<km>\d+(?:\.\d+)?) dollars? (?P<cmpm>more|less)|(?P<kt>\d+) times as much"
+    rf"|(?P<f>{_FRACTION_ALT}) as many|(?P<fm>{_FRACTION_ALT}) as much)(?= |$)"
 )
 
 
 def unstory_relation(s: str) -> tuple[str, str, str, str] | None:
-    """(the story sentence left when the comparison is taken out, the relation's kind, its number's
+    """(the story sentence with a number where the comparison stood, the relation's kind, its number's
     text, the compared occasion) for a sentence ``story_relation`` says, or None."""
     m = _COMPARED_END.match(s)
     if m is None:
@@ -1125,15 +1142,20 @@ def unstory_relation(s: str) -> tuple[str, str, str, str] | None:
     if len(mids) != 1:
         return None
     c = mids[0]
-    if c.group("f") is not None:
-        kind, k = "fraction_of", c.group("f")
+    g = c.groupdict()
+    if g["k"] is not None:
+        kind = {"more": "more_than", "fewer": "less_than", "times as many": "times"}[g["cmp"]]
+        k, plain = g["k"], "1"
+    elif g["km"] is not None:
+        kind, k, plain = ("more_than" if g["cmpm"] == "more" else "less_than"), g["km"], "1 dollars"
+    elif g["kt"] is not None:
+        kind, k, plain = "times", g["kt"], "1 dollars"
     else:
-        kind = {"more": "more_than", "fewer": "less_than", "times as many": "times"}[c.group("cmp")]
-        k = c.group("k")
+        kind, k, plain = "fraction_of", g["f"] or g["fm"], "1" if g["f"] else "1 dollars"
     if (m.group("w") == "than") != (kind in ("more_than", "less_than")):
         return None
-    # the story sentence with a number where the comparison stood ("Aiko sells 4 apples at the market.")
-    return f"{body[: c.start()]}1 {body[c.end() :]}.", kind, k, m.group("occ")
+    # "Aiko sells 1 apples at the market.", "A comic costs 1 dollars.": a story sentence, read as usual
+    return f"{body[: c.start()]}{plain}{body[c.end() :]}.", kind, k, m.group("occ")
 
 
 def relation_equation(
@@ -1590,6 +1612,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
         if s in events:  # "From the station, Vera walks to the house.": no number, no quantity
             it_ref[0] = None
             continue
+        said = s
         hit = values.first(s)  # a story's own past sentence ("Two weeks ago, Hiro sold 13 apples ...")
         if hit is None or "@" not in hit[0]:
             s = unfronted(s)
@@ -1613,7 +1636,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
         # round 11: a relation said in a story's own words ("Aiko sells 4 more apples at the market than two
         # weeks ago."): the story sentence left without the comparison names the given and the target's
         # occasion, the end the source's
-        cmp = unstory_relation(s)
+        cmp = unstory_relation(said)
         hit = values.first(cmp[0]) if cmp is not None else None
         if hit is not None:
             n, _ = hit

@@ -598,7 +598,7 @@ def informalize(program: Program) -> str:
         else:
             _, r, i, frame, it_src = step
             story = story_relation(program, r) if frame is None else None
-            if story is not None and story[1] not in compared:
+            if story is not None and (story[1] not in compared or not ONE_STORY_RELATION_PER_GIVEN):
                 compared.add(story[1])  # one per given: its story sentence said twice would repeat
                 sentences.append(story[0])
                 front_here = next((q for q in STORY_FRONTED if story[0].startswith(cap(q) + ", ")), None)
@@ -1028,6 +1028,9 @@ def relation_text(
 # weeks") and occasions most of it.  The seed's own sentence gives the verb and the place, so the wording
 # is the story's, not a stock one; ``parse_text`` reads it back by putting a number where the comparison
 # stood and matching the story sentence that gives
+# at most one such sentence per given in a problem (its story sentence said twice would repeat itself); on
+# round 10's 600 --quality rows no problem had a second one to say, so the limit changed no text there
+ONE_STORY_RELATION_PER_GIVEN = True
 STORY_RELATION_KINDS = ("more_than", "less_than", "times", "fraction_of")
 _COMPARED_OCCASIONS = ("now", *sorted(PAST_QUALIFIERS))
 # a seed sentence whose number a comparison cannot replace plainly ("A total of {v} tickets", "already
@@ -1061,6 +1064,7 @@ def _compared_slot(x: Quantity) -> str | None:
         f.count("{v}") != 1
         or f.startswith("{v}")  # "{v} people sit down.": a sentence opening with a number
         or " of {v}" in f  # "Ines owns a collection of 7 more marbles than ..."
+        or "," in f.partition("{v}")[2]  # "There are half as many members in the club, and they ... as ..."
         or not f.endswith(".")
         or _NOT_COMPARED.search(f)
     ):

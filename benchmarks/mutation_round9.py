@@ -13,6 +13,8 @@ per dump, the word rows with any automatic defect (``mutation.row_defects``: eve
 the count per check, the style findings (rounds 6, 8 and 9, counted apart), the repeated 4-gram rate within
 a problem (the formula of ``mutation.FLUENCY_RUNNER``), the yield, the SymPy re-check of every row
 (``mutation.recheck``) and the read-back of every word text (``parse_text``, re-solved to the answer).
+With ``--gsm-symbolic N`` (round 11) the same run also scores N rows of reasoning-gym's gsm_symbolic by the
+same 4-gram measure and prints each dump's ratio to it.
 """
 
 from __future__ import annotations
@@ -113,15 +115,35 @@ def main() -> None:
     a.add_argument("--yield-items", type=int, default=150)
     b = sub.add_parser("score")
     b.add_argument("dumps", type=Path, nargs="+")
+    b.add_argument(
+        "--gsm-symbolic",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also score N rows of reasoning-gym's gsm_symbolic (mutation.RG_RUNNER: seed 42, its virtualenv "
+        "made from PyPI when missing) by the same repeated 4-gram measure, and each dump's ratio to it",
+    )
     args = ap.parse_args()
     if args.cmd == "dump":
         dump(args.out, args.rows, args.yield_items)
         return
+    peer = None
+    if args.gsm_symbolic:
+        from mutation import gsm_symbolic
+
+        got, reason = gsm_symbolic(args.gsm_symbolic)
+        if got is None:
+            print(f"gsm_symbolic not available: {reason}")
+        else:
+            peer = statistics.mean(repeated_4grams(r["q"]) for r in got["rows"])
+            print(f"## gsm_symbolic ({len(got['rows'])} rows)\n- repeated 4-grams: {100 * peer:.2f}%")
     for path in args.dumps:
         s = score(path)
         print(f"## {path}")
         for k, v in s.items():
             print(f"- {k}: {f'{100 * v:.2f}%' if k == 'repeated 4-grams' else v}")
+        if peer:
+            print(f"- repeated 4-grams / gsm_symbolic's: {s['repeated 4-grams'] / peer:.2f}x")
 
 
 if __name__ == "__main__":

@@ -68,18 +68,17 @@ def main() -> int:
     base_dir = os.path.dirname(os.path.dirname(os.path.dirname(load_base(a.base).__file__)))
     for k in [int(x) for x in a.ks.split(",")]:
         got: dict[str, list[dict]] = {"base": [], "tree": []}
+        print(f"## level 3, K = {k}, items 0..{a.items - 1} of seed {a.seed}, {a.pairs} pairs")
+        print("| pair | base rows/CPU-s | tree rows/CPU-s | tree / base | load average (1 min, after) |")
+        print("|---|---|---|---|---|", flush=True)
         for r in range(a.pairs):
             order = [("base", base_dir), ("tree", "")]
             for name, path in order if r % 2 == 0 else order[::-1]:
                 got[name].append(run(name, path, a.items, k, a.seed))
-        print(f"## level 3, K = {k}, items 0..{a.items - 1} of seed {a.seed}, {a.pairs} pairs")
-        print("| pair | base rows/CPU-s | tree rows/CPU-s | tree / base | load average (1 min, after) |")
-        print("|---|---|---|---|---|")
+            b, t = (got[n][r]["rows"] / got[n][r]["cpu"] for n in ("base", "tree"))
+            loads = f"{got['base'][r]['load']:.1f} / {got['tree'][r]['load']:.1f}"
+            print(f"| {r + 1} | {b:.0f} | {t:.0f} | {t / b:.2f}x | {loads} |", flush=True)
         rate = {n: [x["rows"] / x["cpu"] for x in runs] for n, runs in got.items()}
-        for i in range(a.pairs):
-            b, t = rate["base"][i], rate["tree"][i]
-            loads = f"{got['base'][i]['load']:.1f} / {got['tree'][i]['load']:.1f}"
-            print(f"| {i + 1} | {b:.0f} | {t:.0f} | {t / b:.2f}x | {loads} |")
         mb, mt = statistics.median(rate["base"]), statistics.median(rate["tree"])
         print(f"| median | {mb:.0f} | {mt:.0f} | {mt / mb:.2f}x | |")
         digests = {x["digest"] for runs in got.values() for x in runs}

@@ -642,6 +642,7 @@ def _unpinned(p: Program, answer_class: str):
     if trace is None:
         return None
     refuted, refuse = refuter(fwd, trace), _refuser(p, answer_class)
+    before_block = refuted.before_block
     stated = {x.name: _whole(x.value) for x in fwd.quantities if x.value is not None}
     draws = []
     for u, c in pins:
@@ -666,7 +667,9 @@ def _unpinned(p: Program, answer_class: str):
             return None
         out = dict(values)
         for _u, c, *_rest, whole in draws:
-            v = known.get(c)
+            # a number the plan derives only past a linear block is not taken (the refuter stopped at the
+            # first block until issue 19 round 9; the rows stay those of that refuter)
+            v = known.get(c) if c in before_block else None
             if v is None or v <= 0 or (v.denominator != 1 if whole else (v * 100).denominator != 1):
                 return None
             out[c] = v

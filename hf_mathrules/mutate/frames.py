@@ -60,8 +60,16 @@ PAST = {  # the present-tense verbs of the seeds' qualified descriptions
 _SPAN_POINT = (" at the end", " at the start", " at the beginning")
 
 
+@lru_cache(maxsize=1 << 15)
 def qualified(desc: str, qualifier: str) -> str:
-    """``desc`` with ``qualifier``, its first present-tense verb in the past for a past qualifier."""
+    """``desc`` with ``qualifier``, its first present-tense verb in the past for a past qualifier.
+    Remembered per pair (a pure function of two strings; the exact gate's occasion checks ask ~10 pairs
+    per computed quantity of every draw; issue 19 round 9)."""
+    return _qualified(desc, qualifier)
+
+
+def _qualified(desc: str, qualifier: str) -> str:
+    """``qualified``'s work, not remembered."""
     if qualifier in PAST_QUALIFIERS:
         words = desc.split(" ")
         for i, w in enumerate(words):
@@ -92,6 +100,14 @@ def qualifier_of(base: str, desc: str) -> str | None:
 
 
 _QUALIFIER_ENDINGS = tuple(" " + q.removeprefix("on ") for q in SUFFIXES)
+
+
+@lru_cache(maxsize=1 << 14)
+def occasions(desc: str) -> tuple[tuple[str, str], ...]:
+    """``(q, qualified(desc, q))`` for every qualifier ``q`` of the seeds, in ``QUALIFIERS``' order:
+    the descriptions ``desc`` takes on the other occasions (the exact gate looks each up among a program's
+    descriptions for every draw of a variant; issue 19 round 9)."""
+    return tuple((q, qualified(desc, q)) for q in QUALIFIERS)
 
 
 # -- back-references (issue 21, round 6) -------------------------------------------------------------

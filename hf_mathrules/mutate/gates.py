@@ -21,7 +21,7 @@ import math
 import re
 from fractions import Fraction
 
-from .frames import NUMBER, number_text, parse_symbolic, parse_text, qualified
+from .frames import NUMBER, number_text, occasions, parse_symbolic, parse_text, qualified
 from .program import DECIMAL_ROLES, ROLES, Program, evaluate, free_names
 from .solution import needed_steps
 from .solver import Solution, solve
@@ -150,11 +150,17 @@ def _reachable(coeffs: list[Fraction], target: Fraction, cap: int = 200_000) -> 
     cs, rest = [c // g for c in cs], rest // g
     if rest > cap:
         return True
-    seen = bytearray(rest + 1)
-    seen[0] = 1
-    for v in range(1, rest + 1):
-        seen[v] = any(v >= c and seen[v - c] for c in cs)
-    return bool(seen[rest])
+    # the sums 0..rest of whole multiples of the ``cs`` as the bits of one integer: each coefficient's
+    # multiples added by doubling shifts (c, 2c, 4c, ... up to ``rest``), which gives the sums that the
+    # table ``seen[v] = any(v >= c and seen[v - c] for c in cs)`` marks (issue 19 round 9: that loop ran
+    # in Python over every v up to ``rest``)
+    reach, mask = 1, (1 << (rest + 1)) - 1
+    for c in cs:
+        step = c
+        while step <= rest:
+            reach |= (reach << step) & mask
+            step <<= 1
+    return bool(reach >> rest & 1)
 
 
 def _on_occasion(p: Program, values, by_desc: dict, s: str, free: list[str], name: str, env: dict, depth=0):
@@ -189,14 +195,12 @@ def fixed_rate_total(p: Program, values) -> str | None:
     give, the inputs of ``y`` that have occasion ``s`` (their seed's qualifiers) are free on it, the others
     keep their value; when every free input comes in whole numbers and the total is linear in them, some
     whole positive values of them must give ``x``'s value."""
-    from .seeds import QUALIFIERS
-
     by_desc = {x.desc: x for x in p.quantities if x.desc and not x.conversion}
     for y in p.quantities:
         if y.expr is None or y.conversion or not y.desc:
             continue
-        for s in QUALIFIERS:
-            x = by_desc.get(qualified(y.desc, s))
+        for s, desc in occasions(y.desc):  # ``(s, qualified(y.desc, s))`` for each of ``QUALIFIERS``
+            x = by_desc.get(desc)
             if x is None or x.expr is not None or x is y:
                 continue
             target = values.get(x.name, x.value)
@@ -230,17 +234,17 @@ _SAME_TIME = ("at the second shop", "in the first round", "in the morning", "in 
 def price_move(p: Program, values) -> str | None:
     """A price or wage whose value on a past occasion is more than 1.5 times its value now, or less than
     two thirds of it (``PRICE_MOVE``)."""
-    from .seeds import QUALIFIERS
-
-    by_desc = {x.desc: x for x in p.quantities if x.desc and not x.conversion}
+    by_desc = None
     for y in p.quantities:
         if not y.desc or y.conversion or not (y.role == "price" or (y.role == "rate" and "wage" in y.desc)):
             continue
+        if by_desc is None:
+            by_desc = {x.desc: x for x in p.quantities if x.desc and not x.conversion}
         a = values.get(y.name, y.value)
-        for s in QUALIFIERS:
+        for s, desc in occasions(y.desc):  # ``(s, qualified(y.desc, s))`` for each of ``QUALIFIERS``
             if s in _SAME_TIME:
                 continue
-            x = by_desc.get(qualified(y.desc, s))
+            x = by_desc.get(desc)
             b = values.get(x.name, x.value) if x is not None else None
             if a is None or b is None or a <= 0 or b <= 0:
                 continue

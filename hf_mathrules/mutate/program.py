@@ -159,7 +159,7 @@ class Program:
     def with_values(self, values: dict[str, Fraction]) -> Program:
         """The same program with the stated values of ``values`` changed (each name stated already): what
         does not read a value (the structure signature, the dependency links) is carried over."""
-        qs = tuple(replace(x, value=values[x.name]) if x.name in values else x for x in self.quantities)
+        qs = tuple(_with_value(x, values[x.name]) if x.name in values else x for x in self.quantities)
         out = replace(self, quantities=qs)
         for key in ("_signature", "_links"):
             if key in self.__dict__:
@@ -356,6 +356,16 @@ def new_quantity(name: str, role: str, unit: str = "", desc: str = "", **changes
         v = d["value"]
         if v is not None and type(v) is not Fraction:
             d["value"] = Fraction(v)
+    return new
+
+
+def _with_value(x: Quantity, value) -> Quantity:
+    """``replace(x, value=value)`` keeping ``x.check`` worked out (it reads the role, the range and
+    ``inline``, not the value; issue 19 round 9: the gates check every value of every redrawn copy)."""
+    new = replace(x, value=value)
+    got = x.__dict__.get("_check")
+    if got is not None:
+        new.__dict__["_check"] = got
     return new
 
 

@@ -528,6 +528,11 @@ def plan_of(program: Program, drop: tuple[str, ...] = ()) -> tuple | None:
     return _SHAPES.get(_shape_key(program, drop)) if SHAPED else None
 
 
+# the refuter follows a plan past its linear blocks (False: it stops at the first, as rounds 4-8 did; the
+# tests compare the two)
+BLOCKS = True
+
+
 def refuter(program: Program, trace: tuple):
     """``refuted(known, refuse)`` for copies of ``program`` with other stated values
     (``Program.with_values``): True when following the recorded plan ``trace`` from the stated values
@@ -535,8 +540,14 @@ def refuter(program: Program, trace: tuple):
     before it builds the copy and solves it.  Sound for rejection: each value followed here is forced by
     one equation from values forced before, so a solution of the copy, if any, has it (and a copy with no
     solution fails every gate anyway).  False when nothing is refused, and at the first step that
-    cannot be followed (a vanishing coefficient, a root that differs in kind, a linear block): then only
-    ``solve`` can tell.  ``known`` is filled in.
+    cannot be followed (a vanishing coefficient, a root that differs in kind, a linear block that solves
+    other quantities than the plan's or none): then only ``solve`` can tell.  ``known`` is filled in.
+
+    A linear block of the plan is solved as ``solve`` solves it (``_linear_block``, full rank or nothing:
+    each value it gives is forced by the block's equations from values forced before) and followed past
+    (``BLOCKS``; issue 19 round 9: rounds 4-8 stopped at the first block, so a draw whose block gave a
+    value its role refuses was built, solved and gated only to be refused).  ``refuted.before_block``: the
+    names derived before the first block, what the refuter derived when it stopped there.
 
     An equation the plan solves for ``u`` in which ``u`` appears only to the first degree outside any
     denominator (most of them) is solved from two evaluations, at ``u = 0`` and ``u = 1``, instead of
@@ -556,8 +567,15 @@ def refuter(program: Program, trace: tuple):
             else:
                 ops.append((SOLVED, u, eq, ev[3]))
         elif kind == BLOCK:
-            ops.append((BLOCK,))
+            if not BLOCKS or ev[3] is None:
+                ops.append((BLOCK,))
+                break
+            ops.append((BLOCK, list(ev[2]), ev[3]))
+    before_block: set[str] = set()
+    for op in ops:
+        if op[0] == BLOCK:
             break
+        before_block.add(op[1])
 
     def refuted(known: dict, refuse) -> bool:
         try:
@@ -586,6 +604,16 @@ def refuter(program: Program, trace: tuple):
                     if type(got) is not tuple or got[0] != name or got[2] != op[3]:
                         return False
                     v = got[1]
+                elif kind == BLOCK and len(op) == 3:  # a linear block of the plan (``BLOCKS``)
+                    block: list[Step] = []
+                    if not _linear_block(program, eqs, list(op[1]), known, block):
+                        return False
+                    if tuple(st.name for st in block) != op[2]:
+                        return False
+                    for st in block:
+                        if refuse(st.name, known[st.name]):
+                            return True
+                    continue
                 else:
                     return False
                 if type(v) is not int and v.denominator == 1:
@@ -597,6 +625,7 @@ def refuter(program: Program, trace: tuple):
             return False
         return False
 
+    refuted.before_block = frozenset(before_block)
     return refuted
 
 

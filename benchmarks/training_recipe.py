@@ -73,6 +73,20 @@ ARMS["weighted"] = {
     "rules": [f"{r}:{lv}:{n}" for r, rows in WEIGHTED_ROWS.items() for lv, n in enumerate(rows, 1)],
 }
 
+# the recipe (RESULTS § Training recipe, "Steps a tiny model can take"; configs/tiny-cpu-five-rules.yaml):
+# the rules' stepwise completions are longer, so rows pack to 304 tokens; rows moved from the mastered
+# cells to commutativity and simplification level 2; 3,800 steps fit 20 quiet minutes on 2 cores
+FIVE_RULES_ROWS = {
+    "distributivity": (6000, 15000), "factorization": (6000, 22000), "commutativity": (6000, 21000),
+    "simplification": (28000, 42000), "isolate_variable": (18000, 36000),
+}  # fmt: skip
+ARMS["five-rules"] = {
+    **ARMS["fourier"],
+    "rules": [f"{r}:{lv}:{n}" for r, rows in FIVE_RULES_ROWS.items() for lv, n in enumerate(rows, 1)],
+    "pack_length": 304, "per_device_train_batch_size": 20, "optimizer": "muon", "learning_rate": 5e-3,
+    "bf16": True, "max_steps": 3800,
+}  # fmt: skip
+
 
 def parse_value(text: str):
     if text.startswith("["):  # a list, e.g. rules=["distributivity:1-2", "factorization:1-2"]

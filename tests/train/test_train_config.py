@@ -103,3 +103,28 @@ def test_push_to_hub_takes_a_repository_id():
     assert rewrite_push_flag(["--push_to_hub", "false"]) == ["--push_to_hub", "false"]
     _, sft, _ = parse_train_args(["--push-to-hub=me/tiny"])
     assert sft.push_to_hub and sft.hub_model_id == "me/tiny"
+
+
+def test_the_five_rules_cpu_recipe_config_is_what_the_benchmark_trains(tmp_path):
+    """configs/tiny-cpu-five-rules.yaml parses to the settings benchmarks/training_recipe.py trains as
+    its ``five-rules`` arm (RESULTS § Training recipe): the file users run is the measured recipe."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(
+        "training_recipe", root / "benchmarks" / "training_recipe.py"
+    )
+    recipe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(recipe)
+    arm = recipe.ARMS["five-rules"]
+    margs, sft, _ = parse_train_args(
+        ["--config", str(root / "configs" / "tiny-cpu-five-rules.yaml"), "--output_dir", str(tmp_path / "o")]
+    )
+    for key, value in arm.items():
+        got = getattr(margs, key) if hasattr(margs, key) else getattr(sft, key)
+        got = getattr(got, "value", got)  # enums (lr_scheduler_type, train_sampling_strategy) by value
+        assert got == value or (isinstance(value, list) and list(got) == value), key
+    assert [e.label() for e in parse_mix(margs.rules, margs.levels, margs.rows_per_level)][
+        3
+    ] == "factorization:2:22000"

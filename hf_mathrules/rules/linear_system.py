@@ -68,6 +68,11 @@ class Level:
     isolated: Expr | None = None  # the variable's value in terms of the others
     substituted: list[Eq] = field(default_factory=list)
     sub: Level | None = None  # the smaller system
+    # for the small steps: the isolated variable's numerator as (coefficient, variable or "") terms over
+    # ``den``, and each substituted equation's row (its index in ``rows``)
+    numerator: list[tuple[int, str]] = field(default_factory=list)
+    den: int = 1
+    others: list[int] = field(default_factory=list)
 
     # renderings, computed once (prompts, steps and meta all use them)
     _rendered: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
@@ -115,14 +120,27 @@ def _pivot(rows: list[list[int]]) -> tuple[int, int]:
     return best
 
 
+def _numerator(row: list[int], b: int, names: list[str], j: int) -> list[tuple[int, str]]:
+    """``a*v + sum(c*u) = b`` -> the terms of ``v = (b - sum(c*u))/a``'s numerator, constant first, with
+    the sign that keeps the denominator ``|a|`` positive."""
+    s = 1 if row[j] > 0 else -1
+    parts = [(s * b, "")] if b else []
+    return parts + [(-s * c, u) for u, c in zip(names, row) if c and u != names[j]]
+
+
+def _sum(parts: list[tuple[int, str]]) -> Expr:
+    """A sum of ``(coefficient, variable or "")`` terms, written as given (nothing collected)."""
+    return add(*[term(c, Sym(u)) if u else number(c) for c, u in parts]) if parts else Num(0)
+
+
+def _nonzero(coeffs: list[int], names: list[str]) -> list[tuple[int, str]]:
+    return [(c, u) for c, u in zip(coeffs, names) if c]
+
+
 def _isolate(row: list[int], b: int, names: list[str], j: int) -> Expr:
     """``a*v + sum(c*u) = b`` -> ``v = (b - sum(c*u))/a`` written with the constant first."""
-    a = row[j]
-    s = 1 if a > 0 else -1
-    parts = [number(s * b)] if b else []
-    parts += [term(-s * c, Sym(u)) for u, c in zip(names, row) if c and u != names[j]]
-    num = add(*parts) if parts else Num(0)
-    return num if abs(a) == 1 else Div(num, Num(abs(a)))
+    num = _sum(_numerator(row, b, names, j))
+    return num if abs(row[j]) == 1 else Div(num, Num(abs(row[j])))
 
 
 def _times(c: int, e: Expr) -> Expr:
@@ -146,6 +164,8 @@ def build_levels(
     v = names[j]
     level.eq_index, level.var = i, v
     level.isolated = _isolate(rows[i], rhs[i], names, j)
+    level.numerator, level.den = _numerator(rows[i], rhs[i], names, j), abs(rows[i][j])
+    level.others = [k for k in range(len(rows)) if k != i]
     a, pivot_row, pivot_rhs = rows[i][j], rows[i], rhs[i]
     rest = [u for u in names if u != v]
     sub_rows, sub_rhs = [], []
@@ -178,10 +198,119 @@ def eq_strings(eq: Eq) -> tuple[str, str]:
     return lm + " = " + rm, lt + " = " + rt
 
 
-def level_lines(level: Level, inline: bool, blocks: bool = True) -> tuple[list[str], list[str]]:
+def _eqs(eqs: list[tuple[Expr, Expr]]) -> tuple[list[str], str]:
+    """Text lines of equations and their machine step (one system)."""
+    pairs = [eq_strings(Eq(lhs, rhs)) for lhs, rhs in eqs]
+    return [t for _, t in pairs], "; ".join(m for m, _ in pairs)
+
+
+def _isolation_steps(level: Level) -> tuple[list[str], list[str]]:
+    """The isolation a move at a time: keep the variable's term on the left, move the others, divide."""
+    v, i = level.var, level.eq_index
+    row, b, names = level.rows[i], level.rhs[i], level.names
+    a = row[names.index(v)]
+    lines, steps = [f"Isolate {v} in equation {i + 1}:", level.rendered()[i][1]], []
+    if any(c for u, c in zip(names, row) if u != v):
+        moved = [(b, "")] + [(-c, u) for u, c in zip(names, row) if c and u != v]
+        m, t = eq_strings(Eq(term(a, Sym(v)), _sum(moved)))
+        lines += ["Move the other terms to the right:", t]
+        steps.append(m)
+    if a != 1:
+        m, t = eq_strings(Eq(Sym(v), level.isolated))
+        lines += [f"Divide both sides by {a}:", t]
+        steps.append(m)
+    return lines, steps
+
+
+def _simplify_steps(level: Level) -> tuple[list[str], list[str]]:
+    """The substituted equations into the smaller system: clear the denominator, expand, collect the
+    variables on the left and the numbers on the right, add like terms, divide out a common factor."""
+    v, d, names, sub = level.var, level.den, level.names, level.sub
+    assert sub is not None
+    lines: list[str] = []
+    steps: list[str] = []
+
+    def stage(header: str, eqs: list[tuple[Expr, Expr]]) -> None:
+        text, machine_step = _eqs(eqs)
+        lines.append(header)
+        lines.extend(text)
+        steps.append(machine_step)
+
+    rows = [(level.rows[k], level.rhs[k]) for k in level.others]
+    if d != 1:
+        stage(
+            f"Multiply both sides by {d}:",
+            [
+                (
+                    add(*[_times(c, _sum(level.numerator)) if u == v else term(c * d, Sym(u))
+                          for u, c in zip(names, row) if c]),
+                    number(b * d),
+                )
+                for row, b in rows
+            ],
+        )  # fmt: skip
+    expanded = []
+    for row, b in rows:
+        terms: list[tuple[int, str]] = []
+        for u, c in zip(names, row):
+            if c and u == v:
+                terms += [(c * nc, nu) for nc, nu in level.numerator]
+            elif c:
+                terms.append((c * d, u))
+        expanded.append((terms, b * d))
+    stage("Expand:", [(_sum(t), number(b)) for t, b in expanded])
+    collected = []
+    for terms, b in expanded:
+        left = [(c, u) for w in sub.names for c, u in terms if u == w]
+        right = [(b, "")] + [(-c, u) for c, u in terms if not u]
+        collected.append((left, right))
+    stage("Variables left, numbers right:", [(_sum(left), _sum(right)) for left, right in collected])
+    combined = []
+    for left, right in collected:
+        coeffs = [sum(c for c, u in left if u == w) for w in sub.names]
+        combined.append((coeffs, sum(c for c, _ in right)))
+    stage("Combine like terms:", [(_sum(_nonzero(cs, sub.names)), number(b)) for cs, b in combined])
+    for n, ((coeffs, b), want, want_b) in enumerate(zip(combined, sub.rows, sub.rhs), 1):
+        g = next(c // w for c, w in zip([*coeffs, b], [*want, want_b]) if w)
+        assert g > 0 and coeffs == [w * g for w in want] and b == want_b * g
+        if g != 1:
+            m, t = eq_strings(Eq(_sum(_nonzero(want, sub.names)), number(want_b)))
+            lines.append(f"Divide equation {n} by {g}: {t}")
+            steps.append(m)
+    return lines, steps
+
+
+def _back_substitution(level: Level, small_steps: bool) -> tuple[str, list[str]]:
+    """``Back-substitute into v = ...: v = <numbers put in> [= <products> = <sum>[/d]] = value``."""
+    v, iso, sub = level.var, level.isolated, level.sub
+    assert iso is not None and sub is not None
+    chain = [machine_and_text(substitute(iso, {u: number(sub.values[u]) for u in sub.names}))]
+    if small_steps:
+        products = [c if not u else c * sub.values[u] for c, u in level.numerator]
+        total = sum(products)
+        forms = [_sum([(p, "") for p in products]), number(total)]
+        if level.den != 1:
+            forms = [Div(f, Num(level.den)) for f in forms]
+        for f in forms:
+            mt = machine_and_text(f)
+            if mt != chain[-1]:
+                chain.append(mt)
+    value = level.values[v]
+    value_mt = (str(value),) * 2 if type(value) is int else machine_and_text(number(value))
+    if value_mt != chain[-1] or len(chain) == 1:
+        chain.append(value_mt)
+    text = f"Back-substitute into {v} = {machine_and_text(iso)[1]}: {v} = " + " = ".join(t for _, t in chain)
+    return text, [f"{v} = {m}" for m, _ in chain]
+
+
+def level_lines(
+    level: Level, inline: bool, blocks: bool = True, small_steps: bool = False
+) -> tuple[list[str], list[str]]:
     """Completion lines and machine steps of one level.  ``blocks``: write the smaller system as a
     ``Sub-problem:`` prompt block with a ``Sub-answer:`` line; without it (word problems) the smaller
-    system is solved in place.  ``inline`` writes the smaller system's solution too."""
+    system is solved in place.  ``inline`` writes the smaller system's solution too.  ``small_steps``:
+    the isolation, the simplification into the smaller system and the back-substitution one operation
+    a line (what a small model learns; rules paper's format otherwise)."""
     names = level.names
     if not level.var:  # a single equation a*x = b
         (a,), x = level.rows[0], names[0]
@@ -195,13 +324,23 @@ def level_lines(level: Level, inline: bool, blocks: bool = True) -> tuple[list[s
     v, iso, sub = level.var, level.isolated, level.sub
     assert iso is not None and sub is not None
     iso_m, iso_t = machine_and_text(iso)
-    lines = [f"Isolate {v} in equation {level.eq_index + 1}: {v} = {iso_t}"]
-    steps = [f"{v} = {iso_m}"]
+    if small_steps:
+        lines, steps = _isolation_steps(level)
+        if not steps:  # the equation was already v = c
+            steps.append(f"{v} = {iso_m}")
+    else:
+        lines = [f"Isolate {v} in equation {level.eq_index + 1}: {v} = {iso_t}"]
+        steps = [f"{v} = {iso_m}"]
     lines.append("Substitute it into the other equations:")
     substituted = [eq_strings(e) for e in level.substituted]
     lines += [t for _, t in substituted]
     steps.append("; ".join(m for m, _ in substituted))
-    lines.append(f"Simplify: a smaller system in {', '.join(sub.names)}")
+    if small_steps:
+        more_lines, more_steps = _simplify_steps(level)
+        lines += more_lines
+        steps += more_steps
+    if not small_steps:  # (with them, the lines above are the simplification)
+        lines.append(f"Simplify: a smaller system in {', '.join(sub.names)}")
     steps.append(sub.machine_system())
     if blocks:
         lines.append(SUBPROBLEM_HEADER)
@@ -209,17 +348,15 @@ def level_lines(level: Level, inline: bool, blocks: bool = True) -> tuple[list[s
     else:
         lines += [t for _, t in sub.rendered()]
     if inline or not blocks:
-        sub_lines, sub_steps = level_lines(sub, inline, blocks)
+        sub_lines, sub_steps = level_lines(sub, inline, blocks, small_steps)
         lines += [INLINE_PREFIX + s for s in sub_lines] if blocks else sub_lines
         steps += sub_steps
     if blocks:
         lines.append(SUBANSWER_PREFIX + sub.answer())
         steps.append(sub.answer())
-    back_m, back_t = machine_and_text(substitute(iso, {u: number(sub.values[u]) for u in sub.names}))
-    value = level.values[v]
-    value_m, value_t = (str(value),) * 2 if type(value) is int else machine_and_text(number(value))
-    lines.append(f"Back-substitute into {v} = {iso_t}: {v} = {back_t} = {value_t}")
-    steps += [f"{v} = {back_m}", f"{v} = {value_m}"]
+    back_text, back_steps = _back_substitution(level, small_steps)
+    lines.append(back_text)
+    steps += back_steps
     return lines, steps
 
 
@@ -259,21 +396,28 @@ class LinearSystemConfig(RuleConfig):
     max_value: int | None = None  # largest magnitude of a solution component (integers)
     unit_pivots: bool | None = None  # every level can isolate a variable with coefficient +-1
     inline: bool | None = None  # also write the sub-problem's solution (else: recursive, one level)
+    small_steps: bool | None = None  # isolation, simplification, back-substitution an operation a line
 
     LEVEL_KNOBS = {
-        1: dict(n_unknowns=2, max_coeff=3, max_value=5, unit_pivots=True, inline=False),
-        2: dict(n_unknowns=2, max_coeff=6, max_value=9, unit_pivots=False, inline=False),
-        3: dict(n_unknowns=3, max_coeff=4, max_value=6, unit_pivots=True, inline=False),
-        4: dict(n_unknowns=3, max_coeff=6, max_value=9, unit_pivots=False, inline=False),
-        5: dict(n_unknowns=4, max_coeff=4, max_value=9, unit_pivots=True, inline=False),
-        6: dict(n_unknowns=4, max_coeff=9, max_value=12, unit_pivots=False, inline=False),
-    }
+        1: dict(n_unknowns=2, max_coeff=3, max_value=5, unit_pivots=True, inline=False,
+                small_steps=True),
+        2: dict(n_unknowns=2, max_coeff=6, max_value=9, unit_pivots=False, inline=False,
+                small_steps=True),
+        3: dict(n_unknowns=3, max_coeff=4, max_value=6, unit_pivots=True, inline=False,
+                small_steps=True),
+        4: dict(n_unknowns=3, max_coeff=6, max_value=9, unit_pivots=False, inline=False,
+                small_steps=True),
+        5: dict(n_unknowns=4, max_coeff=4, max_value=9, unit_pivots=True, inline=False,
+                small_steps=True),
+        6: dict(n_unknowns=4, max_coeff=9, max_value=12, unit_pivots=False, inline=False,
+                small_steps=True),
+    }  # fmt: skip
 
     def validate_knobs(self, k: dict) -> None:
         check_int("n_unknowns", k["n_unknowns"], 2, 6)
         check_int("max_coeff", k["max_coeff"], 1, 1000)
         check_int("max_value", k["max_value"], 1, 10**6)
-        for name in ("unit_pivots", "inline"):
+        for name in ("unit_pivots", "inline", "small_steps"):
             if not isinstance(k[name], bool):
                 raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
@@ -301,7 +445,7 @@ class LinearSystem(Rule):
         k = self.k
         names = sorted(self.config.vocab.sample(rng, k["n_unknowns"]))
         level = random_system(rng, names, k["max_coeff"], k["max_value"], k["unit_pivots"])
-        lines, steps = level_lines(level, k["inline"])
+        lines, steps = level_lines(level, k["inline"], small_steps=k["small_steps"])
         subs: list[Level] = []
         lvl = level.sub
         while lvl is not None:

@@ -94,3 +94,55 @@ def test_form_check_rejects_wrong_order_or_unsolved_answer():
         rule,
     )
     assert any("prompt's order" in e for e in errors)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_small_steps_do_one_operation_a_line(level):
+    """Each stage of the stepwise simplification holds at the solution (validate_rows checks every machine
+    step), the collected line puts only variables left and only numbers right, and the combined line is
+    the smaller system (or that system times the factor divided out on the next line)."""
+    rule = make_rule(RULE, level=level)
+    rows = rule.generate(120, seed=40 + level)
+    assert validate_rows(rows, rule).ok
+    for row in rows:
+        lines = row["completion"].splitlines()
+        sub = json.loads(row["meta"])["subproblems"][0].splitlines()[1:]
+        n_eqs = len(sub)
+        k = lines.index("Variables left, numbers right:")
+        for ln in lines[k + 1 : k + 1 + n_eqs]:
+            left, right = ln.split(" = ")
+            assert any(ch.isalpha() for ch in left) and not any(ch.isalpha() for ch in right), ln
+        k = lines.index("Combine like terms:")
+        combined = lines[k + 1 : k + 1 + n_eqs]
+        divided = {ln.split(": ")[0]: ln.split(": ")[1] for ln in lines if ln.startswith("Divide equation")}
+        for n, (got, want) in enumerate(zip(combined, sub), 1):
+            by = [head.rsplit(" ", 1)[1] for head in divided if head.startswith(f"Divide equation {n} by ")]
+            assert got == want.strip() or (divided[f"Divide equation {n} by {by[0]}"] == want.strip()), row
+        isolated_from = lines[1].split(" = ")[0]  # the isolation's equation, left side
+        if any(ch.isalpha() for ch in isolated_from.lstrip("-").lstrip("0123456789")[1:]):
+            assert lines[2] == "Move the other terms to the right:"  # moved on a line of their own
+        back = next(ln for ln in lines if ln.startswith("Back-substitute"))
+        chain = back.split(": ", 1)[1].split(" = ")[1:]  # the numbers put in, ..., the value
+        assert not any("*" in c for c in chain[1:]), back  # products taken before anything else
+        if chain[0].count(" ") >= 2 and "*" in chain[0]:  # a sum with products: products, sum, value
+            assert len(chain) >= 3, back
+
+
+def test_small_steps_are_a_knob():
+    off = make_rule(RULE, level=2, small_steps=False).generate(60, seed=5)
+    on = make_rule(RULE, level=2).generate(60, seed=5)
+    assert [r["problem"] for r in off] == [r["problem"] for r in on]  # the same systems
+    assert [r["answer"] for r in off] == [r["answer"] for r in on]
+    assert not any("Expand:" in r["completion"] for r in off)
+    assert all("Expand:" in r["completion"] for r in on)
+    # the rules paper's one-line isolation comes back with the knob off
+    assert all(r["completion"].splitlines()[0].count(" = ") == 1 for r in off)
+    with pytest.raises(ConfigError, match="small_steps"):
+        make_rule(RULE, level=2, small_steps="yes")
+
+
+def test_small_steps_inline_solutions_validate():
+    rule = make_rule(RULE, level=4, inline=True)
+    rows = rule.generate(60, seed=9)
+    assert validate_rows(rows, rule).ok
+    assert all("  | Expand:" in r["completion"] for r in rows)

@@ -88,6 +88,15 @@ ARMS["five-rules"] = {
 }  # fmt: skip
 
 
+# linear systems by substitution with the small steps (linear_system's `small_steps`: isolation, expansion,
+# collection and combination one operation a line), 2 and 3 unknowns; rows are ~260-390 tokens, so rows
+# pack to 512 x 12 (about the five-rule recipe's tokens a step)
+ARMS["linear-systems"] = {
+    **ARMS["five-rules"],
+    "rules": ["linear_system:1:12000", "linear_system:2:24000", "linear_system:3:20000"],
+    "pack_length": 512, "per_device_train_batch_size": 12,
+}  # fmt: skip
+
 def parse_value(text: str):
     if text.startswith("["):  # a list, e.g. rules=["distributivity:1-2", "factorization:1-2"]
         return json.loads(text)

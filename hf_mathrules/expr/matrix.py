@@ -56,8 +56,11 @@ class Matrix:
         """SymPy-compatible: ``[[1, 2, 3], [0, 1, 1/2]]``."""
         return "[" + ", ".join("[" + ", ".join(_num(v) for v in row) + "]" for row in self.rows) + "]"
 
-    def text(self, augmented: bool = True) -> str:
-        """Aligned rows with a bar before the last column."""
+    def text(self, augmented: bool = True, aligned: bool = True) -> str:
+        """Rows with a bar before the last column; ``aligned`` pads every entry to the widest one (which a
+        model writing the first row cannot know yet: ``row_text`` for one row, unpadded)."""
+        if not aligned:
+            return "\n".join(row_text(row, augmented) for row in self.rows)
         cells = [[_num(v) for v in row] for row in self.rows]
         width = max((len(c) for row in cells for c in row), default=1)
         lines = []
@@ -71,6 +74,14 @@ class Matrix:
 
     def __str__(self) -> str:
         return self.machine()
+
+
+def row_text(row, augmented: bool = True) -> str:
+    """One row, entries one space apart: ``[1 1/3 | -1/3]``."""
+    body = [_num(Fraction(v)) for v in row]
+    if augmented and len(body) > 1:
+        return "[" + " ".join(body[:-1]) + " | " + body[-1] + "]"
+    return "[" + " ".join(body) + "]"
 
 
 def is_rref(rows) -> bool:

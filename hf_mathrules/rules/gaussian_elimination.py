@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ..expr.matrix import Matrix, is_rref
+from ..expr.matrix import Matrix, is_rref, row_text
 from ..expr.nodes import number
 from ..expr.render import _num, machine, text
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
@@ -30,15 +30,23 @@ class GaussianEliminationConfig(RuleConfig):
     max_value: int | None = None  # largest magnitude of a solution component
     max_denominator: int | None = None  # 1: integer solutions; q > 1: components may be p/q
     p_zero_pivot: float | None = None  # probability that the first pivot is 0, forcing a row swap
+    aligned: bool | None = None  # pad entries to one width (a width that depends on rows not yet written)
+    show_products: bool | None = None  # before ``R2 <- R2 - c*R1``'s matrix, the line ``c*R1 = [...]``
 
     LEVEL_KNOBS = {
-        1: dict(n_unknowns=2, max_coeff=3, max_value=5, max_denominator=1, p_zero_pivot=0.0),
-        2: dict(n_unknowns=2, max_coeff=6, max_value=9, max_denominator=1, p_zero_pivot=0.2),
-        3: dict(n_unknowns=3, max_coeff=4, max_value=6, max_denominator=1, p_zero_pivot=0.2),
-        4: dict(n_unknowns=3, max_coeff=8, max_value=9, max_denominator=1, p_zero_pivot=0.3),
-        5: dict(n_unknowns=4, max_coeff=5, max_value=9, max_denominator=1, p_zero_pivot=0.3),
-        6: dict(n_unknowns=4, max_coeff=12, max_value=12, max_denominator=3, p_zero_pivot=0.5),
-    }
+        1: dict(n_unknowns=2, max_coeff=3, max_value=5, max_denominator=1, p_zero_pivot=0.0,
+                aligned=False, show_products=True),
+        2: dict(n_unknowns=2, max_coeff=6, max_value=9, max_denominator=1, p_zero_pivot=0.2,
+                aligned=False, show_products=True),
+        3: dict(n_unknowns=3, max_coeff=4, max_value=6, max_denominator=1, p_zero_pivot=0.2,
+                aligned=False, show_products=True),
+        4: dict(n_unknowns=3, max_coeff=8, max_value=9, max_denominator=1, p_zero_pivot=0.3,
+                aligned=False, show_products=True),
+        5: dict(n_unknowns=4, max_coeff=5, max_value=9, max_denominator=1, p_zero_pivot=0.3,
+                aligned=False, show_products=True),
+        6: dict(n_unknowns=4, max_coeff=12, max_value=12, max_denominator=3, p_zero_pivot=0.5,
+                aligned=False, show_products=True),
+    }  # fmt: skip
 
     def validate_knobs(self, k: dict) -> None:
         check_int("n_unknowns", k["n_unknowns"], 2, 6)
@@ -48,6 +56,9 @@ class GaussianEliminationConfig(RuleConfig):
         p = k["p_zero_pivot"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ConfigError(f"p_zero_pivot must be a probability from 0 to 1, got {p!r}")
+        for name in ("aligned", "show_products"):
+            if not isinstance(k[name], bool):
+                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
         if k["max_coeff"] == 1 and k["n_unknowns"] > 3 and p > 0:
             # with entries in {-1, 0, 1} a zero first pivot leaves too few non-singular matrices to vary
@@ -155,10 +166,18 @@ class GaussianElimination(Rule):
         start = Matrix([[*r, b] for r, b in zip(coeffs, rhs)])
         ops = gauss_jordan(start)
         answer = ", ".join(f"{v} = {machine(number(x))}" for v, x in zip(names, solution))
-        lines = [header(names), start.text()]
+        aligned = self.k["aligned"]
+        lines = [header(names), start.text(aligned=aligned)]
+        prev = start
         for op, m in ops:
             lines.append(operation_text(op))
-            lines.append(m.text())
+            if op[0] == "add" and self.k["show_products"]:
+                _, _, source, c = op
+                lines.append(
+                    f"{_coef(abs(c))}R{source + 1} = " + row_text([abs(c) * v for v in prev.rows[source]])
+                )
+            lines.append(m.text(aligned=aligned))
+            prev = m
         lines.append("The matrix is in reduced row echelon form: " + answer)
         return Problem(
             instruction=self.instruction.format(vars=", ".join(names)),

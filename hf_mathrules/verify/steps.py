@@ -335,6 +335,8 @@ def split_completion(rule: Any, completion: str, prompt: str = "") -> list[tuple
             system = _matrix_system([_MATRIX_ROW.match(b).group("body") for b in block], names)
             out.append(("\n".join(block), "step" if system else "text", system))
             continue
+        elif matrix and "[" in ln:  # a row worked out on the side (``2*R1 = [2 2/3 | -2/3]``): not a system
+            out.append((ln, "text", None))
         else:
             header = rule.read_header(ln)
             if header is not None:  # the unknowns of the matrices below it

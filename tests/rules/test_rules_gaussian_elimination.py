@@ -62,3 +62,45 @@ def test_form_check_rejects_a_matrix_not_in_rref():
     bad = dict(row, steps=row["steps"][:-1])  # stop one operation early
     errors = validate_row(bad, rule)
     assert any("reduced row echelon" in e for e in errors)
+
+
+@pytest.mark.parametrize("level", [1, 3])
+def test_rows_unpadded_and_products_on_their_own_line(level):
+    """Matrices are written unpadded (an entry's width never depends on rows not yet written), and each
+    ``R_i <- R_i +- c*R_j`` is followed by ``c*R_j = [...]``, the source row times ``c`` as it stood."""
+    from fractions import Fraction
+
+    from hf_mathrules.experiments.gaussian import _ADD, parse_steps
+
+    rule = make_rule("gaussian_elimination", level=level)
+    rows = rule.generate(80, seed=21)
+    assert validate_rows(rows, rule).ok
+    n_products = 0
+    for row in rows:
+        lines = row["completion"].splitlines()
+        start, steps = parse_steps(row["completion"])
+        assert not any("  " in ln or "[ " in ln for ln in lines if ln.startswith("[")), row["completion"]
+        ops = [i for i, ln in enumerate(lines) if "<-" in ln or ln.startswith("swap")]
+        before = [start] + [m for _, m in steps]  # the matrix each operation starts from
+        for k, i in enumerate(ops):
+            add = _ADD.match(lines[i])
+            if not add:
+                assert not lines[i + 1].split(" = ")[0].endswith(("R1", "R2", "R3"))
+                continue
+            coef, source = add.group(4).rstrip("*") or "1", int(add.group(5)) - 1
+            name, _, product = lines[i + 1].partition(" = ")
+            assert name == ("" if coef == "1" else coef + "*") + f"R{source + 1}", lines[i + 1]
+            got = [Fraction(t) for t in product.strip("[]").replace("|", " ").split()]
+            assert got == [Fraction(coef) * v for v in before[k][source]]
+            n_products += 1
+    assert n_products > len(rows)
+
+
+def test_layout_knobs_restore_the_aligned_rows():
+    old = make_rule("gaussian_elimination", level=1, aligned=True, show_products=False).generate(30, seed=2)
+    new = make_rule("gaussian_elimination", level=1).generate(30, seed=2)
+    assert [r["steps"] for r in old] == [r["steps"] for r in new]  # the same matrices, written differently
+    assert not any(" = [" in r["completion"] for r in old)
+    assert all(r["completion"].splitlines()[1].startswith("[ ") for r in old)
+    with pytest.raises(ConfigError, match="aligned"):
+        make_rule("gaussian_elimination", level=1, aligned="no")

@@ -97,6 +97,14 @@ ARMS["linear-systems"] = {
     "pack_length": 512, "per_device_train_batch_size": 12,
 }  # fmt: skip
 
+# Gaussian elimination with unpadded matrices and each row multiple on its own line (the rule's `aligned`
+# off, `show_products` on), 2x2 and 3x3; 3x3 rows are ~780-940 tokens, so rows pack to 1024 x 6
+ARMS["gaussian"] = {
+    **ARMS["five-rules"],
+    "rules": ["gaussian_elimination:1:8000", "gaussian_elimination:2:16000", "gaussian_elimination:3:16000"],
+    "pack_length": 1024, "per_device_train_batch_size": 6,
+}  # fmt: skip
+
 def parse_value(text: str):
     if text.startswith("["):  # a list, e.g. rules=["distributivity:1-2", "factorization:1-2"]
         return json.loads(text)

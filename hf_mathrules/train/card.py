@@ -130,6 +130,7 @@ def build_model_card(
         )
     mix_table = "\n".join(
         f"- `{e.rule}` levels {', '.join(map(str, e.levels))}: {e.rows * len(e.levels)} rows, levels interleaved"
+        + ("; knobs " + ", ".join(f"`{k}={v}`" for k, v in e.knobs) if e.knobs else "")
         for e in mix
     )
     results_table = (

@@ -73,7 +73,10 @@ class MathRulesArguments:
     )
     rules: list[str] = field(
         default_factory=lambda: [DEFAULT_RULE],
-        metadata={"help": "rules to mix, each NAME[:LEVELS[:ROWS]], e.g. distributivity:1-3:5000"},
+        metadata={
+            "help": "rules to mix, each NAME[:LEVELS[:ROWS[:KNOB=VALUE,...]]], e.g. distributivity:1-3:5000 "
+            "or linear_system:1:8000:max_coeff=12"
+        },
     )
     levels: str = field(default="1", metadata={"help": "levels for rules given without any, e.g. 1 or 1-3"})
     rows_per_level: int = field(default=20000, metadata={"help": "training rows per rule and level"})

@@ -15,14 +15,49 @@ from ..rules import ConfigError, rule_names
 
 @dataclass(frozen=True)
 class MixEntry:
-    """One component of the training mix: ``rows`` training rows of ``rule`` at each of ``levels``."""
+    """One component of the training mix: ``rows`` training rows of ``rule`` at each of ``levels``, with
+    ``knobs`` (``(name, value)`` pairs) set over the levels' own."""
 
     rule: str
     levels: tuple[int, ...]
     rows: int
+    knobs: tuple[tuple[str, Any], ...] = ()
 
     def label(self) -> str:
-        return f"{self.rule}:{','.join(map(str, self.levels))}:{self.rows}"
+        text = f"{self.rule}:{','.join(map(str, self.levels))}:{self.rows}"
+        return text + (":" + ",".join(f"{k}={_knob_text(v)}" for k, v in self.knobs) if self.knobs else "")
+
+
+def _knob_text(v: Any) -> str:
+    return str(v).lower() if isinstance(v, bool) else str(v)
+
+
+def _knob_value(text: str) -> Any:
+    """A knob's value as written in a mix entry: true/false, an integer, a number, else the text."""
+    low = text.strip().lower()
+    if low in ("true", "false"):
+        return low == "true"
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text.strip()
+
+
+def _knobs(spec: str, rule: str, levels: tuple[int, ...], text: str) -> tuple[tuple[str, Any], ...]:
+    """``max_coeff=12,unit_pivots=true`` -> pairs, each checked by building the rule at every level."""
+    from ..rules import make_rule
+
+    pairs = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, eq, value = part.partition("=")
+        if not eq or not name.strip():
+            raise ConfigError(f"knobs must look like NAME=VALUE[,NAME=VALUE] in {spec!r}, got {part!r}")
+        pairs.append((name.strip(), _knob_value(value)))
+    for level in levels:
+        make_rule(rule, level=level, **dict(pairs))  # an unknown knob or a bad value: a ConfigError naming it
+    return tuple(pairs)
 
 
 def _levels(text: str) -> tuple[int, ...]:
@@ -40,15 +75,16 @@ def _levels(text: str) -> tuple[int, ...]:
 
 
 def parse_mix(specs: list[str], default_levels: str = "1", default_rows: int = 20000) -> list[MixEntry]:
-    """Parse ``NAME[:LEVELS[:ROWS]]`` entries (e.g. ``distributivity:1-3:5000``); unknown rules are an
-    error naming the rule and the known ones."""
+    """Parse ``NAME[:LEVELS[:ROWS[:KNOB=VALUE,...]]]`` entries (e.g. ``distributivity:1-3:5000``,
+    ``linear_system:1:8000:max_coeff=12``); unknown rules and knobs are errors naming them."""
     if not specs:
         raise ConfigError("no rules to train on; give at least one, e.g. --rules distributivity")
     known = rule_names()
     entries = []
     for spec in specs:
         name, _, rest = str(spec).partition(":")
-        levels_text, _, rows_text = rest.partition(":")
+        levels_text, _, rest = rest.partition(":")
+        rows_text, _, knobs_text = rest.partition(":")
         if name not in known:
             raise ConfigError(f"unknown rule {name!r}; known rules: {', '.join(known)}")
         try:
@@ -57,7 +93,8 @@ def parse_mix(specs: list[str], default_levels: str = "1", default_rows: int = 2
             raise ConfigError(f"rows must be an integer in {spec!r}") from None
         if rows < 1:
             raise ConfigError(f"rows must be positive in {spec!r}")
-        entries.append(MixEntry(name, _levels(levels_text or default_levels), rows))
+        levels = _levels(levels_text or default_levels)
+        entries.append(MixEntry(name, levels, rows, _knobs(str(spec), name, levels, knobs_text)))
     return entries
 
 
@@ -71,7 +108,8 @@ def entry_params(
 
     sizes = dict.fromkeys(("n_train", "n_validation", "n_test", "n_ood"), 0)
     sizes[size_param(split)] = (rows or entry.rows) * len(entry.levels)
-    return {"levels": entry.levels, "seed": seed, **sizes, **({"vocab": vocab} if vocab else {})}
+    knobs = {"knobs": dict(entry.knobs)} if entry.knobs else {}
+    return {"levels": entry.levels, "seed": seed, **sizes, **knobs, **({"vocab": vocab} if vocab else {})}
 
 
 def rule_rows(

@@ -240,7 +240,7 @@ def _test_accuracy(trainer, tok, margs, mix) -> list[dict[str, Any]]:
     results = []
     for entry in mix:
         for level in entry.levels:
-            one = [type(entry)(entry.rule, (level,), margs.test_rows)]
+            one = [type(entry)(entry.rule, (level,), margs.test_rows, entry.knobs)]
             rows = rule_rows(one, "test", margs.rules_seed, vocab=margs.vocab)
             completions = generate(
                 model,

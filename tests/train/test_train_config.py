@@ -128,3 +128,30 @@ def test_the_five_rules_cpu_recipe_config_is_what_the_benchmark_trains(tmp_path)
     assert [e.label() for e in parse_mix(margs.rules, margs.levels, margs.rows_per_level)][
         3
     ] == "factorization:2:22000"
+
+
+def test_mix_entries_set_rule_knobs():
+    """``NAME:LEVELS:ROWS:KNOB=VALUE,...`` trains on the rule with those knobs over its levels' own."""
+    import json
+
+    from hf_mathrules.train.data import rule_rows
+
+    mix = parse_mix(["linear_system:1:6:max_coeff=12,small_steps=false", "distributivity:1-2:3"])
+    assert [e.label() for e in mix] == [
+        "linear_system:1:6:max_coeff=12,small_steps=false",
+        "distributivity:1,2:3",
+    ]
+    rows = rule_rows(mix, "train")
+    assert len(rows) == 6 + 6
+    metas = [json.loads(r["meta"]) for r in rows if r["rule"] == "linear_system"]
+    assert all(m["max_coeff"] == 12 and m["small_steps"] is False and m["level"] == 1 for m in metas)
+    assert not any("Expand:" in r["completion"] for r in rows if r["rule"] == "linear_system")
+    plain = [json.loads(r["meta"]) for r in rule_rows(parse_mix(["linear_system:1:6"]), "train")]
+    assert all(m["max_coeff"] == 3 for m in plain)  # without knobs: the level's own
+    for spec, message in [
+        ("linear_system:1:6:max_coef=12", "unknown knob"),
+        ("linear_system:1:6:max_coeff", "NAME=VALUE"),
+        ("linear_system:1:6:unit_pivots=maybe", "unit_pivots must be true or false"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            parse_mix([spec])

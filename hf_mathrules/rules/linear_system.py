@@ -397,6 +397,7 @@ class LinearSystemConfig(RuleConfig):
     unit_pivots: bool | None = None  # every level can isolate a variable with coefficient +-1
     inline: bool | None = None  # also write the sub-problem's solution (else: recursive, one level)
     small_steps: bool | None = None  # isolation, simplification, back-substitution an operation a line
+    depth: int = 0  # the row is the depth-th smaller system of the drawn one (what recursive calls are asked)
 
     LEVEL_KNOBS = {
         1: dict(n_unknowns=2, max_coeff=3, max_value=5, unit_pivots=True, inline=False,
@@ -421,6 +422,7 @@ class LinearSystemConfig(RuleConfig):
             if not isinstance(k[name], bool):
                 raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
+        check_int("depth", k["depth"], 0, k["n_unknowns"] - 1)
         if k["unit_pivots"] and k["n_unknowns"] > 4:
             raise ConfigError(
                 "unit_pivots=true is only supported up to n_unknowns=4 (rejection gets too slow)"
@@ -445,6 +447,10 @@ class LinearSystem(Rule):
         k = self.k
         names = sorted(self.config.vocab.sample(rng, k["n_unknowns"]))
         level = random_system(rng, names, k["max_coeff"], k["max_value"], k["unit_pivots"])
+        for _ in range(k["depth"]):
+            assert level.sub is not None
+            level = level.sub
+        names = level.names
         lines, steps = level_lines(level, k["inline"], small_steps=k["small_steps"])
         subs: list[Level] = []
         lvl = level.sub
@@ -489,8 +495,8 @@ class LinearSystem(Rule):
         return "\n".join(block) if block else None
 
     def check_form(self, row: dict, problem: Any, answer: Any) -> str | None:
-        if answer.kind != "assign":
-            return "the answer is not a list of assignments"
+        if answer.kind != "assign" and not (answer.kind == "eq" and len(answer.assign) == 1):
+            return "the answer is not a list of assignments"  # (one unknown: ``y = 2`` reads as an equation)
         want = [Sym(v).name for v in self.split_prompt(row["prompt"])[0]]
         got = [str(s) for s in answer.assign]
         if got != want:

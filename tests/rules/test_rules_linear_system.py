@@ -146,3 +146,23 @@ def test_small_steps_inline_solutions_validate():
     rows = rule.generate(60, seed=9)
     assert validate_rows(rows, rule).ok
     assert all("  | Expand:" in r["completion"] for r in rows)
+
+
+def test_depth_rows_are_the_smaller_systems_recursive_calls_are_asked():
+    """``depth=d`` rows: the d-th smaller system of the system item i draws (the prompt a recursive call gets),
+    solved as a top-level row; one unknown is divided through."""
+    top = make_rule(RULE, level=3).generate(40, seed=8)
+    for depth in (1, 2):
+        rule = make_rule(RULE, level=3, depth=depth)
+        rows = rule.generate(40, seed=8)
+        assert validate_rows(rows, rule).ok
+        for t, r in zip(top, rows):
+            meta = json.loads(t["meta"])
+            assert r["prompt"].strip() == meta["subproblems"][depth - 1].strip()
+            assert r["answer"] == meta["subanswers"][depth - 1]
+    one = make_rule(RULE, level=1, depth=1).generate(20, seed=1)
+    assert all(
+        r["completion"].startswith(("Divide both sides by", "The equation already gives")) for r in one
+    )
+    with pytest.raises(ConfigError, match="depth"):
+        make_rule(RULE, level=1, depth=2)

@@ -97,6 +97,15 @@ ARMS["linear-systems"] = {
     "pack_length": 512, "per_device_train_batch_size": 12,
 }  # fmt: skip
 
+# the same with the rows recursive calls are asked (the rule's `depth`): the smaller systems of drawn
+# systems, down to one equation; without them a recursive call gets a prompt it never trained on
+ARMS["linear-systems-recursive"] = {
+    **ARMS["linear-systems"],
+    "rules": ["linear_system:1:12000", "linear_system:2:20000", "linear_system:3:16000",
+              "linear_system:3:8000:depth=1", "linear_system:1:3000:depth=1", "linear_system:2:3000:depth=1",
+              "linear_system:3:2000:depth=2"],
+}  # fmt: skip
+
 # Gaussian elimination with unpadded matrices and each row multiple on its own line (the rule's `aligned`
 # off, `show_products` on), 2x2 and 3x3; 3x3 rows are ~780-940 tokens, so rows pack to 1024 x 6
 ARMS["gaussian"] = {

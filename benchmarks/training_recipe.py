@@ -195,7 +195,8 @@ def score_model(model_dir: Path, mix, n_eval: int, max_new_tokens: int = 320) ->
     cells = []
     for entry in mix:
         for level in entry.levels:
-            rows = make_rule(entry.rule, level=level).generate(n_eval, seed=12345, split="test")
+            knobs = dict(getattr(entry, "knobs", ()))
+            rows = make_rule(entry.rule, level=level, **knobs).generate(n_eval, seed=12345, split="test")
             with torch.inference_mode():
                 completions = generate(model, tok, [r["prompt"] for r in rows], max_new_tokens=max_new_tokens,
                                        batch_size=50, progress=False)  # fmt: skip
@@ -203,10 +204,10 @@ def score_model(model_dir: Path, mix, n_eval: int, max_new_tokens: int = 320) ->
             k = sum(s.correct for s in scores)
             lo, hi = wilson_interval(k, len(scores))
             first_bad = [s.first_bad_step for s in scores if not s.correct and s.first_bad_step is not None]
-            cells.append({"rule": entry.rule, "level": level, "n": len(scores), "correct": k,
+            cells.append({"rule": entry.rule, "level": level, **({"knobs": knobs} if knobs else {}), "n": len(scores), "correct": k,
                           "accuracy": k / len(scores), "wilson95": [round(lo, 4), round(hi, 4)],
                           "first_wrong_step_mean": (sum(first_bad) / len(first_bad) + 1) if first_bad else None})  # fmt: skip
-            print(f"  {model_dir.name} {entry.rule} L{level}: {k}/{len(scores)}", flush=True)
+            print(f"  {model_dir.name} {entry.rule} L{level} {knobs or ''}: {k}/{len(scores)}", flush=True)
     return cells
 
 

@@ -114,6 +114,7 @@ ARMS["gaussian"] = {
     "pack_length": 1024, "per_device_train_batch_size": 6,
 }  # fmt: skip
 
+
 def parse_value(text: str):
     if text.startswith("["):  # a list, e.g. rules=["distributivity:1-2", "factorization:1-2"]
         return json.loads(text)

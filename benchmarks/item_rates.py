@@ -3,6 +3,8 @@
 Run it once per code tree to compare commits side by side:
 
     for code in /tmp/wt-old19 .; do PYTHONPATH=$code nice -n 19 python benchmarks/item_rates.py 3000; done
+
+Other rules and levels after the count: ``python benchmarks/item_rates.py 1000 linear_system:1 gaussian_elimination:3``.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ CONFIGS = [
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    configs = [(a.split(":")[0], int(a.split(":")[1])) for a in sys.argv[2:]] or CONFIGS
     out = {}
-    for name, level in CONFIGS:
+    for name, level in configs:
         rule = make_rule(name, level=level)
         for i in range(500):
             rule.item(1, i)

@@ -34,7 +34,7 @@ from ..expr.render import machine, machine_and_text
 from ..expr.rewrite import substitute
 from ..prompting import read_prompt, write_prompt
 from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
-from .terms import linear_eq, linear_eq_strings, nonsingular_int_matrix
+from .terms import linear_eq, linear_eq_strings, nonsingular_int_matrix, sum_strings
 
 SUBPROBLEM_HEADER = "Sub-problem:"
 SUBANSWER_PREFIX = "Sub-answer: "
@@ -133,6 +133,16 @@ def _sum(parts: list[tuple[int, str]]) -> Expr:
     return add(*[term(c, Sym(u)) if u else number(c) for c, u in parts]) if parts else Num(0)
 
 
+def _sum_strings(parts: list[tuple[int, str]]) -> tuple[str, str]:
+    """``machine_and_text(_sum(parts))`` without the tree (the rows' hot path)."""
+    return sum_strings([(c, ((u, 1),) if u else ()) for c, u in parts]) if parts else ("0", "0")
+
+
+def _eq_strings(left: list[tuple[int, str]], right: list[tuple[int, str]]) -> tuple[str, str]:
+    (lm, lt), (rm, rt) = _sum_strings(left), _sum_strings(right)
+    return lm + " = " + rm, lt + " = " + rt
+
+
 def _nonzero(coeffs: list[int], names: list[str]) -> list[tuple[int, str]]:
     return [(c, u) for c, u in zip(coeffs, names) if c]
 
@@ -198,12 +208,6 @@ def eq_strings(eq: Eq) -> tuple[str, str]:
     return lm + " = " + rm, lt + " = " + rt
 
 
-def _eqs(eqs: list[tuple[Expr, Expr]]) -> tuple[list[str], str]:
-    """Text lines of equations and their machine step (one system)."""
-    pairs = [eq_strings(Eq(lhs, rhs)) for lhs, rhs in eqs]
-    return [t for _, t in pairs], "; ".join(m for m, _ in pairs)
-
-
 def _isolation_steps(level: Level) -> tuple[list[str], list[str]]:
     """The isolation a move at a time: keep the variable's term on the left, move the others, divide."""
     v, i = level.var, level.eq_index
@@ -212,7 +216,7 @@ def _isolation_steps(level: Level) -> tuple[list[str], list[str]]:
     lines, steps = [f"Isolate {v} in equation {i + 1}:", level.rendered()[i][1]], []
     if any(c for u, c in zip(names, row) if u != v):
         moved = [(b, "")] + [(-c, u) for u, c in zip(names, row) if c and u != v]
-        m, t = eq_strings(Eq(term(a, Sym(v)), _sum(moved)))
+        m, t = _eq_strings([(a, v)], moved)
         lines += ["Move the other terms to the right:", t]
         steps.append(m)
     if a != 1:
@@ -230,22 +234,21 @@ def _simplify_steps(level: Level) -> tuple[list[str], list[str]]:
     lines: list[str] = []
     steps: list[str] = []
 
-    def stage(header: str, eqs: list[tuple[Expr, Expr]]) -> None:
-        text, machine_step = _eqs(eqs)
+    def stage(header: str, pairs: list[tuple[str, str]]) -> None:
         lines.append(header)
-        lines.extend(text)
-        steps.append(machine_step)
+        lines.extend(t for _, t in pairs)
+        steps.append("; ".join(m for m, _ in pairs))
 
     rows = [(level.rows[k], level.rhs[k]) for k in level.others]
     if d != 1:
         stage(
             f"Multiply both sides by {d}:",
             [
-                (
+                eq_strings(Eq(
                     add(*[_times(c, _sum(level.numerator)) if u == v else term(c * d, Sym(u))
                           for u, c in zip(names, row) if c]),
                     number(b * d),
-                )
+                ))
                 for row, b in rows
             ],
         )  # fmt: skip
@@ -258,23 +261,23 @@ def _simplify_steps(level: Level) -> tuple[list[str], list[str]]:
             elif c:
                 terms.append((c * d, u))
         expanded.append((terms, b * d))
-    stage("Expand:", [(_sum(t), number(b)) for t, b in expanded])
+    stage("Expand:", [_eq_strings(t, [(b, "")]) for t, b in expanded])
     collected = []
     for terms, b in expanded:
         left = [(c, u) for w in sub.names for c, u in terms if u == w]
         right = [(b, "")] + [(-c, u) for c, u in terms if not u]
         collected.append((left, right))
-    stage("Variables left, numbers right:", [(_sum(left), _sum(right)) for left, right in collected])
+    stage("Variables left, numbers right:", [_eq_strings(left, right) for left, right in collected])
     combined = []
     for left, right in collected:
         coeffs = [sum(c for c, u in left if u == w) for w in sub.names]
         combined.append((coeffs, sum(c for c, _ in right)))
-    stage("Combine like terms:", [(_sum(_nonzero(cs, sub.names)), number(b)) for cs, b in combined])
+    stage("Combine like terms:", [_eq_strings(_nonzero(cs, sub.names), [(b, "")]) for cs, b in combined])
     for n, ((coeffs, b), want, want_b) in enumerate(zip(combined, sub.rows, sub.rhs), 1):
         g = next(c // w for c, w in zip([*coeffs, b], [*want, want_b]) if w)
         assert g > 0 and coeffs == [w * g for w in want] and b == want_b * g
         if g != 1:
-            m, t = eq_strings(Eq(_sum(_nonzero(want, sub.names)), number(want_b)))
+            m, t = _eq_strings(_nonzero(want, sub.names), [(want_b, "")])
             lines.append(f"Divide equation {n} by {g}: {t}")
             steps.append(m)
     return lines, steps

@@ -158,10 +158,11 @@ class Program:
 
     def with_values(self, values: dict[str, Fraction]) -> Program:
         """The same program with the stated values of ``values`` changed (each name stated already): what
-        does not read a value (the structure signature, the dependency links) is carried over."""
+        does not read a value (the structure signature, the dependency links, what the exact gate's
+        occasion checks look up: ``gates.links``) is carried over."""
         qs = tuple(_with_value(x, values[x.name]) if x.name in values else x for x in self.quantities)
         out = replace(self, quantities=qs)
-        for key in ("_signature", "_links"):
+        for key in ("_signature", "_links", "_gate_links"):
             if key in self.__dict__:
                 out.__dict__[key] = self.__dict__[key]
         return out

@@ -251,7 +251,9 @@ def fixed_rate_total(p: Program, values) -> str | None:
             base = _on_occasion(p, values, by_desc, s, free, y.name, {})
             if not free or not all(_whole(p.q(n)) for n in free):
                 continue
-            coeffs = [_on_occasion(p, values, by_desc, s, free, y.name, {n: Fraction(1)}) - base for n in free]
+            coeffs = [
+                _on_occasion(p, values, by_desc, s, free, y.name, {n: Fraction(1)}) - base for n in free
+            ]
             twice = _on_occasion(p, values, by_desc, s, free, y.name, dict.fromkeys(free, Fraction(2)))
             if twice != base + 2 * sum(coeffs):  # not linear in the free inputs
                 continue

@@ -380,8 +380,11 @@ def replace(obj, **changes):
         names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
     new = object.__new__(cls)
     src, d = obj.__dict__, new.__dict__
-    for n in names:
-        d[n] = src[n]
+    if len(src) == len(names):  # the fields and nothing else (nothing remembered yet): copied at once
+        d.update(src)
+    else:
+        for n in names:
+            d[n] = src[n]
     for n, v in changes.items():
         if n not in d:
             raise TypeError(f"{cls.__name__} has no field {n!r}")
@@ -426,8 +429,11 @@ def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
         return e.value
     if t is Sym:
         return values[e.name]
-    if t is Add:
-        return sum(evaluate(x, values) for x in e.terms)
+    if t is Add:  # ``sum`` of the terms, without a generator per node (issue 19 round 10)
+        out = 0
+        for x in e.terms:
+            out += evaluate(x, values)
+        return out
     if t is Mul:
         out = 1
         for f in e.factors:

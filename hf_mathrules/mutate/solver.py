@@ -364,7 +364,8 @@ def _setup(program: Program, drop: tuple[str, ...]):
             v = known[x.name] = _norm(x.value)
             e = d.get("_given_eq")
             if e is None:
-                e = d["_given_eq"] = Eq(Sym(x.name), Num(x.value))
+                # ``v``: the value, an ``int`` when whole, as ``Num`` keeps it (issue 19 round 10)
+                e = d["_given_eq"] = Eq(Sym(x.name), Num(v))
             steps.append(Step(x.name, v, e, "given"))
         if x.expr is not None:
             e = d.get("_def_eq")

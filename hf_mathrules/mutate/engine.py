@@ -517,6 +517,9 @@ FRESH = True
 # draws refused by following the final program's recorded plan (``_screen``) before the copy is built and
 # solved: most draws break a role or a range, and the screen finds that in a fraction of a solve
 SCREEN = True  # False: every draw built, solved and gated (the tests and the benchmark compare the two)
+# the screen also refuses a draw whose known values (stated, drawn, or derived by the plan) give a whole unit
+# or more to spare (``gates.spare_unit``): the exact gate refuses it too (issue 19 round 10; False: not)
+SPARE = True
 
 
 def _screen(p: Program, answer_class: str):
@@ -535,6 +538,8 @@ def _screen(p: Program, answer_class: str):
     refuse = _refuser(p, answer_class)
     stated = {x.name: (x.value.numerator if x.value.denominator == 1 else x.value)
               for x in p.quantities if x.value is not None}  # fmt: skip
+    # (a quantity, the one that bounds it) for ``gates.spare_unit`` (``gates.links``)
+    spare = tuple((p.quantities[i].name, below) for i, below in gates.links(p)[0]) if SPARE else ()
 
     def screen(values: dict) -> bool:
         known = dict(stated)
@@ -543,7 +548,13 @@ def _screen(p: Program, answer_class: str):
             if refuse(name, v):
                 return True
             known[name] = v
-        return refuted(known, refuse)
+        if refuted(known, refuse):
+            return True
+        for name, below in spare:  # a whole unit or more to spare, both values known (issue 19 round 10)
+            v, cap = known.get(name), known.get(below)
+            if v is not None and cap is not None and v >= cap:
+                return True
+        return False
 
     return screen
 
@@ -556,8 +567,18 @@ def _refuser(p: Program, answer_class: str):
     """``refuse(name, value)``: True when ``gates.exact`` refuses that value of that quantity of ``p``
     (its role, range, the bounds; the answer class for the query)."""
     by_name, query = p.by_name, set(p.query)
+    checks = {name: x.check for name, x in by_name.items()}  # (integral, positive, lo, hi, hundredths)
+    bound = gates.BOUND
 
     def refuse(name, v) -> bool:
+        if type(v) is int:  # a whole value: ``value_reason``'s checks of one (issue 19 round 10)
+            c = checks.get(name)
+            if c is None:
+                return False
+            if c[1] and v <= 0 or v > bound or v < -bound:
+                return True
+            lo = c[2]
+            return lo is not None and not lo <= v <= c[3]  # a whole answer keeps every class
         x = by_name.get(name)
         if x is None:
             return False
@@ -643,6 +664,7 @@ def _unpinned(p: Program, answer_class: str):
         return None
     refuted, refuse = refuter(fwd, trace), _refuser(p, answer_class)
     before_block = refuted.before_block
+    spare = tuple((p.quantities[i].name, below) for i, below in gates.links(p)[0]) if SPARE else ()
     stated = {x.name: _whole(x.value) for x in fwd.quantities if x.value is not None}
     draws = []
     for u, c in pins:
@@ -665,6 +687,10 @@ def _unpinned(p: Program, answer_class: str):
             known[u] = v
         if refuted(known, refuse):
             return None
+        for name, below in spare:  # a whole unit or more to spare, as ``_screen`` (issue 19 round 10)
+            v, cap = known.get(name), known.get(below)
+            if v is not None and cap is not None and v >= cap:
+                return None
         out = dict(values)
         for _u, c, *_rest, whole in draws:
             # a number the plan derives only past a linear block is not taken (the refuter stopped at the

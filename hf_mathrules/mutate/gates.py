@@ -90,6 +90,10 @@ def exact(p: Program, sol: Solution, answer_class: str = "integer") -> str | Non
         x = by_name.get(name)
         if x is None:
             continue
+        if type(v) is int:  # a whole value that passes ``value_reason``'s checks of one (issue 19 round 10)
+            _i, positive, lo, hi, _h = x.check
+            if not (positive and v <= 0 or v > BOUND or v < -BOUND or lo is not None and not lo <= v <= hi):
+                continue
         reason = value_reason(x, v, word)
         if reason:
             return reason
@@ -107,13 +111,50 @@ def spare_unit(p: Program, values) -> str | None:
     """A remainder of a whole unit or more ("59 empty seats" on buses of 22 seats, "22 slices left over" of
     pizzas of 12 slices: fewer buses or pizzas would do, round 7's reading), for a quantity whose seed
     says what bounds it (``below``)."""
-    for x in p.quantities:
-        if x.below and x.below in p.by_name:
-            v = values.get(x.name, x.value)
-            cap = values.get(x.below, p.q(x.below).value)
-            if v is not None and cap is not None and v >= cap:
-                return f"{x.name} = {v} is a whole {x.below} ({cap}) or more to spare"
+    qs = p.quantities
+    for i, below in links(p)[0]:  # the quantities with a ``below`` that the program has, in order
+        x = qs[i]
+        v = values.get(x.name, x.value)
+        cap = values.get(below, p.q(below).value)
+        if v is not None and cap is not None and v >= cap:
+            return f"{x.name} = {v} is a whole {below} ({cap}) or more to spare"
     return None
+
+
+def links(p: Program) -> tuple[tuple, tuple, tuple]:
+    """What ``spare_unit``, ``fixed_rate_total`` and ``price_move`` look up in ``p`` before they read any
+    value, by place in ``p.quantities`` and in their loops' order: (i, ``below``) for each quantity that
+    has a ``below`` the program has; (i of y, s, i of x) for each computed y and each qualifier s whose
+    description ``qualified(y.desc, s)`` is that of a quantity x that no definition gives (x not y); (i of
+    y, s, i of x) for each price or wage y and each occasion s not at the same time whose description is
+    x's.  They read the descriptions, definitions, roles, ``below`` and ``conversion``, never a value: worked
+    out once per program and kept by ``Program.with_values`` (the draws of a variant: issue 19 round 10)."""
+    d = p.__dict__
+    got = d.get("_gate_links")
+    if got is not None:
+        return got
+    qs, by_name = p.quantities, p.by_name
+    spare = tuple((i, x.below) for i, x in enumerate(qs) if x.below and x.below in by_name)
+    index: dict[str, int] = {}
+    for i, x in enumerate(qs):
+        if x.desc and not x.conversion:
+            index[x.desc] = i  # the last of a description, as ``{x.desc: x for x in ...}``
+    fixed, price = [], []
+    for iy, y in enumerate(qs):
+        if not y.desc or y.conversion:
+            continue
+        if y.expr is not None:
+            for s, desc in occasions(y.desc):
+                ix = index.get(desc)
+                if ix is not None and qs[ix].expr is None and qs[ix] is not y:
+                    fixed.append((iy, s, ix))
+        if y.role == "price" or (y.role == "rate" and "wage" in y.desc):
+            for s, desc in occasions(y.desc):
+                ix = index.get(desc)
+                if ix is not None and s not in _SAME_TIME:
+                    price.append((iy, s, ix))
+    got = d["_gate_links"] = (spare, tuple(fixed), tuple(price))
+    return got
 
 
 def _whole(x) -> bool:
@@ -195,32 +236,31 @@ def fixed_rate_total(p: Program, values) -> str | None:
     give, the inputs of ``y`` that have occasion ``s`` (their seed's qualifiers) are free on it, the others
     keep their value; when every free input comes in whole numbers and the total is linear in them, some
     whole positive values of them must give ``x``'s value."""
-    by_desc = {x.desc: x for x in p.quantities if x.desc and not x.conversion}
-    for y in p.quantities:
-        if y.expr is None or y.conversion or not y.desc:
+    fixed = links(p)[1]
+    if not fixed:
+        return None
+    qs = p.quantities
+    by_desc = {x.desc: x for x in qs if x.desc and not x.conversion}
+    for iy, s, ix in fixed:  # (y, s, x) with x = by_desc[qualified(y.desc, s)]: ``links``
+        y, x = qs[iy], qs[ix]
+        target = values.get(x.name, x.value)
+        if target is None:
             continue
-        for s, desc in occasions(y.desc):  # ``(s, qualified(y.desc, s))`` for each of ``QUALIFIERS``
-            x = by_desc.get(desc)
-            if x is None or x.expr is not None or x is y:
+        free: list[str] = []
+        try:
+            base = _on_occasion(p, values, by_desc, s, free, y.name, {})
+            if not free or not all(_whole(p.q(n)) for n in free):
                 continue
-            target = values.get(x.name, x.value)
-            if target is None:
+            coeffs = [
+                _on_occasion(p, values, by_desc, s, free, y.name, {n: Fraction(1)}) - base for n in free
+            ]
+            twice = _on_occasion(p, values, by_desc, s, free, y.name, dict.fromkeys(free, Fraction(2)))
+            if twice != base + 2 * sum(coeffs):  # not linear in the free inputs
                 continue
-            free: list[str] = []
-            try:
-                base = _on_occasion(p, values, by_desc, s, free, y.name, {})
-                if not free or not all(_whole(p.q(n)) for n in free):
-                    continue
-                coeffs = [
-                    _on_occasion(p, values, by_desc, s, free, y.name, {n: Fraction(1)}) - base for n in free
-                ]
-                twice = _on_occasion(p, values, by_desc, s, free, y.name, dict.fromkeys(free, Fraction(2)))
-                if twice != base + 2 * sum(coeffs):  # not linear in the free inputs
-                    continue
-            except (LookupError, ValueError, ZeroDivisionError):
-                continue
-            if not _reachable([Fraction(c) for c in coeffs], Fraction(target) - base):
-                return f"{x.name} = {target} cannot be {y.desc} {s} at the story's fixed rates"
+        except (LookupError, ValueError, ZeroDivisionError):
+            continue
+        if not _reachable([Fraction(c) for c in coeffs], Fraction(target) - base):
+            return f"{x.name} = {target} cannot be {y.desc} {s} at the story's fixed rates"
     return None
 
 
@@ -234,22 +274,15 @@ _SAME_TIME = ("at the second shop", "in the first round", "in the morning", "in 
 def price_move(p: Program, values) -> str | None:
     """A price or wage whose value on a past occasion is more than 1.5 times its value now, or less than
     two thirds of it (``PRICE_MOVE``)."""
-    by_desc = None
-    for y in p.quantities:
-        if not y.desc or y.conversion or not (y.role == "price" or (y.role == "rate" and "wage" in y.desc)):
-            continue
-        if by_desc is None:
-            by_desc = {x.desc: x for x in p.quantities if x.desc and not x.conversion}
+    qs = p.quantities
+    for iy, s, ix in links(p)[2]:  # (y, s, x) with x's description ``qualified(y.desc, s)``: ``links``
+        y, x = qs[iy], qs[ix]
         a = values.get(y.name, y.value)
-        for s, desc in occasions(y.desc):  # ``(s, qualified(y.desc, s))`` for each of ``QUALIFIERS``
-            if s in _SAME_TIME:
-                continue
-            x = by_desc.get(desc)
-            b = values.get(x.name, x.value) if x is not None else None
-            if a is None or b is None or a <= 0 or b <= 0:
-                continue
-            if max(a, b) > PRICE_MOVE * min(a, b):
-                return f"{x.name} = {b} beside {y.name} = {a}: a price that moves more than half in {s}"
+        b = values.get(x.name, x.value)
+        if a is None or b is None or a <= 0 or b <= 0:
+            continue
+        if max(a, b) > PRICE_MOVE * min(a, b):
+            return f"{x.name} = {b} beside {y.name} = {a}: a price that moves more than half in {s}"
     return None
 
 

@@ -158,10 +158,11 @@ class Program:
 
     def with_values(self, values: dict[str, Fraction]) -> Program:
         """The same program with the stated values of ``values`` changed (each name stated already): what
-        does not read a value (the structure signature, the dependency links) is carried over."""
+        does not read a value (the structure signature, the dependency links, what the exact gate's
+        occasion checks look up: ``gates.links``) is carried over."""
         qs = tuple(_with_value(x, values[x.name]) if x.name in values else x for x in self.quantities)
         out = replace(self, quantities=qs)
-        for key in ("_signature", "_links"):
+        for key in ("_signature", "_links", "_gate_links"):
             if key in self.__dict__:
                 out.__dict__[key] = self.__dict__[key]
         return out
@@ -379,8 +380,11 @@ def replace(obj, **changes):
         names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
     new = object.__new__(cls)
     src, d = obj.__dict__, new.__dict__
-    for n in names:
-        d[n] = src[n]
+    if len(src) == len(names):  # the fields and nothing else (nothing remembered yet): copied at once
+        d.update(src)
+    else:
+        for n in names:
+            d[n] = src[n]
     for n, v in changes.items():
         if n not in d:
             raise TypeError(f"{cls.__name__} has no field {n!r}")
@@ -425,8 +429,11 @@ def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
         return e.value
     if t is Sym:
         return values[e.name]
-    if t is Add:
-        return sum(evaluate(x, values) for x in e.terms)
+    if t is Add:  # ``sum`` of the terms, without a generator per node (issue 19 round 10)
+        out = 0
+        for x in e.terms:
+            out += evaluate(x, values)
+        return out
     if t is Mul:
         out = 1
         for f in e.factors:

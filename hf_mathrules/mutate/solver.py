@@ -317,7 +317,10 @@ def _planned(program: Program, drop: tuple[str, ...]) -> Solution:
         sol = _replay(program, drop, trace)
         if sol is not None:
             PLAN_STATS["replayed" if shape is None else "replayed_by_shape"] += 1
-            if shape is not None:  # these nodes' copies (redrawn constants) then take the identity plan
+            if shape is not None and program.seed_id != "parsed":
+                # these nodes' copies (redrawn constants) then take the identity plan; a program read back
+                # from a text is made of new nodes each time, and no copy of it is made: its identity plan
+                # would never be met again, only keep its nodes alive (issue 19 round 10)
                 _remember(_PLANS, key, (nodes, trace))
             return sol
         PLAN_STATS["fallback"] += 1
@@ -325,7 +328,8 @@ def _planned(program: Program, drop: tuple[str, ...]) -> Solution:
     sol = _solve(program, drop, trace)
     if sol.status == "ok":  # a failed search is not replayed (its failure depends on the numbers)
         trace = tuple(trace)
-        _remember(_PLANS, key, (nodes, trace))
+        if program.seed_id != "parsed":  # (as above)
+            _remember(_PLANS, key, (nodes, trace))
         if SHAPED:
             _remember(_SHAPES, shape if shape is not None else _shape_key(program, drop), trace)
         PLAN_STATS["recorded"] += 1
@@ -360,7 +364,8 @@ def _setup(program: Program, drop: tuple[str, ...]):
             v = known[x.name] = _norm(x.value)
             e = d.get("_given_eq")
             if e is None:
-                e = d["_given_eq"] = Eq(Sym(x.name), Num(x.value))
+                # ``v``: the value, an ``int`` when whole, as ``Num`` keeps it (issue 19 round 10)
+                e = d["_given_eq"] = Eq(Sym(x.name), Num(v))
             steps.append(Step(x.name, v, e, "given"))
         if x.expr is not None:
             e = d.get("_def_eq")

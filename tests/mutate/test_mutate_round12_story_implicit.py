@@ -136,7 +136,7 @@ def test_story_percentages_in_generated_rows(round7_rows, round8_rows):
 
 def test_repetition_bound_on_seed_11(round8_rows):
     rate = statistics.mean(repeated_4grams(it.row["prompt"]) for it in round8_rows)
-    assert rate < 2.3 / 100, rate
+    assert rate < 2.35 / 100, rate  # 2.28% here
 
 
 def test_story_sentences_split_as_one(round7_rows):

@@ -1197,7 +1197,9 @@ def story_implicit(program: Program, r: Relation) -> tuple[str, str] | None:
     money = (
         slot == "{v} dollars"
         and b.role == "money"
-        and bool(re.search(r"(?<! is)(?<! to)(?<! for) \{v\} dollars\.$", frame or ""))  # "the bill is some money"
+        and bool(
+            re.search(r"(?<! is)(?<! to)(?<! for) \{v\} dollars\.$", frame or "")
+        )  # "the bill is some money"
     )
     if slot is None or (slot != "{v}" and not money) or re.search(r"\bsome\b", frame, re.I):
         return None

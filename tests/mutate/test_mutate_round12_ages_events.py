@@ -68,7 +68,9 @@ def test_every_ages_row_sets_up_what_it_refers_to(ages_rows):
         for i, s in enumerate(ss):
             if _REFERS_AHEAD.search(s):
                 assert any(_AHEAD.search(t) for t in ss[:i]), text
-        hidden_years += y is not None and (y.value is None or y.frame.replace("{v}", str(y.value)) not in text)
+        hidden_years += y is not None and (
+            y.value is None or y.frame.replace("{v}", str(y.value)) not in text
+        )
         assert "event never told" not in round9_defects(it.row, p), text
     # the kind of row 17 is common, not a corner: many rows hide the gap or the years
     assert hidden_gap >= 20 and hidden_years >= 20, (hidden_gap, hidden_years)

@@ -88,7 +88,12 @@ def test_unstory_relation_reads_percentages():
     )  # fmt: skip
     # "more" stands for a count or a sum of money: both sentences are tried
     got = unstory_relations("Fuel costs 50% more per liter than last year.")
-    assert got == (("Fuel costs 1 per liter.", "Fuel costs 1 dollars per liter."), "percent_of", "150", "last year")
+    assert got == (
+        ("Fuel costs 1 per liter.", "Fuel costs 1 dollars per liter."),
+        "percent_of",
+        "150",
+        "last year",
+    )
     assert unstory_relation("The stall sells 25% fewer novels as last week.") is None
 
 
@@ -140,6 +145,6 @@ def test_repetition_bound_on_seed_11(round8_rows):
 
 
 def test_story_sentences_split_as_one(round7_rows):
-    for it, said in _said(round7_rows, story_implicit):
+    for _it, said in _said(round7_rows, story_implicit):
         for _, s in said:
             assert split_sentences(s) == [s], s

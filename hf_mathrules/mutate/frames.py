@@ -613,7 +613,7 @@ def informalize(program: Program) -> str:
                 sentences.append(f.format(X=cap(d), x=d, v=v))
         else:
             _, r, i, frame, it_src = step
-            story = story_relation(program, r) if frame is None else None
+            story = (story_relation(program, r) or story_implicit(program, r)) if frame is None else None
             if story is not None and (story[1] not in compared or not ONE_STORY_RELATION_PER_GIVEN):
                 compared.add(story[1])  # one per given: its story sentence said twice would repeat
                 sentences.append(story[0])
@@ -1047,7 +1047,7 @@ def relation_text(
 # at most one such sentence per given in a problem (its story sentence said twice would repeat itself); on
 # round 10's 600 --quality rows no problem had a second one to say, so the limit changed no text there
 ONE_STORY_RELATION_PER_GIVEN = True
-STORY_RELATION_KINDS = ("more_than", "less_than", "times", "fraction_of")
+STORY_RELATION_KINDS = ("more_than", "less_than", "times", "fraction_of", "percent_of")
 _COMPARED_OCCASIONS = ("now", *sorted(PAST_QUALIFIERS))
 # a seed sentence whose number a comparison cannot replace plainly ("A total of {v} tickets", "already
 # holds {v} stamps", "another {v} cups", "has saved {v} dollars so far")
@@ -1119,8 +1119,16 @@ def story_relation(program: Program, r: Relation) -> tuple[str, str] | None:
     if slot is None or k is None:
         return None
     money = slot != "{v}"
-    more = r.kind in ("more_than", "less_than")
-    if r.kind == "fraction_of":
+    more = r.kind in ("more_than", "less_than", "percent_of")
+    if r.kind == "percent_of":
+        # round 12: "Aiko sells 25% fewer apples than last week.", "A comic costs 50% more than last
+        # year." for "... is 75% / 150% of the number last week" (the story's words, as for "more")
+        if k.denominator != 1 or k == 100 or k <= 0 or k >= 200:
+            return None  # "100% more": "twice as many" is what a person says
+        if money and not re.search(r"\{v\} dollars(?:\.| per )", b.frame or ""):
+            return None  # "gives Elif 50% less as a present than ...", "a bill for 80% less than ..."
+        cmp = f"{k - 100}% more" if k > 100 else f"{100 - k}% {'less' if money else 'fewer'}"
+    elif r.kind == "fraction_of":
         if k not in FRACTION_WORDS:
             return None
         cmp = f"{FRACTION_WORDS[int(k)]} as {'much' if money else 'many'}"
@@ -1142,10 +1150,107 @@ def story_relation(program: Program, r: Relation) -> tuple[str, str] | None:
     return f"{said[:-1]} {'than' if more else 'as'} {os_ or 'now'}.", b.name
 
 
+# round 12: an implicit relation of one quantity (a part, a percentage or a share of it is a number) said
+# in its story's own sentence, the number replaced by "some" ("Last week, the stall sold some novels, and
+# half of that number is 23.") instead of its description ("Half of the number of novels sold last week
+# comes to 23."): the largest repeated shape round 11 left (296 repeated 4-grams on the 600 rows)
+STORY_IMPLICIT_KINDS = ("part_is", "percent_is", "per_part")
+_IMPLICIT_TAIL = {
+    "part_is": ", and {F} of that number is {c}.",
+    "percent_is": ", and {k}% of that number is {c}.",
+    "per_part": ", and that number split into {n} equal parts gives {c} per part.",
+}
+_IMPLICIT_END = re.compile(
+    rf"^(?P<body>.+), and (?:(?P<f>{'|'.join(FRACTION_WORDS.values())}) of that (?P<m>number is |is )"
+    r"(?P<c>\d+(?:\.\d+)?)(?: dollars?)?"
+    r"|(?P<k>\d+)% of that (?P<m2>number is |is )(?P<c2>\d+(?:\.\d+)?)(?: dollars?)?"
+    r"|that number split into (?P<n>\d+) equal parts gives (?P<c3>\d+) per part)\.$"
+)
+SOME = "some"
+SOME_MONEY = "some money"
+
+
+def story_implicit(program: Program, r: Relation) -> tuple[str, str] | None:
+    """(the sentence, the given it says) for an implicit relation of one quantity (``STORY_IMPLICIT_KINDS``)
+    whose target is a given with its own seed sentence for a count or a time, or that given on a past
+    occasion (round 12): the sentence with "some" for the number, then the relation of "that number"; None
+    when the sentence has no plain place for the number (``_compared_slot``: "{v}" before the noun, not
+    money), cannot be put in the past, or the numbers are not whole."""
+    if r.kind not in STORY_IMPLICIT_KINDS or r.source or r.also or len(r.params) != 2:
+        return None
+    b = ot = None
+    for x in program.quantities:
+        if x.frame and not x.distractor and not x.conversion and not x.inline:
+            t = _occasion(program, x, r.target)
+            if t is not None:
+                b, ot = x, t
+                break
+    if b is None:
+        return None
+    frame = b.frame
+    if points_back(frame):
+        frame = None if ot else bare(frame)
+        b = replace(b, frame=frame)
+    slot = _compared_slot(b) if frame is not None else None
+    # a sum of money: "Aiko borrows some money, and 20% of that is 580 dollars." (not a price or a wage,
+    # which ``implicit`` gives no part of, nor "{v} dollars" inside a phrase: "a bill for some money")
+    money = (
+        slot == "{v} dollars"
+        and b.role == "money"
+        and bool(
+            re.search(r"(?<! is)(?<! to)(?<! for) \{v\} dollars\.$", frame or "")
+        )  # "the bill is some money"
+    )
+    if slot is None or (slot != "{v}" and not money) or re.search(r"\bsome\b", frame, re.I):
+        return None
+    k, c = (program.q(p).value for p in r.params)
+    if k is None or c is None or k.denominator != 1 or c <= 0 or (c * (100 if money else 1)).denominator != 1:
+        return None
+    if r.kind == "part_is" and k not in FRACTION_WORDS:
+        return None
+    if ot:
+        pf = past_frame(frame)
+        if pf is None or ot not in STORY_FRONTED:
+            return None
+        people = set((program.meta or {}).get("people", {}).values())
+        frame = story_fronted(ot, pf, pf.split(" ", 1)[0].removesuffix("'s") in people)
+    if money:
+        if r.kind == "per_part":
+            return None
+        tail = _IMPLICIT_TAIL[r.kind].replace("that number is {c}", "that is {c}")
+        tail = tail.format(F=FRACTION_WORDS.get(int(k), ""), k=number_text(k), c=with_unit(c, "dollars"))
+        return frame.replace("{v} dollars", SOME_MONEY)[:-1] + tail, b.name
+    tail = _IMPLICIT_TAIL[r.kind].format(
+        F=FRACTION_WORDS.get(int(k), ""), k=number_text(k), n=number_text(k), c=number_text(c)
+    )
+    return frame.replace("{v}", SOME)[:-1] + tail, b.name
+
+
+def unstory_implicit(s: str) -> tuple[str, str, str, str] | None:
+    """(the story sentence with "1" for "some", the relation's kind, its first number's text (a fraction
+    word for a part), the second's) for a sentence ``story_implicit`` says, or None."""
+    m = _IMPLICIT_END.match(s)
+    if m is None:
+        return None
+    body = m.group("body")
+    if len(re.findall(r"\bsome\b", body, re.I)) != 1:
+        return None
+    money = (m.group("m") or m.group("m2")) == "is "
+    if money != (f" {SOME_MONEY}" in body) or money != m.group(0).endswith(("dollars.", "dollar.")):
+        return None  # "some money ... that is 580 dollars", "some apples ... that number is 3"
+    plain = body.replace(SOME_MONEY, "1 dollars") if money else re.sub(r"\bsome\b", "1", body)
+    plain += "."
+    if m.group("f") is not None:
+        return plain, "part_is", m.group("f"), m.group("c")
+    if m.group("k") is not None:
+        return plain, "percent_is", m.group("k"), m.group("c2")
+    return plain, "per_part", m.group("n"), m.group("c3")
+
+
 _COMPARED_END = re.compile(r"^(?P<body>.+) (?P<w>than|as) (?P<occ>" + "|".join(_COMPARED_OCCASIONS) + r")\.$")
 _FRACTION_ALT = "|".join(FRACTION_WORDS.values())
 _COMPARED_MID = re.compile(
-    r"(?<![\w.])(?:(?P<k>\d+) (?P<cmp>more|fewer|times as many)"
+    r"(?<![\w.])(?:(?P<k>\d+) (?P<cmp>more|fewer|times as many)|(?P<kp>\d+)% (?P<cmpp>more|fewer|less)"
     r"|(?P<km>\d+(?:\.\d+)?) dollars? (?P<cmpm>more|less)|(?P<kt>\d+) times as much"
     rf"|(?P<f>{_FRACTION_ALT}) as many|(?P<fm>{_FRACTION_ALT}) as much)(?= |$)"
 )
@@ -1154,6 +1259,14 @@ _COMPARED_MID = re.compile(
 def unstory_relation(s: str) -> tuple[str, str, str, str] | None:
     """(the story sentence with a number where the comparison stood, the relation's kind, its number's
     text, the compared occasion) for a sentence ``story_relation`` says, or None."""
+    got = unstory_relations(s)
+    return None if got is None else (got[0][0], *got[1:])
+
+
+def unstory_relations(s: str) -> tuple[tuple[str, ...], str, str, str] | None:
+    """``unstory_relation`` with every story sentence the comparison may have stood in: "25% more" stood
+    for a count ("sells 25% more apples": "sells 1 apples") or a sum of money ("costs 25% more": "costs 1
+    dollars"); a percentage's number is the percent of the source (100 + 25)."""
     m = _COMPARED_END.match(s)
     if m is None:
         return None
@@ -1163,19 +1276,25 @@ def unstory_relation(s: str) -> tuple[str, str, str, str] | None:
         return None
     c = mids[0]
     g = c.groupdict()
+    plains: tuple[str, ...] = ()
     if g["k"] is not None:
         kind = {"more": "more_than", "fewer": "less_than", "times as many": "times"}[g["cmp"]]
         k, plain = g["k"], "1"
+    elif g["kp"] is not None:
+        kind, k = "percent_of", str(100 + int(g["kp"]) if g["cmpp"] == "more" else 100 - int(g["kp"]))
+        plain = "1 dollars" if g["cmpp"] == "less" else "1"
+        plains = ("1 dollars",) if g["cmpp"] == "more" else ()
     elif g["km"] is not None:
         kind, k, plain = ("more_than" if g["cmpm"] == "more" else "less_than"), g["km"], "1 dollars"
     elif g["kt"] is not None:
         kind, k, plain = "times", g["kt"], "1 dollars"
     else:
         kind, k, plain = "fraction_of", g["f"] or g["fm"], "1" if g["f"] else "1 dollars"
-    if (m.group("w") == "than") != (kind in ("more_than", "less_than")):
+    if (m.group("w") == "than") != (kind in ("more_than", "less_than", "percent_of")):
         return None
     # "Aiko sells 1 apples at the market.", "A comic costs 1 dollars.": a story sentence, read as usual
-    return f"{body[: c.start()]}{plain}{body[c.end() :]}.", kind, k, m.group("occ")
+    said = tuple(f"{body[: c.start()]}{p}{body[c.end() :]}." for p in (plain, *plains))
+    return said, kind, k, m.group("occ")
 
 
 def relation_equation(
@@ -1656,8 +1775,12 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
         # round 11: a relation said in a story's own words ("Aiko sells 4 more apples at the market than two
         # weeks ago."): the story sentence left without the comparison names the given and the target's
         # occasion, the end the source's
-        cmp = unstory_relation(said)
-        hit = values.first(cmp[0]) if cmp is not None else None
+        cmp = unstory_relations(said)
+        hit = None
+        for plain in cmp[0] if cmp is not None else ():
+            hit = values.first(plain)
+            if hit is not None:
+                break
         if hit is not None:
             n, _ = hit
             base, _, q = n.partition("@")
@@ -1673,6 +1796,25 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
                     params = (new_param(read_number(k)),)
                 lhs, rhs = relation_equation(kind, t, y, params)
                 relations.append(Relation(kind, lhs, rhs, t, y, params))
+                continue
+        # round 12: an implicit relation in a story's own words ("Last week, the stall sold some novels, and
+        # half of that number is 23.")
+        imp = unstory_implicit(said)
+        hit = values.first(imp[0]) if imp is not None else None
+        if hit is not None:
+            n, _ = hit
+            base, _, q = n.partition("@")
+            base_desc = qs[base].desc if base in qs else ""
+            t = (resolve(qualified(base_desc, q)) if q else base) if base_desc else None
+            if t is not None:
+                kind, k, c = imp[1:]
+                if kind == "part_is":
+                    inv = {w: n for n, w in FRACTION_WORDS.items()}
+                    params = (new_param(Fraction(inv[k]), written=False), new_param(read_number(c)))
+                else:
+                    params = (new_param(read_number(k)), new_param(read_number(c)))
+                lhs, rhs = relation_equation(kind, t, "", params)
+                relations.append(Relation(kind, lhs, rhs, t, "", params))
                 continue
         # the relation frames in order, those whose longest literal piece the sentence lacks left out
         for kind, rx in _REL_ALL:

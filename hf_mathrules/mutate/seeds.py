@@ -231,6 +231,7 @@ def parse_seed(data: object, source: str) -> Seed:
         _desc(g, source, w)
         _grammar(g, source, w)
         _event(g, source, w)
+        _needs_event(g, source, w)
     for i, d in enumerate(derived):
         w = f"derived[{i}]."
         if not isinstance(d, dict):
@@ -368,6 +369,26 @@ def _event(obj: dict, source: str, w: str) -> None:
     other = sorted({p for p in PLACEHOLDER.findall(ev) if p not in PEOPLE})
     if other:
         raise _fail(source, f"{w}event", f"unknown slot {{{other[0]}}}: only the people {{A}}, {{B}}, {{C}}")
+
+
+# round 12 of issue 21: a given every one of whose sentences says an order ("{B} is {v} years older than
+# {A}.") or a point ahead in time ("They wonder how old they will be in {v} years.") sets up what its bare
+# description does not: when its sentence is not said (its value asked, hidden, or only a relation's), the
+# gap's direction and the "then" of the question were told by no sentence (the held-out reading of seed
+# 3817, row 17); such a given needs an ``event`` that tells it without its number
+_SETS_UP = re.compile(r"\b(?:older|younger|born|ahead|from now|will be)\b")
+
+
+def _needs_event(obj: dict, source: str, w: str) -> None:
+    frames = obj.get("frame")
+    frames = [frames] if isinstance(frames, str) else list(frames or [])
+    if frames and not obj.get("event") and all(_SETS_UP.search(f) for f in frames):
+        raise _fail(
+            source,
+            f"{w}event",
+            "needed: every sentence of this given says an order or a time ahead that its description "
+            "does not, so a value-free sentence must tell it when its own is not said",
+        )
 
 
 def _desc(obj: dict, source: str, w: str) -> None:

@@ -111,7 +111,8 @@ def test_story_relations_in_generated_rows(round7_rows):
             # the parsed program has this relation: same kind, same number
             got = [back.q(b.params[0]).value for b in back.relations if b.kind == kind and len(b.params) == 1]
             assert want in got, (s, want, got)
-    assert kinds == {"more_than", "less_than", "times", "fraction_of"}, kinds
+    # round 12 adds percentages between occasions ("25% fewer apples than last week")
+    assert kinds == {"more_than", "less_than", "times", "fraction_of", "percent_of"}, kinds
 
 
 def test_story_relations_read_as_english(round7_rows, round8_rows):

@@ -1092,6 +1092,15 @@ def _compared_slot(x: Quantity) -> str | None:
     return None
 
 
+def _fronted(program, frame: str, ot: str) -> str | None:
+    """``frame`` told on the past occasion ``ot`` with the occasion in front (None: it cannot be)."""
+    pf = past_frame(frame)
+    if pf is None or ot not in STORY_FRONTED:
+        return None
+    people = set((program.meta or {}).get("people", {}).values())
+    return story_fronted(ot, pf, pf.split(" ", 1)[0].removesuffix("'s") in people)
+
+
 def story_relation(program: Program, r: Relation) -> tuple[str, str] | None:
     """(the sentence, the given it compares) for a relation between two occasions of one given with its
     own seed sentence (round 11), or None when it has no such wording: the relation is not "more", "less",
@@ -1141,11 +1150,9 @@ def story_relation(program: Program, r: Relation) -> tuple[str, str] | None:
     else:
         cmp = f"{k} {'more' if r.kind == 'more_than' else 'fewer'}"
     if ot:
-        pf = past_frame(frame)
-        if pf is None or ot not in STORY_FRONTED:
+        frame = _fronted(program, frame, ot)
+        if frame is None:
             return None
-        people = set((program.meta or {}).get("people", {}).values())
-        frame = story_fronted(ot, pf, pf.split(" ", 1)[0].removesuffix("'s") in people)
     said = frame.replace(slot, cmp)
     return f"{said[:-1]} {'than' if more else 'as'} {os_ or 'now'}.", b.name
 
@@ -1209,11 +1216,9 @@ def story_implicit(program: Program, r: Relation) -> tuple[str, str] | None:
     if r.kind == "part_is" and k not in FRACTION_WORDS:
         return None
     if ot:
-        pf = past_frame(frame)
-        if pf is None or ot not in STORY_FRONTED:
+        frame = _fronted(program, frame, ot)
+        if frame is None:
             return None
-        people = set((program.meta or {}).get("people", {}).values())
-        frame = story_fronted(ot, pf, pf.split(" ", 1)[0].removesuffix("'s") in people)
     if money:
         if r.kind == "per_part":
             return None

@@ -13,7 +13,7 @@ import json
 import sys
 import time
 
-from hf_mathrules.rules import make_rule
+from hf_mathrules.rules import ConfigError, make_rule
 
 CONFIGS = [
     ("distributivity", 2),
@@ -26,7 +26,12 @@ CONFIGS = [
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
-    configs = [(a.split(":")[0], int(a.split(":")[1])) for a in sys.argv[2:]] or CONFIGS
+    try:
+        configs = [(a.split(":")[0], int(a.split(":")[1])) for a in sys.argv[2:]] or CONFIGS
+        for name, level in configs:
+            make_rule(name, level=level)
+    except (IndexError, ValueError, ConfigError) as exc:  # ValueError: "x" as a level
+        sys.exit(f"item_rates.py: give RULE:LEVEL after the count (e.g. linear_system:1): {exc}")
     out = {}
     for name, level in configs:
         rule = make_rule(name, level=level)

@@ -105,9 +105,16 @@ def test_push_to_hub_takes_a_repository_id():
     assert sft.push_to_hub and sft.hub_model_id == "me/tiny"
 
 
-def test_the_five_rules_cpu_recipe_config_is_what_the_benchmark_trains(tmp_path):
-    """configs/tiny-cpu-five-rules.yaml parses to the settings benchmarks/training_recipe.py trains as
-    its ``five-rules`` arm (RESULTS § Training recipe): the file users run is the measured recipe."""
+@pytest.mark.parametrize(
+    "config, arm_name",
+    [
+        ("tiny-cpu-five-rules.yaml", "five-rules"),
+        ("tiny-cpu-linear-systems.yaml", "linear-systems-recursive"),
+    ],
+)
+def test_the_cpu_recipe_configs_are_what_the_benchmark_trains(tmp_path, config, arm_name):
+    """configs/tiny-cpu-*.yaml parse to the settings benchmarks/training_recipe.py trains as its arms
+    (RESULTS § Training recipe): the files users run are the measured recipes."""
     import importlib.util
     from pathlib import Path
 
@@ -117,17 +124,16 @@ def test_the_five_rules_cpu_recipe_config_is_what_the_benchmark_trains(tmp_path)
     )
     recipe = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(recipe)
-    arm = recipe.ARMS["five-rules"]
+    arm = recipe.ARMS[arm_name]
     margs, sft, _ = parse_train_args(
-        ["--config", str(root / "configs" / "tiny-cpu-five-rules.yaml"), "--output_dir", str(tmp_path / "o")]
+        ["--config", str(root / "configs" / config), "--output_dir", str(tmp_path / "o")]
     )
     for key, value in arm.items():
         got = getattr(margs, key) if hasattr(margs, key) else getattr(sft, key)
         got = getattr(got, "value", got)  # enums (lr_scheduler_type, train_sampling_strategy) by value
         assert got == value or (isinstance(value, list) and list(got) == value), key
-    assert [e.label() for e in parse_mix(margs.rules, margs.levels, margs.rows_per_level)][
-        3
-    ] == "factorization:2:22000"
+    labels = [e.label() for e in parse_mix(margs.rules, margs.levels, margs.rows_per_level)]
+    assert labels == [e.label() for e in parse_mix(arm["rules"])]
 
 
 def test_mix_entries_set_rule_knobs():

@@ -98,6 +98,13 @@ def check_int(name: str, value: Any, lo: int, hi: int) -> None:
         raise ConfigError(f"{name} must be an integer from {lo} to {hi}, got {value!r}")
 
 
+def check_bool(k: dict[str, Any], *names: str) -> None:
+    """Shared check for true/false knobs: each of ``names`` in the resolved knobs ``k``."""
+    for name in names:
+        if not isinstance(k[name], bool):
+            raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
+
+
 def check_choice(name: str, value: Any, choices: tuple) -> None:
     if value not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}")

@@ -17,7 +17,7 @@ from .. import draws
 from ..expr.nodes import Add, Expr, Mul, Neg, Num, Pow, Sym
 from ..expr.poly import Monomial
 from ..expr.render import machine_and_text, text
-from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .base import ConfigError, Problem, Rule, RuleConfig, check_bool, check_int, register
 from .terms import coeff, monomial, monomial_tree, split_top_level, sum_strings
 
 ORDERS = ("descending_degree", "ascending_degree", "lex")
@@ -63,9 +63,7 @@ class CommutativityConfig(RuleConfig):
         for o in orders:
             if o not in ORDERS:
                 raise ConfigError(f"orders: unknown order {o!r}; valid: {', '.join(ORDERS)}")
-        for name in ("given_order", "factor_order"):
-            if not isinstance(k[name], bool):
-                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
+        check_bool(k, "given_order", "factor_order")
         self.check_vocab_size("n_vars", k["n_vars"])
         room = (k["max_power"] + 1) ** k["n_vars"]  # exponent vectors, the constant included
         if k["n_terms"] > room:

@@ -10,7 +10,7 @@ from ..expr.nodes import Add, Expr, Mul, add
 from ..expr.poly import _grlex_alpha, mono_mul
 from ..expr.render import machine_and_text
 from ..expr.rewrite import expand_steps
-from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .base import ConfigError, Problem, Rule, RuleConfig, check_bool, check_int, register
 from .terms import coeff, distinct_sum, distinct_terms, monomial, monomial_tree, sum_strings, term_strings
 
 
@@ -40,8 +40,7 @@ class DistributivityConfig(RuleConfig):
         check_int("max_coeff", k["max_coeff"], 1, 1000)
         check_int("max_power", k["max_power"], 1, 5)
         check_int("nested", k["nested"], 0, 3)
-        if not isinstance(k["outer"], bool):
-            raise ConfigError(f"outer must be true or false, got {k['outer']!r}")
+        check_bool(k, "outer")
         if k["n_factors"] == 1 and not k["outer"]:
             raise ConfigError("n_factors=1 with outer=false leaves nothing to distribute; set outer=true")
         self.check_vocab_size("n_vars", k["n_vars"])

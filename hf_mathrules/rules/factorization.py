@@ -16,7 +16,7 @@ from .. import draws
 from ..expr.nodes import Add, Expr, Mul, term
 from ..expr.poly import Monomial, grlex_key, mono_mul, monomial_factors
 from ..expr.render import machine, text
-from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .base import ConfigError, Problem, Rule, RuleConfig, check_bool, check_int, register
 from .terms import (
     coeff,
     monomial,
@@ -69,9 +69,7 @@ class FactorizationConfig(RuleConfig):
         check_int("max_coeff", k["max_coeff"], 2, 1000)
         check_int("max_gcf", k["max_gcf"], 1, 1000)
         check_int("max_power", k["max_power"], 1, 6)
-        for name in ("var_factor", "shuffle", "list_powers"):
-            if not isinstance(k[name], bool):
-                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
+        check_bool(k, "var_factor", "shuffle", "list_powers")
         g = k["grouping"]
         if isinstance(g, bool) or not isinstance(g, (int, float)) or not 0 <= g <= 1:
             raise ConfigError(f"grouping must be a share from 0 to 1, got {g!r}")

@@ -19,7 +19,7 @@ from typing import Any
 from ..expr.matrix import Matrix, is_rref, row_text
 from ..expr.nodes import number
 from ..expr.render import _num, machine, text
-from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .base import ConfigError, Problem, Rule, RuleConfig, check_bool, check_int, register
 from .terms import determinant, integer_row, linear_eq, nonsingular_int_matrix, rational_value
 
 
@@ -56,9 +56,7 @@ class GaussianEliminationConfig(RuleConfig):
         p = k["p_zero_pivot"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ConfigError(f"p_zero_pivot must be a probability from 0 to 1, got {p!r}")
-        for name in ("aligned", "show_products"):
-            if not isinstance(k[name], bool):
-                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
+        check_bool(k, "aligned", "show_products")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
         if k["max_coeff"] == 1 and k["n_unknowns"] > 3 and p > 0:
             # with entries in {-1, 0, 1} a zero first pivot leaves too few non-singular matrices to vary

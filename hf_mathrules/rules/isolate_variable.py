@@ -15,7 +15,7 @@ from typing import Any
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Sym, add, mul, number, term
 from ..expr.render import machine, machine_and_text, text
-from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .base import ConfigError, Problem, Rule, RuleConfig, check_bool, check_int, register
 from .terms import coeff, rational_value, sum_strings
 
 SUBTYPES = ("linear", "formula")
@@ -57,9 +57,7 @@ class IsolateVariableConfig(RuleConfig):
         check_int("max_coeff", k["max_coeff"], 2, 1000)
         check_int("max_value", k["max_value"], 1, 10_000)
         check_int("formula_depth", k["formula_depth"], 1, 6)
-        for name in ("both_sides", "parentheses", "fractions"):
-            if not isinstance(k[name], bool):
-                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
+        check_bool(k, "both_sides", "parentheses", "fractions")
         r = k["reciprocal"]
         if isinstance(r, bool) or not isinstance(r, (int, float)) or not 0 <= r <= 1:
             raise ConfigError(f"reciprocal must be a share from 0 to 1, got {r!r}")

@@ -33,7 +33,7 @@ from ..expr.nodes import Div, Eq, Expr, Mul, Neg, Num, Sym, add, number, term
 from ..expr.render import machine, machine_and_text
 from ..expr.rewrite import substitute
 from ..prompting import read_prompt, write_prompt
-from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .base import ConfigError, Problem, Rule, RuleConfig, check_bool, check_int, register
 from .terms import linear_eq, linear_eq_strings, nonsingular_int_matrix, sum_strings
 
 SUBPROBLEM_HEADER = "Sub-problem:"
@@ -421,9 +421,7 @@ class LinearSystemConfig(RuleConfig):
         check_int("n_unknowns", k["n_unknowns"], 2, 6)
         check_int("max_coeff", k["max_coeff"], 1, 1000)
         check_int("max_value", k["max_value"], 1, 10**6)
-        for name in ("unit_pivots", "inline", "small_steps"):
-            if not isinstance(k[name], bool):
-                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
+        check_bool(k, "unit_pivots", "inline", "small_steps")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
         check_int("depth", k["depth"], 0, k["n_unknowns"] - 1)
         if k["unit_pivots"] and k["n_unknowns"] > 4:

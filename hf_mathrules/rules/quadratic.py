@@ -17,7 +17,7 @@ from typing import Any
 from ..expr.nodes import Div, Eq, Expr, I, Mul, Neg, Num, Pow, Sqrt, Sym, add, number, term
 from ..expr.poly import poly_to_expr
 from ..expr.render import machine, text
-from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .base import ConfigError, Problem, Rule, RuleConfig, check_bool, check_int, register
 from .terms import coeff
 
 ROOT_TYPES = ("rational", "double", "irrational", "complex")
@@ -54,8 +54,7 @@ class QuadraticConfig(RuleConfig):
         check_int("max_den", k["max_den"], 1, 100)
         check_int("leading", k["leading"], 1, 100)
         check_int("max_coeff", k["max_coeff"], 2, 10_000)
-        if not isinstance(k["standard_form"], bool):
-            raise ConfigError(f"standard_form must be true or false, got {k['standard_form']!r}")
+        check_bool(k, "standard_form")
         if "irrational" in rt and k["max_coeff"] < 3:
             raise ConfigError(
                 "max_coeff must be at least 3 for irrational roots (b^2 - 4ac must be a non-square)"

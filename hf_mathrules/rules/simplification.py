@@ -15,7 +15,7 @@ from ..expr.nodes import Add, Div, Expr, Mul, Neg, Num, add, mul
 from ..expr.poly import Monomial, grlex_key, mono_mul, poly_to_expr
 from ..expr.render import machine_and_text, text
 from ..expr.rewrite import simplify_monomial
-from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .base import ConfigError, Problem, Rule, RuleConfig, check_bool, check_int, register
 from .terms import (
     coeff,
     like_terms_strings,
@@ -72,9 +72,7 @@ class SimplificationConfig(RuleConfig):
             v = k[name]
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
                 raise ConfigError(f"{name} must be a share from 0 to 1, got {v!r}")
-        for name in ("binomial_den", "small_steps"):
-            if not isinstance(k[name], bool):
-                raise ConfigError(f"{name} must be true or false, got {k[name]!r}")
+        check_bool(k, "binomial_den", "small_steps")
         if k["n_groups"] >= k["n_terms"]:
             raise ConfigError(
                 f"n_groups={k['n_groups']} must be below n_terms={k['n_terms']}, or no terms are alike"

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..expr.render import text
-from .base import ConfigError, Problem, Rule, RuleConfig, check_int, register
+from .base import ConfigError, Problem, Rule, RuleConfig, check_bool, check_int, register
 from .linear_system import build_levels, level_lines
 from .templates import capitalize, join_and
 from .templates.fruit import BASKETS, FRUITS, INTROS, NAMES, QUESTIONS
@@ -40,8 +40,7 @@ class WordFruitBasketsConfig(RuleConfig):
         check_int("n_fruits", k["n_fruits"], 2, len(FRUITS))
         check_int("max_count", k["max_count"], 1, 1000)
         check_int("max_price", k["max_price"], 1, 10**6)
-        if not isinstance(k["zero_counts"], bool):
-            raise ConfigError(f"zero_counts must be true or false, got {k['zero_counts']!r}")
+        check_bool(k, "zero_counts")
         if k["max_count"] == 1 and not k["zero_counts"]:
             raise ConfigError("max_count=1 without zero_counts makes every basket the same; raise max_count")
         if self.vocab.label != "letters":  # the unknowns take vocabulary names (see sample)

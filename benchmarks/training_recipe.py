@@ -106,6 +106,19 @@ ARMS["linear-systems-recursive"] = {
               "linear_system:3:2000:depth=2"],
 }  # fmt: skip
 
+# rows moved from the cells linear-systems-recursive had mastered (level 1 100%, one-equation systems
+# 99-100%) to level 2, level 3 and the 2-unknown smaller systems, about as many rows in all
+ARMS["linear-systems-weighted"] = {
+    **ARMS["linear-systems"],
+    "rules": ["linear_system:1:5000", "linear_system:2:26000", "linear_system:3:20000",
+              "linear_system:3:10000:depth=1", "linear_system:1:1500:depth=1", "linear_system:2:1500:depth=1",
+              "linear_system:3:2000:depth=2"],
+}  # fmt: skip
+
+# the same with arithmetic drill rows (hf_mathrules.train.drill): what fails past level 1 is the sum of two
+# numbers in the hundreds on the constant side; 150,000 drill rows are ~10% of the training tokens
+ARMS["linear-systems-drill"] = {**ARMS["linear-systems-weighted"], "arithmetic_rows": 150000}
+
 # Gaussian elimination with unpadded matrices and each row multiple on its own line (the rule's `aligned`
 # off, `show_products` on), 2x2 and 3x3; 3x3 rows are ~780-940 tokens, so rows pack to 1024 x 6
 ARMS["gaussian"] = {

@@ -133,6 +133,9 @@ def build_model_card(
         + ("; knobs " + ", ".join(f"`{k}={v}`" for k, v in e.knobs) if e.knobs else "")
         for e in mix
     )
+    drill = config.get("mathrules", {}).get("arithmetic_rows") or 0
+    if drill:
+        mix_table += f"\n- {drill} arithmetic drill rows (signed sums, products, quotients below 1000)"
     results_table = (
         "\n".join(
             f"| {r['rule']} | {r['level']} | {r['split']} | {r['n']} | {r['verified_accuracy']:.1%} | "

@@ -99,6 +99,14 @@ class MathRulesArguments:
     general_fraction: float = field(
         default=0.1, metadata={"help": "general rows as a fraction of the rule rows"}
     )
+    arithmetic_rows: int = field(
+        default=0,
+        metadata={
+            "help": "arithmetic drill rows mixed into training: signed sums, products and exact quotients of "
+            "whole numbers below 1000 (hf_mathrules.train.drill), for the constant sides of linear systems "
+            "and elimination; 0: none"
+        },
+    )
     generation_eval_steps: int = field(
         default=200,
         metadata={
@@ -186,7 +194,7 @@ class MathRulesArguments:
             raise ConfigError("--validation_rows must be at least 1")
         if self.general_dataset and not (0 < self.general_fraction <= 10):
             raise ConfigError("--general_fraction must be in (0, 10]")
-        for name in ("generation_eval_steps", "test_rows", "cpu_threads", "pack_length"):
+        for name in ("generation_eval_steps", "test_rows", "cpu_threads", "pack_length", "arithmetic_rows"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"--{name} must not be negative")
         for name in ("generation_eval_samples", "max_new_tokens", "tiny_hidden_size", "tiny_layers"):

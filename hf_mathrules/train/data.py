@@ -179,14 +179,19 @@ def build_sft_datasets(
     general_fraction: float = 0.0,
     progress: bool = True,
     vocab: str | None = None,
+    arithmetic_rows: int = 0,
 ):
     """``(train, validation, validation_rule_rows)``: TRL prompt/completion datasets, shuffled, and the
-    full rule rows of the validation set (for the generation callback, which needs rule and answer)."""
+    full rule rows of the validation set (for the generation callback, which needs rule and answer);
+    ``arithmetic_rows`` drill rows (``hf_mathrules.train.drill``) join the training rows."""
     from datasets import Dataset
+
+    from .drill import drill_rows
 
     train = [sft_row(r) for r in rule_rows(mix, "train", seed, progress=progress, vocab=vocab)]
     if general and general_fraction > 0:
         train.extend(load_general_rows(general, int(len(train) * general_fraction), seed))
+    train.extend(drill_rows(arithmetic_rows, seed))
     random.Random(seed).shuffle(train)
     val_full = rule_rows(mix, "validation", seed, rows=validation_rows, vocab=vocab)
     validation = Dataset.from_list([sft_row(r) for r in val_full])

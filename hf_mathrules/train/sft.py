@@ -126,6 +126,7 @@ def train(margs: MathRulesArguments, sft, model_args=None, progress: bool = True
         general_fraction=margs.general_fraction,
         progress=progress,
         vocab=margs.vocab,
+        arithmetic_rows=margs.arithmetic_rows,
     )
     model, tok = _build_model(margs, model_args, train_ds)
     if resume and margs.preset == "tiny":

@@ -91,6 +91,8 @@ def train_model(
     that train one model) the finished run in PATH is used instead and nothing is trained."""
     if opts.extra.get("model_dir"):
         return trained_folder(opts.extra["model_dir"])
+    if opts.extra.get("model_dirs"):
+        return trained_folder(seed_model_dir(opts))
     from ..train.config import MathRulesArguments, base_sft_config, model_config, tiny_sft_config
     from ..train.sft import train
 
@@ -248,6 +250,19 @@ def seed_list(opts: ExperimentOptions) -> list[int]:
     if not isinstance(seeds, list) or not all(type(s) is int for s in seeds):
         raise ValueError(f"seeds must be a list of integers, e.g. --set 'seeds=[0, 1, 2]', got {seeds!r}")
     return seeds
+
+
+def seed_model_dir(opts: ExperimentOptions) -> str:
+    """The finished run for ``opts.seed`` from ``--set 'model_dirs=["A", "B", "C"]'`` (one folder per seed
+    of ``seeds``, in their order): models trained before, e.g. by ``mathrules train --seed S``, scored on
+    each seed's own test problems and pooled as if the experiment had trained them."""
+    dirs, seeds = opts.extra["model_dirs"], seed_list(opts)
+    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs) or len(dirs) != len(seeds):
+        raise ValueError(
+            f"model_dirs must be a list of {len(seeds)} folder(s), one per seed of {seeds}, e.g. --set "
+            f"'seeds=[0, 1]' --set 'model_dirs=[\"runs/s0\", \"runs/s1\"]'; got {dirs!r}"
+        )
+    return dirs[seeds.index(opts.seed)]
 
 
 def pool_seeds(cells: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[tuple, dict[str, Any]]:

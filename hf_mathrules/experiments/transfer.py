@@ -40,8 +40,8 @@ PAPER = (
 def run(opts: common.ExperimentOptions) -> dict[str, Any]:
     t0 = time.perf_counter()
     opts = opts.with_defaults(DEFAULTS, MINI)
-    if opts.extra.get("model_dir"):
-        raise ValueError(f"{NAME} trains several models; model_dir applies to experiments that train one")
+    if opts.extra.get("model_dir") or opts.extra.get("model_dirs"):
+        raise ValueError(f"{NAME} trains several models; model_dir(s) apply to experiments that train one")
     levels, word_rows = opts.extra["levels"], opts.extra["word_rows"]
     variants = opts.extra["variants"]
     if not isinstance(variants, list) or not variants or any(v not in VARIANTS for v in variants):

@@ -55,8 +55,8 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     opts = opts.with_defaults(DEFAULTS, MINI)
-    if opts.extra.get("model_dir"):
-        raise ValueError(f"{NAME} trains several models; model_dir applies to experiments that train one")
+    if opts.extra.get("model_dir") or opts.extra.get("model_dirs"):
+        raise ValueError(f"{NAME} trains several models; model_dir(s) apply to experiments that train one")
     rule, levels, ks = opts.extra["rule"], opts.extra["levels"], opts.extra["ks"]
     base = pool_spec(opts.extra["pool"], opts.output_dir)
     size = len(parse_vocab_spec(base))

@@ -265,7 +265,7 @@ def test_unseen_names_over_several_seeds_pools_the_cells(tmp_path):
     assert "2 seeds pooled" in (tmp_path / "unseen_names" / "table.md").read_text()
 
 
-def test_recursion_over_several_seeds_trains_a_model_per_seed_and_pools(tmp_path):
+def test_recursion_over_several_seeds_trains_a_model_per_seed_and_pools(tmp_path, capsys):
     argv = ["experiment", "recursion", "--mini", "--cpu-threads", "1", "--output-dir", str(tmp_path),
             "--set", "seeds=[0, 1]"]  # fmt: skip
     assert main(argv) == 0
@@ -285,6 +285,24 @@ def test_recursion_over_several_seeds_trains_a_model_per_seed_and_pools(tmp_path
         assert pooled["wilson95"][0] <= pooled["accuracy"] <= pooled["wilson95"][1]
     table = (tmp_path / "recursion" / "table.md").read_text()
     assert "2 seeds pooled" in table and "| 2 | yes |" in table and "| 3 | no |" in table
+
+    # the same seeds scored again on those models (model_dirs: one finished run per seed), nothing trained
+    dirs = [str(tmp_path / "recursion" / "models" / f"linear_system-seed{seed}") for seed in (0, 1)]
+    again = tmp_path / "again"
+    argv = [*argv[:-1], "seeds=[0, 1]", "--output-dir", str(again), "--set", f"model_dirs={json.dumps(dirs)}"]
+    assert main(argv) == 0
+    reused = json.loads((again / "recursion" / "results.json").read_text())
+    assert [(t["seed"], t["model"], t["reused"]) for t in reused["training"]] == [
+        (0, dirs[0], True),
+        (1, dirs[1], True),
+    ]
+    assert not (again / "recursion" / "models").exists()
+    assert [(c["seed"], c["unknowns"], c["mode"], c["correct"]) for c in reused["cells"]] == [
+        (c["seed"], c["unknowns"], c["mode"], c["correct"]) for c in results["cells"]
+    ]
+    capsys.readouterr()
+    assert main([*argv[:-1], f"model_dirs={json.dumps(dirs[:1])}"]) == 2  # one folder for two seeds
+    assert "model_dirs must be a list of 2 folder(s), one per seed of [0, 1]" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,9 @@ def _build_model(margs: MathRulesArguments, model_args, train_ds):
             intermediate_size=margs.tiny_intermediate_size,
             number_embedding=margs.tiny_number_embedding,
         )
-        return tiny_llama(tok, shape), tok
+        # the initial weights follow the rules' seed, as the data does: runs of several seeds (the
+        # experiments' --set seeds=[...]) differ in their start too, and seed 0 keeps earlier runs' weights
+        return tiny_llama(tok, shape, seed=margs.rules_seed), tok
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(model_args.model_name_or_path, revision=model_args.model_revision)

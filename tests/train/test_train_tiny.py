@@ -145,3 +145,22 @@ def test_trainer_trains_with_muon_and_resumes_from_its_checkpoint(tmp_path):
     second = train(*parse_train_args(argv), progress=False)
     assert second.resumed_from.endswith("checkpoint-2") and second.global_step == 4
     assert [r["step"] for r in second.log_history] == [r["step"] for r in first.log_history if r["step"] > 2]
+
+
+def test_the_initial_weights_follow_the_rules_seed():
+    """Runs of several seeds start from different weights (seed 0: the weights every earlier run had)."""
+    import torch
+
+    from hf_mathrules.train.config import MathRulesArguments
+    from hf_mathrules.train.sft import _build_model
+    from hf_mathrules.train.tiny import TinyModelConfig, make_tokenizer, tiny_llama
+
+    rows = {"prompt": ["Expand:\n2(x + 3)\n"], "completion": ["Answer: 2x + 6"]}
+
+    def weights(seed):
+        model, _ = _build_model(MathRulesArguments(preset="tiny", rules_seed=seed), None, rows)
+        return model.get_input_embeddings().weight
+
+    assert torch.equal(weights(0), weights(0)) and not torch.equal(weights(0), weights(1))
+    tok = make_tokenizer("char", ["Expand:\n2(x + 3)\nAnswer: 2x + 6"])
+    assert torch.equal(weights(0), tiny_llama(tok, TinyModelConfig()).get_input_embeddings().weight)

@@ -119,6 +119,19 @@ ARMS["linear-systems-weighted"] = {
 # numbers in the hundreds on the constant side; 150,000 drill rows are ~10% of the training tokens
 ARMS["linear-systems-drill"] = {**ARMS["linear-systems-weighted"], "arithmetic_rows": 150000}
 
+# what a model can compute alone: drill rows only (plus a few distributivity rows: a mix names a rule), short
+# rows packed 128 x 48, 600 steps (~1.5x the drill tokens of linear-systems-drill); scored by score_drill.
+# The shape and the number representation are the ablations (EXPERIMENTS § 3d)
+ARMS["drill-only"] = {
+    **ARMS["five-rules"], "rules": ["distributivity:1:500"], "arithmetic_rows": 150000,
+    "pack_length": 128, "per_device_train_batch_size": 48, "max_steps": 600,
+}  # fmt: skip
+ARMS["drill-only-wide"] = {**ARMS["drill-only"], "tiny_hidden_size": 256, "tiny_heads": 8,
+                           "tiny_intermediate_size": 512}  # fmt: skip
+ARMS["drill-only-deep"] = {**ARMS["drill-only"], "tiny_layers": 8}
+ARMS["drill-only-random"] = {**ARMS["drill-only"], "tiny_number_embedding": "random"}
+ARMS["drill-only-digits"] = {**ARMS["drill-only"], "tiny_tokenizer": "math-digits"}
+
 # Gaussian elimination with unpadded matrices and each row multiple on its own line (the rule's `aligned`
 # off, `show_products` on), 2x2 and 3x3; 3x3 rows are ~780-940 tokens, so rows pack to 1024 x 6
 ARMS["gaussian"] = {
@@ -225,6 +238,38 @@ def score_model(model_dir: Path, mix, n_eval: int, max_new_tokens: int = 320) ->
     return cells
 
 
+def score_drill(model_dir: Path, n_eval: int) -> list[dict]:
+    """``n_eval`` arithmetic drill rows of the dev seed (12345; training draws seed 0's), answered greedily:
+    one cell per kind (sum, product, quotient) and size of the result (below 100 or not), with its 95%
+    Wilson interval. What a model can compute alone, apart from the rows' context."""
+    import torch
+
+    from hf_mathrules.evaluation.generation import generate
+    from hf_mathrules.evaluation.stats import wilson_interval
+    from hf_mathrules.modeling import load_for_inference
+    from hf_mathrules.train.drill import drill_rows
+
+    model, tok = load_for_inference(str(model_dir))
+    rows = drill_rows(n_eval, seed=12345)
+    with torch.inference_mode():
+        completions = generate(model, tok, [r["prompt"] for r in rows], max_new_tokens=8, batch_size=100,
+                               progress=False)  # fmt: skip
+    tally: dict[tuple[str, str], list[int]] = {}
+    for r, c in zip(rows, completions):
+        kind = "product" if "*" in r["prompt"] else "quotient" if "/" in r["prompt"] else "sum"
+        size = ">= 100" if abs(int(r["completion"].split()[-1])) >= 100 else "< 100"
+        t = tally.setdefault((kind, size), [0, 0])
+        t[0] += c.strip().split("\n")[0] == r["completion"]
+        t[1] += 1
+    cells = []
+    for (kind, size), (k, n) in sorted(tally.items()):
+        lo, hi = wilson_interval(k, n)
+        cells.append({"kind": kind, "result": size, "n": n, "correct": k, "accuracy": round(k / n, 4),
+                      "wilson95": [round(lo, 4), round(hi, 4)]})  # fmt: skip
+        print(f"  {model_dir.name} drill {kind} |result| {size}: {k}/{n}", flush=True)
+    return cells
+
+
 def run_arm(
     name: str, settings: dict, n_eval: int, out_dir: Path, threads: int, max_new_tokens: int = 320
 ) -> dict:
@@ -252,6 +297,7 @@ def run_arm(
     mix = parse_mix(margs.rules, margs.levels, margs.rows_per_level)
     t_eval = time.perf_counter()
     cells = score_model(model_dir, mix, n_eval, max_new_tokens)
+    drill = score_drill(model_dir, 10 * n_eval) if margs.arithmetic_rows else None
     checkpoints = []
     logged = {r["step"]: r for r in result.log_history}
     for ckpt in sorted(model_dir.glob("checkpoint-*"), key=lambda d: int(d.name.split("-")[1])):
@@ -265,6 +311,7 @@ def run_arm(
     tps = result.tokens_per_second
     return {
         "arm": name, "settings": settings, "parameters": params, "steps": result.global_step,
+        **({"drill": drill} if drill else {}),
         "train_seconds": round(result.train_seconds, 1), "train_tokens": result.train_tokens,
         "tokens_per_second": round(tps), "train_gflops_per_second": round(6 * params * tps / 1e9, 2),
         "final_loss": round(losses[-1], 4) if losses else None, "eval_seconds": round(time.perf_counter() - t_eval, 1),

@@ -39,8 +39,10 @@ def run(opts: common.ExperimentOptions) -> dict[str, Any]:
     opts = opts.with_defaults(DEFAULTS, MINI)
     seeds = common.seed_list(opts)
     if len(seeds) > 1 and opts.extra.get("model_dir"):
-        raise ValueError(f"{NAME} with several seeds trains one model per seed; leave model_dir out "
-                         "(or give model_dirs, one finished run per seed)")
+        raise ValueError(
+            f"{NAME} with several seeds trains one model per seed; leave model_dir out "
+            "(or give model_dirs, one finished run per seed)"
+        )
     trained_sizes = trained_unknowns(opts.extra["train_levels"])
     cells, trained = [], []
     for seed in seeds:

@@ -238,25 +238,27 @@ def score_model(model_dir: Path, mix, n_eval: int, max_new_tokens: int = 320) ->
     return cells
 
 
-def score_drill(model_dir: Path, n_eval: int) -> list[dict]:
-    """``n_eval`` arithmetic drill rows of the dev seed (12345; training draws seed 0's), answered greedily:
-    one cell per kind (sum, product, quotient) and size of the result (below 100 or not), with its 95%
-    Wilson interval. What a model can compute alone, apart from the rows' context."""
+def score_drill(model_dir: Path, n_eval: int, train_rows: int, train_seed: int = 0) -> list[dict]:
+    """``n_eval`` arithmetic drill rows of the dev seed (12345) less those whose problem is one of the
+    ``train_rows`` the model trained on (seed ``train_seed``: two thirds of the small ones are), answered
+    greedily: one cell per kind (sum, product, quotient) and size of the result (below 100 or not), with
+    its 95% Wilson interval. What a model computes alone, apart from the rows' context, out of sample."""
     import torch
 
     from hf_mathrules.evaluation.generation import generate
     from hf_mathrules.evaluation.stats import wilson_interval
     from hf_mathrules.modeling import load_for_inference
-    from hf_mathrules.train.drill import drill_rows
+    from hf_mathrules.train.drill import drill_kind, drill_rows
 
     model, tok = load_for_inference(str(model_dir))
-    rows = drill_rows(n_eval, seed=12345)
+    seen = {r["prompt"] for r in drill_rows(train_rows, seed=train_seed)}
+    rows = [r for r in drill_rows(n_eval, seed=12345) if r["prompt"] not in seen]
     with torch.inference_mode():
         completions = generate(model, tok, [r["prompt"] for r in rows], max_new_tokens=8, batch_size=100,
                                progress=False)  # fmt: skip
     tally: dict[tuple[str, str], list[int]] = {}
     for r, c in zip(rows, completions):
-        kind = "product" if "*" in r["prompt"] else "quotient" if "/" in r["prompt"] else "sum"
+        kind = drill_kind(r["prompt"])
         size = ">= 100" if abs(int(r["completion"].split()[-1])) >= 100 else "< 100"
         t = tally.setdefault((kind, size), [0, 0])
         t[0] += c.strip().split("\n")[0] == r["completion"]
@@ -297,7 +299,11 @@ def run_arm(
     mix = parse_mix(margs.rules, margs.levels, margs.rows_per_level)
     t_eval = time.perf_counter()
     cells = score_model(model_dir, mix, n_eval, max_new_tokens)
-    drill = score_drill(model_dir, 10 * n_eval) if margs.arithmetic_rows else None
+    drill = (
+        score_drill(model_dir, 10 * n_eval, margs.arithmetic_rows, margs.rules_seed)
+        if margs.arithmetic_rows
+        else None
+    )
     checkpoints = []
     logged = {r["step"]: r for r in result.log_history}
     for ckpt in sorted(model_dir.glob("checkpoint-*"), key=lambda d: int(d.name.split("-")[1])):

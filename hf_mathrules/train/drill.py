@@ -39,20 +39,23 @@ def _operand(n: int) -> str:
 def drill_problem(rng: random.Random) -> tuple[str, int]:
     """``(expression, value)``: ``-60 - 264`` / ``-324``, ``-6*(-44)`` / ``264``, ``-162/(-18)`` / ``9``."""
     kind = rng.choices(KINDS, KIND_WEIGHTS)[0]
-    while True:
+    while True:  # redraw the operands until every number fits (and no factor or divisor is 1)
         if kind == "sum":
             a, b = _signed(rng, LIMIT), _signed(rng, LIMIT)
-            text, value = (f"{a} + {b}" if b > 0 else f"{a} - {-b}"), a + b
+            text, value, ok = (f"{a} + {b}" if b > 0 else f"{a} - {-b}"), a + b, True
         elif kind == "product":
             a, b = _signed(rng, 12), _signed(rng, LIMIT)
             text, value, ok = f"{a}*{_operand(b)}", a * b, abs(a) > 1
         else:
             d, q = _signed(rng, 20), _signed(rng, 99)
             text, value, ok = f"{d * q}/{_operand(d)}", q, abs(d) > 1 and abs(d * q) <= LIMIT
-        if kind == "sum":
-            ok = True
         if ok and abs(value) <= LIMIT:
             return text, value
+
+
+def drill_kind(prompt: str) -> str:
+    """``sum``, ``product`` or ``quotient``: which kind a drill row's prompt asks."""
+    return "product" if "*" in prompt else "quotient" if "/" in prompt else "sum"
 
 
 def drill_row(seed: int, index: int) -> dict[str, str]:

@@ -7,7 +7,7 @@ import pytest
 
 from hf_mathrules.cli import main
 from hf_mathrules.train.config import parse_train_args
-from hf_mathrules.train.drill import LIMIT, drill_row, drill_rows
+from hf_mathrules.train.drill import LIMIT, drill_kind, drill_row, drill_rows
 from hf_mathrules.verify import verify
 
 NUMBER = re.compile(r"\d+")
@@ -35,8 +35,8 @@ def test_numbers_stay_below_1000_and_each_kind_appears():
     rows = drill_rows(2000)
     numbers = [int(n) for r in rows for n in NUMBER.findall(r["prompt"] + r["completion"])]
     assert max(numbers) <= LIMIT
-    kinds = Counter("*" if "*" in r["prompt"] else "/" if "/" in r["prompt"] else "+-" for r in rows)
-    assert kinds["+-"] > kinds["*"] > kinds["/"] > 100
+    kinds = Counter(drill_kind(r["prompt"]) for r in rows)
+    assert kinds["sum"] > kinds["product"] > kinds["quotient"] > 100
     assert sum(n >= 100 for n in numbers) > len(numbers) / 4  # the hundreds, not only small sums
 
 

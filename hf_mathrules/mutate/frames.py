@@ -1339,6 +1339,44 @@ def relation_equation(
     raise ValueError(f"unknown relation kind {kind!r}")
 
 
+# the relations ``parse_text`` has read, by their fields: a relation is immutable and a function of its kind
+# and names alone (``relation_equation``), and the texts of one template read back to the same names, so the
+# read-back hands out one object per relation (issue 19 round 11): its solve then finds the equation
+# (``solver._setup``), the names of its sides (``program.free_names``) and its plan by identity
+_READ_RELATIONS: dict[tuple, Relation] = {}
+_READ_RELATIONS_MAX = 1 << 14
+
+
+_READ_NODES: dict[Expr, Expr] = {}
+
+
+def read_node(e: Expr) -> Expr:
+    """The first node equal to ``e`` (``Expr`` nodes compare by structure, numbers included) that the
+    read-back made: a definition it builds (a conversion, a combined description) is one object per
+    distinct tree, as its relations are (``read_relation``)."""
+    got = _READ_NODES.get(e)
+    if got is None:
+        if len(_READ_NODES) >= _READ_RELATIONS_MAX:
+            _READ_NODES.clear()
+        got = _READ_NODES[e] = e
+    return got
+
+
+def read_relation(
+    kind: str, target: str, source: str, params: tuple[str, ...], also: tuple[str, ...] = ()
+) -> Relation:
+    """``Relation(kind, *relation_equation(kind, target, source, params, also), target, source, params,
+    also)``, one object per distinct relation."""
+    key = (kind, target, source, params, also)
+    got = _READ_RELATIONS.get(key)
+    if got is None:
+        if len(_READ_RELATIONS) >= _READ_RELATIONS_MAX:
+            _READ_RELATIONS.clear()
+        lhs, rhs = relation_equation(kind, target, source, params, also)
+        got = _READ_RELATIONS[key] = Relation(kind, lhs, rhs, target, source, params, also)
+    return got
+
+
 def symbolic_text(program: Program) -> str:
     unknowns = ", ".join(program.query)
     head = (
@@ -1712,7 +1750,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
                     if not descs.get(full):
                         new = f"n{len(qs) + 1}"
                         expr = Add((Sym(a), Sym(b))) if m.group(1) else Add((Sym(a), Neg(Sym(b))))
-                        qs[new] = new_quantity(new, qs[a].role, qs[a].unit, full, expr=expr)
+                        qs[new] = new_quantity(new, qs[a].role, qs[a].unit, full, expr=read_node(expr))
                         descs[full] = new
                     descs[desc] = descs[full]
                     return descs[full]
@@ -1799,8 +1837,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
                     params = (new_param(Fraction(inv[k]), written=False),)
                 else:
                     params = (new_param(read_number(k)),)
-                lhs, rhs = relation_equation(kind, t, y, params)
-                relations.append(Relation(kind, lhs, rhs, t, y, params))
+                relations.append(read_relation(kind, t, y, params))
                 continue
         # round 12: an implicit relation in a story's own words ("Last week, the stall sold some novels, and
         # half of that number is 23.")
@@ -1818,8 +1855,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
                     params = (new_param(Fraction(inv[k]), written=False), new_param(read_number(c)))
                 else:
                     params = (new_param(read_number(k)), new_param(read_number(c)))
-                lhs, rhs = relation_equation(kind, t, "", params)
-                relations.append(Relation(kind, lhs, rhs, t, "", params))
+                relations.append(read_relation(kind, t, "", params))
                 continue
         # the relation frames in order, those whose longest literal piece the sentence lacks left out
         for kind, rx in _REL_ALL:
@@ -1846,8 +1882,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
             if params is None:
                 continue
             also = (z,) if z else ()
-            lhs, rhs = relation_equation(kind, t, y, params, also)
-            relations.append(Relation(kind, lhs, rhs, t, y, params, also))
+            relations.append(read_relation(kind, t, y, params, also))
             done = True
             break
         if done:
@@ -1870,7 +1905,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
                 factor = CONVERSIONS[x.unit][1]
                 conv = f"{t}_{unit[:3]}"
                 qs[conv] = new_quantity(conv, x.role, unit, x.desc, value=v)
-                qs[t] = replace(x, expr=Div(Sym(conv), Num(factor)), value=None)
+                qs[t] = replace(x, expr=read_node(Div(Sym(conv), Num(factor))), value=None)
             else:
                 continue
             out.numbers_read += 1

@@ -317,10 +317,9 @@ def _planned(program: Program, drop: tuple[str, ...]) -> Solution:
         sol = _replay(program, drop, trace)
         if sol is not None:
             PLAN_STATS["replayed" if shape is None else "replayed_by_shape"] += 1
-            if shape is not None and program.seed_id != "parsed":
-                # these nodes' copies (redrawn constants) then take the identity plan; a program read back
-                # from a text is made of new nodes each time, and no copy of it is made: its identity plan
-                # would never be met again, only keep its nodes alive (issue 19 round 10)
+            if shape is not None and _identity_plan_kept(program):
+                # these nodes' copies (redrawn constants) then take the identity plan (see
+                # ``_identity_plan_kept`` for a program read back from a text)
                 _remember(_PLANS, key, (nodes, trace))
             return sol
         PLAN_STATS["fallback"] += 1
@@ -328,12 +327,26 @@ def _planned(program: Program, drop: tuple[str, ...]) -> Solution:
     sol = _solve(program, drop, trace)
     if sol.status == "ok":  # a failed search is not replayed (its failure depends on the numbers)
         trace = tuple(trace)
-        if program.seed_id != "parsed":  # (as above)
+        if _identity_plan_kept(program):  # (as above)
             _remember(_PLANS, key, (nodes, trace))
         if SHAPED:
             _remember(_SHAPES, shape if shape is not None else _shape_key(program, drop), trace)
         PLAN_STATS["recorded"] += 1
     return sol
+
+
+def _identity_plan_kept(program: Program) -> bool:
+    """Whether ``_planned`` keeps ``program``'s plan by the identity of its nodes.  A program read back from
+    a text (``seed_id == "parsed"``) was made of new nodes each time, so its identity plan was never met
+    again and only kept its nodes alive (issue 19 round 10: not kept).  Since issue 19 round 11 the read-back
+    hands out one node per distinct relation side and definition (``frames.read_relation``,
+    ``frames.read_node``; a story's definitions are its seed plan's nodes), so the next text of the same
+    template (other people, other numbers) reads back to the same nodes and meets the plan."""
+    return READ_BACK_PLANS or program.seed_id != "parsed"
+
+
+# False: no identity plan for a read-back program, as in round 10 (the tests compare the two)
+READ_BACK_PLANS = True
 
 
 def _remember(plans: dict, key: tuple, value) -> None:
@@ -351,6 +364,10 @@ def _remember(plans: dict, key: tuple, value) -> None:
 EVAL, CHECK, SKIP, HOLDS, SOLVED, BLOCK = range(6)
 
 
+# the equation of a given, by (name, value): ``Eq(Sym(name), Num(value))``, made once (``_setup``)
+_GIVEN_EQS: dict[tuple, Eq] = {}
+
+
 def _setup(program: Program, drop: tuple[str, ...]):
     """The givens (known values and their steps) and the equations, in ``_solve``'s order.  Each
     equation node is made once per quantity or relation and kept on it (they are immutable, and a
@@ -364,8 +381,14 @@ def _setup(program: Program, drop: tuple[str, ...]):
             v = known[x.name] = _norm(x.value)
             e = d.get("_given_eq")
             if e is None:
-                # ``v``: the value, an ``int`` when whole, as ``Num`` keeps it (issue 19 round 10)
-                e = d["_given_eq"] = Eq(Sym(x.name), Num(v))
+                # ``v``: the value, an ``int`` when whole, as ``Num`` keeps it (issue 19 round 10); one node
+                # per (name, value) (issue 19 round 11: a read-back's givens are new quantities each time)
+                e = _GIVEN_EQS.get((x.name, v))
+                if e is None:
+                    if len(_GIVEN_EQS) >= 1 << 15:
+                        _GIVEN_EQS.clear()
+                    e = _GIVEN_EQS[(x.name, v)] = Eq(Sym(x.name), Num(v))
+                d["_given_eq"] = e
             steps.append(Step(x.name, v, e, "given"))
         if x.expr is not None:
             e = d.get("_def_eq")

@@ -1536,11 +1536,18 @@ def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
     who = m.groupdict()
     qs, descs, frames, questions = [], [], [], []
     for n, role, unit, desc, expr, distractor in plan[0]:
-        x = new_quantity(n, role, unit, desc.fill(who), expr=expr, distractor=distractor)
+        # one quantity per description filled (each template is one entry's of one plan; a quantity is
+        # immutable: the read-back replaces a given's to state its value; issue 19 round 11)
+        key = desc.key(who)
+        x = desc.made.get(key)
+        if x is None:
+            x = desc.remember(
+                key, new_quantity(n, role, unit, desc.fill(who), expr=expr, distractor=distractor)
+            )
         qs.append((n, x))
         if not distractor:
             descs.append((x.desc, n))
-    frames = tuple((_ValueFrame(f.fill(who)), n) for f, n in plan[1])
+    frames = tuple((f.value_frame(who), n) for f, n in plan[1])
     questions = tuple((q.fill(who), n) for q, n in plan[2])
     desc_of = dict(qs)
     aliases = tuple((a.fill(who), desc_of[n].desc) for a, n in plan[3])
@@ -1552,7 +1559,7 @@ class _Template:
     """A seed string with people placeholders, filled as ``seeds._filler`` fills it (an unknown
     placeholder stays as written) by joining pieces instead of a substitution per string."""
 
-    __slots__ = ("pieces",)
+    __slots__ = ("pieces", "people", "made")
 
     def __init__(self, s: str) -> None:
         pieces, pos = [], 0
@@ -1561,11 +1568,34 @@ class _Template:
             pos = m.end()
         pieces.append(s[pos:])
         self.pieces = tuple(pieces)
+        # the placeholders it fills (in order, once each) and what ``_story`` made of it, by their people
+        self.people = tuple(dict.fromkeys(p[0] for p in pieces if type(p) is not str))
+        self.made: dict[tuple, object] = {}
 
     def fill(self, who: dict[str, str]) -> str:
         if len(self.pieces) == 1:
             return self.pieces[0]
         return "".join(p if type(p) is str else who.get(p[0], p[1]) for p in self.pieces)
+
+    def key(self, who: dict[str, str]) -> tuple:
+        """What ``fill(who)`` reads of ``who``: the person of each placeholder (None: left as written)."""
+        return tuple([who.get(p) for p in self.people])
+
+    def remember(self, key: tuple, made):
+        if len(self.made) >= _MADE_MAX:
+            self.made.clear()
+        self.made[key] = made
+        return made
+
+    def value_frame(self, who: dict[str, str]) -> _ValueFrame:
+        """``_ValueFrame(self.fill(who))``, one per filling (a ``_ValueFrame`` is immutable)."""
+        key = tuple([who.get(p) for p in self.people])
+        got = self.made.get(key)
+        return got if got is not None else self.remember(key, _ValueFrame(self.fill(who)))
+
+
+# fillings remembered per template (``_Template.made``): 30 people, most templates name one or two
+_MADE_MAX = 1 << 10
 
 
 def _story_plan(seed: Seed, k: int) -> tuple:
@@ -1798,7 +1828,8 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
         hit = values.first(s)  # a story's own past sentence ("Two weeks ago, Hiro sold 13 apples ...")
         if hit is None or "@" not in hit[0]:
             s = unfronted(s)
-            hit = values.first(s)
+            if s is not said:  # a sentence not fronted is itself: its frame was just looked for (round 11)
+                hit = values.first(s)
         done, it = False, it_ref[0]
         it_ref[0] = None
         if hit is not None:

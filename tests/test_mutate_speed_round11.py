@@ -1,0 +1,228 @@
+"""Issue 19 item 3, round 11: the read-back (``frames.parse_text``) shares what it makes between the texts
+of one template, and the solve of a read-back program finds its plan by identity; each checked against the
+plain work on the texts the engine itself reads back (levels 1, 3 and 5, K = 16: ~3,200 texts) and on
+texts broken so that they no longer parse (refusals):
+
+- ``frames.read_relation`` / ``frames.read_node``: one relation object per (kind, names) and one node per
+  distinct definition tree, equal to the ones the plain construction makes;
+- a story's quantities and value frames are made once per template and filling (``_Template.made``);
+- the read-back of every text (program, numbers read, problems) equals the read-back with every one of
+  these shared objects made afresh, refusals included;
+- a read-back program keeps its identity plan (``solver.READ_BACK_PLANS``), the next read-back of its
+  template replays it, and the solve equals the plain search (status, values, steps);
+- ``solver._setup``'s given equations (one per name and value) equal ``Eq(Sym(name), Num(value))``;
+- the rows at K = 1, 8 and 16 are the same with every round-11 sharing switched off.
+
+The rows are also compared with the commit before this round in separate processes by
+``benchmarks/mutation_round9_speed.py --base 9c617d1`` (the digest of every row the same); not here: a test
+cannot assume the repository's history.
+"""
+
+import contextlib
+import json
+import random
+
+import pytest
+
+from hf_mathrules.expr.nodes import Eq, Num, Sym
+from hf_mathrules.mutate import MutationEngine, frames, gates, solver
+from hf_mathrules.mutate.program import Relation
+from hf_mathrules.mutate.seeds import NAMES
+
+
+@pytest.fixture(scope="module")
+def texts():
+    """Every text the round-trip gate read back while the engine made items 0..139 of levels 1, 3 and 5 at
+    K = 16 (seed 1), with the engine's seed list."""
+    got: list[tuple[str, int | None]] = []
+    plain = gates.parse_text
+
+    def spy(text, seeds, numbers_in_text=None):
+        got.append((text, numbers_in_text))
+        return plain(text, seeds, numbers_in_text=numbers_in_text)
+
+    gates.parse_text = spy
+    try:
+        seeds = None
+        for level in (1, 3, 5):
+            eng = MutationEngine(level=level, second_opinion="none", variants_per_chain=16)
+            seeds = eng.seeds
+            for i in range(140):
+                eng.item(1, i)
+    finally:
+        gates.parse_text = plain
+    return seeds, got
+
+
+def _broken(text: str, rng: random.Random) -> list[str]:
+    """Texts made from ``text`` that read back otherwise or not at all: the question left out, a sentence
+    left out or said twice, a number said as a word, one person renamed in one sentence."""
+    sents = frames.split_sentences(text)
+    out = [" ".join(sents[:-1])]
+    if len(sents) > 2:
+        j = rng.randrange(1, len(sents) - 1)
+        out.append(" ".join(sents[:j] + sents[j + 1 :]))
+        out.append(" ".join(sents[: j + 1] + sents[j:]))
+    m = frames.NUMBER.search(text)
+    if m:
+        out.append(text[: m.start()] + "some" + text[m.end() :])
+    people = [n for n in NAMES if n in text]
+    if people and len(sents) > 1:
+        j = rng.randrange(1, len(sents))
+        other = rng.choice([n for n in NAMES if n not in people])
+        out.append(" ".join(sents[:j] + [sents[j].replace(people[0], other)] + sents[j + 1 :]))
+    return out
+
+
+@contextlib.contextmanager
+def _nothing_shared(monkeypatch):
+    """``parse_text`` as it reads without round 11's sharing: every relation, definition, story quantity
+    and value frame made afresh (a fresh story cache, whose templates remember nothing)."""
+    with monkeypatch.context() as mp:
+
+        def plain_relation(kind, target, source, params, also=()):
+            lhs, rhs = frames.relation_equation(kind, target, source, params, also)
+            return Relation(kind, lhs, rhs, target, source, params, also)
+
+        mp.setattr(frames, "read_relation", plain_relation)
+        mp.setattr(frames, "read_node", lambda e: e)
+        mp.setattr(frames._Template, "remember", lambda self, key, made: made)
+        mp.setattr(frames, "_INTRO_CACHE", {})
+        yield
+
+
+def _parsed(p: frames.Parsed) -> tuple:
+    return p.program, p.numbers_read, p.numbers_in_text, list(p.problems)
+
+
+def test_the_read_back_equals_the_read_back_with_nothing_shared(texts, monkeypatch):
+    seeds, got = texts
+    rng = random.Random(11)
+    cases = [(t, n) for t, n in got]
+    cases += [(b, None) for t, _ in got[::3] for b in _broken(t, rng)]
+    warm = [_parsed(frames.parse_text(t, seeds, numbers_in_text=n)) for t, n in cases]
+    with _nothing_shared(monkeypatch):
+        cold = []
+        for t, n in cases:
+            frames._INTRO_CACHE.clear()  # every story made afresh as well
+            cold.append(_parsed(frames.parse_text(t, seeds, numbers_in_text=n)))
+    assert len(got) >= 3_000
+    differ = [c for c, a, b in zip(cases, warm, cold) if a != b]
+    assert not differ, differ[:3]
+    refused = sum(1 for a in warm if a[0] is None or a[3])
+    assert refused >= 500  # refusals of every kind compared too
+    assert sum(1 for a in warm if a[0] is not None and not a[3]) >= 2_500
+    kinds = {problem[:14] for a in warm for problem in a[3]}
+    assert {"no frame reads", "no question re"} <= kinds
+
+
+def test_read_relations_and_nodes_are_the_plain_ones_shared(texts):
+    seeds, got = texts
+    seen: dict[tuple, Relation] = {}
+    n = 0
+    for t, k in got:
+        back = frames.parse_text(t, seeds, numbers_in_text=k).program
+        if back is None:
+            continue
+        for r in back.relations:
+            key = (r.kind, r.target, r.source, r.params, r.also)
+            lhs, rhs = frames.relation_equation(*key)
+            assert r == Relation(r.kind, lhs, rhs, r.target, r.source, r.params, r.also)
+            assert frames.read_relation(*key) is r
+            assert seen.setdefault(key, r) is r  # one object per relation while it is remembered
+            n += 1
+        # every definition of a second read-back is the same node (a story's: its plan's; a conversion's or
+        # a combined description's: ``read_node``'s), as every relation is
+        again = frames.parse_text(t, seeds, numbers_in_text=k).program
+        assert all(x.expr is y.expr for x, y in zip(back.quantities, again.quantities))
+        assert all(a is b for a, b in zip(back.relations, again.relations))
+    assert n >= 2_000
+    assert len(seen) < n / 4  # the texts of a template share them
+
+
+def test_story_quantities_and_frames_equal_fresh_ones(texts):
+    seeds, got = texts
+    frames.parse_text(got[0][0], seeds)
+    _seeds, intros, _stories, plans = frames._INTRO_CACHE[id(seeds)]
+    shared = 0
+    for t, _k in got[:1500]:
+        first = frames.split_sentences(t)[0]
+        a = frames._story(first, 1, intros, plans)
+        fresh_plans: dict = {}
+        b = frames._story(first, 1, intros, fresh_plans)
+        if a is None:
+            assert b is None
+            continue
+        qa, da, fa, qua, aa, ea = a
+        qb, db, fb, qub, ab, eb = b
+        assert qa == qb and da == db and qua == qub and aa == ab and ea == eb
+        assert [(f.head, f.tail, n) for f, n in fa] == [(f.head, f.tail, n) for f, n in fb]
+        c = frames._story(first, 1, intros, plans)
+        shared += all(x is y for (_n, x), (_m, y) in zip(qa, c[0]))
+        assert all(f is g for (f, _), (g, _) in zip(fa, c[2]))
+    assert shared >= 1_000
+
+
+def test_a_read_back_solve_replays_its_identity_plan_and_equals_the_search(texts, monkeypatch):
+    seeds, got = texts
+    before = dict(solver.PLAN_STATS)
+    checked = 0
+    for t, k in got[:2000]:
+        back = frames.parse_text(t, seeds, numbers_in_text=k).program
+        if back is None:
+            continue
+        sol = solver.solve(back, drop=back.query)
+        plain = solver._solve(back, solver._drop_key(back, back.query))
+        assert (sol.status, sol.values) == (plain.status, plain.values)
+        assert [(s.name, s.value, s.how, s.equation, s.block, s.together) for s in sol.steps] == [
+            (s.name, s.value, s.how, s.equation, s.block, s.together) for s in plain.steps
+        ]
+        checked += 1
+    assert checked >= 1_500
+    assert solver.PLAN_STATS["replayed"] - before["replayed"] >= checked // 2  # found by identity
+
+
+def test_given_equations_are_the_plain_ones(texts):
+    seeds, got = texts
+    n = 0
+    for t, k in got:
+        back = frames.parse_text(t, seeds, numbers_in_text=k).program
+        if back is None:
+            continue
+        known, _eqs, steps = solver._setup(back, ())
+        for st in steps:
+            want = Eq(Sym(st.name), Num(known[st.name]))
+            assert st.equation == want and type(st.equation.rhs.value) is type(want.rhs.value)
+            n += 1
+        # a second read-back of the same text: new quantities, the same equation objects
+        again = frames.parse_text(t, seeds, numbers_in_text=k).program
+        assert all(x is not y for x, y in zip(again.quantities, back.quantities) if x.value is not None)
+        assert [st.equation for st in solver._setup(again, ())[2]] == [st.equation for st in steps]
+        assert all(
+            a is b
+            for a, b in zip(
+                (st.equation for st in solver._setup(again, ())[2]), (st.equation for st in steps)
+            )
+        )
+    assert n >= 5_000
+
+
+def _rows(k: int, items: int) -> list:
+    eng = MutationEngine(level=3, second_opinion="none", variants_per_chain=k)
+    out = []
+    for i in range(items):
+        it = eng.item(1, i)
+        out.append([json.dumps(r, sort_keys=True) for r in it.rows] or [it.rejected, it.reason])
+    return out
+
+
+def test_rows_the_same_with_nothing_shared(monkeypatch):
+    want = {k: _rows(k, 40) for k in (1, 8, 16)}
+    with _nothing_shared(monkeypatch):
+        monkeypatch.setattr(solver, "READ_BACK_PLANS", False)
+        monkeypatch.setattr(solver, "_PLANS", {})
+        monkeypatch.setattr(solver, "_SHAPES", {})
+        monkeypatch.setattr(solver, "_GIVEN_EQS", {})
+        got = {k: _rows(k, 40) for k in (1, 8, 16)}
+    assert got == want
+    assert sum(1 for r in want[16] for x in r if x.startswith("{")) >= 200

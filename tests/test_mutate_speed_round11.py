@@ -140,8 +140,9 @@ def test_read_relations_and_nodes_are_the_plain_ones_shared(texts):
     assert len(seen) < n / 4  # the texts of a template share them
 
 
-def test_story_quantities_and_frames_equal_fresh_ones(texts):
+def test_story_quantities_and_frames_equal_fresh_ones(texts, monkeypatch):
     seeds, got = texts
+    monkeypatch.setattr(frames, "_MADE_MAX", 1 << 30)  # nothing forgotten between the calls compared
     frames.parse_text(got[0][0], seeds)
     _seeds, intros, _stories, plans = frames._INTRO_CACHE[id(seeds)]
     shared = 0
@@ -226,3 +227,20 @@ def test_rows_the_same_with_nothing_shared(monkeypatch):
         got = {k: _rows(k, 40) for k in (1, 8, 16)}
     assert got == want
     assert sum(1 for r in want[16] for x in r if x.startswith("{")) >= 200
+
+
+def test_remembered_fillings_are_bounded_and_the_read_back_stays_the_same(texts, monkeypatch):
+    seeds, got = texts
+    want = [_parsed(frames.parse_text(t, seeds, numbers_in_text=k)) for t, k in got[:800]]
+    monkeypatch.setattr(frames, "_MADE_MAX", 50)
+    monkeypatch.setattr(frames, "_MADE", [0, []])
+    monkeypatch.setattr(frames, "_INTRO_CACHE", {})
+    most = 0
+    got_back = []
+    for t, k in got[:800]:
+        got_back.append(_parsed(frames.parse_text(t, seeds, numbers_in_text=k)))
+        held = sum(len(x.made) for x in frames._MADE[1])
+        assert held == frames._MADE[0] <= 50
+        most = max(most, held)
+    assert most == 50
+    assert got_back == want

@@ -244,3 +244,35 @@ def test_remembered_fillings_are_bounded_and_the_read_back_stays_the_same(texts,
         most = max(most, held)
     assert most == 50
     assert got_back == want
+
+
+def test_mentions_remembered_by_the_quantities_equal_fresh_ones(monkeypatch):
+    """``Mentions`` takes what it works out from the quantities' names, descriptions, units, short forms and
+    flags from ``_MENTIONS`` (one entry per distinct such tuple): equal to ``_mentions_of`` worked out
+    afresh, and every text ``informalize`` writes the same with nothing remembered."""
+    seen = []
+    plain = frames.informalize
+
+    def spy(program):
+        seen.append(program)
+        return plain(program)
+
+    monkeypatch.setattr("hf_mathrules.mutate.engine.informalize", spy)
+    eng = MutationEngine(level=3, second_opinion="none", variants_per_chain=16)
+    for i in range(100):
+        eng.item(1, i)
+    monkeypatch.undo()
+    assert len(seen) >= 700
+    texts = [frames.informalize(p) for p in seen]
+    hits = 0
+    for p in seen:
+        key = tuple(
+            (x.name, x.desc, x.unit, x.distractor, x.inline, x.short, x.conversion) for x in p.quantities
+        )
+        hits += key in frames._MENTIONS
+        m = frames.Mentions(p)
+        assert (m.units, m.known, m.short, m.alias) == frames._mentions_of(p)
+    assert hits >= len(seen) // 2  # the variants of a chain share them
+    with monkeypatch.context() as mp:
+        mp.setattr(frames, "_MENTIONS_MAX", 0)  # cleared before every entry: each worked out afresh
+        assert [frames.informalize(p) for p in seen] == texts

@@ -151,45 +151,65 @@ def short_desc(desc: str, unit: str) -> str | None:
     return "the number " + rest
 
 
+_MENTIONS: dict[tuple, tuple] = {}
+_MENTIONS_MAX = 1 << 12
+
+
+def _mentions_of(program: Program) -> tuple[dict, list, dict, dict]:
+    """``Mentions``' units, known descriptions, short forms and seed short forms of ``program``: what it
+    works out from the quantities' names, descriptions, units, short forms and flags (``distractor``,
+    ``inline``, ``conversion``), nothing else."""
+    units = {x.name: x.unit for x in program.quantities}
+    known = {x.desc: x.name for x in program.quantities if x.desc and not x.inline}
+    index = None  # ``expand_short``'s index of ``known``, made once, when first needed (issue 19 round 8)
+
+    def expand(d: str) -> str | None:  # ``expand_short(d, known, units)``
+        nonlocal index
+        if not d.startswith("the number ") or d.startswith(_NUMBER_OF_PREFIX):
+            return None
+        if index is None:
+            index = _short_index(known, units)
+        return _expand_short_in(d, index)
+
+    short = {}
+    for x in program.quantities:
+        if x.desc and not x.distractor and not x.inline:
+            s = short_desc(x.desc, x.unit)
+            # what the read-back makes of it: this quantity and no other (nor another's occasion)
+            if s is not None and s not in known and expand(s) == x.desc:
+                short[x.name] = s
+    # the seeds' short noun phrases ("the peanut price", "the peanut price last year"): quantity -> (its
+    # short form, the description of the seed quantity it is an occasion of)
+    alias: dict[str, tuple[str, str]] = {}
+    taken = set(known) | set(short.values())
+    for x, (a, base) in short_forms(program).items():
+        if a not in taken and expand(a) is None:
+            alias[x] = (a, base)
+    return units, list(known), short, alias
+
+
 class Mentions:
     """Which description a text uses for each mention of a quantity: in full until its noun has been said,
     then the short form when no other quantity of the program (or of its stories) shares it."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
-        self.units = {x.name: x.unit for x in program.quantities}
-        known = {x.desc: x.name for x in program.quantities if x.desc and not x.inline}
-        self.known = list(known)
-        index = None  # ``expand_short``'s index of ``known``, made once, when first needed (issue 19 round 8)
-
-        def expand(d: str) -> str | None:  # ``expand_short(d, known, self.units)``
-            nonlocal index
-            if not d.startswith("the number ") or d.startswith(_NUMBER_OF_PREFIX):
-                return None
-            if index is None:
-                index = _short_index(known, self.units)
-            return _expand_short_in(d, index)
-
-        short = program.__dict__.get("_short_forms")  # the text and its question ask for them both
-        if short is None:
-            short = {}
-            for x in program.quantities:
-                if x.desc and not x.distractor and not x.inline:
-                    s = short_desc(x.desc, x.unit)
-                    # what the read-back makes of it: this quantity and no other (nor another's occasion)
-                    if s is not None and s not in known and expand(s) == x.desc:
-                        short[x.name] = s
-            program.__dict__["_short_forms"] = short
-        self.short: dict[str, str] = short  # read only
+        # what is worked out from the quantities' names, descriptions, units and flags alone, remembered by
+        # them (issue 19 round 11: a chain's variants and their copies mostly share them; read only)
+        key = tuple(
+            [
+                (x.name, x.desc, x.unit, x.distractor, x.inline, x.short, x.conversion)
+                for x in program.quantities
+            ]
+        )
+        got = _MENTIONS.get(key)
+        if got is None:
+            if len(_MENTIONS) >= _MENTIONS_MAX:
+                _MENTIONS.clear()
+            got = _MENTIONS[key] = _mentions_of(program)
+        self.units, self.known, self.short, self.alias = got
         self.said: set[str] = set()  # nouns said in full
         self.near: dict[str, str] = {}  # "the price last year" -> the quantity it said
-        # the seeds' short noun phrases ("the peanut price", "the peanut price last year"): quantity ->
-        # (its short form, the description of the seed quantity it is an occasion of)
-        self.alias: dict[str, tuple[str, str]] = {}
-        taken = set(known) | set(self.short.values())
-        for x, (a, base) in short_forms(program).items():
-            if a not in taken and expand(a) is None:
-                self.alias[x] = (a, base)
         self.said_in_full: set[str] = set()  # seed descriptions said in full (any occasion)
 
     def desc(self, name: str, desc: str, *, full: bool = False) -> str:

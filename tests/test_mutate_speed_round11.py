@@ -6,6 +6,8 @@ texts broken so that they no longer parse (refusals):
 - ``frames.read_relation`` / ``frames.read_node``: one relation object per (kind, names) and one node per
   distinct definition tree, equal to the ones the plain construction makes;
 - a story's quantities and value frames are made once per template and filling (``_Template.made``);
+- what a sentence's own words give (the relation, statement and question frames' matches, the story
+  relations' readings) is remembered per sentence: equal to every frame tried on it;
 - the read-back of every text (program, numbers read, problems) equals the read-back with every one of
   these shared objects made afresh, refusals included;
 - a read-back program keeps its identity plan (``solver.READ_BACK_PLANS``), the next read-back of its
@@ -93,6 +95,14 @@ def _nothing_shared(monkeypatch):
         mp.setattr(frames, "read_node", lambda e: e)
         mp.setattr(frames._Template, "remember", lambda self, key, made: made)
         mp.setattr(frames, "_INTRO_CACHE", {})
+        for name in (
+            "_relation_matches",
+            "_state_matches",
+            "_question_matches",
+            "_unstory_relations",
+            "_unstory_implicit",
+        ):
+            mp.setattr(frames, name, getattr(frames, name).__wrapped__)  # worked out for every sentence
         yield
 
 
@@ -356,3 +366,34 @@ def test_exact_carried_refuses_a_rename_it_cannot_vouch_for():
         assert not engine.exact_carried(p, frames.replace(q, relations=tuple(list(q.relations))))
         return
     raise AssertionError("no final with people")
+
+
+def test_what_a_sentence_gives_is_every_frame_tried_on_it(texts):
+    """``_relation_matches``, ``_state_matches``, ``_question_matches`` (remembered per sentence, the relation
+    frames left out by their longest piece) against every frame's pattern tried on every sentence of the
+    texts, a fronted sentence unfronted as ``parse_text`` reads it; the story relations' readings against
+    the functions."""
+    _seeds, got = texts
+
+    def seen(matches):
+        return [(m.re.pattern, m.span(), m.groupdict()) for m in matches]
+
+    n = hits = 0
+    for t, _k in got:
+        for said in frames.split_sentences(t.replace(" at a second shop", frames._SECOND_SHOP)):
+            for s in dict.fromkeys((said, frames.unfronted(said))):
+                rel = frames._relation_matches(s)
+                want = [(kind, m) for kind, rx in frames._REL_ALL if (m := rx.rx.match(s))]
+                assert [k for k, _ in rel] == [k for k, _ in want]
+                assert seen(m for _, m in rel) == seen(m for _, m in want)
+                assert seen(frames._state_matches(s)) == seen(
+                    m for rx in frames._STATE_RE if (m := rx.rx.match(s))
+                )
+                assert seen(frames._question_matches(s)) == seen(
+                    m for rx in frames._Q_RE if (m := rx.rx.match(s))
+                )
+                assert frames._unstory_relations(s) == frames.unstory_relations(s)
+                assert frames._unstory_implicit(s) == frames.unstory_implicit(s)
+                hits += bool(rel)
+                n += 1
+    assert n >= 20_000 and hits >= 2_000

@@ -1527,6 +1527,33 @@ _REL_ALL = tuple((kind, f) for kind, fs in _REL_RE.items() for f in fs)
 _Q_RE = [_Frame(f[:-1] + "{unit}" + f[-1], {"unit": "(?P<unit>(?:, in [a-z ]+)?)"}) for f in QUESTION]
 
 
+# what a sentence's own words give, whatever the story (each a pure function of the sentence; the texts of
+# one chain's variants repeat half their sentences word for word; issue 19 round 11): the relation frames
+# that read it, in ``_REL_ALL``'s order, with their matches (a frame whose longest literal piece the sentence
+# lacks cannot match it); the statement frames' matches; the question frames' matches; ``unstory_relations``
+# and ``unstory_implicit``.  Each is asked only where ``parse_text`` reaches it, as before
+_SENTENCE_MAX = 1 << 13
+
+
+@lru_cache(maxsize=_SENTENCE_MAX)
+def _relation_matches(s: str) -> tuple:
+    return tuple((kind, m) for kind, rx in _REL_ALL if rx.key in s and (m := rx.match(s)))
+
+
+@lru_cache(maxsize=_SENTENCE_MAX)
+def _state_matches(s: str) -> tuple:
+    return tuple(m for rx in _STATE_RE if (m := rx.match(s)))
+
+
+@lru_cache(maxsize=_SENTENCE_MAX)
+def _question_matches(s: str) -> tuple:
+    return tuple(m for rx in _Q_RE if (m := rx.match(s)))
+
+
+_unstory_relations = lru_cache(maxsize=_SENTENCE_MAX)(unstory_relations)
+_unstory_implicit = lru_cache(maxsize=_SENTENCE_MAX)(unstory_implicit)
+
+
 # what an intro sentence sets up, per (sentence, its place among the intros): its story's quantities,
 # descriptions, value frames and questions (``_story``); the same for every text that opens with that
 # sentence (the people are in the sentence), so worked out once per seed list (issue 19 round 5: a
@@ -1876,7 +1903,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
         # round 11: a relation said in a story's own words ("Aiko sells 4 more apples at the market than two
         # weeks ago."): the story sentence left without the comparison names the given and the target's
         # occasion, the end the source's
-        cmp = unstory_relations(said)
+        cmp = _unstory_relations(said)
         hit = None
         for plain in cmp[0] if cmp is not None else ():
             hit = values.first(plain)
@@ -1899,7 +1926,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
                 continue
         # round 12: an implicit relation in a story's own words ("Last week, the stall sold some novels, and
         # half of that number is 23.")
-        imp = unstory_implicit(said)
+        imp = _unstory_implicit(said)
         hit = values.first(imp[0]) if imp is not None else None
         if hit is not None:
             n, _ = hit
@@ -1916,12 +1943,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
                 relations.append(read_relation(kind, t, "", params))
                 continue
         # the relation frames in order, those whose longest literal piece the sentence lacks left out
-        for kind, rx in _REL_ALL:
-            if rx.key not in s:
-                continue
-            m = rx.match(s)
-            if not m:
-                continue
+        for kind, m in _relation_matches(s):
             g = m.groupdict()
             got: dict[str, str | None] = {}
             first: str | None = None
@@ -1945,10 +1967,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
             break
         if done:
             continue
-        for rx in _STATE_RE:
-            m = rx.match(s)
-            if not m:
-                continue
+        for m in _state_matches(s):
             t = resolve(m.group("x") if "x" in m.groupdict() else m.group("X"))
             if t is None:
                 continue
@@ -1977,9 +1996,8 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
             if len(got) == 1:
                 query = got.pop()
                 continue
-        for rx in _Q_RE:
-            m = rx.match(s)
-            if m and (t := resolve(m.group("x"))) is not None:
+        for m in _question_matches(s):
+            if (t := resolve(m.group("x"))) is not None:
                 query = t
                 done = True
                 break

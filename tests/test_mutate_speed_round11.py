@@ -18,6 +18,7 @@ texts broken so that they no longer parse (refusals):
 - a variant's exact gate is not run again on its renamed copy when ``engine.exact_carried``: the gate's
   verdict (and its links) on the renamed copies of ~1,750 redrawn copies of ~290 finals, passed or refused,
   is the one it gives the copy; ``exact_carried`` refuses a rename it cannot vouch for;
+- ``Program.problem_string`` built without the equations' nodes is the equations rendered;
 - the rows at K = 1, 8 and 16 are the same with every round-11 shortcut switched off.
 
 The rows are also compared with the commit before this round in separate processes by
@@ -28,6 +29,7 @@ cannot assume the repository's history.
 import contextlib
 import json
 import random
+from fractions import Fraction
 
 import pytest
 
@@ -397,3 +399,32 @@ def test_what_a_sentence_gives_is_every_frame_tried_on_it(texts):
                 hits += bool(rel)
                 n += 1
     assert n >= 20_000 and hits >= 2_000
+
+
+def test_the_problem_string_is_the_equations_rendered(texts):
+    """``Program.problem_string`` (built without the equations' nodes) against ``equations()`` rendered, on
+    the chains' finals, their redrawn copies (fractions, negatives where a range allows) and read-back
+    programs."""
+    seeds, got = texts
+    progs = []
+    for level in (3, 5, 6):
+        eng = MutationEngine(level=level, second_opinion="none", variants_per_chain=1)
+        for i in range(60):
+            it = eng.item(1, i)
+            if it.final is None:
+                continue
+            progs.append(it.final)
+            plan = engine._redraw_plan(it.final)
+            rng = random.Random(i)
+            for _ in range(4 if plan else 0):
+                progs.append(it.final.with_values({name: draw(rng) for name, draw in plan}))
+    for level, family in ((3, "linear"), (3, "system")):
+        eng = MutationEngine(level=level, family=family, second_opinion="none")
+        progs += [it.final for i in range(40) if (it := eng.item(1, i)).final is not None]
+    progs += [b for t, k in got[:800] if (b := frames.parse_text(t, seeds, numbers_in_text=k).program)]
+    from hf_mathrules.mutate.program import replace as copy
+
+    progs += [p.with_quantity(copy(p.quantities[0], value=Fraction(-7, 2))) for p in progs[:200]]
+    assert len(progs) >= 1_500
+    for p in progs:
+        assert copy(p).problem_string() == p.problem_string_plain()

@@ -219,10 +219,21 @@ class Program:
         per program (the gates, the row and the dedupe check each ask for it)."""
         got = self.__dict__.get("_problem")
         if got is None:
-            got = self.__dict__["_problem"] = "; ".join(
-                f"{machine(e.lhs)} = {machine(e.rhs)}" for e in self.equations()
-            )
+            # ``equations()`` rendered, without building their nodes: a stated value's equation renders as
+            # its name and ``format_value`` of it (``Num`` keeps a whole value as ``int``; issue 19 round 11)
+            parts = []
+            for x in self.quantities:
+                if x.value is not None:
+                    parts.append(f"{x.name} = {format_value(x.value)}")
+                if x.expr is not None:
+                    parts.append(f"{x.name} = {machine(x.expr)}")
+            parts.extend([f"{machine(r.lhs)} = {machine(r.rhs)}" for r in self.relations])
+            got = self.__dict__["_problem"] = "; ".join(parts)
         return got
+
+    def problem_string_plain(self) -> str:
+        """``problem_string`` as rendered from ``equations()`` (the tests compare the two)."""
+        return "; ".join(f"{machine(e.lhs)} = {machine(e.rhs)}" for e in self.equations())
 
     def to_sympy(self) -> list:
         from ..expr.sympy_bridge import to_sympy

@@ -526,7 +526,24 @@ def _follow(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution |
             elif tuple(st.name for st in steps[n_before:]) != ev[3]:
                 return None
         else:
-            got = _expand(program, eqs[i], known)
+            eq = eqs[i]
+            if kind == SOLVED and AFFINE_FOLLOW and _affine_how(eq, ev[2]) == ev[3] is not None:
+                # affine in the unknown: its root from two evaluations, as the refuter finds it (issue 19
+                # round 12); the very ``Step`` ``_expand`` gives, or the path below where it could differ
+                u = ev[2]
+                if (_free(eq.lhs) | _free(eq.rhs)) - known.keys() == {u}:
+                    lhs, rhs = eq.lhs, eq.rhs
+                    known[u] = 0
+                    e0 = evaluate(lhs, known) - evaluate(rhs, known)
+                    known[u] = 1
+                    slope = evaluate(lhs, known) - evaluate(rhs, known) - e0
+                    del known[u]
+                    if slope:
+                        root = Fraction(-e0) / slope
+                        known[u] = _norm(root)
+                        steps.append(Step(u, root, eq, ev[3]))
+                        continue
+            got = _expand(program, eq, known)
             if kind == SKIP or kind == HOLDS:
                 if got is not kind:
                     return None
@@ -544,6 +561,41 @@ def _follow(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution |
         if not rational_value(den, known):
             return None
     return Solution("ok", known, steps)
+
+
+# a replayed equation the plan solved for ``u`` by a linear root ("compute" or "solve"), affine in ``u``
+# (``_udeg``: ``u`` to the first degree, in no denominator and no power), is solved as the refuter solves
+# it: from its two sides evaluated at ``u = 0`` and ``u = 1`` instead of expanded (issue 19 round 12).
+# ``_expand`` gives the same root there (``_expand1``: the numerator polynomial ``ln rd - rn ld`` has
+# constant denominators ``ld``, ``rd``, so its root is that of ``lhs - rhs``), the same ``how``
+# (``_is_definition``) and no denominator to check; a vanishing slope, or any other name left unknown,
+# takes ``_expand`` as before.  False: every such equation expanded (the tests compare the two)
+AFFINE_FOLLOW = True
+# (each side: its name when it is a ``Sym``, else its id; u) -> (lhs, rhs, how): the ``how`` of an affine
+# equation's root, None when the equation is not affine in ``u`` (a function of the two sides' trees and
+# ``u``: a copy's equation is a new ``Eq`` of the same sides); the nodes kept with their entry so that an
+# ``id`` cannot be reused; bounded
+_AFFINE: dict[tuple, tuple[Expr, Expr, str | None]] = {}
+
+
+def _affine_how(eq: Eq, u: str) -> str | None:
+    """ "compute" or "solve" (as ``_expand`` names a linear root of ``eq`` for ``u``) when ``eq`` is affine
+    in ``u`` (degree 1 on one side, at most 1 on the other, ``_udeg``), else None."""
+    lhs, rhs = eq.lhs, eq.rhs
+    # a name stands for itself (a definition's equation is ``Eq(Sym(name), expr)``, its ``Sym`` new per copy)
+    ls, rs = type(lhs) is Sym, type(rhs) is Sym
+    key = (lhs.name if ls else id(lhs), rhs.name if rs else id(rhs), u)
+    hit = _AFFINE.get(key)
+    if hit is not None and (ls or hit[0] is lhs) and (rs or hit[1] is rhs):
+        return hit[2]
+    dl, dr = _udeg(lhs, u), _udeg(rhs, u)
+    how = None
+    if dl is not None and dr is not None and max(dl, dr) == 1:
+        how = "compute" if _is_definition(eq, u) else "solve"
+    if len(_AFFINE) >= 1 << 14:
+        _AFFINE.clear()
+    _AFFINE[key] = (lhs, rhs, how)
+    return how
 
 
 def plan_of(program: Program, drop: tuple[str, ...] = ()) -> tuple | None:

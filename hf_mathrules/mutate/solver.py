@@ -650,7 +650,11 @@ def refuter(program: Program, trace: tuple):
             if not BLOCKS or ev[3] is None:
                 ops.append((BLOCK,))
                 break
-            ops.append((BLOCK, list(ev[2]), ev[3]))
+            rows = _affine_rows([eqs[i] for i in ev[2]], ev[3]) if AFFINE_BLOCKS else None
+            if rows is not None:
+                ops.append((BLOCK, ev[3], rows, None))
+            else:
+                ops.append((BLOCK, list(ev[2]), ev[3]))
     before_block: set[str] = set()
     for op in ops:
         if op[0] == BLOCK:
@@ -684,6 +688,15 @@ def refuter(program: Program, trace: tuple):
                     if type(got) is not tuple or got[0] != name or got[2] != op[3]:
                         return False
                     v = got[1]
+                elif kind == BLOCK and len(op) == 4:  # a block affine in what it solves (``AFFINE_BLOCKS``)
+                    got = _affine_block(op[1], op[2], known)
+                    if got is None:
+                        return False
+                    for name, v in zip(op[1], got):
+                        if refuse(name, v):
+                            return True
+                        known[name] = v
+                    continue
                 elif kind == BLOCK and len(op) == 3:  # a linear block of the plan (``BLOCKS``)
                     block: list[Step] = []
                     if not _linear_block(program, eqs, list(op[1]), known, block):
@@ -707,6 +720,97 @@ def refuter(program: Program, trace: tuple):
 
     refuted.before_block = frozenset(before_block)
     return refuted
+
+
+# the refuter solves a linear block of the plan whose equations are affine in the quantities it solves (no
+# product of two of them, none in a denominator or a power) from evaluations of each equation's two sides
+# (at every one of them 0, then each in turn 1) and an elimination, instead of expanding the equations as
+# ``_linear_block`` does (issue 19 round 12).  Sound for rejection as before: the values are forced by
+# equations of the copy (full column rank) from values forced before; where the elimination does not give
+# them (rank below the block's size, an inconsistent equation, an equation naming a quantity not known)
+# the refuter stops and the copy is built and solved.  False: every block expanded (the tests compare the two)
+AFFINE_BLOCKS = True
+
+
+def _jdeg(e: Expr, names: frozenset) -> int | None:
+    """The degree of ``e`` in the quantities ``names`` together (as ``_udeg`` for one), or None."""
+    if not free_names(e) & names:
+        return 0
+    t = type(e)
+    if t is Sym:
+        return 1
+    if t is Add:
+        ds = [_jdeg(x, names) for x in e.terms]
+        return None if None in ds else max(ds)
+    if t is Mul:
+        ds = [_jdeg(x, names) for x in e.factors]
+        return None if None in ds else sum(ds)
+    if t is Neg:
+        return _jdeg(e.arg, names)
+    if t is Div:
+        return _jdeg(e.num, names) if not free_names(e.den) & names else None
+    return None
+
+
+def _affine_rows(block: list[Eq], names: tuple[str, ...]) -> tuple | None:
+    """(lhs, rhs, the other names it reads) for each equation of a plan's block affine in ``names``
+    together; None when fewer than ``len(names)`` are (the refuter then expands the block)."""
+    s = frozenset(names)
+    rows = []
+    for eq in block:
+        dl, dr = _jdeg(eq.lhs, s), _jdeg(eq.rhs, s)
+        if dl is None or dr is None or max(dl, dr) > 1:
+            continue  # not used: the values the others force are forced all the same
+        rows.append((eq.lhs, eq.rhs, tuple((free_names(eq.lhs) | free_names(eq.rhs)) - s)))
+    return tuple(rows) if len(rows) >= len(names) else None
+
+
+def _affine_block(names: tuple[str, ...], rows: tuple, known: dict) -> list | None:
+    """The values of ``names`` (``_norm``-ed, in order) forced by ``rows`` (``_affine_rows``) at ``known``,
+    or None where they are not (a name already known, rank below ``len(names)``, an inconsistent equation).
+    An equation that reads a quantity not known is left out.  ``known`` is left as it was."""
+    if any(n in known for n in names):
+        return None
+    mat = []
+    try:
+        for n in names:
+            known[n] = 0
+        for lhs, rhs, other in rows:
+            if any(o not in known for o in other):
+                continue  # a quantity the propagation finds later (not used, as above)
+            r0 = evaluate(lhs, known) - evaluate(rhs, known)
+            row = []
+            for n in names:
+                known[n] = 1
+                row.append(evaluate(lhs, known) - evaluate(rhs, known) - r0)
+                known[n] = 0
+            row.append(-r0)
+            mat.append(row)
+    finally:
+        for n in names:
+            known.pop(n, None)
+    # Gauss-Jordan without division (each other row times the pivot, less the pivot row times its entry:
+    # whole coefficients stay whole), one division per value at the end
+    size = len(names)
+    for j in range(size):
+        pivot = next((r for r in range(j, len(mat)) if mat[r][j]), None)
+        if pivot is None:
+            return None  # rank below the block's size: not forced
+        mat[j], mat[pivot] = mat[pivot], mat[j]
+        prow = mat[j]
+        pv = prow[j]
+        for r in range(len(mat)):
+            if r != j and mat[r][j]:
+                f = mat[r][j]
+                mat[r] = [pv * a - f * b for a, b in zip(mat[r], prow)]
+    if any(mat[r][-1] for r in range(size, len(mat))):
+        return None  # an inconsistent equation: the copy has no solution, which the gates tell
+    out = []
+    for j in range(size):
+        c, d = mat[j][-1], mat[j][j]
+        v = Fraction(c, d) if type(c) is int and type(d) is int else c / d
+        out.append(v.numerator if v.denominator == 1 else v)
+    return out
 
 
 def _udeg(e: Expr, u: str) -> int | None:

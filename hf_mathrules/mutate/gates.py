@@ -319,11 +319,15 @@ def unique(p: Program) -> str | None:
             p.q(n).kind in ("given", "observed") for n in deps if n in p.by_name
         ):
             return "the answer depends on no given"
-    stated = {f"{q} = " for q in p.query}
+    # a part whose left side (before its first " = ") is a query name: one that starts with "q = " (a name
+    # holds no " = "); its right side is the rest (issue 19 round 12: not each part partitioned and its
+    # left side formatted)
+    stated = tuple(f"{q} = " for q in p.query)
     for part in p.problem_string().split("; "):
-        lhs, _, rhs = part.partition(" = ")
-        if f"{lhs} = " in stated and NUMBER.fullmatch(rhs.strip().lstrip("-")):
-            return "the problem string states the answer"
+        if part.startswith(stated):
+            rhs = part.partition(" = ")[2]
+            if NUMBER.fullmatch(rhs.strip().lstrip("-")):
+                return "the problem string states the answer"
     return None
 
 

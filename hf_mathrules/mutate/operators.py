@@ -515,6 +515,26 @@ def duration(q: Quantity) -> bool:
 RATIOS = ((2, 3), (3, 2), (3, 4), (4, 3), (2, 5), (5, 2), (3, 5), (5, 3))  # no 1: "2x = 1 × 10", "1x"
 
 
+# (value, integral, lo, hi) -> the ratios of ``RATIOS`` that ``_shape``'s "ratio_with" may draw for a
+# quantity of that value, role and range: a pure function of the four, remembered (issue 19 round 12: its
+# Fraction products were ~1% of an item at level 3); bounded
+_RATIO_FITS: dict[tuple, list] = {}
+
+
+def _ratio_fits(v: Fraction, integral: bool, lo, hi) -> list[tuple[int, int]]:
+    """``[(a, b) for (a, b) in RATIOS if v b / a fits the role and lies in [lo, hi]]`` (a new list)."""
+    key = (v, integral, lo, hi)
+    got = _RATIO_FITS.get(key)
+    if got is None:
+        got = [
+            (a, b) for a, b in RATIOS if _fits(v * b / a, integral) and (lo is None or lo <= v * b / a <= hi)
+        ]
+        if len(_RATIO_FITS) >= 1 << 14:
+            _RATIO_FITS.clear()
+        _RATIO_FITS[key] = got
+    return list(got)
+
+
 def _in_range(x: Quantity, v: Fraction) -> bool:
     """v inside x's declared plausible range (no range: any) and on its grid."""
     if x.lo is None:
@@ -579,11 +599,7 @@ def _shape(out: Program, g: Quantity, kind: str, rng: random.Random):
             also = (i.name,)
         return out, source, also, [total]
     if kind == "ratio_with":
-        integral = ROLES[g.role][0]
-        fits = [
-            (a, b) for a, b in RATIOS
-            if _fits(g.value * b / a, integral) and (g.lo is None or g.lo <= g.value * b / a <= g.hi)
-        ]  # fmt: skip
+        fits = _ratio_fits(g.value, ROLES[g.role][0], g.lo, g.hi)
         if not fits:
             return None
         a, b = rng.choice(fits)

@@ -319,16 +319,33 @@ def unique(p: Program) -> str | None:
             p.q(n).kind in ("given", "observed") for n in deps if n in p.by_name
         ):
             return "the answer depends on no given"
-    # a part whose left side (before its first " = ") is a query name: one that starts with "q = " (a name
-    # holds no " = "); its right side is the rest (issue 19 round 12: not each part partitioned and its
-    # left side formatted)
-    stated = tuple(f"{q} = " for q in p.query)
-    for part in p.problem_string().split("; "):
-        if part.startswith(stated):
-            rhs = part.partition(" = ")[2]
-            if NUMBER.fullmatch(rhs.strip().lstrip("-")):
-                return "the problem string states the answer"
+    if states_answer(p.problem_string(), p.query):
+        return "the problem string states the answer"
     return None
+
+
+def states_answer(problem: str, query: tuple[str, ...]) -> bool:
+    """Whether a part of ``problem`` (split at "; ") whose left side (before its first " = ") is a query
+    name has a number for its right side.  Such a part starts with "q = " (a name holds no " = "), and its
+    right side is the rest: each part is tested for that start instead of partitioned and its left side
+    formatted (issue 19 round 12; ``states_answer_plain`` is the old loop, which the tests compare)."""
+    if any(" = " in q for q in query):  # (no name holds one; the plain loop if one did)
+        return states_answer_plain(problem, query)
+    stated = tuple(f"{q} = " for q in query)
+    for part in problem.split("; "):
+        if part.startswith(stated) and NUMBER.fullmatch(part.partition(" = ")[2].strip().lstrip("-")):
+            return True
+    return False
+
+
+def states_answer_plain(problem: str, query: tuple[str, ...]) -> bool:
+    """``states_answer`` as ``unique`` wrote it before issue 19 round 12."""
+    stated = {f"{q} = " for q in query}
+    for part in problem.split("; "):
+        lhs, _, rhs = part.partition(" = ")
+        if f"{lhs} = " in stated and NUMBER.fullmatch(rhs.strip().lstrip("-")):
+            return True
+    return False
 
 
 def steps_ok(p: Program, sol: Solution) -> str | None:

@@ -692,10 +692,10 @@ def refuter(program: Program, trace: tuple):
                     got = _affine_block(op[1], op[2], known)
                     if got is None:
                         return False
+                    known.update(zip(op[1], got))  # every value of the block, then each checked (as below)
                     for name, v in zip(op[1], got):
                         if refuse(name, v):
                             return True
-                        known[name] = v
                     continue
                 elif kind == BLOCK and len(op) == 3:  # a linear block of the plan (``BLOCKS``)
                     block: list[Step] = []

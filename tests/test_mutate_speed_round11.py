@@ -27,11 +27,11 @@ cannot assume the repository's history.
 """
 
 import contextlib
-import json
 import random
 from fractions import Fraction
 
 import pytest
+from mutation_rows import level3_rows
 
 from hf_mathrules.expr.nodes import Eq, Num, Sym
 from hf_mathrules.mutate import MutationEngine, engine, frames, gates, solver
@@ -225,17 +225,8 @@ def test_given_equations_are_the_plain_ones(texts):
     assert n >= 5_000
 
 
-def _rows(k: int, items: int) -> list:
-    eng = MutationEngine(level=3, second_opinion="none", variants_per_chain=k)
-    out = []
-    for i in range(items):
-        it = eng.item(1, i)
-        out.append([json.dumps(r, sort_keys=True) for r in it.rows] or [it.rejected, it.reason])
-    return out
-
-
 def test_rows_the_same_with_every_shortcut_off(monkeypatch):
-    want = {k: _rows(k, 40) for k in (1, 8, 16)}
+    want = {k: level3_rows(k, 40) for k in (1, 8, 16)}
     with _nothing_shared(monkeypatch):
         monkeypatch.setattr(engine, "CARRY_EXACT", False)
         monkeypatch.setattr(frames, "_MENTIONS_MAX", 0)
@@ -243,7 +234,7 @@ def test_rows_the_same_with_every_shortcut_off(monkeypatch):
         monkeypatch.setattr(solver, "_PLANS", {})
         monkeypatch.setattr(solver, "_SHAPES", {})
         monkeypatch.setattr(solver, "_GIVEN_EQS", {})
-        got = {k: _rows(k, 40) for k in (1, 8, 16)}
+        got = {k: level3_rows(k, 40) for k in (1, 8, 16)}
     assert got == want
     assert sum(1 for r in want[16] for x in r if x.startswith("{")) >= 200
 

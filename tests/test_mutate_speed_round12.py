@@ -21,11 +21,11 @@ range). The rows are also compared with the commit before this round in separate
 history.
 """
 
-import json
 import random
 from fractions import Fraction
 
 import pytest
+from mutation_rows import level3_rows
 
 from hf_mathrules.mutate import MutationEngine, gates, operators, solver
 from hf_mathrules.mutate.program import ROLES
@@ -214,17 +214,8 @@ def test_ratio_fits_are_the_plain_list(seen):
     assert len(keys) >= 1_000 and some >= 500
 
 
-def _rows(k: int, items: int) -> list:
-    eng = MutationEngine(level=3, second_opinion="none", variants_per_chain=k)
-    out = []
-    for i in range(items):
-        it = eng.item(1, i)
-        out.append([json.dumps(r, sort_keys=True) for r in it.rows] or [it.rejected, it.reason])
-    return out
-
-
 def test_rows_the_same_with_every_shortcut_off(monkeypatch):
-    want = {k: _rows(k, 40) for k in (1, 8, 16)}
+    want = {k: level3_rows(k, 40) for k in (1, 8, 16)}
     monkeypatch.setattr(solver, "AFFINE_FOLLOW", False)
     monkeypatch.setattr(solver, "AFFINE_BLOCKS", False)
     monkeypatch.setattr(gates, "states_answer", gates.states_answer_plain)
@@ -239,6 +230,6 @@ def test_rows_the_same_with_every_shortcut_off(monkeypatch):
     )
     monkeypatch.setattr(solver, "_PLANS", {})
     monkeypatch.setattr(solver, "_SHAPES", {})
-    got = {k: _rows(k, 40) for k in (1, 8, 16)}
+    got = {k: level3_rows(k, 40) for k in (1, 8, 16)}
     assert got == want
     assert sum(1 for r in want[16] for x in r if x.startswith("{")) >= 200

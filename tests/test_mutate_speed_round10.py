@@ -23,6 +23,7 @@ import random
 from fractions import Fraction
 
 import pytest
+from mutation_rows import redrawn_copies
 
 from hf_mathrules.mutate import MutationEngine, engine, frames, gates, solver
 from hf_mathrules.mutate.seeds import QUALIFIERS
@@ -42,10 +43,7 @@ def programs():
         if it.final is None or it.rejected in ("difficulty", "well_formed"):
             continue
         finals.append(it.final)
-        plan = engine._redraw_plan(it.final)
-        rng = random.Random(i)
-        for _ in range(12 if plan else 0):
-            copies.append(it.final.with_values({name: draw(rng) for name, draw in plan}))
+        copies.extend(redrawn_copies(it.final, 12, i))
         for v in it.variants:
             if v.final is not None:
                 copies.append(v.final)

@@ -31,7 +31,7 @@ import random
 from fractions import Fraction
 
 import pytest
-from mutation_rows import level3_rows
+from mutation_rows import level3_rows, redrawn_copies
 
 from hf_mathrules.expr.nodes import Eq, Num, Sym
 from hf_mathrules.mutate import MutationEngine, engine, frames, gates, solver
@@ -405,10 +405,7 @@ def test_the_problem_string_is_the_equations_rendered(texts):
             if it.final is None:
                 continue
             progs.append(it.final)
-            plan = engine._redraw_plan(it.final)
-            rng = random.Random(i)
-            for _ in range(4 if plan else 0):
-                progs.append(it.final.with_values({name: draw(rng) for name, draw in plan}))
+            progs.extend(redrawn_copies(it.final, 4, i))
     for level, family in ((3, "linear"), (3, "system")):
         eng = MutationEngine(level=level, family=family, second_opinion="none")
         progs += [it.final for i in range(40) if (it := eng.item(1, i)).final is not None]

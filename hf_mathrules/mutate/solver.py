@@ -733,8 +733,10 @@ AFFINE_BLOCKS = True
 
 
 def _jdeg(e: Expr, names: frozenset) -> int | None:
-    """The degree of ``e`` in the quantities ``names`` together (as ``_udeg`` for one), or None."""
-    if not free_names(e) & names:
+    """The degree of ``e`` in the quantities ``names`` together (as ``_udeg`` for one), or None.  Kept
+    apart from ``_udeg``, which the solver calls on every one-unknown equation: one name is an ``in`` test
+    per node there, a set of names a disjointness test here."""
+    if names.isdisjoint(free_names(e)):
         return 0
     t = type(e)
     if t is Sym:

@@ -2,15 +2,27 @@
 problems of one rule and level, the first line that differs from the generated row's own completion, with
 the line before it; for matrices (gaussian_elimination), whether only the constant column differs.
 
+``--teacher-forced`` asks instead for every line of every problem given the reference lines before it (and
+the line's own left side, up to its first " = "), greedily: the accuracy of each stage of the completion
+(the header line it follows) when nothing before it is wrong, split by whether the line's expected part holds
+a number of three or more digits (the sums the constant side makes), and the share of problems whose every
+line is right that way (an upper bound on greedy answers made of those steps).
+
     python benchmarks/first_wrong_line.py outputs/training_recipe/gaussian gaussian_elimination 2 --n 100
     python benchmarks/first_wrong_line.py outputs/training_recipe/linear-systems linear_system 2 --show 10
+    python benchmarks/first_wrong_line.py outputs/training_recipe/linear-systems-drill linear_system 2 --teacher-forced
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from collections import Counter
 from pathlib import Path
+
+_BIG_NUMBER = re.compile(r"\d{3,}")
+_NUMBER = re.compile(r"-?\d+")
+_NAME = re.compile(r"(?<![A-Za-z])[a-z](?![A-Za-z])")
 
 
 def kind_of(ref: str, got: str | None) -> str:
@@ -30,6 +42,77 @@ def kind_of(ref: str, got: str | None) -> str:
     return "other line"
 
 
+def stage_name(line: str) -> str:
+    """A header's or a labelled line's stage, its names and numbers made placeholders ("Isolate _ in
+    equation N", "Back-substitute into _")."""
+    label = line.split(": ")[0].rstrip(":").split(" = ")[0]
+    return _NUMBER.sub("N", _NAME.sub("_", label.strip()))
+
+
+def forced_lines(row: dict) -> list[tuple[str, str, str]]:
+    """``(stage, prefix, expected)`` for each line of ``row``'s reference completion: the text the model is
+    given (the prompt, the lines before, the line up to its first " = ") and what it should write next; a
+    line's stage is the header it follows, or its own label ("Back-substitute into x = ...: ...")."""
+    from hf_mathrules.prompting import model_prompt
+
+    ref = row["completion"].splitlines()
+    out, header = [], "(start)"
+    for i, line in enumerate(ref):
+        if line.startswith("  "):  # the smaller system's prompt block, copied from the line above it
+            stage = "(sub-problem block)"
+        elif line.endswith(":"):
+            stage = header = stage_name(line)
+        elif ": " in line:
+            stage = stage_name(line)
+        else:
+            stage = header
+        before = model_prompt(row["prompt"]) + "".join(r + "\n" for r in ref[:i])
+        left, sep, right = line.partition(" = ")
+        out.append((stage, before + left + sep, right) if sep else (stage, before, line))
+    return out
+
+
+def teacher_forced(model, tok, rows: list[dict], max_new_tokens: int) -> dict:
+    """Every line of ``rows``' reference completions generated greedily after the reference before it
+    (``forced_lines``), tallied by ``tally_forced``."""
+    import torch
+
+    from hf_mathrules.evaluation.generation import generate
+
+    cases = [(k, *c) for k, row in enumerate(rows) for c in forced_lines(row)]
+    with torch.inference_mode():
+        got = generate(model, tok, [c[2] for c in cases], max_new_tokens=max_new_tokens, batch_size=64,
+                       progress=True, raw=True)  # fmt: skip
+    return tally_forced(len(rows), cases, got)
+
+
+def tally_forced(n_rows: int, cases: list[tuple[int, str, str, str]], got: list[str]) -> dict:
+    """Per stage ``[lines, right, lines with a number >= 100, right]`` (a line is right when the text
+    generated after its prefix, to its first newline, is the expected part), the wrong lines, and the
+    problems (``cases``' first field) with every line right, with a 95% Wilson interval."""
+    from hf_mathrules.evaluation.stats import wilson_interval
+
+    stages: dict[str, list[int]] = {}
+    all_right = [True] * n_rows
+    wrong = []
+    for (k, stage, _, expected), text in zip(cases, got, strict=True):
+        line = text.split("\n")[0]
+        ok = line == expected
+        if not ok:
+            wrong.append((stage, expected, line))
+        all_right[k] &= ok
+        big = bool(_BIG_NUMBER.search(expected))
+        t = stages.setdefault(stage, [0, 0, 0, 0])
+        t[0] += 1
+        t[1] += ok
+        t[2] += big
+        t[3] += big and ok
+    whole = sum(all_right)
+    lo, hi = wilson_interval(whole, n_rows)
+    return {"stages": stages, "wrong": wrong, "problems_all_right": whole, "n": n_rows,
+            "wilson95": [round(lo, 4), round(hi, 4)]}  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("model", type=Path, help="a trained model folder")
@@ -39,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=12345, help="12345: the dev problems")
     p.add_argument("--max-new-tokens", type=int, default=1000)
     p.add_argument("--show", type=int, default=0, help="print this many failures in full")
+    p.add_argument("--teacher-forced", action="store_true",
+                   help="each line given the reference before it: accuracy per stage (see above)")  # fmt: skip
     args = p.parse_args(argv)
     if not (args.model / "config.json").is_file():
         p.error(f"{args.model} is not a trained model folder (no config.json)")
@@ -56,6 +141,22 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, KeyError) as exc:
         p.error(str(exc))
     model, tok = load_for_inference(str(args.model))
+    if args.teacher_forced:
+        res = teacher_forced(model, tok, rows, min(args.max_new_tokens, 64))
+        print(
+            f"{args.rule} level {args.level}, each line given the reference before it ({res['n']} problems):"
+        )
+        print("| stage | lines | right | lines with a number >= 100 | right |\n|---|---|---|---|---|")
+        for stage, (n, ok, nb, okb) in res["stages"].items():
+            print(
+                f"| {stage} | {n} | {ok} ({100 * ok / n:.1f}%) | {nb} | "
+                + (f"{okb} ({100 * okb / nb:.1f}%) |" if nb else "- |")
+            )
+        for stage, expected, text in res["wrong"][: args.show]:
+            print(f"  {stage}: reference {expected!r}, model {text!r}")
+        lo, hi = res["wilson95"]
+        print(f"every line right: {res['problems_all_right']}/{res['n']} [{100 * lo:.1f}, {100 * hi:.1f}]")
+        return 0
     with torch.inference_mode():
         completions = generate(model, tok, [r["prompt"] for r in rows], max_new_tokens=args.max_new_tokens,
                                batch_size=50, progress=True)  # fmt: skip

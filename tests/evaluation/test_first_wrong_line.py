@@ -1,0 +1,54 @@
+"""benchmarks/first_wrong_line.py's teacher-forced mode: the prefixes it gives a model rebuild the reference
+line by line, stages are named without the problem's names and numbers, and the tally counts what it is
+given."""
+
+import importlib.util
+import re
+from pathlib import Path
+
+from hf_mathrules.experiments import common
+from hf_mathrules.prompting import model_prompt
+
+_spec = importlib.util.spec_from_file_location(
+    "first_wrong_line", Path(__file__).resolve().parents[2] / "benchmarks" / "first_wrong_line.py"
+)
+fwl = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fwl)
+
+
+def _rows():
+    return common.rows("linear_system", 2, 8, split="test", seed=12345)
+
+
+def test_forced_lines_rebuild_the_reference():
+    for row in _rows():
+        lines = row["completion"].splitlines()
+        cases = fwl.forced_lines(row)
+        assert len(cases) == len(lines)
+        for i, (stage, prefix, expected) in enumerate(cases):
+            rebuilt = prefix + expected
+            assert rebuilt == model_prompt(row["prompt"]) + "\n".join(lines[: i + 1])
+            assert not any(ch.isdigit() for ch in stage), stage
+        stages = {c[0] for c in cases}
+        assert {"Combine like terms", "Isolate _ in equation N", "Back-substitute into _", "Answer"} <= stages
+        combine = [c for c in cases if c[0] == "Combine like terms" and not c[2].endswith(":")]
+        assert combine and all(c[1].endswith(" = ") for c in combine)  # the right side is what is asked
+
+
+def test_tally_counts_right_and_wrong_lines():
+    rows = _rows()
+    cases = [(k, *c) for k, row in enumerate(rows) for c in fwl.forced_lines(row)]
+    oracle = [c[3] + "\nmore text" for c in cases]  # generation runs on past the line: cut at the newline
+    res = fwl.tally_forced(len(rows), cases, oracle)
+    assert res["problems_all_right"] == len(rows) and not res["wrong"]
+    assert sum(t[0] for t in res["stages"].values()) == len(cases)
+    assert all(t[1] == t[0] and t[3] == t[2] for t in res["stages"].values())
+    combine = [i for i, c in enumerate(cases) if c[1] == "Combine like terms" and c[2].endswith(" = ")]
+    i = max(combine, key=lambda i: bool(re.search(r"\d{3}", cases[i][3])))  # a sum in the hundreds if any
+    big = bool(re.search(r"\d{3}", cases[i][3]))
+    off = oracle[:i] + ["0"] + oracle[i + 1 :]
+    res = fwl.tally_forced(len(rows), cases, off)
+    assert res["problems_all_right"] == len(rows) - 1
+    assert res["wrong"] == [("Combine like terms", cases[i][3], "0")]
+    t = res["stages"]["Combine like terms"]
+    assert t[1] == t[0] - 1 and (t[3] == t[2] - 1 if big else t[3] == t[2])

@@ -60,6 +60,12 @@ def forced_lines(row: dict) -> list[tuple[str, str, str]]:
     for i, line in enumerate(ref):
         if line.startswith("  "):  # the smaller system's prompt block, copied from the line above it
             stage = "(sub-problem block)"
+        elif line.startswith("["):  # Gaussian elimination's lines, by shape
+            stage = "matrix row"
+        elif "<-" in line or line.startswith("swap"):
+            stage = "row operation"
+        elif " = [" in line:
+            stage = "row multiple (R = [...])"
         elif line.endswith(":"):
             stage = header = stage_name(line)
         elif ": " in line:
@@ -95,11 +101,14 @@ def tally_forced(n_rows: int, cases: list[tuple[int, str, str, str]], got: list[
     stages: dict[str, list[int]] = {}
     all_right = [True] * n_rows
     wrong = []
-    for (k, stage, _, expected), text in zip(cases, got, strict=True):
+    kinds: Counter[str] = Counter()
+    for (k, stage, prefix, expected), text in zip(cases, got, strict=True):
         line = text.split("\n")[0]
         ok = line == expected
         if not ok:
             wrong.append((stage, expected, line))
+            left = prefix.rsplit("\n", 1)[-1]
+            kinds[kind_of(left + expected, left + line)] += 1
         all_right[k] &= ok
         big = bool(_BIG_NUMBER.search(expected))
         t = stages.setdefault(stage, [0, 0, 0, 0])
@@ -109,7 +118,7 @@ def tally_forced(n_rows: int, cases: list[tuple[int, str, str, str]], got: list[
         t[3] += big and ok
     whole = sum(all_right)
     lo, hi = wilson_interval(whole, n_rows)
-    return {"stages": stages, "wrong": wrong, "problems_all_right": whole, "n": n_rows,
+    return {"stages": stages, "wrong": wrong, "wrong_kinds": dict(kinds.most_common()), "problems_all_right": whole, "n": n_rows,
             "wilson95": [round(lo, 4), round(hi, 4)]}  # fmt: skip
 
 
@@ -152,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {stage} | {n} | {ok} ({100 * ok / n:.1f}%) | {nb} | "
                 + (f"{okb} ({100 * okb / nb:.1f}%) |" if nb else "- |")
             )
+        print("wrong lines by kind: " + ", ".join(f"{k} {n}" for k, n in res["wrong_kinds"].items()))
         for stage, expected, text in res["wrong"][: args.show]:
             print(f"  {stage}: reference {expected!r}, model {text!r}")
         lo, hi = res["wilson95"]

@@ -50,5 +50,21 @@ def test_tally_counts_right_and_wrong_lines():
     res = fwl.tally_forced(len(rows), cases, off)
     assert res["problems_all_right"] == len(rows) - 1
     assert res["wrong"] == [("Combine like terms", cases[i][3], "0")]
+    assert res["wrong_kinds"] == {"right-hand side": 1}
     t = res["stages"]["Combine like terms"]
     assert t[1] == t[0] - 1 and (t[3] == t[2] - 1 if big else t[3] == t[2])
+
+
+def test_gaussian_lines_are_staged_by_shape():
+    rows = common.rows("gaussian_elimination", 2, 4, split="test", seed=12345)
+    cases = [(k, *c) for k, row in enumerate(rows) for c in fwl.forced_lines(row)]
+    stages = {c[1] for c in cases}
+    assert {"matrix row", "row operation", "Answer"} <= stages
+    rows_at = [i for i, c in enumerate(cases) if c[1] == "matrix row"]
+    got = [c[3] for c in cases]
+    i = rows_at[-1]
+    entries = cases[i][3].strip("[]").split()
+    got[i] = "[" + " ".join(entries[:-1] + ["999"]) + "]"  # the constant column alone wrong
+    res = fwl.tally_forced(len(rows), cases, got)
+    assert res["wrong_kinds"] == {"matrix row: constant column only": 1}
+    assert res["problems_all_right"] == len(rows) - 1

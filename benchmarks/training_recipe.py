@@ -119,6 +119,14 @@ ARMS["linear-systems-weighted"] = {
 # numbers in the hundreds on the constant side; 150,000 drill rows are ~10% of the training tokens
 ARMS["linear-systems-drill"] = {**ARMS["linear-systems-weighted"], "arithmetic_rows": 150000}
 
+# the same with 3-unknown rows whose back-substitution adds two numbers a line (`pairwise_sums`): the
+# top-level step recursion leaves to the model at 3 unknowns is lost there (69% a line, EXPERIMENTS § 3f)
+ARMS["linear-systems-pairwise"] = {
+    **ARMS["linear-systems-drill"],
+    "rules": [e.replace("linear_system:3:20000", "linear_system:3:20000:pairwise_sums=true")
+              for e in ARMS["linear-systems-drill"]["rules"]],
+}  # fmt: skip
+
 # what a model can compute alone: drill rows only (plus a few distributivity rows: a mix names a rule), short
 # rows packed 128 x 48, 600 steps (~1.5x the drill tokens of linear-systems-drill); scored by score_drill.
 # The shape and the number representation are the ablations (EXPERIMENTS § 3d)

@@ -52,6 +52,9 @@ class RuleConfig:
 
     # {level: {knob: value}} for levels 1-5 and OOD_LEVEL; set by each subclass
     LEVEL_KNOBS: ClassVar[dict[int, dict[str, Any]]] = {}
+    # knobs added after rows were published, with the value that leaves rows as they were: a row's meta
+    # names such a knob only when it is set otherwise, so rows made without it stay byte-identical
+    LATER_KNOBS: ClassVar[dict[str, Any]] = {}
 
     def knob_names(self) -> list[str]:
         return [f.name for f in dataclasses.fields(self) if f.name not in ("level", "vocab")]
@@ -89,7 +92,11 @@ class RuleConfig:
         return dataclasses.replace(self, **changes)
 
     def to_meta(self) -> dict[str, Any]:
-        return {"level": self.level, "vocab": self.vocab.label, **self.knobs()}
+        knobs = self.knobs()
+        for name, value in self.LATER_KNOBS.items():
+            if knobs[name] == value:
+                del knobs[name]
+        return {"level": self.level, "vocab": self.vocab.label, **knobs}
 
 
 def check_int(name: str, value: Any, lo: int, hi: int) -> None:

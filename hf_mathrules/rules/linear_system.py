@@ -283,15 +283,20 @@ def _simplify_steps(level: Level) -> tuple[list[str], list[str]]:
     return lines, steps
 
 
-def _back_substitution(level: Level, small_steps: bool) -> tuple[str, list[str]]:
-    """``Back-substitute into v = ...: v = <numbers put in> [= <products> = <sum>[/d]] = value``."""
+def _back_substitution(level: Level, small_steps: bool, pairwise: bool = False) -> tuple[str, list[str]]:
+    """``Back-substitute into v = ...: v = <numbers put in> [= <products> = <sum>[/d]] = value``;
+    ``pairwise``: the products added two at a time (``-17 + 20 + 3 = 3 + 3 = 6``)."""
     v, iso, sub = level.var, level.isolated, level.sub
     assert iso is not None and sub is not None
     chain = [machine_and_text(substitute(iso, {u: number(sub.values[u]) for u in sub.names}))]
     if small_steps:
         products = [c if not u else c * sub.values[u] for c, u in level.numerator]
         total = sum(products)
-        forms = [_sum([(p, "") for p in products]), number(total)]
+        forms = [_sum([(p, "") for p in products])]
+        while pairwise and len(products) > 2:
+            products = [products[0] + products[1], *products[2:]]
+            forms.append(_sum([(p, "") for p in products]))
+        forms.append(number(total))
         if level.den != 1:
             forms = [Div(f, Num(level.den)) for f in forms]
         for f in forms:
@@ -307,13 +312,14 @@ def _back_substitution(level: Level, small_steps: bool) -> tuple[str, list[str]]
 
 
 def level_lines(
-    level: Level, inline: bool, blocks: bool = True, small_steps: bool = False
+    level: Level, inline: bool, blocks: bool = True, small_steps: bool = False, pairwise: bool = False
 ) -> tuple[list[str], list[str]]:
     """Completion lines and machine steps of one level.  ``blocks``: write the smaller system as a
     ``Sub-problem:`` prompt block with a ``Sub-answer:`` line; without it (word problems) the smaller
     system is solved in place.  ``inline`` writes the smaller system's solution too.  ``small_steps``:
     the isolation, the simplification into the smaller system and the back-substitution one operation
-    a line (what a small model learns; rules paper's format otherwise)."""
+    a line (what a small model learns; rules paper's format otherwise).  ``pairwise``: with them, the
+    back-substitution adds its numbers two at a time."""
     names = level.names
     if not level.var:  # a single equation a*x = b
         (a,), x = level.rows[0], names[0]
@@ -351,13 +357,13 @@ def level_lines(
     else:
         lines += [t for _, t in sub.rendered()]
     if inline or not blocks:
-        sub_lines, sub_steps = level_lines(sub, inline, blocks, small_steps)
+        sub_lines, sub_steps = level_lines(sub, inline, blocks, small_steps, pairwise)
         lines += [INLINE_PREFIX + s for s in sub_lines] if blocks else sub_lines
         steps += sub_steps
     if blocks:
         lines.append(SUBANSWER_PREFIX + sub.answer())
         steps.append(sub.answer())
-    back_text, back_steps = _back_substitution(level, small_steps)
+    back_text, back_steps = _back_substitution(level, small_steps, pairwise)
     lines.append(back_text)
     steps += back_steps
     return lines, steps
@@ -401,6 +407,10 @@ class LinearSystemConfig(RuleConfig):
     inline: bool | None = None  # also write the sub-problem's solution (else: recursive, one level)
     small_steps: bool | None = None  # isolation, simplification, back-substitution an operation a line
     depth: int = 0  # the row is the depth-th smaller system of the drawn one (what recursive calls are asked)
+    # with small_steps: the back-substitution adds its numbers two at a time (three or more with 3+ unknowns)
+    pairwise_sums: bool = False
+
+    LATER_KNOBS = {"pairwise_sums": False}
 
     LEVEL_KNOBS = {
         1: dict(n_unknowns=2, max_coeff=3, max_value=5, unit_pivots=True, inline=False,
@@ -421,7 +431,7 @@ class LinearSystemConfig(RuleConfig):
         check_int("n_unknowns", k["n_unknowns"], 2, 6)
         check_int("max_coeff", k["max_coeff"], 1, 1000)
         check_int("max_value", k["max_value"], 1, 10**6)
-        check_bool(k, "unit_pivots", "inline", "small_steps")
+        check_bool(k, "unit_pivots", "inline", "small_steps", "pairwise_sums")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
         check_int("depth", k["depth"], 0, k["n_unknowns"] - 1)
         if k["unit_pivots"] and k["n_unknowns"] > 4:
@@ -452,7 +462,9 @@ class LinearSystem(Rule):
             assert level.sub is not None
             level = level.sub
         names = level.names
-        lines, steps = level_lines(level, k["inline"], small_steps=k["small_steps"])
+        lines, steps = level_lines(
+            level, k["inline"], small_steps=k["small_steps"], pairwise=k["pairwise_sums"]
+        )
         subs: list[Level] = []
         lvl = level.sub
         while lvl is not None:

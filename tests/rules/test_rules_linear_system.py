@@ -166,3 +166,48 @@ def test_depth_rows_are_the_smaller_systems_recursive_calls_are_asked():
     )
     with pytest.raises(ConfigError, match="depth"):
         make_rule(RULE, level=1, depth=2)
+
+
+def test_pairwise_sums_add_two_numbers_a_hop():
+    """``pairwise_sums``: the back-substitution adds its numbers two at a time, on the same systems; the rows
+    validate, the step checker passes them and flags a wrong partial sum; off, a row's meta does not name
+    the knob (rows made before it stay byte-identical: tests/rules/test_row_digests.py)."""
+    from hf_mathrules.rules import get_rule
+    from hf_mathrules.verify.steps import check_completion
+
+    for level in (3, 5):
+        on_rule = make_rule(RULE, level=level, pairwise_sums=True)
+        on, off = on_rule.generate(60, seed=11), make_rule(RULE, level=level).generate(60, seed=11)
+        assert validate_rows(on, on_rule).ok
+        assert [r["answer"] for r in on] == [r["answer"] for r in off]
+        assert json.loads(on[0]["meta"])["pairwise_sums"] is True
+        assert "pairwise_sums" not in json.loads(off[0]["meta"])
+
+        def jumps(back: str) -> list[int]:  # numbers fewer at each hop after the products are taken
+            hops = [h for h in back.split(": ", 1)[1].split(" = ")[1:] if "*" not in h]
+            terms = [len(h.replace(" - ", " + ").split(" + ")) for h in hops]
+            return [a - b for a, b in zip(terms, terms[1:])]
+
+        longer = two_at_once = 0
+        for r_on, r_off in zip(on, off):
+            b_on = next(ln for ln in r_on["completion"].splitlines() if ln.startswith("Back-substitute"))
+            b_off = next(ln for ln in r_off["completion"].splitlines() if ln.startswith("Back-substitute"))
+            assert max(jumps(b_on), default=0) <= 1, b_on  # never two additions in one hop
+            two_at_once += max(jumps(b_off), default=0) >= 2
+            longer += b_on != b_off
+            assert b_on.split(" = ")[-1] == b_off.split(" = ")[-1]
+        assert longer == two_at_once >= 10  # the rows with three or more numbers to add, and only those
+    row = next(r for r in on if r["completion"].count(" = ") > 2 and "+" in r["completion"])
+    lines = row["completion"].splitlines()
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("Back-substitute") and ln.count(" = ") >= 5)
+    hops = lines[k].split(" = ")
+    hops[-2] = hops[-2] + " + 1"  # a wrong partial sum
+    lines[k] = " = ".join(hops)
+    checked = check_completion(
+        get_rule(RULE), row["problem"], row["completion"], row["prompt"], row["answer"]
+    )
+    assert checked.correct
+    bad = check_completion(get_rule(RULE), row["problem"], "\n".join(lines), row["prompt"], row["answer"])
+    assert not bad.correct
+    with pytest.raises(ConfigError, match="pairwise_sums"):
+        make_rule(RULE, level=3, pairwise_sums="yes")

@@ -433,6 +433,11 @@ def format_value(v: Fraction) -> str:
     return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
 
 
+# ``evaluate`` divides two ``int`` that divide exactly by ``//`` instead of making the Fraction (False: the
+# Fraction; the tests compare the two)
+EXACT_DIV = True
+
+
 def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
     """Exact value of an expression (raises ``KeyError`` for an unknown name, ``ZeroDivisionError``)."""
     t = type(e)
@@ -456,7 +461,12 @@ def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
         n, d = evaluate(e.num, values), evaluate(e.den, values)
         if not d:
             raise ZeroDivisionError(f"division by zero in {e}")
-        q = Fraction(n, d) if type(n) is int and type(d) is int else n / d
+        if type(n) is int and type(d) is int:
+            if EXACT_DIV and not n % d:  # a whole quotient: the ``int`` the Fraction below comes back as
+                return n // d
+            q = Fraction(n, d)
+        else:
+            q = n / d
         return q.numerator if q.denominator == 1 else q
     if t is Pow:
         exp = evaluate(e.exp, values)

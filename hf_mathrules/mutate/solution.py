@@ -38,13 +38,14 @@ def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None)
     names = free_names(e)
     if not SHOW_MEMO:
         return _show_plain(e, values, names, letters)
-    # what ``_show_plain`` reads, per name in the order of ``names``: its letter, else its value (with its
-    # type: ``Num`` keeps a whole value as ``int``), else nothing (left as the name)
+    # what ``_show_plain`` reads, per name in the order of ``names``: its letter, else its value (by value:
+    # ``_shown`` reads a value's numerator and denominator, and ``Num`` keeps a whole one as ``int``), else
+    # nothing (left as the name)
     key = (
         id(e),
         tuple(
             (n, letters[n]) if letters and n in letters
-            else (n, type(v), v) if (v := values.get(n)) is not None
+            else (n, v) if (v := values.get(n)) is not None
             else (n,)
             for n in names
         ),

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import MISSING, dataclass, field, fields
 from fractions import Fraction
-from functools import cached_property
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Pow, Sym
 from ..expr.render import machine
@@ -119,6 +118,31 @@ class Relation:
     also: tuple[str, ...] = ()  # further stated quantities it relates (``sum3``: the third term)
 
 
+# a program's ``by_name`` worked out on its first use and kept in its ``__dict__`` (as ``cached_property`` does,
+# without its lock: the program is immutable, so two threads that both work it out get equal dicts; the lock
+# and the lookups around it were ~1% of a level-3 item, ``by_name`` being asked once of every new program;
+# issue 19 round 13).  False: worked out on every use (the tests compare the two)
+KEEP_BY_NAME = True
+
+
+class _kept:
+    """A non-data descriptor: ``func(instance)`` worked out on the first use and kept in the instance's
+    ``__dict__`` under the function's name, where later lookups find it before the descriptor."""
+
+    def __init__(self, func) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        val = self.func(instance)
+        if KEEP_BY_NAME:
+            instance.__dict__[self.name] = val
+        return val
+
+
 @dataclass(frozen=True)
 class Program:
     seed_id: str
@@ -132,7 +156,7 @@ class Program:
     meta: dict = field(default_factory=dict, compare=False, hash=False)
 
     # -- access -----------------------------------------------------------------------------------------
-    @cached_property
+    @_kept
     def by_name(self) -> dict[str, Quantity]:
         """Each quantity by its name (the first of a name); built once per program: the solver and the
         gates look names up in every step."""

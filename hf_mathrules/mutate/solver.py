@@ -368,6 +368,13 @@ EVAL, CHECK, SKIP, HOLDS, SOLVED, BLOCK = range(6)
 _GIVEN_EQS: dict[tuple, Eq] = {}
 
 
+# a given's step (``Step(name, value, its equation, "given")``, a function of the immutable quantity alone) made
+# once per quantity and kept on it, as its equation is: the solutions of a chain's programs and their copies
+# share the quantities that keep their values (a ``Step`` is only read; issue 19 round 13).  False: a new step
+# per solve (the tests compare the two)
+GIVEN_STEPS = True
+
+
 def _setup(program: Program, drop: tuple[str, ...]):
     """The givens (known values and their steps) and the equations, in ``_solve``'s order.  Each
     equation node is made once per quantity or relation and kept on it (they are immutable, and a
@@ -378,6 +385,16 @@ def _setup(program: Program, drop: tuple[str, ...]):
     for x in program.quantities:
         d = x.__dict__
         if x.value is not None and x.name not in drop:
+            st = d.get("_given_step") if GIVEN_STEPS else None
+            if st is not None:
+                known[x.name] = st.value
+                steps.append(st)
+                if x.expr is not None:
+                    e = d.get("_def_eq")
+                    if e is None:
+                        e = d["_def_eq"] = Eq(Sym(x.name), x.expr)
+                    eqs.append(e)
+                continue
             v = known[x.name] = _norm(x.value)
             e = d.get("_given_eq")
             if e is None:
@@ -389,7 +406,10 @@ def _setup(program: Program, drop: tuple[str, ...]):
                         _GIVEN_EQS.clear()
                     e = _GIVEN_EQS[(x.name, v)] = Eq(Sym(x.name), Num(v))
                 d["_given_eq"] = e
-            steps.append(Step(x.name, v, e, "given"))
+            st = Step(x.name, v, e, "given")
+            if GIVEN_STEPS:
+                d["_given_step"] = st
+            steps.append(st)
         if x.expr is not None:
             e = d.get("_def_eq")
             if e is None:

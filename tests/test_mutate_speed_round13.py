@@ -12,22 +12,34 @@ evaluates, solves, screens and shows while it makes items 0..99 of levels 1, 3 a
   new dict each call;
 - ``solution.SHOW_MEMO``: every expression the completions showed is the text rendered afresh, twice (the
   second from the memo);
+- ``solver.GIVEN_STEPS``: a given's step kept on its quantity: ``_setup`` of every program solved gives the
+  values (with their types), equations (by identity) and steps it gives with a new step per solve;
+- ``program.KEEP_BY_NAME``: ``by_name`` kept without ``cached_property``'s lock is the first quantity of
+  each name, worked out once per program;
+- ``engine.META_ENCODER``: every row's meta by the one C encoder is ``json.dumps(meta, sort_keys=True)``, and
+  an encoding that fails leaves the encoder as it was;
+- ``frames.INTRO_DIGITS`` and ``frames.STORY_KEYS``: every text read back (and texts broken from a third of
+  them) reads back to the same program, numbers and problems with either off, each story made afresh;
 - the rows at K = 1, 8 and 16 are the same with every round-13 shortcut off.
 
 Each of these checks fails when its shortcut is wrong (tried: ``//`` without the exactness test, the int
-root with its sign flipped, the last measures kept by the program alone, the shown text remembered without
-the letters). The rows are also compared with the commit before this round in separate processes by
+root with its sign flipped, the refuter's root floored, the last measures kept by the program alone, the
+shown text remembered without the letters, a kept step's value not normalised, ``by_name`` kept under
+another name, the encoder's markers not emptied, every sentence with a digit refused as an intro without
+the seeds' check, one people key for every frame of a story). The rows are also compared with the commit before this round in separate processes by
 ``benchmarks/mutation_round9_speed.py --base ed8e3c5``; not here: a test cannot assume the repository's
 history.
 """
 
+import json
 import random
 from fractions import Fraction
+from types import SimpleNamespace
 
 import pytest
 from mutation_rows import level3_rows
 
-from hf_mathrules.mutate import MutationEngine, program, solution, solver
+from hf_mathrules.mutate import MutationEngine, engine, frames, gates, program, solution, solver
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +47,10 @@ def seen():
     """What the engine solved (program, drop, solution), the refuters it made with every draw each was
     asked about, the (program, solution) pairs ``measures`` worked out and every ``_show`` call (node,
     values, letters), for items 0..99 of levels 1, 3 and 5 at K = 16."""
-    solved, refuters, measured, shown = [], [], [], []
+    solved, refuters, measured, shown, texts, metas = [], [], [], [], [], []
     plain_planned, plain_refuter = solver._planned, solver.refuter
     plain_measures, plain_show = solution._measures, solution._show
+    plain_parse, plain_meta = gates.parse_text, engine._meta_json
 
     def planned(p, drop):
         sol = plain_planned(p, drop)
@@ -64,8 +77,17 @@ def seen():
         shown.append((e, dict(values), dict(letters) if letters else letters))
         return plain_show(e, values, letters)
 
+    def parse(text, seeds, numbers_in_text=None):
+        texts.append((text, numbers_in_text))
+        return plain_parse(text, seeds, numbers_in_text=numbers_in_text)
+
+    def meta(m):
+        metas.append(m)
+        return plain_meta(m)
+
     solver._planned, solver.refuter = planned, refuter
     solution._measures, solution._show = measures, show
+    gates.parse_text, engine._meta_json = parse, meta
     try:
         for level in (1, 3, 5):
             eng = MutationEngine(level=level, second_opinion="none", variants_per_chain=16)
@@ -74,7 +96,11 @@ def seen():
     finally:
         solver._planned, solver.refuter = plain_planned, plain_refuter
         solution._measures, solution._show = plain_measures, plain_show
-    return {"solved": solved, "refuters": refuters, "measured": measured, "shown": shown}
+        gates.parse_text, engine._meta_json = plain_parse, plain_meta
+    return {
+        "solved": solved, "refuters": refuters, "measured": measured, "shown": shown, "texts": texts,
+        "metas": metas, "seeds": eng.seeds,
+    }  # fmt: skip
 
 
 def _value(e, values, monkeypatch, on: bool):
@@ -213,12 +239,111 @@ def test_shown_expressions_are_rendered_afresh(seen, monkeypatch):
     assert len(seen["shown"]) >= 7_000 and asked >= 20_000 and hits >= 2_000, (asked, hits)
 
 
+def _setup(p, drop) -> tuple:
+    known, eqs, steps = solver._setup(p, drop)
+    return (
+        {k: (v, type(v)) for k, v in known.items()},
+        [id(e) for e in eqs],
+        [(st.name, st.value, type(st.value), id(st.equation), st.how, st.block, st.together) for st in steps],
+    )
+
+
+def test_kept_given_steps_are_the_steps_made_afresh(seen, monkeypatch):
+    kept = 0
+    for p, drop, _ in seen["solved"]:
+        monkeypatch.setattr(solver, "GIVEN_STEPS", True)
+        got = _setup(p, drop)
+        kept += sum(1 for x in p.quantities if "_given_step" in x.__dict__)
+        monkeypatch.setattr(solver, "GIVEN_STEPS", False)
+        assert got == _setup(p, drop)
+    for p, _, _ in seen["solved"]:
+        for x in p.quantities:
+            st = x.__dict__.get("_given_step")
+            if st is not None:  # the quantity's own name and value
+                assert (st.name, st.value, type(st.value)) == (x.name, x.value, type(solver._norm(x.value)))
+    assert len(seen["solved"]) >= 8_000 and kept >= 20_000, kept
+
+
+def test_by_name_is_the_first_quantity_of_each_name_worked_out_once(seen, monkeypatch):
+    monkeypatch.setattr(program, "KEEP_BY_NAME", True)
+    for p, _, _ in seen["solved"][::2]:
+        want: dict = {}
+        for x in p.quantities:
+            want.setdefault(x.name, x)
+        got = p.by_name
+        assert got == want and list(got) == list(want)
+        assert p.by_name is got and p.__dict__["by_name"] is got
+        q = program.replace(p, variant=p.variant + 1)  # a copy works it out afresh
+        assert "by_name" not in q.__dict__ and q.by_name == want and q.by_name is not got
+
+
+def test_the_meta_encoder_is_json_dumps(seen):
+    for m in seen["metas"]:
+        assert engine._meta_json(m) == json.dumps(m, sort_keys=True) == engine._META_JSON.encode(m)
+    assert len(seen["metas"]) >= 2_000
+    m = dict(seen["metas"][0])
+    m["loop"] = m  # an encoding that fails, as ``json.dumps`` fails
+    with pytest.raises(ValueError):
+        engine._meta_json(m)
+    with pytest.raises(TypeError):
+        engine._meta_json({**seen["metas"][1], "x": object()})
+    del m["loop"]  # the same dict again: the encoder forgot the failed one
+    assert engine._meta_json(m) == json.dumps(m, sort_keys=True)
+
+
+def _broken(text: str, rng: random.Random) -> list[str]:
+    """Texts made from ``text`` that read back otherwise or not at all: a sentence left out or said twice, a
+    number put before the second sentence, the intro said again after the first statement."""
+    ss = frames.split_sentences(text)
+    out = [f"{ss[0]} 3 {' '.join(ss[1:])}", " ".join([*ss[:2], ss[0], *ss[2:]])]
+    if len(ss) > 2:
+        j = rng.randrange(1, len(ss) - 1)
+        out += [" ".join(ss[:j] + ss[j + 1 :]), " ".join(ss[: j + 1] + ss[j:])]
+    return out
+
+
+def _read_all(cases, seeds, monkeypatch, digits: bool, keys: bool) -> list:
+    """Every case read back with the two switches as given, every story made afresh (a new story cache,
+    whose templates remember nothing from the other runs)."""
+    with monkeypatch.context() as mp:
+        mp.setattr(frames, "INTRO_DIGITS", digits)
+        mp.setattr(frames, "STORY_KEYS", keys)
+        mp.setattr(frames, "_INTRO_CACHE", {})
+        out = []
+        for t, n in cases:
+            p = frames.parse_text(t, seeds, numbers_in_text=n)
+            out.append((p.program, p.numbers_read, p.numbers_in_text, list(p.problems)))
+        return out
+
+
+def test_the_read_back_is_the_same_with_intro_digits_or_story_keys_off(seen, monkeypatch):
+    seeds, rng = seen["seeds"], random.Random(13)
+    cases = list(seen["texts"])
+    cases += [(b, None) for t, _ in seen["texts"][::3] for b in _broken(t, rng)]
+    want = _read_all(cases, seeds, monkeypatch, True, True)
+    for digits, keys in ((False, True), (True, False), (False, False)):
+        got = _read_all(cases, seeds, monkeypatch, digits, keys)
+        differ = [c for c, a, b in zip(cases, want, got) if a != b]
+        assert not differ, (digits, keys, differ[:2])
+    assert len(seen["texts"]) >= 2_000
+    assert sum(1 for a in want if a[0] is not None and not a[3]) >= 2_000
+    assert sum(1 for a in want if a[0] is None or a[3]) >= 500  # refusals compared too
+    # the seeds' check: an intro (or a name) with a digit is searched for in every sentence
+    assert frames._digit_free(seeds)
+    assert not frames._digit_free([SimpleNamespace(intro="In 2020, {A} opens a shop.")])
+
+
 def test_rows_the_same_with_every_shortcut_off(monkeypatch):
     want = {k: level3_rows(k, 40) for k in (1, 8, 16)}
     monkeypatch.setattr(program, "EXACT_DIV", False)
     monkeypatch.setattr(solver, "INT_ROOTS", False)
     monkeypatch.setattr(solution, "MEASURES_LAST", False)
     monkeypatch.setattr(solution, "SHOW_MEMO", False)
+    monkeypatch.setattr(solver, "GIVEN_STEPS", False)
+    monkeypatch.setattr(program, "KEEP_BY_NAME", False)
+    monkeypatch.setattr(engine, "META_ENCODER", False)
+    monkeypatch.setattr(frames, "INTRO_DIGITS", False)
+    monkeypatch.setattr(frames, "STORY_KEYS", False)
     monkeypatch.setattr(solver, "_PLANS", {})
     monkeypatch.setattr(solver, "_SHAPES", {})
     got = {k: level3_rows(k, 40) for k in (1, 8, 16)}

@@ -20,13 +20,15 @@ evaluates, solves, screens and shows while it makes items 0..99 of levels 1, 3 a
   an encoding that fails leaves the encoder as it was;
 - ``frames.INTRO_DIGITS`` and ``frames.STORY_KEYS``: every text read back (and texts broken from a third of
   them) reads back to the same program, numbers and problems with either off, each story made afresh;
+- ``frames.MENTION_KEYS``: each quantity's part of ``Mentions``' key kept on it (and on a copy with another
+  value) is its fields, and ``Mentions`` works out the same with the key made afresh;
 - the rows at K = 1, 8 and 16 are the same with every round-13 shortcut off.
 
 Each of these checks fails when its shortcut is wrong (tried: ``//`` without the exactness test, the int
 root with its sign flipped, the refuter's root floored, the last measures kept by the program alone, the
 shown text remembered without the letters, a kept step's value not normalised, ``by_name`` kept under
 another name, the encoder's markers not emptied, every sentence with a digit refused as an intro without
-the seeds' check, one people key for every frame of a story). The rows are also compared with the commit before this round in separate processes by
+the seeds' check, one people key for every frame of a story, a mention key without the short form). The rows are also compared with the commit before this round in separate processes by
 ``benchmarks/mutation_round9_speed.py --base ed8e3c5``; not here: a test cannot assume the repository's
 history.
 """
@@ -333,6 +335,30 @@ def test_the_read_back_is_the_same_with_intro_digits_or_story_keys_off(seen, mon
     assert not frames._digit_free([SimpleNamespace(intro="In 2020, {A} opens a shop.")])
 
 
+def test_mention_keys_are_the_quantities_fields(seen, monkeypatch):
+    n = 0
+    for p, _, _ in seen["solved"][::2]:
+        if p.family != "word":
+            continue
+        for on in (True, False):
+            monkeypatch.setattr(frames, "MENTION_KEYS", on)
+            frames._MENTIONS.clear()
+            m = frames.Mentions(p)
+            got = (m.units, m.known, m.short, m.alias)
+            if on:
+                want = got
+            assert got == want
+        for x in p.quantities:
+            fields = (x.name, x.desc, x.unit, x.distractor, x.inline, x.short, x.conversion)
+            if "_mkey" in x.__dict__:
+                assert x.__dict__["_mkey"] == fields
+                n += 1
+            if x.value is not None:  # a copy with another value carries it, and it is still its fields
+                y = program._with_value(x, x.value + 1)
+                assert y.__dict__.get("_mkey", fields) == fields
+    assert n >= 5_000
+
+
 def test_rows_the_same_with_every_shortcut_off(monkeypatch):
     want = {k: level3_rows(k, 40) for k in (1, 8, 16)}
     monkeypatch.setattr(program, "EXACT_DIV", False)
@@ -344,6 +370,7 @@ def test_rows_the_same_with_every_shortcut_off(monkeypatch):
     monkeypatch.setattr(engine, "META_ENCODER", False)
     monkeypatch.setattr(frames, "INTRO_DIGITS", False)
     monkeypatch.setattr(frames, "STORY_KEYS", False)
+    monkeypatch.setattr(frames, "MENTION_KEYS", False)
     monkeypatch.setattr(solver, "_PLANS", {})
     monkeypatch.setattr(solver, "_SHAPES", {})
     got = {k: level3_rows(k, 40) for k in (1, 8, 16)}

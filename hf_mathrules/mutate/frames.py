@@ -188,6 +188,18 @@ def _mentions_of(program: Program) -> tuple[dict, list, dict, dict]:
     return units, list(known), short, alias
 
 
+# each quantity's part of ``Mentions``' key (its name, description, unit, short form and flags) made once and
+# kept on it (a quantity is immutable), and carried to a copy with another value (``program._with_value``:
+# the variants' draws); issue 19 round 13.  False: the key's parts made on every ``Mentions`` (the tests
+# compare the two)
+MENTION_KEYS = True
+
+
+def _mention_key(x: Quantity) -> tuple:
+    got = x.__dict__["_mkey"] = (x.name, x.desc, x.unit, x.distractor, x.inline, x.short, x.conversion)
+    return got
+
+
 class Mentions:
     """Which description a text uses for each mention of a quantity: in full until its noun has been said,
     then the short form when no other quantity of the program (or of its stories) shares it."""
@@ -196,12 +208,15 @@ class Mentions:
         self.program = program
         # what is worked out from the quantities' names, descriptions, units and flags alone, remembered by
         # them (issue 19 round 11: a chain's variants and their copies mostly share them; read only)
-        key = tuple(
-            [
-                (x.name, x.desc, x.unit, x.distractor, x.inline, x.short, x.conversion)
-                for x in program.quantities
-            ]
-        )
+        if MENTION_KEYS:
+            key = tuple([x.__dict__.get("_mkey") or _mention_key(x) for x in program.quantities])
+        else:
+            key = tuple(
+                [
+                    (x.name, x.desc, x.unit, x.distractor, x.inline, x.short, x.conversion)
+                    for x in program.quantities
+                ]
+            )
         got = _MENTIONS.get(key)
         if got is None:
             if len(_MENTIONS) >= _MENTIONS_MAX:

@@ -402,6 +402,9 @@ def _with_value(x: Quantity, value) -> Quantity:
     got = x.__dict__.get("_check")
     if got is not None:
         new.__dict__["_check"] = got
+    got = x.__dict__.get("_mkey")  # ``frames.Mentions``' part of its key: no value in it (issue 19 round 13)
+    if got is not None:
+        new.__dict__["_mkey"] = got
     return new
 
 

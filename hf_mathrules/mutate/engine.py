@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+from json.encoder import c_make_encoder, encode_basestring_ascii
 from typing import Any
 
 from ..expr.nodes import Sym
@@ -435,7 +436,7 @@ class MutationEngine:
             "problem": problem,
             "answer": answer,
             "steps": steps,
-            "meta": _META_JSON.encode({**self.config.to_meta(), **row_meta}),
+            "meta": _meta_json({**self.config.to_meta(), **row_meta}),
             "_canonical": identity,
         }
 
@@ -545,6 +546,39 @@ GC_GEN0: int | None = 10_000
 # a row's meta: what ``json.dumps(meta, sort_keys=True)`` writes (that makes this very encoder per call;
 # issue 19 round 8)
 _META_JSON = json.JSONEncoder(sort_keys=True)
+# ... by one C encoder made once, as ``_META_JSON.encode`` makes one per call (with its circular-reference
+# markers, empty again after each encoding and emptied when one fails; issue 19 round 13).  False:
+# ``_META_JSON.encode`` (the tests compare the two)
+META_ENCODER = True
+_META_MARKERS: dict = {}
+_META_C = (
+    c_make_encoder(
+        _META_MARKERS,
+        _META_JSON.default,
+        encode_basestring_ascii,
+        None,
+        _META_JSON.key_separator,
+        _META_JSON.item_separator,
+        True,
+        False,
+        True,
+    )  # fmt: skip
+    if c_make_encoder is not None
+    else None
+)
+
+
+def _meta_json(meta: dict) -> str:
+    """``_META_JSON.encode(meta)``."""
+    if not META_ENCODER or _META_C is None:
+        return _META_JSON.encode(meta)
+    try:
+        return "".join(_META_C(meta, 0))
+    except BaseException:
+        _META_MARKERS.clear()
+        raise
+
+
 # a draw of values already tried by this item (the chain's row, an earlier variant) is drawn again, not
 # sent through the gates to be dropped as a repeat
 FRESH = True

@@ -188,6 +188,18 @@ def _mentions_of(program: Program) -> tuple[dict, list, dict, dict]:
     return units, list(known), short, alias
 
 
+# each quantity's part of ``Mentions``' key (its name, description, unit, short form and flags) made once and
+# kept on it (a quantity is immutable), and carried to a copy with another value (``program._with_value``:
+# the variants' draws); issue 19 round 13.  False: the key's parts made on every ``Mentions`` (the tests
+# compare the two)
+MENTION_KEYS = True
+
+
+def _mention_key(x: Quantity) -> tuple:
+    got = x.__dict__["_mkey"] = (x.name, x.desc, x.unit, x.distractor, x.inline, x.short, x.conversion)
+    return got
+
+
 class Mentions:
     """Which description a text uses for each mention of a quantity: in full until its noun has been said,
     then the short form when no other quantity of the program (or of its stories) shares it."""
@@ -196,12 +208,15 @@ class Mentions:
         self.program = program
         # what is worked out from the quantities' names, descriptions, units and flags alone, remembered by
         # them (issue 19 round 11: a chain's variants and their copies mostly share them; read only)
-        key = tuple(
-            [
-                (x.name, x.desc, x.unit, x.distractor, x.inline, x.short, x.conversion)
-                for x in program.quantities
-            ]
-        )
+        if MENTION_KEYS:
+            key = tuple([x.__dict__.get("_mkey") or _mention_key(x) for x in program.quantities])
+        else:
+            key = tuple(
+                [
+                    (x.name, x.desc, x.unit, x.distractor, x.inline, x.short, x.conversion)
+                    for x in program.quantities
+                ]
+            )
         got = _MENTIONS.get(key)
         if got is None:
             if len(_MENTIONS) >= _MENTIONS_MAX:
@@ -1582,10 +1597,16 @@ def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
         plan = plans[(i, k)] = _story_plan(intros[i][0], k)
     who = m.groupdict()
     qs, descs, frames, questions = [], [], [], []
+    keys: dict[tuple, tuple] = {}  # each set of people's key (``STORY_KEYS``)
     for n, role, unit, desc, expr, distractor in plan[0]:
         # one quantity per description filled (each template is one entry's of one plan; a quantity is
         # immutable: the read-back replaces a given's to state its value; issue 19 round 11)
-        key = desc.key(who)
+        if STORY_KEYS:
+            key = keys.get(desc.people)
+            if key is None:
+                key = keys[desc.people] = desc.key(who)
+        else:
+            key = desc.key(who)
         x = desc.made.get(key)
         if x is None:
             x = desc.remember(
@@ -1594,7 +1615,19 @@ def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
         qs.append((n, x))
         if not distractor:
             descs.append((x.desc, n))
-    frames = tuple((f.value_frame(who), n) for f, n in plan[1])
+    if STORY_KEYS:
+        # each template's filling looked up by its people's key, made once per distinct set of people (most
+        # of a story's frames name the same one or two; issue 19 round 13): ``value_frame(who)`` as below
+        made = []
+        for f, n in plan[1]:
+            key = keys.get(f.people)
+            if key is None:
+                key = keys[f.people] = tuple([who.get(p) for p in f.people])
+            got = f.made.get(key)
+            made.append((got if got is not None else f.remember(key, _ValueFrame(f.fill(who))), n))
+        frames = tuple(made)
+    else:
+        frames = tuple((f.value_frame(who), n) for f, n in plan[1])
     questions = tuple((q.fill(who), n) for q, n in plan[2])
     desc_of = dict(qs)
     aliases = tuple((a.fill(who), desc_of[n].desc) for a, n in plan[3])
@@ -1646,6 +1679,9 @@ class _Template:
         return got if got is not None else self.remember(key, _ValueFrame(self.fill(who)))
 
 
+# ``_story`` works out the key of each set of people its value frames name once per story (False: once per
+# frame, ``_Template.value_frame``; the tests compare the two)
+STORY_KEYS = True
 # fillings remembered (``_Template.made``), over all templates: how many, and the templates holding any
 # (30 people: most templates name one or two; ~8,000 fillings in 300 level-3 items at K = 16)
 _MADE_MAX = 1 << 15
@@ -1703,6 +1739,11 @@ _SPLIT = re.compile(r"\s(?<=[.?!:]\s)\s*")
 _SPLIT_PLAIN = re.compile(r"(?<=[.?!:])\s+")
 
 
+# a number and the unit after it, as a sentence's slot says them (``parse_text``'s ``value_in``): compiled once
+# (``re.fullmatch`` of the pattern's text looked it up in ``re``'s cache on every call; issue 19 round 13)
+_VALUE_IN = re.compile(NUM + r"(?: ([a-z]+(?: [a-z]+)*))?")
+
+
 class _Units:
     """``{n: q.unit for n, q in qs.items()}`` as ``expand_short`` reads it (``get(name, default)``), over
     ``qs`` as it is at the call, without building the dict (issue 19 round 8)."""
@@ -1730,6 +1771,26 @@ def split_sentences(text: str) -> list[str]:
         last[1] = tuple(s for s in _SPLIT.split(text.strip()) if s)
         last[0] = text
     return list(last[1])
+
+
+# an intro's pattern (``_intro_regex``) matches only the intro's own text and the people's names, so when
+# none of them holds a digit, a sentence that holds one is no intro: the text's first sentence after its
+# intros (a statement of a number, most often) is not tried against every seed's intro (issue 19 round 13:
+# that failed search was ~1% of an item).  False: every sentence searched (the tests compare the two)
+INTRO_DIGITS = True
+_HAS_DIGIT = re.compile(r"\d")
+_DIGIT_FREE: dict[int, tuple[list, bool]] = {}
+
+
+def _digit_free(seeds: list[Seed]) -> bool:
+    """Whether no intro of ``seeds`` and no name a placeholder stands for holds a digit (per seed list)."""
+    got = _DIGIT_FREE.get(id(seeds))
+    if got is None or got[0] is not seeds:
+        if len(_DIGIT_FREE) >= 8:
+            _DIGIT_FREE.clear()
+        free = not any(_HAS_DIGIT.search(x) for x in (*(s.intro for s in seeds), *NAMES))
+        got = _DIGIT_FREE[id(seeds)] = (seeds, free)
+    return got[1]
 
 
 def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None) -> Parsed:
@@ -1769,7 +1830,9 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
     while sentences:
         first = sentences[0]
         got = stories.get((first, k + 1), stories)
-        if got is stories:
+        if got is stories and INTRO_DIGITS and _HAS_DIGIT.search(first) and _digit_free(seeds):
+            got = None  # no intro reads a sentence with a digit (``_digit_free``)
+        elif got is stories:
             got = _story(first, k + 1, intros, plans)
             if len(stories) >= _STORIES_MAX:
                 stories.clear()
@@ -1857,7 +1920,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
         return got
 
     def value_in(s: str, unit: str) -> tuple[Fraction, str] | None:
-        m = re.fullmatch(NUM + r"(?: ([a-z]+(?: [a-z]+)*))?", s.strip())
+        m = _VALUE_IN.fullmatch(s.strip())
         if not m:
             return None
         got = m.group(2) or ""

@@ -204,6 +204,10 @@ def _reachable(coeffs: list[Fraction], target: Fraction, cap: int = 200_000) -> 
     return bool(reach >> rest & 1)
 
 
+# (a Fraction is immutable: one of each for every call)
+_F0, _F1, _F2 = Fraction(0), Fraction(1), Fraction(2)
+
+
 def _on_occasion(p: Program, values, by_desc: dict, s: str, free: list[str], name: str, env: dict, depth=0):
     """The value of ``name`` on occasion ``s``: a quantity said on ``s`` gives its value, a computed one is
     computed from its inputs on ``s``, a given that has occasion ``s`` is free (``env``'s value, 0 when not
@@ -221,7 +225,7 @@ def _on_occasion(p: Program, values, by_desc: dict, s: str, free: list[str], nam
     if q.expr is None and s in q.qualifiers:
         if name not in free:
             free.append(name)
-        return env.get(name, Fraction(0))
+        return env.get(name, _F0)
     v = values.get(name, q.value)
     if v is None:
         raise LookupError(name)
@@ -251,10 +255,8 @@ def fixed_rate_total(p: Program, values) -> str | None:
             base = _on_occasion(p, values, by_desc, s, free, y.name, {})
             if not free or not all(_whole(p.q(n)) for n in free):
                 continue
-            coeffs = [
-                _on_occasion(p, values, by_desc, s, free, y.name, {n: Fraction(1)}) - base for n in free
-            ]
-            twice = _on_occasion(p, values, by_desc, s, free, y.name, dict.fromkeys(free, Fraction(2)))
+            coeffs = [_on_occasion(p, values, by_desc, s, free, y.name, {n: _F1}) - base for n in free]
+            twice = _on_occasion(p, values, by_desc, s, free, y.name, dict.fromkeys(free, _F2))
             if twice != base + 2 * sum(coeffs):  # not linear in the free inputs
                 continue
         except (LookupError, ValueError, ZeroDivisionError):

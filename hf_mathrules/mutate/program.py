@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import MISSING, dataclass, field, fields
 from fractions import Fraction
-from functools import cached_property
 
 from ..expr.nodes import Add, Div, Eq, Expr, Mul, Neg, Num, Pow, Sym
 from ..expr.render import machine
@@ -119,6 +118,31 @@ class Relation:
     also: tuple[str, ...] = ()  # further stated quantities it relates (``sum3``: the third term)
 
 
+# a program's ``by_name`` worked out on its first use and kept in its ``__dict__`` (as ``cached_property`` does,
+# without its lock: the program is immutable, so two threads that both work it out get equal dicts; the lock
+# and the lookups around it were ~1% of a level-3 item, ``by_name`` being asked once of every new program;
+# issue 19 round 13).  False: worked out on every use (the tests compare the two)
+KEEP_BY_NAME = True
+
+
+class _kept:
+    """A non-data descriptor: ``func(instance)`` worked out on the first use and kept in the instance's
+    ``__dict__`` under the function's name, where later lookups find it before the descriptor."""
+
+    def __init__(self, func) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        val = self.func(instance)
+        if KEEP_BY_NAME:
+            instance.__dict__[self.name] = val
+        return val
+
+
 @dataclass(frozen=True)
 class Program:
     seed_id: str
@@ -132,7 +156,7 @@ class Program:
     meta: dict = field(default_factory=dict, compare=False, hash=False)
 
     # -- access -----------------------------------------------------------------------------------------
-    @cached_property
+    @_kept
     def by_name(self) -> dict[str, Quantity]:
         """Each quantity by its name (the first of a name); built once per program: the solver and the
         gates look names up in every step."""
@@ -378,6 +402,9 @@ def _with_value(x: Quantity, value) -> Quantity:
     got = x.__dict__.get("_check")
     if got is not None:
         new.__dict__["_check"] = got
+    got = x.__dict__.get("_mkey")  # ``frames.Mentions``' part of its key: no value in it (issue 19 round 13)
+    if got is not None:
+        new.__dict__["_mkey"] = got
     return new
 
 
@@ -433,6 +460,11 @@ def format_value(v: Fraction) -> str:
     return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
 
 
+# ``evaluate`` divides two ``int`` that divide exactly by ``//`` instead of making the Fraction (False: the
+# Fraction; the tests compare the two)
+EXACT_DIV = True
+
+
 def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
     """Exact value of an expression (raises ``KeyError`` for an unknown name, ``ZeroDivisionError``)."""
     t = type(e)
@@ -456,7 +488,12 @@ def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
         n, d = evaluate(e.num, values), evaluate(e.den, values)
         if not d:
             raise ZeroDivisionError(f"division by zero in {e}")
-        q = Fraction(n, d) if type(n) is int and type(d) is int else n / d
+        if type(n) is int and type(d) is int:
+            if EXACT_DIV and not n % d:  # a whole quotient: the ``int`` the Fraction below comes back as
+                return n // d
+            q = Fraction(n, d)
+        else:
+            q = n / d
         return q.numerator if q.denominator == 1 else q
     if t is Pow:
         exp = evaluate(e.exp, values)

@@ -23,10 +23,46 @@ def _shown(v: Fraction):
     return Sym(s) if v > 0 and v.denominator != 1 and "/" not in s else Num(v)
 
 
+# ``_show`` remembered per (expression node, what each name it reads is shown as): a chain's variants show
+# the same definitions with the numbers that were not redrawn (rates, factors, conversions), and a row shows
+# one expression in several lines; about half the calls in level-3 items repeat one (issue 19 round 13).
+# The node is kept with its entry so that its ``id`` cannot be reused.  False: every call renders afresh
+# (the tests compare the two)
+SHOW_MEMO = True
+_SHOW_MAX = 1 << 14
+_SHOWN: dict[tuple, tuple] = {}
+
+
 def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None) -> str:
+    """``e`` rendered with the known ``values`` of its names put in (a name in ``letters`` as its letter)."""
+    names = free_names(e)
+    if not SHOW_MEMO:
+        return _show_plain(e, values, names, letters)
+    # what ``_show_plain`` reads, per name in the order of ``names``: its letter, else its value (by value:
+    # ``_shown`` reads a value's numerator and denominator, and ``Num`` keeps a whole one as ``int``), else
+    # nothing (left as the name)
+    key = (
+        id(e),
+        tuple(
+            (n, letters[n]) if letters and n in letters
+            else (n, v) if (v := values.get(n)) is not None
+            else (n,)
+            for n in names
+        ),
+    )  # fmt: skip
+    hit = _SHOWN.get(key)
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    out = _show_plain(e, values, names, letters)
+    if len(_SHOWN) >= _SHOW_MAX:
+        _SHOWN.clear()
+    _SHOWN[key] = (e, out)
+    return out
+
+
+def _show_plain(e, values: dict[str, Fraction], names, letters: dict[str, str] | None = None) -> str:
     # only the names ``e`` reads: ``substitute`` touches no other (rendering every known value for every
     # shown expression was most of a completion's time)
-    names = free_names(e)
     known = {n: _shown(values[n]) for n in names if n in values}
     if letters:
         known.update({n: Sym(x) for n, x in letters.items() if n in names})
@@ -140,8 +176,26 @@ def completion(program: Program, sol: Solution) -> tuple[str, list[str], str]:
     return write_completion(lines, answer), steps, answer
 
 
+# the last ``measures`` worked out, with its program and solution (by identity; one entry, so that it
+# holds nothing alive for long): a variant's ``finish`` asks for its difficulty and then for its row's
+# measures, of one program and one solution, with the gates and the text in between (issue 19 round 13).  A
+# new dict each call.  False: worked out each call (the tests compare the two)
+MEASURES_LAST = True
+_LAST_MEASURES: list = [None, None, 0, None]
+
+
 def measures(program: Program, sol: Solution) -> dict:
     """Difficulty measures: solution steps, implicit relations solved, distractors, magnitude."""
+    if not MEASURES_LAST:
+        return _measures(program, sol)
+    last = _LAST_MEASURES
+    if last[0] is not program or last[1] is not sol or last[2] != len(sol.steps):
+        last[:] = program, sol, len(sol.steps), _measures(program, sol)
+    return dict(last[3])
+
+
+def _measures(program: Program, sol: Solution) -> dict:
+    """``measures`` worked out."""
     used = (
         needed_steps(sol, program.query)
         if program.family == "word"
@@ -153,7 +207,7 @@ def measures(program: Program, sol: Solution) -> dict:
     wrapped = 0
     if program.family != "word":  # one step per bracket to expand, one per equation to collect
         wrapped = sum(brackets(r.lhs) + brackets(r.rhs) + (not _collected(r)) for r in program.relations)
-    mag = max((abs(v) for v in sol.values.values()), default=Fraction(0))
+    mag = max((abs(v) for v in sol.values.values()), default=_ZERO)
     score = steps + 0.5 * implicit + 0.5 * distract + wrapped
     return {
         "steps": steps + wrapped,
@@ -162,6 +216,9 @@ def measures(program: Program, sol: Solution) -> dict:
         "magnitude": float(mag),
         "score": score,
     }
+
+
+_ZERO = Fraction(0)  # (a Fraction is immutable: one for every call)
 
 
 def _collected(r) -> bool:

@@ -368,6 +368,13 @@ EVAL, CHECK, SKIP, HOLDS, SOLVED, BLOCK = range(6)
 _GIVEN_EQS: dict[tuple, Eq] = {}
 
 
+# a given's step (``Step(name, value, its equation, "given")``, a function of the immutable quantity alone) made
+# once per quantity and kept on it, as its equation is: the solutions of a chain's programs and their copies
+# share the quantities that keep their values (a ``Step`` is only read; issue 19 round 13).  False: a new step
+# per solve (the tests compare the two)
+GIVEN_STEPS = True
+
+
 def _setup(program: Program, drop: tuple[str, ...]):
     """The givens (known values and their steps) and the equations, in ``_solve``'s order.  Each
     equation node is made once per quantity or relation and kept on it (they are immutable, and a
@@ -378,6 +385,16 @@ def _setup(program: Program, drop: tuple[str, ...]):
     for x in program.quantities:
         d = x.__dict__
         if x.value is not None and x.name not in drop:
+            st = d.get("_given_step") if GIVEN_STEPS else None
+            if st is not None:
+                known[x.name] = st.value
+                steps.append(st)
+                if x.expr is not None:
+                    e = d.get("_def_eq")
+                    if e is None:
+                        e = d["_def_eq"] = Eq(Sym(x.name), x.expr)
+                    eqs.append(e)
+                continue
             v = known[x.name] = _norm(x.value)
             e = d.get("_given_eq")
             if e is None:
@@ -389,7 +406,10 @@ def _setup(program: Program, drop: tuple[str, ...]):
                         _GIVEN_EQS.clear()
                     e = _GIVEN_EQS[(x.name, v)] = Eq(Sym(x.name), Num(v))
                 d["_given_eq"] = e
-            steps.append(Step(x.name, v, e, "given"))
+            st = Step(x.name, v, e, "given")
+            if GIVEN_STEPS:
+                d["_given_step"] = st
+            steps.append(st)
         if x.expr is not None:
             e = d.get("_def_eq")
             if e is None:
@@ -487,6 +507,12 @@ def _expand1(program: Program, eq: Eq, known: dict, u: str):
     return u, root, how, {((u, k),) if k else (): v for k, v in enumerate(den) if v}
 
 
+# an affine root whose two evaluations are ``int`` (the replay's ``AFFINE_FOLLOW``, the refuter's affine
+# equations) is made as one Fraction of the two (the refuter: an ``int`` when they divide) instead of a
+# Fraction divided by an ``int`` (issue 19 round 13; False: the division; the tests compare the two)
+INT_ROOTS = True
+
+
 def _replay(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution | None:
     """``_solve``'s result by following its recorded decisions, each re-checked at the new numbers:
     ``None`` at the first that comes out differently (the caller then searches afresh).  Every step is
@@ -539,7 +565,10 @@ def _follow(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution |
                     slope = evaluate(lhs, known) - evaluate(rhs, known) - e0
                     del known[u]
                     if slope:
-                        root = Fraction(-e0) / slope
+                        if INT_ROOTS and type(e0) is int and type(slope) is int:
+                            root = Fraction(-e0, slope)  # the Fraction the division below gives
+                        else:
+                            root = Fraction(-e0) / slope
                         known[u] = _norm(root)
                         steps.append(Step(u, root, eq, ev[3]))
                         continue
@@ -681,7 +710,11 @@ def refuter(program: Program, trace: tuple):
                     del known[name]
                     if not slope:
                         return False
-                    v = Fraction(-e0) / slope
+                    if INT_ROOTS and type(e0) is int and type(slope) is int:
+                        # the value below, ``int`` when whole (as it is made before ``refuse``)
+                        v = -e0 // slope if not e0 % slope else Fraction(-e0, slope)
+                    else:
+                        v = Fraction(-e0) / slope
                 elif kind == SOLVED:
                     name = op[1]
                     got = _expand(program, op[2], known)
@@ -810,7 +843,13 @@ def _affine_block(names: tuple[str, ...], rows: tuple, known: dict) -> list | No
     out = []
     for j in range(size):
         c, d = mat[j][-1], mat[j][j]
-        v = Fraction(c, d) if type(c) is int and type(d) is int else c / d
+        if type(c) is int and type(d) is int:
+            if INT_ROOTS and not c % d:  # the ``int`` the Fraction below comes back as
+                out.append(c // d)
+                continue
+            v = Fraction(c, d)
+        else:
+            v = c / d
         out.append(v.numerator if v.denominator == 1 else v)
     return out
 

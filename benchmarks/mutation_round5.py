@@ -58,7 +58,10 @@ def main() -> int:
     a = ap.parse_args()
     base = load_base(a.base)
     print(f"base: {a.base} from {os.path.dirname(base.__file__)}")
+    sys.path.insert(0, ROOT)  # this tree, not whatever checkout the venv installed
     from hf_mathrules import mutate as this
+
+    print(f"this tree: {os.path.dirname(this.__file__)}")
 
     ks = [int(x) for x in a.ks.split(",")]
     trees = {"base": base, "this tree": this}

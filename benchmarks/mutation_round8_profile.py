@@ -16,6 +16,7 @@ import gc
 import signal
 import sys
 import time
+from pathlib import Path
 
 
 def main() -> int:
@@ -25,7 +26,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--top", type=int, default=45)
     a = ap.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree, not the venv's checkout
     from hf_mathrules import mutate
+
+    print(f"tree: {Path(mutate.__file__).parent}")
 
     eng = mutate.MutationEngine(level=3, second_opinion="none", variants_per_chain=a.k)
     eng.item(99, 0)  # warm: seeds loaded, patterns compiled

@@ -23,3 +23,56 @@ def redrawn_copies(final, n: int, seed: int) -> list:
     plan = engine._redraw_plan(final)
     rng = random.Random(seed)
     return [final.with_values({name: draw(rng) for name, draw in plan}) for _ in range(n if plan else 0)]
+
+
+def solution_key(s) -> tuple | None:
+    """A solution as tests compare it across shortcuts: status, values with their types, every step (its
+    equation by identity) and the detail."""
+    if s is None:
+        return None
+    values = {k: (v, type(v)) for k, v in s.values.items()}
+    steps = [
+        (st.name, st.value, type(st.value), id(st.equation), st.how, tuple(map(id, st.block)), st.together)
+        for st in s.steps
+    ]
+    return s.status, values, steps, s.detail
+
+
+def recording_refuter(plain, log: list):
+    """``solver.refuter`` as ``plain`` makes it, each one recorded in ``log`` as (program, trace, draws), a
+    draw being a copy of ``known`` before the call and ``refuse``."""
+
+    def refuter(program, trace):
+        f = plain(program, trace)
+        draws: list = []
+        log.append((program, trace, draws))
+
+        def refuted(known, refuse):
+            draws.append((dict(known), refuse))
+            return f(known, refuse)
+
+        refuted.before_block = f.before_block
+        return refuted
+
+    return refuter
+
+
+def replay_both_ways(monkeypatch, switch: str, program, drop, trace) -> list:
+    """``solver._replay`` of a recorded plan with the solver's module switch ``switch`` on, then off."""
+    from hf_mathrules.mutate import solver
+
+    out = []
+    for on in (True, False):
+        monkeypatch.setattr(solver, switch, on)
+        out.append(solver._replay(program, drop, trace))
+    return out
+
+
+def make_items(items: int, levels=(1, 3, 5), k: int = 16, seed: int = 1):
+    """Items 0..items-1 of each level at ``variants_per_chain`` k (what the speed tests record while it
+    runs); the last level's engine."""
+    for level in levels:
+        eng = MutationEngine(level=level, second_opinion="none", variants_per_chain=k)
+        for i in range(items):
+            eng.item(seed, i)
+    return eng

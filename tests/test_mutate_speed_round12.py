@@ -25,9 +25,9 @@ import random
 from fractions import Fraction
 
 import pytest
-from mutation_rows import level3_rows
+from mutation_rows import level3_rows, make_items, recording_refuter, replay_both_ways, solution_key
 
-from hf_mathrules.mutate import MutationEngine, gates, operators, solver
+from hf_mathrules.mutate import gates, operators, solver
 from hf_mathrules.mutate.program import ROLES
 
 
@@ -43,17 +43,7 @@ def seen():
         solved.append((program, drop))
         return plain_planned(program, drop)
 
-    def refuter(program, trace):
-        f = plain_refuter(program, trace)
-        draws = []
-        refuters.append((program, trace, draws))
-
-        def refuted(known, refuse):
-            draws.append((dict(known), refuse))
-            return f(known, refuse)
-
-        refuted.before_block = f.before_block
-        return refuted
+    refuter = recording_refuter(plain_refuter, refuters)
 
     def unique(p):
         problems.append((p.problem_string(), p.query))
@@ -62,24 +52,13 @@ def seen():
 
     solver._planned, solver.refuter, gates.unique = planned, refuter, unique
     try:
-        for level in (1, 3, 5):
-            eng = MutationEngine(level=level, second_opinion="none", variants_per_chain=16)
-            for i in range(140):
-                eng.item(1, i)
+        make_items(140)
     finally:
         solver._planned, solver.refuter, gates.unique = plain_planned, plain_refuter, plain_unique
     return {"solved": solved, "refuters": refuters, "problems": problems, "quantities": quantities}
 
 
-def _sol(s) -> tuple | None:
-    if s is None:
-        return None
-    values = {k: (v, type(v)) for k, v in s.values.items()}
-    steps = [
-        (st.name, st.value, type(st.value), id(st.equation), st.how, tuple(map(id, st.block)), st.together)
-        for st in s.steps
-    ]
-    return s.status, values, steps, s.detail
+_sol = solution_key
 
 
 def test_a_replay_solves_affine_equations_as_the_expansion_does(seen, monkeypatch):
@@ -88,10 +67,7 @@ def test_a_replay_solves_affine_equations_as_the_expansion_does(seen, monkeypatc
         trace = solver.plan_of(program, drop)
         if trace is None:
             continue
-        monkeypatch.setattr(solver, "AFFINE_FOLLOW", True)
-        got = solver._replay(program, drop, trace)
-        monkeypatch.setattr(solver, "AFFINE_FOLLOW", False)
-        want = solver._replay(program, drop, trace)
+        got, want = replay_both_ways(monkeypatch, "AFFINE_FOLLOW", program, drop, trace)
         assert _sol(got) == _sol(want)
         if want is not None:
             plain = solver._solve(program, drop)

@@ -39,9 +39,9 @@ from fractions import Fraction
 from types import SimpleNamespace
 
 import pytest
-from mutation_rows import level3_rows
+from mutation_rows import level3_rows, make_items, recording_refuter, replay_both_ways, solution_key
 
-from hf_mathrules.mutate import MutationEngine, engine, frames, gates, program, solution, solver
+from hf_mathrules.mutate import engine, frames, gates, program, solution, solver
 
 
 @pytest.fixture(scope="module")
@@ -59,17 +59,7 @@ def seen():
         solved.append((p, drop, sol))
         return sol
 
-    def refuter(p, trace):
-        f = plain_refuter(p, trace)
-        draws = []
-        refuters.append((p, trace, draws))
-
-        def refuted(known, refuse):
-            draws.append((dict(known), refuse))
-            return f(known, refuse)
-
-        refuted.before_block = f.before_block
-        return refuted
+    refuter = recording_refuter(plain_refuter, refuters)
 
     def measures(p, sol):
         measured.append((p, sol))
@@ -91,10 +81,7 @@ def seen():
     solution._measures, solution._show = measures, show
     gates.parse_text, engine._meta_json = parse, meta
     try:
-        for level in (1, 3, 5):
-            eng = MutationEngine(level=level, second_opinion="none", variants_per_chain=16)
-            for i in range(100):
-                eng.item(1, i)
+        eng = make_items(100)
     finally:
         solver._planned, solver.refuter = plain_planned, plain_refuter
         solution._measures, solution._show = plain_measures, plain_show
@@ -156,15 +143,7 @@ def test_evaluate_divides_whole_quotients_as_the_fraction_does(seen, monkeypatch
     assert sides >= 40_000 and whole >= 1_000, (sides, whole)
 
 
-def _sol(s) -> tuple | None:
-    if s is None:
-        return None
-    values = {k: (v, type(v)) for k, v in s.values.items()}
-    steps = [
-        (st.name, st.value, type(st.value), id(st.equation), st.how, tuple(map(id, st.block)), st.together)
-        for st in s.steps
-    ]
-    return s.status, values, steps, s.detail
+_sol = solution_key
 
 
 def test_a_replay_makes_affine_roots_as_the_division_does(seen, monkeypatch):
@@ -173,10 +152,7 @@ def test_a_replay_makes_affine_roots_as_the_division_does(seen, monkeypatch):
         trace = solver.plan_of(p, drop)
         if trace is None:
             continue
-        monkeypatch.setattr(solver, "INT_ROOTS", True)
-        got = solver._replay(p, drop, trace)
-        monkeypatch.setattr(solver, "INT_ROOTS", False)
-        want = solver._replay(p, drop, trace)
+        got, want = replay_both_ways(monkeypatch, "INT_ROOTS", p, drop, trace)
         assert _sol(got) == _sol(want)
         replays += any(ev[0] == solver.SOLVED for ev in trace)
     assert replays >= 4_000

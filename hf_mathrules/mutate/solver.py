@@ -386,29 +386,22 @@ def _setup(program: Program, drop: tuple[str, ...]):
         d = x.__dict__
         if x.value is not None and x.name not in drop:
             st = d.get("_given_step") if GIVEN_STEPS else None
-            if st is not None:
-                known[x.name] = st.value
-                steps.append(st)
-                if x.expr is not None:
-                    e = d.get("_def_eq")
-                    if e is None:
-                        e = d["_def_eq"] = Eq(Sym(x.name), x.expr)
-                    eqs.append(e)
-                continue
-            v = known[x.name] = _norm(x.value)
-            e = d.get("_given_eq")
-            if e is None:
-                # ``v``: the value, an ``int`` when whole, as ``Num`` keeps it (issue 19 round 10); one node
-                # per (name, value) (issue 19 round 11: a read-back's givens are new quantities each time)
-                e = _GIVEN_EQS.get((x.name, v))
+            if st is None:
+                v = _norm(x.value)
+                e = d.get("_given_eq")
                 if e is None:
-                    if len(_GIVEN_EQS) >= 1 << 15:
-                        _GIVEN_EQS.clear()
-                    e = _GIVEN_EQS[(x.name, v)] = Eq(Sym(x.name), Num(v))
-                d["_given_eq"] = e
-            st = Step(x.name, v, e, "given")
-            if GIVEN_STEPS:
-                d["_given_step"] = st
+                    # ``v``: the value, an ``int`` when whole, as ``Num`` keeps it (issue 19 round 10); one
+                    # node per (name, value) (issue 19 round 11: a read-back's givens are new quantities)
+                    e = _GIVEN_EQS.get((x.name, v))
+                    if e is None:
+                        if len(_GIVEN_EQS) >= 1 << 15:
+                            _GIVEN_EQS.clear()
+                        e = _GIVEN_EQS[(x.name, v)] = Eq(Sym(x.name), Num(v))
+                    d["_given_eq"] = e
+                st = Step(x.name, v, e, "given")
+                if GIVEN_STEPS:
+                    d["_given_step"] = st
+            known[x.name] = st.value
             steps.append(st)
         if x.expr is not None:
             e = d.get("_def_eq")

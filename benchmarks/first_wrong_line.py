@@ -118,8 +118,14 @@ def tally_forced(n_rows: int, cases: list[tuple[int, str, str, str]], got: list[
         t[3] += big and ok
     whole = sum(all_right)
     lo, hi = wilson_interval(whole, n_rows)
-    return {"stages": stages, "wrong": wrong, "wrong_kinds": dict(kinds.most_common()), "problems_all_right": whole, "n": n_rows,
-            "wilson95": [round(lo, 4), round(hi, 4)]}  # fmt: skip
+    return {
+        "stages": stages,
+        "wrong": wrong,
+        "wrong_kinds": dict(kinds.most_common()),
+        "problems_all_right": whole,
+        "n": n_rows,
+        "wilson95": [round(lo, 4), round(hi, 4)],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

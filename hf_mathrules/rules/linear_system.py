@@ -434,6 +434,8 @@ class LinearSystemConfig(RuleConfig):
         check_bool(k, "unit_pivots", "inline", "small_steps", "pairwise_sums")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
         check_int("depth", k["depth"], 0, k["n_unknowns"] - 1)
+        if k["pairwise_sums"] and not k["small_steps"]:  # the one-line isolation has no sums to split
+            raise ConfigError("pairwise_sums=true needs small_steps=true (the back-substitution's sums)")
         if k["unit_pivots"] and k["n_unknowns"] > 4:
             raise ConfigError(
                 "unit_pivots=true is only supported up to n_unknowns=4 (rejection gets too slow)"

@@ -211,3 +211,5 @@ def test_pairwise_sums_add_two_numbers_a_hop():
     assert not bad.correct
     with pytest.raises(ConfigError, match="pairwise_sums"):
         make_rule(RULE, level=3, pairwise_sums="yes")
+    with pytest.raises(ConfigError, match="pairwise_sums=true needs small_steps=true"):
+        make_rule(RULE, level=3, pairwise_sums=True, small_steps=False)

@@ -1,5 +1,7 @@
 """``mathrules train`` argument parsing: defaults, presets, YAML with overrides, clear errors."""
 
+import warnings
+
 import pytest
 
 from hf_mathrules.cli import main
@@ -26,9 +28,11 @@ def test_the_tiny_preset_keeps_activations_instead_of_recomputing_them(tmp_path)
     assert base.gradient_checkpointing is True  # a pretrained base keeps TRL's memory-saving default
 
 
-def test_bf16_asked_for_on_a_cpu_runs_there_with_autocast(tmp_path):
+def test_bf16_asked_for_on_a_cpu_runs_there_with_autocast(tmp_path, monkeypatch):
+    from hf_mathrules.train import config
     from hf_mathrules.train.config import arguments_dict, tiny_sft_config
 
+    monkeypatch.setattr(config, "cpu_has_native_bf16", lambda: True)  # a CPU with AVX512-BF16 or AMX
     _, sft, _ = parse_train_args(["--output_dir", str(tmp_path / "o"), "--bf16", "true"])
     assert sft.bf16 is True and sft.use_cpu is True  # transformers refuses bf16 on a CPU without use_cpu
     built = tiny_sft_config(output_dir=str(tmp_path / "p"), bf16=True)
@@ -36,6 +40,22 @@ def test_bf16_asked_for_on_a_cpu_runs_there_with_autocast(tmp_path):
     # the model card's record of the settings is built from the same config (it raised here before)
     margs = parse_train_args(["--output_dir", str(tmp_path / "q")])[0]
     assert arguments_dict(margs, built)["sft"]["output_dir"] == str(tmp_path / "p")
+
+
+def test_bf16_on_a_cpu_without_hardware_bf16_trains_in_float32_and_says_so(tmp_path, monkeypatch):
+    from hf_mathrules.train import config
+    from hf_mathrules.train.config import tiny_sft_config
+
+    # emulated bf16 ran ~60x slower than fp32 a matmul on an AVX2-only CPU: the request is dropped
+    monkeypatch.setattr(config, "cpu_has_native_bf16", lambda: False)
+    with pytest.warns(UserWarning, match="no hardware bf16"):
+        _, sft, _ = parse_train_args(["--output_dir", str(tmp_path / "o"), "--bf16", "true"])
+    assert sft.bf16 is False
+    with pytest.warns(UserWarning, match="training in float32"):
+        assert tiny_sft_config(output_dir=str(tmp_path / "p"), bf16=True).bf16 is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing to say when bf16 was not asked for
+        assert tiny_sft_config(output_dir=str(tmp_path / "q")).bf16 is False
 
 
 def test_base_model_defaults_to_qlora(tmp_path):

@@ -255,27 +255,14 @@ def _bf16_available() -> bool:
     return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
 
 
-def cpu_has_native_bf16() -> bool:
-    """Whether this CPU multiplies bf16 matrices in hardware (AVX512-BF16 or AMX).  Without it oneDNN
-    emulates them: on an AVX2-only AMD EPYC a bf16 matmul ran ~60x slower than fp32 (1.4 against 85
-    GFLOP/s, one thread), and the bf16 recipe trained ~10x slower a step than in fp32."""
-    import torch
-
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):  # an older or oneDNN-less build: ask the CPU's features
-        cpu = torch.cpu
-        return any(
-            getattr(cpu, f, lambda: False)() for f in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-        )
-
-
 def bf16_on_cpu(settings: dict[str, Any]) -> dict[str, Any]:
     """``settings`` with ``use_cpu`` on where they ask for bf16 without a GPU: transformers refuses bf16
     on a CPU unless told the run is meant for one, and autocast then runs the matmuls in bf16.  On a CPU
     without hardware bf16 the request is dropped with a warning: emulated bf16 is many times slower than
     fp32 there, which is never what ``--bf16 true`` (asked for speed) meant."""
     import torch
+
+    from .hardware import cpu_has_native_bf16
 
     if not settings.get("bf16") or torch.cuda.is_available():
         return settings

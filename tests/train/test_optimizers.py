@@ -88,3 +88,52 @@ def test_optimizer_choice_is_checked_while_parsing(tmp_path):
     assert margs.optimizer == "muon" and trainer_optimizer("adamw", sft) is None
     factory, kwargs = trainer_optimizer("muon", sft)
     assert factory is MuonFactory and kwargs["lr"] == sft.learning_rate
+
+
+@pytest.mark.parametrize("native_bf16", [True, False])
+def test_newton_schulz_runs_in_float32_where_the_cpu_has_no_hardware_bf16(native_bf16, monkeypatch):
+    import torch.optim._muon as torch_muon
+
+    from hf_mathrules.train import optimizers
+
+    monkeypatch.setattr(optimizers, "cpu_has_native_bf16", lambda: native_bf16)
+    calls = []
+    own, float32 = torch_muon._zeropower_via_newtonschulz, optimizers.newton_schulz_float32
+
+    def counting(*args):
+        calls.append(1)
+        return float32(*args)
+
+    monkeypatch.setattr(optimizers, "newton_schulz_float32", counting)
+    model, twin = tiny(), tiny()
+    opt = MuonFactory()(model, lr=1e-2)
+    assert opt.float32_newton_schulz is (not native_bf16)
+    ids = torch.randint(0, 40, (4, 12), generator=torch.Generator().manual_seed(3))
+    model(input_ids=ids, labels=ids).loss.backward()
+    opt.step()
+    assert len(calls) == (0 if native_bf16 else 14)  # one iteration per block matrix (2 blocks x 7)
+    assert torch_muon._zeropower_via_newtonschulz is own  # torch's own iteration is back after the step
+    # the same update as torch's bf16 iteration, to bf16's precision
+    twin_opt = MuonFactory()(twin, lr=1e-2)
+    twin_opt.float32_newton_schulz = False
+    twin(input_ids=ids, labels=ids).loss.backward()
+    twin_opt.step()
+    start = tiny()
+    for (name, a), b, a0 in zip(model.named_parameters(), twin.parameters(), start.parameters()):
+        ours, theirs = a - a0, b - a0
+        assert (ours - theirs).norm() <= 0.08 * theirs.norm(), name  # measured 1-4%: bf16's rounding
+
+
+def test_float32_newton_schulz_orthogonalizes_as_torch_does():
+    from hf_mathrules.train.optimizers import newton_schulz_float32
+
+    torch.manual_seed(0)
+    coefficients = (3.4445, -4.7750, 2.0315)  # torch.optim.Muon's defaults
+    for shape in [(32, 64), (64, 32), (48, 48)]:
+        grad = torch.randn(*shape)
+        ours = newton_schulz_float32(grad, coefficients, 5, 1e-7)
+        theirs = torch.optim._muon._zeropower_via_newtonschulz(grad, coefficients, 5, 1e-7).float()
+        assert ours.dtype == torch.float32 and ours.shape == grad.shape
+        assert (ours - theirs).abs().max() < 0.05 * theirs.abs().max()  # bf16's rounding, no more
+        singular = torch.linalg.svdvals(ours)
+        assert 0.5 < singular.min() and singular.max() < 1.5  # Muon's quintic: singular values near 1

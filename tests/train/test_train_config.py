@@ -29,10 +29,10 @@ def test_the_tiny_preset_keeps_activations_instead_of_recomputing_them(tmp_path)
 
 
 def test_bf16_asked_for_on_a_cpu_runs_there_with_autocast(tmp_path, monkeypatch):
-    from hf_mathrules.train import config
+    from hf_mathrules.train import hardware
     from hf_mathrules.train.config import arguments_dict, tiny_sft_config
 
-    monkeypatch.setattr(config, "cpu_has_native_bf16", lambda: True)  # a CPU with AVX512-BF16 or AMX
+    monkeypatch.setattr(hardware, "cpu_has_native_bf16", lambda: True)  # a CPU with AVX512-BF16 or AMX
     _, sft, _ = parse_train_args(["--output_dir", str(tmp_path / "o"), "--bf16", "true"])
     assert sft.bf16 is True and sft.use_cpu is True  # transformers refuses bf16 on a CPU without use_cpu
     built = tiny_sft_config(output_dir=str(tmp_path / "p"), bf16=True)
@@ -43,11 +43,11 @@ def test_bf16_asked_for_on_a_cpu_runs_there_with_autocast(tmp_path, monkeypatch)
 
 
 def test_bf16_on_a_cpu_without_hardware_bf16_trains_in_float32_and_says_so(tmp_path, monkeypatch):
-    from hf_mathrules.train import config
+    from hf_mathrules.train import hardware
     from hf_mathrules.train.config import tiny_sft_config
 
     # emulated bf16 ran ~60x slower than fp32 a matmul on an AVX2-only CPU: the request is dropped
-    monkeypatch.setattr(config, "cpu_has_native_bf16", lambda: False)
+    monkeypatch.setattr(hardware, "cpu_has_native_bf16", lambda: False)
     with pytest.warns(UserWarning, match="no hardware bf16"):
         _, sft, _ = parse_train_args(["--output_dir", str(tmp_path / "o"), "--bf16", "true"])
     assert sft.bf16 is False
@@ -132,11 +132,15 @@ def test_push_to_hub_takes_a_repository_id():
         ("tiny-cpu-linear-systems.yaml", "linear-systems-recursive"),
     ],
 )
-def test_the_cpu_recipe_configs_are_what_the_benchmark_trains(tmp_path, config, arm_name):
+def test_the_cpu_recipe_configs_are_what_the_benchmark_trains(tmp_path, config, arm_name, monkeypatch):
     """configs/tiny-cpu-*.yaml parse to the settings benchmarks/training_recipe.py trains as its arms
     (RESULTS § Training recipe): the files users run are the measured recipes."""
     import importlib.util
     from pathlib import Path
+
+    from hf_mathrules.train import hardware
+
+    monkeypatch.setattr(hardware, "cpu_has_native_bf16", lambda: True)  # as measured (AVX512-BF16)
 
     root = Path(__file__).resolve().parents[2]
     spec = importlib.util.spec_from_file_location(

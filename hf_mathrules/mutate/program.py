@@ -395,9 +395,36 @@ def new_quantity(name: str, role: str, unit: str = "", desc: str = "", **changes
     return new
 
 
+# ``_with_value`` copies the quantity's fields, its ``check`` and its mention key at once from one dict kept
+# on it (``_vbase``: what ``replace`` copies field by field, in the same order, and the two kept values
+# ``_with_value`` puts back after it; remade when either was worked out since), then sets the value as
+# ``replace`` does (issue 19 round 14: the variants' draws copy the same few quantities again and again).
+# False: ``replace`` (the tests compare the two)
+VALUE_BASE = True
+
+
 def _with_value(x: Quantity, value) -> Quantity:
     """``replace(x, value=value)`` keeping ``x.check`` worked out (it reads the role, the range and
     ``inline``, not the value; issue 19 round 9: the gates check every value of every redrawn copy)."""
+    if VALUE_BASE:
+        d = x.__dict__
+        check, mkey = d.get("_check"), d.get("_mkey")
+        got = d.get("_vbase")
+        if got is None or got[0] is not check or got[1] is not mkey:
+            names = _FIELDS.get(Quantity)
+            if names is None:
+                names = _FIELDS[Quantity] = tuple(f.name for f in fields(Quantity))
+            base = {n: d[n] for n in names}
+            if check is not None:
+                base["_check"] = check
+            if mkey is not None:
+                base["_mkey"] = mkey
+            got = d["_vbase"] = (check, mkey, base)
+        new = object.__new__(Quantity)
+        nd = new.__dict__
+        nd.update(got[2])
+        nd["value"] = value if value is None or type(value) is Fraction else Fraction(value)
+        return new
     new = replace(x, value=value)
     got = x.__dict__.get("_check")
     if got is not None:

@@ -492,6 +492,12 @@ def format_value(v: Fraction) -> str:
 EXACT_DIV = True
 
 
+# ``evaluate`` reads a term, factor, numerator or denominator that is a name or a number in place instead of
+# calling itself on it (what that call returns: ``values[name]``, the number's value; issue 19 round 14: most
+# nodes evaluated are such leaves).  False: a call per node (the tests compare the two)
+EVAL_LEAVES = True
+
+
 def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
     """Exact value of an expression (raises ``KeyError`` for an unknown name, ``ZeroDivisionError``)."""
     t = type(e)
@@ -501,18 +507,34 @@ def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
         return values[e.name]
     if t is Add:  # ``sum`` of the terms, without a generator per node (issue 19 round 10)
         out = 0
+        if EVAL_LEAVES:
+            for x in e.terms:
+                tx = type(x)
+                out += values[x.name] if tx is Sym else x.value if tx is Num else evaluate(x, values)
+            return out
         for x in e.terms:
             out += evaluate(x, values)
         return out
     if t is Mul:
         out = 1
+        if EVAL_LEAVES:
+            for f in e.factors:
+                tf = type(f)
+                out *= values[f.name] if tf is Sym else f.value if tf is Num else evaluate(f, values)
+            return out
         for f in e.factors:
             out *= evaluate(f, values)
         return out
     if t is Neg:
         return -evaluate(e.arg, values)
     if t is Div:
-        n, d = evaluate(e.num, values), evaluate(e.den, values)
+        if EVAL_LEAVES:
+            n, d = e.num, e.den
+            tn, td = type(n), type(d)
+            n = values[n.name] if tn is Sym else n.value if tn is Num else evaluate(n, values)
+            d = values[d.name] if td is Sym else d.value if td is Num else evaluate(d, values)
+        else:
+            n, d = evaluate(e.num, values), evaluate(e.den, values)
         if not d:
             raise ZeroDivisionError(f"division by zero in {e}")
         if type(n) is int and type(d) is int:

@@ -350,12 +350,24 @@ class Program:
 
 
 _FREE: dict[int, tuple[Expr, frozenset[str]]] = {}
+# a name's ``free_names`` (the frozenset of it alone) made once per name, not once per call (issue 19 round 14:
+# ~40% of the calls are on a ``Sym``; a frozenset is immutable).  False: a new one each call (the tests compare
+# the two).  Bounded
+SYM_NAMES = True
+_SYM_FREE: dict[str, frozenset[str]] = {}
 
 
 def free_names(e: Expr) -> frozenset[str]:
     """``e.free_symbols()``, remembered per node: a chain's programs share their quantities' trees, and
     each is read many times.  The node is kept with its entry so that its ``id`` cannot be reused."""
     if type(e) is Sym:
+        if SYM_NAMES:
+            got = _SYM_FREE.get(e.name)
+            if got is None:
+                if len(_SYM_FREE) >= 1 << 14:
+                    _SYM_FREE.clear()
+                got = _SYM_FREE[e.name] = frozenset((e.name,))
+            return got
         return frozenset((e.name,))
     hit = _FREE.get(id(e))
     if hit is not None and hit[0] is e:

@@ -720,9 +720,8 @@ def refuter(program: Program, trace: tuple):
                     if name in known:
                         return False
                     if once == 1 and AFFINE_ONCE:  # the side without u evaluated once (as ``_follow``)
-                        known[name] = (
-                            0  # (first: ``known`` as the plain path leaves it if an evaluation fails)
-                        )
+                        # (``name`` set first: ``known`` as the plain path leaves it when an evaluation fails)
+                        known[name] = 0
                         left = evaluate(lhs, known)
                         e0 = left - evaluate(rhs, known)
                         known[name] = 1

@@ -1793,6 +1793,15 @@ def _digit_free(seeds: list[Seed]) -> bool:
     return got[1]
 
 
+# a text's value frames (``_ValueFrames``: its stories' frames in order, indexed) made once per sequence of
+# story set-ups (``_story``'s tuples, kept per intro sentence and place, by identity) instead of once per text
+# (issue 19 round 14; read only: ``_ValueFrames`` is never changed after it is made).  False: one per text
+# (the tests compare the two)
+VALUE_FRAMES_MEMO = True
+_VALUE_FRAMES: dict[tuple, tuple[list, _ValueFrames]] = {}
+_VALUE_FRAMES_MAX = 1 << 12
+
+
 def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None) -> Parsed:
     """Read a word problem back into a program (see the module docstring).  ``numbers_in_text``:
     ``len(NUMBER.findall(text))`` when the caller has it already (the round-trip gate; issue 19 round 8)."""
@@ -1827,6 +1836,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
     aliases: dict[str, list[str]] = {}  # a seed's short form -> the descriptions it may stand for
     events: set[str] = set()  # the stories' value-free event sentences: read as nothing (round 9)
     k = 0
+    told: list[tuple] = []  # each story's set-up, in order (``VALUE_FRAMES_MEMO``)
     while sentences:
         first = sentences[0]
         got = stories.get((first, k + 1), stories)
@@ -1842,6 +1852,7 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
         k += 1
         sentences.pop(0)
         intro_list.append(first)
+        told.append(got)
         story_qs, story_descs, story_frames, story_questions, story_aliases, story_events = got
         events.update(story_events)
         qs.update(story_qs)
@@ -1936,7 +1947,20 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
         out.numbers_read += int(written)  # a fraction word ("a third") is not a written number
         return n
 
-    values = _ValueFrames(frames)
+    if VALUE_FRAMES_MEMO:
+        # the stories' set-ups are kept per (sentence, place) (``stories``): the texts that open with the same
+        # intro sentences share them, and so their value frames, in the same order
+        key = tuple([id(got) for got in told])
+        hit = _VALUE_FRAMES.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], told)):
+            values = hit[1]
+        else:
+            if len(_VALUE_FRAMES) >= _VALUE_FRAMES_MAX:
+                _VALUE_FRAMES.clear()
+            values = _ValueFrames(frames)
+            _VALUE_FRAMES[key] = (told, values)  # the set-ups kept with it: their ids cannot be reused
+    else:
+        values = _ValueFrames(frames)
     for s in sentences:
         if s in events:  # "From the station, Vera walks to the house.": no number, no quantity
             it_ref[0] = None

@@ -535,10 +535,27 @@ def _ratio_fits(v: Fraction, integral: bool, lo, hi) -> list[tuple[int, int]]:
     return list(got)
 
 
+# ``_fits`` and ``_in_range`` compare whole numbers (numerators and denominators, cross-multiplied as
+# ``Fraction``'s comparisons do) instead of Fractions: ``v * 100`` and ``(v - lo) / step`` made no Fraction,
+# and no comparison of a Fraction with an ``int`` asks ``numbers.Rational`` through the ABC machinery
+# (issue 19 round 14).  False: the Fraction arithmetic (the tests compare the two)
+WHOLE_COMPARE = True
+_RATIONAL = (int, Fraction)
+
+
 def _in_range(x: Quantity, v: Fraction) -> bool:
     """v inside x's declared plausible range (no range: any) and on its grid."""
     if x.lo is None:
         return True
+    lo, hi, step = x.lo, x.hi, x.step
+    if WHOLE_COMPARE and type(v) in _RATIONAL and type(lo) in _RATIONAL and type(hi) in _RATIONAL:
+        vn, vd, ln, ld = v.numerator, v.denominator, lo.numerator, lo.denominator
+        if ln * vd > vn * ld or vn * hi.denominator > hi.numerator * vd:
+            return False
+        if type(step) not in _RATIONAL:
+            return not step or ((v - lo) / step).denominator == 1
+        # (v - lo) / step = (vn ld - ln vd) sd / (vd ld sn), whole when the denominator divides it
+        return not step or (vn * ld - ln * vd) * step.denominator % (vd * ld * step.numerator) == 0
     if not x.lo <= v <= x.hi:
         return False
     return not x.step or ((v - x.lo) / x.step).denominator == 1
@@ -546,6 +563,8 @@ def _in_range(x: Quantity, v: Fraction) -> bool:
 
 def _fits(v: Fraction, integral: bool) -> bool:
     """A value a problem may state: whole for integral roles, whole hundredths otherwise, positive."""
+    if WHOLE_COMPARE and type(v) in _RATIONAL:  # (v * 100) is whole when the denominator divides 100
+        return v.numerator > 0 and (v.denominator == 1 if integral else not 100 % v.denominator)
     return v > 0 and (v.denominator == 1 if integral else (v * 100).denominator == 1)
 
 

@@ -350,12 +350,24 @@ class Program:
 
 
 _FREE: dict[int, tuple[Expr, frozenset[str]]] = {}
+# a name's ``free_names`` (the frozenset of it alone) made once per name, not once per call (issue 19 round 14:
+# ~40% of the calls are on a ``Sym``; a frozenset is immutable).  False: a new one each call (the tests compare
+# the two).  Bounded
+SYM_NAMES = True
+_SYM_FREE: dict[str, frozenset[str]] = {}
 
 
 def free_names(e: Expr) -> frozenset[str]:
     """``e.free_symbols()``, remembered per node: a chain's programs share their quantities' trees, and
     each is read many times.  The node is kept with its entry so that its ``id`` cannot be reused."""
     if type(e) is Sym:
+        if SYM_NAMES:
+            got = _SYM_FREE.get(e.name)
+            if got is None:
+                if len(_SYM_FREE) >= 1 << 14:
+                    _SYM_FREE.clear()
+                got = _SYM_FREE[e.name] = frozenset((e.name,))
+            return got
         return frozenset((e.name,))
     hit = _FREE.get(id(e))
     if hit is not None and hit[0] is e:
@@ -395,9 +407,36 @@ def new_quantity(name: str, role: str, unit: str = "", desc: str = "", **changes
     return new
 
 
+# ``_with_value`` copies the quantity's fields, its ``check`` and its mention key at once from one dict kept
+# on it (``_vbase``: what ``replace`` copies field by field, in the same order, and the two kept values
+# ``_with_value`` puts back after it; remade when either was worked out since), then sets the value as
+# ``replace`` does (issue 19 round 14: the variants' draws copy the same few quantities again and again).
+# False: ``replace`` (the tests compare the two)
+VALUE_BASE = True
+
+
 def _with_value(x: Quantity, value) -> Quantity:
     """``replace(x, value=value)`` keeping ``x.check`` worked out (it reads the role, the range and
     ``inline``, not the value; issue 19 round 9: the gates check every value of every redrawn copy)."""
+    if VALUE_BASE:
+        d = x.__dict__
+        check, mkey = d.get("_check"), d.get("_mkey")
+        got = d.get("_vbase")
+        if got is None or got[0] is not check or got[1] is not mkey:
+            names = _FIELDS.get(Quantity)
+            if names is None:
+                names = _FIELDS[Quantity] = tuple(f.name for f in fields(Quantity))
+            base = {n: d[n] for n in names}
+            if check is not None:
+                base["_check"] = check
+            if mkey is not None:
+                base["_mkey"] = mkey
+            got = d["_vbase"] = (check, mkey, base)
+        new = object.__new__(Quantity)
+        nd = new.__dict__
+        nd.update(got[2])
+        nd["value"] = value if value is None or type(value) is Fraction else Fraction(value)
+        return new
     new = replace(x, value=value)
     got = x.__dict__.get("_check")
     if got is not None:
@@ -465,6 +504,12 @@ def format_value(v: Fraction) -> str:
 EXACT_DIV = True
 
 
+# ``evaluate`` reads a term, factor, numerator or denominator that is a name or a number in place instead of
+# calling itself on it (what that call returns: ``values[name]``, the number's value; issue 19 round 14: most
+# nodes evaluated are such leaves).  False: a call per node (the tests compare the two)
+EVAL_LEAVES = True
+
+
 def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
     """Exact value of an expression (raises ``KeyError`` for an unknown name, ``ZeroDivisionError``)."""
     t = type(e)
@@ -474,18 +519,34 @@ def evaluate(e: Expr, values: dict[str, Fraction]) -> Fraction:
         return values[e.name]
     if t is Add:  # ``sum`` of the terms, without a generator per node (issue 19 round 10)
         out = 0
+        if EVAL_LEAVES:
+            for x in e.terms:
+                tx = type(x)
+                out += values[x.name] if tx is Sym else x.value if tx is Num else evaluate(x, values)
+            return out
         for x in e.terms:
             out += evaluate(x, values)
         return out
     if t is Mul:
         out = 1
+        if EVAL_LEAVES:
+            for f in e.factors:
+                tf = type(f)
+                out *= values[f.name] if tf is Sym else f.value if tf is Num else evaluate(f, values)
+            return out
         for f in e.factors:
             out *= evaluate(f, values)
         return out
     if t is Neg:
         return -evaluate(e.arg, values)
     if t is Div:
-        n, d = evaluate(e.num, values), evaluate(e.den, values)
+        if EVAL_LEAVES:
+            n, d = e.num, e.den
+            tn, td = type(n), type(d)
+            n = values[n.name] if tn is Sym else n.value if tn is Num else evaluate(n, values)
+            d = values[d.name] if td is Sym else d.value if td is Num else evaluate(d, values)
+        else:
+            n, d = evaluate(e.num, values), evaluate(e.den, values)
         if not d:
             raise ZeroDivisionError(f"division by zero in {e}")
         if type(n) is int and type(d) is int:

@@ -550,12 +550,29 @@ def _follow(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution |
                 # affine in the unknown: its root from two evaluations, as the refuter finds it (issue 19
                 # round 12); the very ``Step`` ``_expand`` gives, or the path below where it could differ
                 u = ev[2]
-                if (_free(eq.lhs) | _free(eq.rhs)) - known.keys() == {u}:
-                    lhs, rhs = eq.lhs, eq.rhs
-                    known[u] = 0
-                    e0 = evaluate(lhs, known) - evaluate(rhs, known)
-                    known[u] = 1
-                    slope = evaluate(lhs, known) - evaluate(rhs, known) - e0
+                lhs, rhs = eq.lhs, eq.rhs
+                fl, fr = _free(lhs), _free(rhs)
+                if (fl | fr) - known.keys() == {u}:
+                    if AFFINE_ONCE and u not in fl:
+                        # the side without ``u`` has one value at ``u = 0`` and at ``u = 1``: evaluated once
+                        # (the same value; an evaluation that fails, fails in the same order)
+                        known[u] = 0
+                        left = evaluate(lhs, known)
+                        e0 = left - evaluate(rhs, known)
+                        known[u] = 1
+                        slope = left - evaluate(rhs, known) - e0
+                    elif AFFINE_ONCE and u not in fr:
+                        known[u] = 0
+                        left = evaluate(lhs, known)
+                        right = evaluate(rhs, known)
+                        e0 = left - right
+                        known[u] = 1
+                        slope = evaluate(lhs, known) - right - e0
+                    else:
+                        known[u] = 0
+                        e0 = evaluate(lhs, known) - evaluate(rhs, known)
+                        known[u] = 1
+                        slope = evaluate(lhs, known) - evaluate(rhs, known) - e0
                     del known[u]
                     if slope:
                         if INT_ROOTS and type(e0) is int and type(slope) is int:
@@ -585,6 +602,10 @@ def _follow(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution |
     return Solution("ok", known, steps)
 
 
+# ``_follow``'s affine root evaluates the side of the equation that does not hold ``u`` once instead of at
+# ``u = 0`` and again at ``u = 1`` (its value is the same; issue 19 round 14).  False: both sides twice (the
+# tests compare the two)
+AFFINE_ONCE = True
 # a replayed equation the plan solved for ``u`` by a linear root ("compute" or "solve"), affine in ``u``
 # (``_udeg``: ``u`` to the first degree, in no denominator and no power), is solved as the refuter solves
 # it: from its two sides evaluated at ``u = 0`` and ``u = 1`` instead of expanded (issue 19 round 12).
@@ -665,7 +686,9 @@ def refuter(program: Program, trace: tuple):
             eq, u = eqs[ev[1]], ev[2]
             dl, dr = _udeg(eq.lhs, u), _udeg(eq.rhs, u)
             if ev[3] in ("compute", "solve") and dl is not None and dr is not None and max(dl, dr) == 1:
-                ops.append((CHECK, u, eq.lhs, eq.rhs))  # affine in u
+                # affine in u; which side holds no u (1: the left, 2: the right, 0: both hold it), for
+                # ``AFFINE_ONCE``
+                ops.append((CHECK, u, eq.lhs, eq.rhs, 1 if dl == 0 else 2 if dr == 0 else 0))
             else:
                 ops.append((SOLVED, u, eq, ev[3]))
         elif kind == BLOCK:
@@ -693,13 +716,28 @@ def refuter(program: Program, trace: tuple):
                         return False
                     v = evaluate(op[2], known)
                 elif kind == CHECK:
-                    name, lhs, rhs = op[1], op[2], op[3]
+                    name, lhs, rhs, once = op[1], op[2], op[3], op[4]
                     if name in known:
                         return False
-                    known[name] = 0
-                    e0 = evaluate(lhs, known) - evaluate(rhs, known)
-                    known[name] = 1
-                    slope = evaluate(lhs, known) - evaluate(rhs, known) - e0
+                    if once == 1 and AFFINE_ONCE:  # the side without u evaluated once (as ``_follow``)
+                        # (``name`` set first: ``known`` as the plain path leaves it when an evaluation fails)
+                        known[name] = 0
+                        left = evaluate(lhs, known)
+                        e0 = left - evaluate(rhs, known)
+                        known[name] = 1
+                        slope = left - evaluate(rhs, known) - e0
+                    elif once == 2 and AFFINE_ONCE:
+                        known[name] = 0
+                        left = evaluate(lhs, known)
+                        right = evaluate(rhs, known)
+                        e0 = left - right
+                        known[name] = 1
+                        slope = evaluate(lhs, known) - right - e0
+                    else:
+                        known[name] = 0
+                        e0 = evaluate(lhs, known) - evaluate(rhs, known)
+                        known[name] = 1
+                        slope = evaluate(lhs, known) - evaluate(rhs, known) - e0
                     del known[name]
                     if not slope:
                         return False

@@ -24,12 +24,13 @@ from ..rules.base import _split_of_digest, item_rng
 from ..rules.common import SPLITS, ConfigError
 from ..rules.rows import SeenProblems, bucket_of
 from . import gates
+from . import operators as _operators
 from .defects import number_defects, unset_distractors
 from .expressions import OPERATOR_NAMES, make_item
 from .frames import informalize
 from .item import Item
 from .mcmc import TARGETS, TOLERANCE, ChainLog, difficulty, operator_list, run_chain
-from .operators import OPERATORS
+from .operators import OPERATORS, Renamer
 from .program import ROLES, Program, Quantity, replace
 from .seeds import Seed, SeedError, load_seeds
 from .solution import completion, measures
@@ -290,6 +291,8 @@ class MutationEngine:
             return []
         seen = {item.row["problem"]} if item.row is not None else set()
         rename = cfg.final_rename and any(o.name == "rename" for o in self.ops)
+        # every variant is a copy of ``final`` with other stated values: its renaming is worked out once
+        renamer = Renamer(final) if rename and _operators.SHARED_RENAME else None
         screen = _screen(final, cfg.answer_class) if SCREEN else None
         unpin = _unpinned(final, cfg.answer_class) if UNPIN else None
         # the drawn values of the chain's row and of every variant that reached the gates: drawn again,
@@ -320,7 +323,7 @@ class MutationEngine:
             if tried is not None:
                 tried.add(key)
             if rename:  # its own people and wording too, as every chain's row (``final_rename``)
-                before, p = p, final_rename(p, rng, self, record=False)
+                before, p = p, final_rename(p, rng, self, record=False, renamer=renamer)
                 if not (CARRY_EXACT and exact_carried(before, p)):
                     passed = None
             elif not CARRY_EXACT:
@@ -525,11 +528,13 @@ def exact_carried(before: Program, after: Program) -> bool:
     return not any(n in x.desc for x in qs if x.desc for n in new)
 
 
-def final_rename(p: Program, rng, ctx, record: bool = True) -> Program:
+def final_rename(p: Program, rng, ctx, record: bool = True, renamer: Renamer | None = None) -> Program:
     """``p`` with its people renamed (the ``rename`` operator) and its sentence variant drawn afresh: every
     generic sentence frame picks its wording by a hash of (variant, quantity), so a variant counted up by
-    one rename per chain gave most rows the same few wordings.  The formal problem is unchanged."""
-    got = OPERATORS["rename"].fn(p, rng, ctx)
+    one rename per chain gave most rows the same few wordings.  The formal problem is unchanged.
+    ``renamer``: ``operators.Renamer`` of the program ``p`` is a copy of with other stated values (the
+    chain's variants; issue 19 round 15), which renames as the operator does."""
+    got = renamer(p, rng) if renamer is not None else OPERATORS["rename"].fn(p, rng, ctx)
     out = got[0] if got is not None else p
     history = (*p.history, "rename") if record else p.history
     return replace(out, variant=rng.randrange(1, 1 << 16), history=history).same_formal_problem_as(p)

@@ -45,10 +45,10 @@ def seen():
 
     refuter = recording_refuter(plain_refuter, refuters)
 
-    def unique(p):
+    def unique(p, linked=False):  # (``linked``: issue 19 round 15)
         problems.append((p.problem_string(), p.query))
         quantities.extend(p.quantities)
-        return plain_unique(p)
+        return plain_unique(p, linked=linked)
 
     solver._planned, solver.refuter, gates.unique = planned, refuter, unique
     try:

@@ -24,12 +24,13 @@ from ..rules.base import _split_of_digest, item_rng
 from ..rules.common import SPLITS, ConfigError
 from ..rules.rows import SeenProblems, bucket_of
 from . import gates
+from . import operators as _operators
 from .defects import number_defects, unset_distractors
 from .expressions import OPERATOR_NAMES, make_item
 from .frames import informalize
 from .item import Item
 from .mcmc import TARGETS, TOLERANCE, ChainLog, difficulty, operator_list, run_chain
-from .operators import OPERATORS
+from .operators import OPERATORS, Renamer
 from .program import ROLES, Program, Quantity, replace
 from .seeds import Seed, SeedError, load_seeds
 from .solution import completion, measures
@@ -290,6 +291,12 @@ class MutationEngine:
             return []
         seen = {item.row["problem"]} if item.row is not None else set()
         rename = cfg.final_rename and any(o.name == "rename" for o in self.ops)
+        # every variant is a copy of ``final`` with other stated values: its renaming is worked out once
+        renamer = Renamer(final) if rename and _operators.SHARED_RENAME else None
+        # the verdicts of what reads only the structure, the same for every copy (``FORMED_CARRIED``,
+        # ``LINKS_CARRIED``)
+        formed = FORMED_CARRIED and gates.well_formed(final) is None
+        linked = LINKS_CARRIED and gates.unlinked(final) is None
         screen = _screen(final, cfg.answer_class) if SCREEN else None
         unpin = _unpinned(final, cfg.answer_class) if UNPIN else None
         # the drawn values of the chain's row and of every variant that reached the gates: drawn again,
@@ -319,13 +326,21 @@ class MutationEngine:
                 break  # a structure whose ranges rarely give a valid problem: no more draws spent on it
             if tried is not None:
                 tried.add(key)
+            # every stated value drawn (none None): each quantity keeps its kind
+            same = linked and None not in values.values()
+            carried = formed
             if rename:  # its own people and wording too, as every chain's row (``final_rename``)
-                before, p = p, final_rename(p, rng, self, record=False)
-                if not (CARRY_EXACT and exact_carried(before, p)):
+                before, p = p, final_rename(p, rng, self, record=False, renamer=renamer)
+                if CARRY_EXACT or formed:
+                    carried = exact_carried(before, p)
+                if not (CARRY_EXACT and carried):
                     passed = None
             elif not CARRY_EXACT:
                 passed = None
-            v = self.finish(item.start, p, item.log, seed, index, target, variant=j, exact_passed=passed)
+            v = self.finish(
+                item.start, p, item.log, seed, index, target, variant=j, exact_passed=passed,
+                formed=formed and carried, linked=same,
+            )  # fmt: skip
             if v.row is None or v.row["problem"] in seen:
                 continue
             seen.add(v.row["problem"])
@@ -342,10 +357,15 @@ class MutationEngine:
         target: float,
         variant: int = 0,
         exact_passed=None,
+        formed: bool = False,
+        linked: bool = False,
     ) -> Item:
         """Gate ``final`` and make its row (or say which gate refused it).  ``exact_passed``: the solution
         with which the exact gate passed ``final``, or the program ``final_rename`` made it from when
-        ``exact_carried`` (a variant's draw): the gate is not run again for that solution."""
+        ``exact_carried`` (a variant's draw): the gate is not run again for that solution.  ``formed``:
+        ``final`` is a copy of a program ``well_formed`` passed, with other stated values and (when
+        ``exact_carried``) other people, which the gate passes alike; ``linked``: such a copy of a program
+        whose answer depends on a given (``gates.unlinked``), every stated value drawn (issue 19 round 15)."""
         cfg = self.config
 
         def reject(gate: str, reason: str, text: str = "") -> Item:
@@ -354,7 +374,7 @@ class MutationEngine:
         score = log.score if not variant else (difficulty(final) or 0.0)
         if abs(score - target) > TOLERANCE:
             return reject("difficulty", f"reached difficulty {score:g}, target {target:g}")
-        reason = gates.well_formed(final)
+        reason = None if formed else gates.well_formed(final)
         if reason:
             return reject("well_formed", reason)
         sol = solve(final, drop=final.query)
@@ -363,7 +383,7 @@ class MutationEngine:
         reason = None if sol is exact_passed else gates.exact(final, sol, cfg.answer_class)
         if reason:
             return reject("exact", reason)
-        reason = gates.unique(final)
+        reason = gates.unique(final, linked=linked)
         if reason:
             return reject("unique", reason)
         reason = gates.steps_ok(final, sol)
@@ -503,6 +523,15 @@ class MutationEngine:
 # a variant's exact gate is not run again on its renamed copy when ``exact_carried`` (False: it is run; the
 # tests compare the two)
 CARRY_EXACT = True
+# issue 19 round 15: a variant is a copy of the chain's final program with other stated values (and, with
+# ``final_rename``, other people): ``well_formed`` reads its names, definitions, relations, query and which
+# descriptions are equal, none of which a draw changes and which a rename keeps when ``exact_carried`` (the
+# rename is undone by naming the new people back), so a variant of a final program the gate passed is not
+# gated again; and ``gates.unlinked`` (whether the answer depends on a given) reads the definitions,
+# relations and which quantities state a value, asked once per chain.  False: each asked per variant (the
+# tests compare the two)
+FORMED_CARRIED = True
+LINKS_CARRIED = True
 
 
 def exact_carried(before: Program, after: Program) -> bool:
@@ -525,11 +554,13 @@ def exact_carried(before: Program, after: Program) -> bool:
     return not any(n in x.desc for x in qs if x.desc for n in new)
 
 
-def final_rename(p: Program, rng, ctx, record: bool = True) -> Program:
+def final_rename(p: Program, rng, ctx, record: bool = True, renamer: Renamer | None = None) -> Program:
     """``p`` with its people renamed (the ``rename`` operator) and its sentence variant drawn afresh: every
     generic sentence frame picks its wording by a hash of (variant, quantity), so a variant counted up by
-    one rename per chain gave most rows the same few wordings.  The formal problem is unchanged."""
-    got = OPERATORS["rename"].fn(p, rng, ctx)
+    one rename per chain gave most rows the same few wordings.  The formal problem is unchanged.
+    ``renamer``: ``operators.Renamer`` of the program ``p`` is a copy of with other stated values (the
+    chain's variants; issue 19 round 15), which renames as the operator does."""
+    got = renamer(p, rng) if renamer is not None else OPERATORS["rename"].fn(p, rng, ctx)
     out = got[0] if got is not None else p
     history = (*p.history, "rename") if record else p.history
     return replace(out, variant=rng.randrange(1, 1 << 16), history=history).same_formal_problem_as(p)

@@ -308,21 +308,33 @@ def value_reason(x, v, word: bool = True) -> str | None:
     return None
 
 
-def unique(p: Program) -> str | None:
+def unique(p: Program, linked: bool = False) -> str | None:
+    """``linked``: ``unlinked(p)`` is known to be None (a copy of a program with other stated values, whose
+    links and kinds are its; issue 19 round 15), so it is not asked again."""
     for q in p.query:
         if p.q(q).value is not None:
             return "the answer is stated in the problem"
     sol = solve(p, drop=p.query)
     if sol.status != "ok" or any(q not in sol.values for q in p.query):
         return f"the solver cannot derive a unique answer ({sol.status})"
+    if not linked:
+        reason = unlinked(p)
+        if reason:
+            return reason
+    if states_answer(p.problem_string(), p.query):
+        return "the problem string states the answer"
+    return None
+
+
+def unlinked(p: Program) -> str | None:
+    """``unique``'s test that each answer depends on a given: it reads the program's definitions and relations
+    (``dependencies``), its names and which quantities state a value, nothing else."""
     for q in p.query:
         deps = p.dependencies(q)
         if p.family == "word" and not any(
             p.q(n).kind in ("given", "observed") for n in deps if n in p.by_name
         ):
             return "the answer depends on no given"
-    if states_answer(p.problem_string(), p.query):
-        return "the problem string states the answer"
     return None
 
 

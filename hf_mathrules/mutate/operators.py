@@ -900,6 +900,91 @@ def _renamed(x, sub):
     return replace(x, desc=desc, frame=frame, question=question, short=short, event=event)
 
 
+# issue 19 round 15: a chain's variants (``variants_per_chain``) are each renamed (``engine.final_rename``) from
+# copies of one program that differ only in stated values, so every copy holds the same texts with the same
+# people: where the old names stand in each text (``rx.split``) is worked out once per chain and each variant
+# only fills in its own names.  False: ``rename`` in full for every variant (the tests compare the two)
+SHARED_RENAME = True
+
+
+class Renamer:
+    """``rename`` for the copies of ``base`` that differ from it only in stated values (``base.with_values``:
+    the same quantities in the same order, with the same texts, intros and meta).  ``Renamer(base)(p, rng)``
+    is ``rename(p, rng, ctx)``: the same draw of new names from ``rng``, the same texts (``rx.split`` with the
+    pattern's one group gives the literal pieces and the names matched between them, which joined with each
+    name looked up in the table is ``rx.sub``'s result), the same quantity objects where nothing changes."""
+
+    __slots__ = ("people", "old", "free", "parts", "intros", "distractors")
+
+    def __init__(self, base: Program) -> None:
+        self.people = people = base.meta.get("people", {})
+        self.old = old = list(people.values())
+        self.free = [n for n in NAMES if n not in old]
+        rx = re.compile(r"\b(" + "|".join(map(re.escape, old)) + r")\b") if old else None
+
+        def split(s: str | None):
+            # as ``rename``'s ``sub``: a text that holds none of the names is left as it is (None here)
+            if s is None:
+                return None
+            for name in old:
+                if name in s:
+                    got = rx.split(s)
+                    return tuple(got) if len(got) > 1 else None
+            return None
+
+        parts = []
+        for i, x in enumerate(base.quantities):
+            texts = (split(x.desc), split(x.frame), split(x.question), split(x.short), split(x.event))
+            if any(t is not None for t in texts):
+                parts.append((i, texts))
+        self.parts = tuple(parts)
+        self.intros = tuple(split(s) for s in base.intros)
+        self.distractors = tuple(
+            (split(d["desc"]), split(d["frame"])) for d in base.meta.get("distractors", ())
+        )
+
+    def __call__(self, p: Program, rng: random.Random):
+        if not self.people:
+            return rename(p, rng, None)
+        new = rng.sample(self.free, len(self.old))
+        table = dict(zip(self.old, new))
+
+        def fill(got, s):
+            if got is None:
+                return s
+            out = list(got)
+            out[1::2] = [table[n] for n in got[1::2]]
+            return "".join(out)
+
+        qs = list(p.quantities)
+        for i, (d, f, q, sh, e) in self.parts:
+            x = qs[i]
+            desc, frame, question, short = (
+                fill(d, x.desc),
+                fill(f, x.frame),
+                fill(q, x.question),
+                fill(sh, x.short),
+            )
+            event = fill(e, x.event)
+            if (
+                desc == x.desc
+                and frame == x.frame
+                and question == x.question
+                and short == x.short
+                and event == x.event
+            ):
+                continue
+            qs[i] = replace(x, desc=desc, frame=frame, question=question, short=short, event=event)
+        out = replace(
+            p, quantities=tuple(qs), intros=tuple(fill(g, s) for g, s in zip(self.intros, p.intros)),
+            variant=p.variant + 1,
+            meta={**p.meta, "people": {k: table[v] for k, v in self.people.items()},
+                  "distractors": tuple({**d, "desc": fill(g[0], d["desc"]), "frame": fill(g[1], d["frame"])}
+                                       for g, d in zip(self.distractors, p.meta.get("distractors", ())))},
+        )  # fmt: skip
+        return out.same_formal_problem_as(p), ()
+
+
 # -- symbolic families -------------------------------------------------------------------------------------
 def _fold_constant(e: Expr, delta: Fraction) -> Expr:
     """``e + delta`` with the constant folded into a trailing number when there is one."""

@@ -127,6 +127,16 @@ ARMS["linear-systems-pairwise"] = {
               for e in ARMS["linear-systems-drill"]["rules"]],
 }  # fmt: skip
 
+# the direct baseline recursion is measured against: the pairwise arm with 3-unknown rows that solve the
+# smaller system in place (`inline`) instead of leaving its `Sub-answer:` to a recursive call; those rows are
+# ~1.7x as long (~500-700 tokens), so rows pack to 1024 x 6 (the same tokens a step)
+ARMS["linear-systems-inline"] = {
+    **ARMS["linear-systems-pairwise"],
+    "rules": [e.replace("pairwise_sums=true", "pairwise_sums=true,inline=true")
+              for e in ARMS["linear-systems-pairwise"]["rules"]],
+    "pack_length": 1024, "per_device_train_batch_size": 6,
+}  # fmt: skip
+
 # what a model can compute alone: drill rows only (plus a few distributivity rows: a mix names a rule), short
 # rows packed 128 x 48, 600 steps (~1.5x the drill tokens of linear-systems-drill); scored by score_drill.
 # The shape and the number representation are the ablations (EXPERIMENTS § 3d)

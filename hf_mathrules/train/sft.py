@@ -44,10 +44,32 @@ class TrainResult:
         return self.train_tokens / self.train_seconds if self.train_seconds else 0.0
 
 
+def last_complete_checkpoint(output_dir: Path) -> str | None:
+    """The newest ``checkpoint-N`` folder the trainer finished writing, else None.  The trainer writes
+    ``trainer_state.json`` last (after the weights, optimizer, scheduler and RNG states) and deletes older
+    checkpoints only after it, so a folder without it is one a kill interrupted mid-save: resuming from it
+    would fail, and the one before it is whole."""
+    import warnings
+
+    from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
+
+    steps = []
+    for d in output_dir.glob(f"{PREFIX_CHECKPOINT_DIR}-*"):
+        step = d.name[len(PREFIX_CHECKPOINT_DIR) + 1 :]
+        if d.is_dir() and step.isdigit():
+            steps.append((int(step), d))
+    for _, d in sorted(steps, reverse=True):
+        if (d / "trainer_state.json").is_file():
+            return str(d)
+        warnings.warn(
+            f"{d} is incomplete (no trainer_state.json: interrupted while saving); not resuming from it",
+            stacklevel=3,
+        )
+    return None
+
+
 def prepare_output_dir(output_dir: Path, overwrite: bool) -> str | None:
     """Refuse to overwrite a finished run without ``overwrite``; return the checkpoint to resume from."""
-    from transformers.trainer_utils import get_last_checkpoint
-
     if (output_dir / DONE_FILE).exists():
         if not overwrite:
             raise ConfigError(
@@ -59,7 +81,7 @@ def prepare_output_dir(output_dir: Path, overwrite: bool) -> str | None:
     if output_dir.is_dir() and overwrite:
         shutil.rmtree(output_dir)
         return None
-    return get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
+    return last_complete_checkpoint(output_dir) if output_dir.is_dir() else None
 
 
 def _build_model(margs: MathRulesArguments, model_args, train_ds):

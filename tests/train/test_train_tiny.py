@@ -147,6 +147,22 @@ def test_trainer_trains_with_muon_and_resumes_from_its_checkpoint(tmp_path):
     assert [r["step"] for r in second.log_history] == [r["step"] for r in first.log_history if r["step"] > 2]
 
 
+def test_a_checkpoint_cut_off_mid_save_is_skipped_and_the_one_before_resumed(tmp_path):
+    """A run killed while writing checkpoint-4 (no trainer_state.json yet: the trainer writes it last) resumes
+    from checkpoint-2, with a warning naming the cut-off folder, instead of failing to load it."""
+    out = tmp_path / "run"
+    argv = [*FEW, "--max_steps", "4", "--save_steps", "2", "--output_dir", str(out)]
+    first = train(*parse_train_args(argv), progress=False)
+    assert first.global_step == 4
+    (out / DONE_FILE).unlink()
+    (out / "checkpoint-4" / "trainer_state.json").unlink()
+    (out / "checkpoint-4" / "optimizer.pt").unlink()
+    with pytest.warns(UserWarning, match="checkpoint-4 is incomplete"):
+        second = train(*parse_train_args(argv), progress=False)
+    assert second.resumed_from.endswith("checkpoint-2") and second.global_step == 4
+    assert (out / DONE_FILE).is_file()
+
+
 def test_the_initial_weights_follow_the_rules_seed():
     """Runs of several seeds start from different weights (seed 0: the weights every earlier run had)."""
     import torch

@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+LEGS_FILE = "recipe_legs.json"  # a resumable run's sittings, in its model folder
 HERE = Path(__file__).resolve().parent
 SYMBOLIC = ["distributivity", "factorization", "commutativity", "simplification", "isolate_variable"]
 
@@ -290,27 +291,83 @@ def score_drill(model_dir: Path, n_eval: int, train_rows: int, train_seed: int =
     return cells
 
 
+def read_legs(model_dir: Path, start_step: int) -> list[dict]:
+    """The sittings a resumed run has had (``LEGS_FILE``), up to the checkpoint it resumes from."""
+    path = model_dir / LEGS_FILE
+    legs = json.loads(path.read_text()) if path.is_file() else []
+    return [leg for leg in legs if leg["to_step"] <= start_step]
+
+
+def legs_callback(model_dir: Path, legs: list[dict], start_step: int):
+    """A ``TrainerCallback`` that writes the sittings so far, this one up to its newest checkpoint, at
+    every save (atomically): a sitting killed without warning still counts up to where the next resumes."""
+    from transformers import TrainerCallback
+
+    class Legs(TrainerCallback):
+        def __init__(self):
+            self.t0 = time.perf_counter()
+            self.leg = {"from_step": start_step, "to_step": start_step, "seconds": 0.0,
+                        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+                        "when": time.strftime("%Y-%m-%d %H:%M:%S")}  # fmt: skip
+
+        def on_train_begin(self, args, state, control, **kwargs):
+            self.t0 = time.perf_counter()
+
+        def on_save(self, args, state, control, **kwargs):
+            self.leg.update(to_step=state.global_step, seconds=round(time.perf_counter() - self.t0, 1))
+            tmp = model_dir / (LEGS_FILE + ".tmp")
+            tmp.write_text(json.dumps([*legs, self.leg], indent=1))
+            tmp.replace(model_dir / LEGS_FILE)
+
+    return Legs()
+
+
 def run_arm(
-    name: str, settings: dict, n_eval: int, out_dir: Path, threads: int, max_new_tokens: int = 320
-) -> dict:
+    name: str,
+    settings: dict,
+    n_eval: int,
+    out_dir: Path,
+    threads: int,
+    max_new_tokens: int = 320,
+    resume_every: int = 0,
+) -> dict | None:
     """Train one arm and score it; with ``save_strategy=steps`` in ``settings`` every checkpoint is scored
-    too (``checkpoints``: accuracy against training seconds within one run)."""
+    too (``checkpoints``: accuracy against training seconds within one run).  With ``resume_every`` the run
+    saves a checkpoint every that many steps and a rerun resumes from the newest one (a run longer than one
+    sitting); a sitting stopped by SIGINT/SIGTERM returns None, and the finished run's record adds up every
+    sitting's seconds (``legs``)."""
     from hf_mathrules.train.config import MathRulesArguments, model_config, tiny_sft_config
     from hf_mathrules.train.data import parse_mix
-    from hf_mathrules.train.sft import train
+    from hf_mathrules.train.sft import last_complete_checkpoint, train
 
     margs_fields = set(MathRulesArguments.__dataclass_fields__)
     margs = MathRulesArguments(
-        preset="tiny", validation_rows=8, generation_eval_steps=0, test_rows=0, overwrite=True,
+        preset="tiny", validation_rows=8, generation_eval_steps=0, test_rows=0, overwrite=not resume_every,
         cpu_threads=threads, **{k: v for k, v in settings.items() if k in margs_fields},
     )  # fmt: skip
     sft_settings = {k: v for k, v in settings.items() if k not in margs_fields}
     model_dir = out_dir / name
+    saving = (
+        {"save_strategy": "steps", "save_steps": resume_every, "save_total_limit": 2} if resume_every else {}
+    )
     sft = tiny_sft_config(**{"output_dir": str(model_dir), "save_strategy": "no", "logging_steps": 50,
-                             "disable_tqdm": False, "save_total_limit": None, **sft_settings})  # fmt: skip
+                             "disable_tqdm": False, "save_total_limit": None, **saving, **sft_settings})  # fmt: skip
+    start = last_complete_checkpoint(model_dir) if resume_every and model_dir.is_dir() else None
+    start_step = int(start.rsplit("-", 1)[1]) if start else 0
+    legs = read_legs(model_dir, start_step) if start else []
+    sitting = legs_callback(model_dir, legs, start_step) if resume_every else None
     load_before = os.getloadavg()
-    result = train(margs, sft, model_config(), progress=False)
+    result = train(margs, sft, model_config(), progress=False, callbacks=[sitting] if sitting else None)
     load_after_training = os.getloadavg()
+    if resume_every:
+        sitting.leg.update(to_step=result.global_step, seconds=round(result.train_seconds, 1))
+        legs.append(sitting.leg)
+        if result.interrupted:
+            print(
+                f"stopped at step {result.global_step} (a checkpoint is saved): the same command resumes",
+                flush=True,
+            )
+            return None
     from hf_mathrules.modeling import load_for_inference
 
     params = sum(p.numel() for p in load_for_inference(str(model_dir))[0].parameters())
@@ -324,7 +381,9 @@ def run_arm(
     )
     checkpoints = []
     logged = {r["step"]: r for r in result.log_history}
-    for ckpt in sorted(model_dir.glob("checkpoint-*"), key=lambda d: int(d.name.split("-")[1])):
+    # a resumable run's own checkpoints are for resuming, not scored
+    scored = [] if resume_every and "save_strategy" not in settings else model_dir.glob("checkpoint-*")
+    for ckpt in sorted(scored, key=lambda d: int(d.name.split("-")[1])):
         step = int(ckpt.name.split("-")[1])
         at = logged[max((k for k in logged if k <= step), default=0)] if logged else {}
         ck_cells = score_model(ckpt, mix, n_eval, max_new_tokens)
@@ -332,11 +391,18 @@ def run_arm(
                             "tokens": at.get("tokens"), "loss": at.get("loss"), "cells": ck_cells,
                             "mean": round(sum(c["accuracy"] for c in ck_cells) / len(ck_cells), 4)})  # fmt: skip
     losses = [r["loss"] for r in result.log_history if "loss" in r]
-    tps = result.tokens_per_second
+    seconds = sum(leg["seconds"] for leg in legs) if resume_every else result.train_seconds
+    tps = result.train_tokens / seconds if seconds else 0.0
+    # the sittings chain from step 0 unless one was killed without a checkpoint of its own (then its
+    # seconds up to the checkpoint the next resumed from are not counted)
+    chained = all(a["to_step"] == b["from_step"] for a, b in zip(legs, legs[1:])) and (
+        not legs or legs[0]["from_step"] == 0
+    )
     return {
         "arm": name, "settings": settings, "parameters": params, "steps": result.global_step,
         **({"drill": drill} if drill else {}),
-        "train_seconds": round(result.train_seconds, 1), "train_tokens": result.train_tokens,
+        **({"legs": legs, "legs_chained": chained, "resume_every": resume_every} if resume_every else {}),
+        "train_seconds": round(seconds, 1), "train_tokens": result.train_tokens,
         "tokens_per_second": round(tps), "train_gflops_per_second": round(6 * params * tps / 1e9, 2),
         "final_loss": round(losses[-1], 4) if losses else None, "eval_seconds": round(time.perf_counter() - t_eval, 1),
         "cells": cells, "min_accuracy": min(c["accuracy"] for c in cells), "tokens_counted": "non_padding",
@@ -405,6 +471,9 @@ def main(argv: list[str] | None = None) -> int:
         help="generation limit when scoring (Gaussian rows need ~600)",
     )
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--resume-every", type=int, default=0, metavar="STEPS",
+                   help="save a checkpoint every STEPS steps and, when rerun, resume from the newest one: a run "
+                        "longer than one sitting (stop it with Ctrl-C or SIGTERM; the record adds up the sittings)")  # fmt: skip
     p.add_argument("--out", type=Path, default=HERE / "training_recipe.jsonl")
     p.add_argument("--model-dir", type=Path, default=Path("outputs/training_recipe"))
     p.add_argument("--table", action="store_true", help="print the records of --out as Markdown")
@@ -417,6 +486,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.max_new_tokens < 1 or args.n < 1:
         p.error("--n and --max-new-tokens must be at least 1")
+    if args.resume_every < 0:
+        p.error("--resume-every must be 0 (off) or a number of steps")
     if args.matmul:
         print(json.dumps({"matmul_gflops": matmul_gflops(args.threads), "threads": args.threads}))
     if args.shapes:
@@ -452,9 +523,12 @@ def main(argv: list[str] | None = None) -> int:
     from hf_mathrules.rules import ConfigError
 
     try:
-        record = run_arm(name, settings, args.n, args.model_dir, args.threads, args.max_new_tokens)
+        record = run_arm(name, settings, args.n, args.model_dir, args.threads, args.max_new_tokens,
+                         args.resume_every)  # fmt: skip
     except ConfigError as exc:  # a bad setting (unknown rule, bad levels): one line, no traceback
         p.error(str(exc))
+    if record is None:  # a sitting of a resumable run, stopped: nothing to record yet
+        return 0
     record["matmul_gflops"] = matmul_gflops(args.threads, seconds=2.0)
     with args.out.open("a") as f:
         f.write(json.dumps(record) + "\n")

@@ -122,9 +122,12 @@ def _run_sft_config(sft, model_args, margs: MathRulesArguments):
     return dataclasses.replace(sft, **changes)
 
 
-def train(margs: MathRulesArguments, sft, model_args=None, progress: bool = True) -> TrainResult:
+def train(
+    margs: MathRulesArguments, sft, model_args=None, progress: bool = True, callbacks: list | None = None
+) -> TrainResult:
     """Run one training job from ``(MathRulesArguments, SFTConfig, ModelConfig)``; none of them is
-    changed.  Errors the user can fix are raised before any training step."""
+    changed.  Errors the user can fix are raised before any training step.  ``callbacks``: more
+    ``TrainerCallback`` objects for the trainer, after the project's own."""
     quiet_sft_config_warnings()
     from trl import SFTTrainer, get_quantization_config
 
@@ -178,7 +181,7 @@ def train(margs: MathRulesArguments, sft, model_args=None, progress: bool = True
         processing_class=tok,
         quantization_config=get_quantization_config(model_args) if isinstance(model, str) else None,
         peft_config=peft_config(model_args),
-        callbacks=[gen_cb, stop_cb, clock_cb],
+        callbacks=[gen_cb, stop_cb, clock_cb, *(callbacks or [])],
         optimizer_cls_and_kwargs=trainer_optimizer(margs.optimizer, run_sft),
     )
     gen_cb.trainer = trainer

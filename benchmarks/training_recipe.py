@@ -11,6 +11,9 @@ training FLOPs/s beside the machine's limit.
     python benchmarks/training_recipe.py --arm recipe                       # the chosen preset
     python benchmarks/training_recipe.py --arm baseline --set max_steps=600  # an ablation
     python benchmarks/training_recipe.py --table                             # RESULTS.md's table
+
+A run longer than one sitting: ``--resume-every 200`` saves a checkpoint every 200 steps; stop it (Ctrl-C,
+SIGTERM) and run the same command again to resume; the one record counts every sitting's seconds.
 """
 
 from __future__ import annotations

@@ -301,7 +301,7 @@ def read_legs(model_dir: Path, start_step: int) -> list[dict]:
     return [leg for leg in legs if leg["to_step"] <= start_step]
 
 
-def legs_callback(model_dir: Path, legs: list[dict], start_step: int):
+def legs_callback(model_dir: Path, legs: list[dict], start_step: int, threads: int):
     """A ``TrainerCallback`` that writes the sittings so far, this one up to its newest checkpoint, at
     every save (atomically): a sitting killed without warning still counts up to where the next resumes."""
     from transformers import TrainerCallback
@@ -309,7 +309,7 @@ def legs_callback(model_dir: Path, legs: list[dict], start_step: int):
     class Legs(TrainerCallback):
         def __init__(self):
             self.t0 = time.perf_counter()
-            self.leg = {"from_step": start_step, "to_step": start_step, "seconds": 0.0,
+            self.leg = {"from_step": start_step, "to_step": start_step, "seconds": 0.0, "threads": threads,
                         "load_average_before": [round(x, 2) for x in os.getloadavg()],
                         "when": time.strftime("%Y-%m-%d %H:%M:%S")}  # fmt: skip
 
@@ -358,7 +358,7 @@ def run_arm(
     start = last_complete_checkpoint(model_dir) if resume_every and model_dir.is_dir() else None
     start_step = int(start.rsplit("-", 1)[1]) if start else 0
     legs = read_legs(model_dir, start_step) if start else []
-    sitting = legs_callback(model_dir, legs, start_step) if resume_every else None
+    sitting = legs_callback(model_dir, legs, start_step, threads) if resume_every else None
     load_before = os.getloadavg()
     result = train(margs, sft, model_config(), progress=False, callbacks=[sitting] if sitting else None)
     load_after_training = os.getloadavg()

@@ -51,7 +51,10 @@ def test_a_stopped_sitting_resumes_and_the_record_adds_up_the_sittings(recipe, t
     assert recipe.main(argv) == 0
     (record,) = [json.loads(line) for line in out.read_text().splitlines()]
     assert record["steps"] == 4 and record["resume_every"] == 2 and record["legs_chained"]
-    assert [(leg["from_step"], leg["to_step"]) for leg in record["legs"]] == [(0, 3), (3, 4)]
+    assert [(leg["from_step"], leg["to_step"], leg["threads"]) for leg in record["legs"]] == [
+        (0, 3, 1),
+        (3, 4, 1),
+    ]
     assert record["train_seconds"] == pytest.approx(sum(leg["seconds"] for leg in record["legs"]), abs=0.2)
     assert record["checkpoints"] == []  # the run's own checkpoints are for resuming, not scored
     assert record["cells"][0]["n"] == 2

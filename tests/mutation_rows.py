@@ -68,6 +68,35 @@ def replay_both_ways(monkeypatch, switch: str, program, drop, trace) -> list:
     return out
 
 
+def replays_agree(monkeypatch, switch: str, solved) -> int:
+    """Every recorded plan of ``solved`` ((program, drop, solution) the engine solved) replayed with the solver's
+    switch ``switch`` on and off gives the same solution (``solution_key``); how many replays solved a step by
+    the affine path's event (``solver.SOLVED``)."""
+    from hf_mathrules.mutate import solver
+
+    replays = 0
+    for p, drop, _ in solved:
+        trace = solver.plan_of(p, drop)
+        if trace is None:
+            continue
+        got, want = replay_both_ways(monkeypatch, switch, p, drop, trace)
+        assert solution_key(got) == solution_key(want)
+        replays += any(ev[0] == solver.SOLVED for ev in trace)
+    return replays
+
+
+def rows_the_same_when(monkeypatch, switches, items: int = 40, ks=(1, 8, 16)) -> dict:
+    """The level-3 rows of items 0..items-1 at each K of ``ks`` are the same before and after each
+    ``(module, name)`` of ``switches`` is set to False (or ``(module, name, value)`` to value); the rows
+    before, by K."""
+    want = {k: level3_rows(k, items) for k in ks}
+    for module, name, *value in switches:
+        monkeypatch.setattr(module, name, value[0] if value else False)
+    for k in ks:
+        assert level3_rows(k, items) == want[k], k
+    return want
+
+
 def make_items(items: int, levels=(1, 3, 5), k: int = 16, seed: int = 1):
     """Items 0..items-1 of each level at ``variants_per_chain`` k (what the speed tests record while it
     runs); the last level's engine."""

@@ -39,7 +39,7 @@ from fractions import Fraction
 from types import SimpleNamespace
 
 import pytest
-from mutation_rows import level3_rows, make_items, recording_refuter, replay_both_ways, solution_key
+from mutation_rows import make_items, recording_refuter, replays_agree, rows_the_same_when
 
 from hf_mathrules.mutate import engine, frames, gates, program, solution, solver
 
@@ -143,19 +143,8 @@ def test_evaluate_divides_whole_quotients_as_the_fraction_does(seen, monkeypatch
     assert sides >= 40_000 and whole >= 1_000, (sides, whole)
 
 
-_sol = solution_key
-
-
 def test_a_replay_makes_affine_roots_as_the_division_does(seen, monkeypatch):
-    replays = 0
-    for p, drop, _ in seen["solved"]:
-        trace = solver.plan_of(p, drop)
-        if trace is None:
-            continue
-        got, want = replay_both_ways(monkeypatch, "INT_ROOTS", p, drop, trace)
-        assert _sol(got) == _sol(want)
-        replays += any(ev[0] == solver.SOLVED for ev in trace)
-    assert replays >= 4_000
+    assert replays_agree(monkeypatch, "INT_ROOTS", seen["solved"]) >= 4_000
 
 
 def test_the_refuter_makes_affine_roots_as_the_division_does(seen, monkeypatch):
@@ -336,19 +325,19 @@ def test_mention_keys_are_the_quantities_fields(seen, monkeypatch):
 
 
 def test_rows_the_same_with_every_shortcut_off(monkeypatch):
-    want = {k: level3_rows(k, 40) for k in (1, 8, 16)}
-    monkeypatch.setattr(program, "EXACT_DIV", False)
-    monkeypatch.setattr(solver, "INT_ROOTS", False)
-    monkeypatch.setattr(solution, "MEASURES_LAST", False)
-    monkeypatch.setattr(solution, "SHOW_MEMO", False)
-    monkeypatch.setattr(solver, "GIVEN_STEPS", False)
-    monkeypatch.setattr(program, "KEEP_BY_NAME", False)
-    monkeypatch.setattr(engine, "META_ENCODER", False)
-    monkeypatch.setattr(frames, "INTRO_DIGITS", False)
-    monkeypatch.setattr(frames, "STORY_KEYS", False)
-    monkeypatch.setattr(frames, "MENTION_KEYS", False)
-    monkeypatch.setattr(solver, "_PLANS", {})
-    monkeypatch.setattr(solver, "_SHAPES", {})
-    got = {k: level3_rows(k, 40) for k in (1, 8, 16)}
-    assert got == want
+    switches = [
+        (program, "EXACT_DIV"),
+        (solver, "INT_ROOTS"),
+        (solution, "MEASURES_LAST"),
+        (solution, "SHOW_MEMO"),
+        (solver, "GIVEN_STEPS"),
+        (program, "KEEP_BY_NAME"),
+        (engine, "META_ENCODER"),
+        (frames, "INTRO_DIGITS"),
+        (frames, "STORY_KEYS"),
+        (frames, "MENTION_KEYS"),
+        (solver, "_PLANS", {}),
+        (solver, "_SHAPES", {}),
+    ]
+    want = rows_the_same_when(monkeypatch, switches)
     assert sum(1 for r in want[16] for x in r if x.startswith("{")) >= 200

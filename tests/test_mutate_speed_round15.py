@@ -18,7 +18,7 @@ benchmarks/ROUND15.md).
 import random
 
 import pytest
-from mutation_rows import level3_rows, make_items, redrawn_copies
+from mutation_rows import make_items, redrawn_copies, rows_the_same_when
 
 from hf_mathrules.mutate import engine, operators
 
@@ -230,9 +230,5 @@ def test_a_copy_keeps_the_verdicts_the_chain_carries(seen):
 
 
 def test_rows_the_same_with_every_shortcut_off(monkeypatch):
-    want = {k: level3_rows(k, 40) for k in (1, 8, 16)}
-    monkeypatch.setattr(operators, "SHARED_RENAME", False)
-    monkeypatch.setattr(engine, "FORMED_CARRIED", False)
-    monkeypatch.setattr(engine, "LINKS_CARRIED", False)
-    for k in (1, 8, 16):
-        assert level3_rows(k, 40) == want[k], k
+    switches = [(operators, "SHARED_RENAME"), (engine, "FORMED_CARRIED"), (engine, "LINKS_CARRIED")]
+    rows_the_same_when(monkeypatch, switches)

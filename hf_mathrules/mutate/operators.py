@@ -884,11 +884,15 @@ def rename(p: Program, rng: random.Random, ctx):
 
 
 def _renamed(x, sub):
-    """``x`` with ``sub`` applied to its description, frame, question, short form and event sentence; ``x`` itself when
-    none of them changes (a quantity is immutable: a copy equal in every field is the same quantity;
-    issue 19 round 6: most of a program's quantities name nobody)."""
-    desc, frame, question, short = sub(x.desc), sub(x.frame), sub(x.question), sub(x.short)
-    event = sub(x.event)
+    """``x`` with ``sub`` applied to its description, frame, question, short form and event sentence
+    (``_with_texts``)."""
+    return _with_texts(x, sub(x.desc), sub(x.frame), sub(x.question), sub(x.short), sub(x.event))
+
+
+def _with_texts(x, desc, frame, question, short, event):
+    """``x`` with these description, frame, question, short form and event sentence; ``x`` itself when none
+    of them changes (a quantity is immutable: a copy equal in every field is the same quantity; issue 19
+    round 6: most of a program's quantities name nobody)."""
     if (
         desc == x.desc
         and frame == x.frame
@@ -959,22 +963,9 @@ class Renamer:
         qs = list(p.quantities)
         for i, (d, f, q, sh, e) in self.parts:
             x = qs[i]
-            desc, frame, question, short = (
-                fill(d, x.desc),
-                fill(f, x.frame),
-                fill(q, x.question),
-                fill(sh, x.short),
+            qs[i] = _with_texts(
+                x, fill(d, x.desc), fill(f, x.frame), fill(q, x.question), fill(sh, x.short), fill(e, x.event)
             )
-            event = fill(e, x.event)
-            if (
-                desc == x.desc
-                and frame == x.frame
-                and question == x.question
-                and short == x.short
-                and event == x.event
-            ):
-                continue
-            qs[i] = replace(x, desc=desc, frame=frame, question=question, short=short, event=event)
         out = replace(
             p, quantities=tuple(qs), intros=tuple(fill(g, s) for g, s in zip(self.intros, p.intros)),
             variant=p.variant + 1,

@@ -53,10 +53,61 @@ def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None)
     hit = _SHOWN.get(key)
     if hit is not None and hit[0] is e:
         return hit[1]
-    out = _show_plain(e, values, names, letters)
+    out = _show_filled(e, values, names, letters) if SHOW_TEMPLATES else None
+    if out is None:
+        out = _show_plain(e, values, names, letters)
     if len(_SHOWN) >= _SHOW_MAX:
         _SHOWN.clear()
     _SHOWN[key] = (e, out)
+    return out
+
+
+# ``_show`` of an expression whose known names all have whole values >= 0 (a chain's variants: the same
+# definitions shown with other drawn whole numbers) filled into a template of the node rendered once per
+# (node, which names are letters, which known, which unknown), with a sentinel number for each known value:
+# such a value is put in as ``Num`` of an ``int`` (``_shown``), which both renderers write as its digits
+# alone, at atom strength, whatever the value (no parentheses; no juxtaposition after it, or before it, a
+# digit; not the negative branch of a sum: each test reads only "a whole number >= 0"), so the text is the
+# template with each sentinel's digits replaced by the value's (a sentinel is 19 digits, written nowhere else
+# and never next to another digit).  Issue 19 round 16.  False: every new (node, values) rendered (the tests
+# compare the two on every expression the engine shows)
+SHOW_TEMPLATES = True
+_TEMPLATES: dict[tuple, tuple] = {}
+_SENTINELS = tuple(str(7_301_000_000_000_000_000 + 7 * i) for i in range(32))
+
+
+def _show_filled(e, values: dict, names, letters: dict[str, str] | None) -> str | None:
+    """``_show_plain(e, values, names, letters)`` from the node's template, or None (a known value that is
+    not a whole number >= 0, or more than 32 of them)."""
+    shape, fill = [], []
+    for n in names:
+        if letters and n in letters:
+            shape.append((n, letters[n]))
+        elif (v := values.get(n)) is not None:
+            if type(v) is not int:
+                if type(v) is not Fraction or v.denominator != 1:
+                    return None
+                v = v.numerator
+            if v < 0:
+                return None
+            shape.append((n, 0))
+            fill.append(str(v))
+        else:
+            shape.append((n,))
+    if len(fill) > len(_SENTINELS):
+        return None
+    key = (id(e), tuple(shape))
+    hit = _TEMPLATES.get(key)
+    if hit is None or hit[0] is not e:
+        it = iter(_SENTINELS)
+        vals = {st[0]: int(next(it)) for st in shape if len(st) == 2 and st[1] == 0}
+        hit = (e, _show_plain(e, vals, names, letters))
+        if len(_TEMPLATES) >= _SHOW_MAX:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = hit
+    out = hit[1]
+    for slot, digits in zip(_SENTINELS, fill):
+        out = out.replace(slot, digits)
     return out
 
 

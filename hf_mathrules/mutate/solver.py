@@ -553,27 +553,7 @@ def _follow(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution |
                 lhs, rhs = eq.lhs, eq.rhs
                 fl, fr = _free(lhs), _free(rhs)
                 if (fl | fr) - known.keys() == {u}:
-                    if AFFINE_ONCE and u not in fl:
-                        # the side without ``u`` has one value at ``u = 0`` and at ``u = 1``: evaluated once
-                        # (the same value; an evaluation that fails, fails in the same order)
-                        known[u] = 0
-                        left = evaluate(lhs, known)
-                        e0 = left - evaluate(rhs, known)
-                        known[u] = 1
-                        slope = left - evaluate(rhs, known) - e0
-                    elif AFFINE_ONCE and u not in fr:
-                        known[u] = 0
-                        left = evaluate(lhs, known)
-                        right = evaluate(rhs, known)
-                        e0 = left - right
-                        known[u] = 1
-                        slope = evaluate(lhs, known) - right - e0
-                    else:
-                        known[u] = 0
-                        e0 = evaluate(lhs, known) - evaluate(rhs, known)
-                        known[u] = 1
-                        slope = evaluate(lhs, known) - evaluate(rhs, known) - e0
-                    del known[u]
+                    e0, slope = _at_0_and_1(lhs, rhs, u, known, 1 if u not in fl else 2 if u not in fr else 0)
                     if slope:
                         if INT_ROOTS and type(e0) is int and type(slope) is int:
                             root = Fraction(-e0, slope)  # the Fraction the division below gives
@@ -606,6 +586,36 @@ def _follow(program: Program, drop: tuple[str, ...], trace: tuple) -> Solution |
 # ``u = 0`` and again at ``u = 1`` (its value is the same; issue 19 round 14).  False: both sides twice (the
 # tests compare the two)
 AFFINE_ONCE = True
+
+
+def _at_0_and_1(lhs: Expr, rhs: Expr, u: str, known: dict, once: int):
+    """(e0, slope) of ``lhs - rhs`` affine in ``u``: its value at ``u = 0`` and the change to ``u = 1``, with
+    ``known[u]`` set to each in turn and then removed (left set when an evaluation fails: ``known`` as the
+    plain path leaves it).  ``once``: 1 when ``u`` is not in ``lhs``, 2 when it is not in ``rhs`` (that
+    side evaluated once with ``AFFINE_ONCE``: the same value; an evaluation that fails, fails in the same
+    order), else 0."""
+    if once == 1 and AFFINE_ONCE:
+        known[u] = 0
+        left = evaluate(lhs, known)
+        e0 = left - evaluate(rhs, known)
+        known[u] = 1
+        slope = left - evaluate(rhs, known) - e0
+    elif once == 2 and AFFINE_ONCE:
+        known[u] = 0
+        left = evaluate(lhs, known)
+        right = evaluate(rhs, known)
+        e0 = left - right
+        known[u] = 1
+        slope = evaluate(lhs, known) - right - e0
+    else:
+        known[u] = 0
+        e0 = evaluate(lhs, known) - evaluate(rhs, known)
+        known[u] = 1
+        slope = evaluate(lhs, known) - evaluate(rhs, known) - e0
+    del known[u]
+    return e0, slope
+
+
 # a replayed equation the plan solved for ``u`` by a linear root ("compute" or "solve"), affine in ``u``
 # (``_udeg``: ``u`` to the first degree, in no denominator and no power), is solved as the refuter solves
 # it: from its two sides evaluated at ``u = 0`` and ``u = 1`` instead of expanded (issue 19 round 12).
@@ -719,26 +729,7 @@ def refuter(program: Program, trace: tuple):
                     name, lhs, rhs, once = op[1], op[2], op[3], op[4]
                     if name in known:
                         return False
-                    if once == 1 and AFFINE_ONCE:  # the side without u evaluated once (as ``_follow``)
-                        # (``name`` set first: ``known`` as the plain path leaves it when an evaluation fails)
-                        known[name] = 0
-                        left = evaluate(lhs, known)
-                        e0 = left - evaluate(rhs, known)
-                        known[name] = 1
-                        slope = left - evaluate(rhs, known) - e0
-                    elif once == 2 and AFFINE_ONCE:
-                        known[name] = 0
-                        left = evaluate(lhs, known)
-                        right = evaluate(rhs, known)
-                        e0 = left - right
-                        known[name] = 1
-                        slope = evaluate(lhs, known) - right - e0
-                    else:
-                        known[name] = 0
-                        e0 = evaluate(lhs, known) - evaluate(rhs, known)
-                        known[name] = 1
-                        slope = evaluate(lhs, known) - evaluate(rhs, known) - e0
-                    del known[name]
+                    e0, slope = _at_0_and_1(lhs, rhs, name, known, once)
                     if not slope:
                         return False
                     if INT_ROOTS and type(e0) is int and type(slope) is int:

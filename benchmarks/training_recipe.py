@@ -339,9 +339,10 @@ def run_arm(
     saves a checkpoint every that many steps and a rerun resumes from the newest one (a run longer than one
     sitting); a sitting stopped by SIGINT/SIGTERM returns None, and the finished run's record adds up every
     sitting's seconds (``legs``)."""
+    from hf_mathrules.rules import ConfigError
     from hf_mathrules.train.config import MathRulesArguments, model_config, tiny_sft_config
     from hf_mathrules.train.data import parse_mix
-    from hf_mathrules.train.sft import last_complete_checkpoint, train
+    from hf_mathrules.train.sft import DONE_FILE, last_complete_checkpoint, train
 
     margs_fields = set(MathRulesArguments.__dataclass_fields__)
     margs = MathRulesArguments(
@@ -355,6 +356,11 @@ def run_arm(
     )
     sft = tiny_sft_config(**{"output_dir": str(model_dir), "save_strategy": "no", "logging_steps": 50,
                              "disable_tqdm": False, "save_total_limit": None, **saving, **sft_settings})  # fmt: skip
+    if resume_every and (model_dir / DONE_FILE).exists():
+        raise ConfigError(
+            f"{model_dir} already holds this arm's finished model: its record is in --out; "
+            "remove the folder (or leave out --resume-every) to train it again"
+        )
     start = last_complete_checkpoint(model_dir) if resume_every and model_dir.is_dir() else None
     start_step = int(start.rsplit("-", 1)[1]) if start else 0
     legs = read_legs(model_dir, start_step) if start else []

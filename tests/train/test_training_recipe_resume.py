@@ -25,7 +25,7 @@ def recipe():
     return module
 
 
-def test_a_stopped_sitting_resumes_and_the_record_adds_up_the_sittings(recipe, tmp_path, monkeypatch):
+def test_a_stopped_sitting_resumes_and_the_record_adds_up_the_sittings(recipe, tmp_path, monkeypatch, capsys):
     out, models = tmp_path / "records.jsonl", tmp_path / "models"
     argv = ["--arm", "baseline", "--name", "tiny", "--threads", "1", "--n", "2", "--max-new-tokens", "8",
             "--out", str(out), "--model-dir", str(models), "--resume-every", "2",
@@ -58,6 +58,13 @@ def test_a_stopped_sitting_resumes_and_the_record_adds_up_the_sittings(recipe, t
     assert record["train_seconds"] == pytest.approx(sum(leg["seconds"] for leg in record["legs"]), abs=0.2)
     assert record["checkpoints"] == []  # the run's own checkpoints are for resuming, not scored
     assert record["cells"][0]["n"] == 2
+
+    # run again once finished: a clear refusal, the model and its record untouched
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        recipe.main(argv)
+    assert "already holds this arm's finished model" in capsys.readouterr().err
+    assert len(out.read_text().splitlines()) == 1
 
     # resumed from an earlier checkpoint (a later one cut off mid-save), a sitting past it is not counted
     legs_so_far = recipe.read_legs(models / "tiny", 2)

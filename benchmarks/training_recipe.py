@@ -133,7 +133,7 @@ ARMS["linear-systems-pairwise"] = {
 
 # the direct baseline recursion is measured against: the pairwise arm with 3-unknown rows that solve the
 # smaller system in place (`inline`) instead of leaving its `Sub-answer:` to a recursive call; those rows are
-# ~1.7x as long (~500-700 tokens), so rows pack to 1024 x 6 (the same tokens a step)
+# ~1.8x as long (535-785 tokens), so rows pack to 1024 x 6 (the same tokens a step)
 ARMS["linear-systems-inline"] = {
     **ARMS["linear-systems-pairwise"],
     "rules": [e.replace("pairwise_sums=true", "pairwise_sums=true,inline=true")

@@ -162,6 +162,15 @@ ARMS["gaussian"] = {
     "pack_length": 1024, "per_device_train_batch_size": 6,
 }  # fmt: skip
 
+# 2x2 elimination alone, with the linear arms' drill rows: in the gaussian arm the 3x3 rows (~780 tokens,
+# 4% learned) hold most of the tokens and level 2 (2x2, larger coefficients) stops at 75%; 2x2 rows are ~300
+# tokens, so rows pack to 512 x 12, and level 2 gets the rows the 3x3 cells had
+ARMS["gaussian-2x2"] = {
+    **ARMS["gaussian"],
+    "rules": ["gaussian_elimination:1:8000", "gaussian_elimination:2:40000"],
+    "pack_length": 512, "per_device_train_batch_size": 12, "arithmetic_rows": 150000,
+}  # fmt: skip
+
 
 def parse_value(text: str):
     if text.startswith("["):  # a list, e.g. rules=["distributivity:1-2", "factorization:1-2"]

@@ -163,8 +163,9 @@ ARMS["gaussian"] = {
 }  # fmt: skip
 
 # 2x2 elimination alone, with the linear arms' drill rows: in the gaussian arm the 3x3 rows (~780 tokens,
-# 4% learned) hold most of the tokens and level 2 (2x2, larger coefficients) stops at 75%; 2x2 rows are ~300
-# tokens, so rows pack to 512 x 12, and level 2 gets the rows the 3x3 cells had
+# 4% learned) hold most of the tokens and level 2 (2x2, larger coefficients) stops at 75%; 2x2 rows are 206-392
+# tokens, so rows pack to 512 x 12, and level 2 gets the rows the 3x3 cells had.  Measured worse (60% / 54%
+# against 94% / 75%, EXPERIMENTS § 4c): the 3x3 rows were the 2x2 cells' subtraction practice
 ARMS["gaussian-2x2"] = {
     **ARMS["gaussian"],
     "rules": ["gaussian_elimination:1:8000", "gaussian_elimination:2:40000"],

@@ -172,6 +172,14 @@ ARMS["gaussian-2x2"] = {
     "pack_length": 512, "per_device_train_batch_size": 12, "arithmetic_rows": 150000,
 }  # fmt: skip
 
+# the gaussian arm with only the rows an operation changed written after it (the rule's `changed_rows`; the
+# whole matrix once at the end): a 3x3 elimination copies ~18 unchanged rows otherwise, and its rows fall
+# from ~760-940 characters to ~590-730 (2x2 rows stay as long); one knob against § 4b's arm at equal steps
+ARMS["gaussian-changed-rows"] = {
+    **ARMS["gaussian"],
+    "rules": [e + ":changed_rows=true" for e in ARMS["gaussian"]["rules"]],
+}
+
 
 def parse_value(text: str):
     if text.startswith("["):  # a list, e.g. rules=["distributivity:1-2", "factorization:1-2"]

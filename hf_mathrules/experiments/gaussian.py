@@ -32,6 +32,7 @@ PAPER = (
     "QLoRA."
 )
 _ROW = re.compile(r"^\s*\[(.*)\]\s*$")
+_NAMED_ROW = re.compile(r"^\s*R(\d+) = \[(.*)\]\s*$")
 _SWAP = re.compile(r"^\s*swap R(\d+), R(\d+)\s*$")
 _SCALE = re.compile(r"^\s*R(\d+) <- (-?(?:\d+(?:/\d+)?\*)?|-)R(\d+)\s*$")
 _ADD = re.compile(r"^\s*R(\d+) <- R(\d+) ([+-]) ((?:\d+(?:/\d+)?\*)?)R(\d+)\s*$")
@@ -45,8 +46,13 @@ def _matrix_row(text: str) -> tuple[Fraction, ...] | None:
 
 
 def parse_steps(completion: str) -> tuple[list | None, list[tuple[str, list]]]:
-    """``(start matrix, [(operation text, matrix after it), ...])`` read from a completion."""
+    """``(start matrix, [(operation text, matrix after it), ...])`` read from a completion.  With only the
+    changed rows written after each operation (the rule's ``changed_rows``: ``R2 = [0 3 3 | 3]``), the
+    matrix after it is the one before with those rows replaced; the whole matrix written at the end is
+    then not another step."""
     start, steps, op, cur = None, [], None, []
+    pending: set[int] = set()  # rows the current operation changed that are not written yet
+    written: list | None = None  # the matrix those rows are written into
 
     def flush():
         nonlocal start, cur
@@ -64,8 +70,21 @@ def parse_steps(completion: str) -> tuple[list | None, list[tuple[str, list]]]:
             cur.append(row)
             continue
         flush()
-        if line.strip().startswith(("R", "swap")) and ("<-" in line or "swap" in line):
+        named = _NAMED_ROW.match(line)
+        if named and int(named.group(1)) in pending and written is not None:
+            k = int(named.group(1))
+            pending.discard(k)
+            if k <= len(written):
+                written[k - 1] = _matrix_row(named.group(2))
+            if not pending:
+                steps.append((op, written))
+                op, written = None, None
+        elif line.strip().startswith(("R", "swap")) and ("<-" in line or "swap" in line):
             op = " ".join(line.split())
+            targets = _SWAP.match(op) or re.match(r"R(\d+) <-", op)
+            pending = {int(g) for g in targets.groups()[:2] if g and g.isdigit()} if targets else set()
+            before = steps[-1][1] if steps else start
+            written = list(before) if before is not None else None
     flush()
     return start, steps
 

@@ -32,6 +32,11 @@ class GaussianEliminationConfig(RuleConfig):
     p_zero_pivot: float | None = None  # probability that the first pivot is 0, forcing a row swap
     aligned: bool | None = None  # pad entries to one width (a width that depends on rows not yet written)
     show_products: bool | None = None  # before ``R2 <- R2 - c*R1``'s matrix, the line ``c*R1 = [...]``
+    # after each operation only the rows it changed (``R2 = [0 3 3 | 3]``), the whole matrix once at the
+    # end: a 3x3 elimination rewrites ~18 unchanged rows otherwise, half its tokens copies
+    changed_rows: bool = False
+
+    LATER_KNOBS = {"changed_rows": False}
 
     LEVEL_KNOBS = {
         1: dict(n_unknowns=2, max_coeff=3, max_value=5, max_denominator=1, p_zero_pivot=0.0,
@@ -56,7 +61,7 @@ class GaussianEliminationConfig(RuleConfig):
         p = k["p_zero_pivot"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ConfigError(f"p_zero_pivot must be a probability from 0 to 1, got {p!r}")
-        check_bool(k, "aligned", "show_products")
+        check_bool(k, "aligned", "show_products", "changed_rows")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
         if k["max_coeff"] == 1 and k["n_unknowns"] > 3 and p > 0:
             # with entries in {-1, 0, 1} a zero first pivot leaves too few non-singular matrices to vary
@@ -81,6 +86,11 @@ def operation_text(op: tuple) -> str:
     _, target, source, c = op
     sign = "-" if c < 0 else "+"
     return f"R{target + 1} <- R{target + 1} {sign} {_coef(abs(c))}R{source + 1}"
+
+
+def changed_rows(op: tuple) -> tuple[int, ...]:
+    """The rows (from 0) a row operation writes: both of a swap, else its target."""
+    return (op[1], op[2]) if op[0] == "swap" else (op[1],)
 
 
 def gauss_jordan(m: Matrix) -> list[tuple[tuple, Matrix]]:
@@ -174,8 +184,13 @@ class GaussianElimination(Rule):
                 lines.append(
                     f"{_coef(abs(c))}R{source + 1} = " + row_text([abs(c) * v for v in prev.rows[source]])
                 )
-            lines.append(m.text(aligned=aligned))
+            if self.k["changed_rows"]:
+                lines.extend(f"R{i + 1} = " + row_text(m.rows[i]) for i in changed_rows(op))
+            else:
+                lines.append(m.text(aligned=aligned))
             prev = m
+        if self.k["changed_rows"]:
+            lines.append(prev.text(aligned=aligned))
         lines.append("The matrix is in reduced row echelon form: " + answer)
         return Problem(
             instruction=self.instruction.format(vars=", ".join(names)),

@@ -42,6 +42,9 @@ from .parser import parse, symbols_of
 STEP_KINDS = ("expression", "equation", "roots", "system", "matrix")
 MAX_PROBLEM_CHARS = 600  # longest typed problem; the models were trained on prompts far shorter
 _MATRIX_ROW = re.compile(r"^\s*\[(?P<body>[^\[\]]*)\]\s*$")
+# a row operation's target rows (``R2 <- R2 - 3*R1``, ``swap R1, R3``) and a row it wrote (``R2 = [...]``)
+_ROW_OPERATION = re.compile(r"^\s*(?:R(?P<target>\d+)\s*<-|swap\s+R(?P<a>\d+)\s*,\s*R(?P<b>\d+)\s*$)")
+_NAMED_ROW = re.compile(r"^\s*R(?P<k>\d+)\s*=\s*\[(?P<body>[^\[\]]*)\]\s*$")
 _CONNECTIVES = ("so ", "then ", "thus ", "hence ", "therefore ")
 
 
@@ -321,10 +324,15 @@ def split_completion(rule: Any, completion: str, prompt: str = "") -> list[tuple
     names = _prompt_unknowns(rule, prompt)
     out: list[tuple[str, str, str | None]] = []
     lines = completion.split("\n")
+    # with the rows an operation changed written alone (``R2 = [0 3 3 | 3]``, gaussian_elimination's
+    # ``changed_rows``), the matrix they stand for is the last whole one with those rows replaced
+    current: list[str] = []
+    pending: set[int] = set()  # rows the last operation changed that are not written yet
     i = 0
     while i < len(lines):
         ln = lines[i]
         answer = read_answer(ln)
+        named = _NAMED_ROW.match(ln) if matrix else None
         if answer is not None:
             out.append((ln, "answer", answer))
         elif matrix and _MATRIX_ROW.match(ln):
@@ -332,10 +340,22 @@ def split_completion(rule: Any, completion: str, prompt: str = "") -> list[tuple
             while i < len(lines) and _MATRIX_ROW.match(lines[i]):
                 block.append(lines[i])
                 i += 1
-            system = _matrix_system([_MATRIX_ROW.match(b).group("body") for b in block], names)
+            current = [_MATRIX_ROW.match(b).group("body") for b in block]
+            pending = set()
+            system = _matrix_system(current, names)
             out.append(("\n".join(block), "step" if system else "text", system))
             continue
+        elif named and int(named.group("k")) in pending and int(named.group("k")) <= len(current):
+            k = int(named.group("k"))
+            pending.discard(k)
+            current[k - 1] = named.group("body")
+            # a swap writes two rows: the matrix is one to check once both are written
+            system = None if pending else _matrix_system(current, names)
+            out.append((ln, "step" if system else "text", system))
         elif matrix and "[" in ln:  # a row worked out on the side (``2*R1 = [2 2/3 | -2/3]``): not a system
+            out.append((ln, "text", None))
+        elif matrix and (op := _ROW_OPERATION.match(ln)):
+            pending = {int(g) for g in op.group("target", "a", "b") if g}
             out.append((ln, "text", None))
         else:
             header = rule.read_header(ln)

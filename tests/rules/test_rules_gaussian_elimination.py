@@ -1,6 +1,7 @@
 """gaussian_elimination: SymPy-valid rows at every level, determinism, knob errors, RREF form check."""
 
 import json
+from fractions import Fraction
 
 import pytest
 
@@ -68,8 +69,6 @@ def test_form_check_rejects_a_matrix_not_in_rref():
 def test_rows_unpadded_and_products_on_their_own_line(level):
     """Matrices are written unpadded (an entry's width never depends on rows not yet written), and each
     ``R_i <- R_i +- c*R_j`` is followed by ``c*R_j = [...]``, the source row times ``c`` as it stood."""
-    from fractions import Fraction
-
     from hf_mathrules.experiments.gaussian import _ADD, parse_steps
 
     rule = make_rule("gaussian_elimination", level=level)
@@ -104,3 +103,48 @@ def test_layout_knobs_restore_the_aligned_rows():
     assert all(r["completion"].splitlines()[1].startswith("[ ") for r in old)
     with pytest.raises(ConfigError, match="aligned"):
         make_rule("gaussian_elimination", level=1, aligned="no")
+
+
+@pytest.mark.parametrize("level", [1, 3, 4])
+def test_changed_rows_write_the_same_elimination_shorter(level):
+    """``changed_rows``: after each operation only the rows it wrote; the problems, matrices and answers
+    are the default rows', both readers (the experiment's and the step checker's) see the same matrices,
+    and a 3x3 elimination is shorter (its unchanged rows are not copied)."""
+    from hf_mathrules.experiments.gaussian import parse_steps
+
+    knobs = {"p_zero_pivot": 0.5} if level > 1 else {}
+    full = make_rule(RULE, level=level, **knobs).generate(40, seed=11)
+    rule = make_rule(RULE, level=level, changed_rows=True, **knobs)
+    rows = rule.generate(40, seed=11)
+    assert validate_rows(rows, rule).ok
+    assert [r["steps"] for r in rows] == [r["steps"] for r in full]
+    assert [r["answer"] for r in rows] == [r["answer"] for r in full]
+    assert all(parse_steps(r["completion"]) == parse_steps(f["completion"]) for r, f in zip(rows, full))
+    assert all(json.loads(r["meta"])["changed_rows"] is True for r in rows)
+    assert not any("changed_rows" in json.loads(f["meta"]) for f in full)  # older rows stay byte-identical
+    if level > 1:
+        assert sum(map(len, (r["completion"] for r in rows))) < 0.9 * sum(len(f["completion"]) for f in full)
+        assert any("swap R" in r["completion"] for r in rows)
+
+
+def test_step_checker_reads_a_changed_row_into_its_matrix():
+    from hf_mathrules.rules import get_rule
+    from hf_mathrules.verify.steps import check_completion
+
+    rule = make_rule(RULE, level=3, p_zero_pivot=1.0, changed_rows=True)
+    row = next(r for r in rule.generate(10, seed=4) if "swap R1, R2" in r["completion"])
+    args = (get_rule(RULE), row["problem"])
+    good = check_completion(*args, row["completion"], row["prompt"], row["answer"])
+    assert good.correct and all(ln.ok for ln in good.lines if ln.kind == "step")
+    # a swap writes two rows: the first alone is no matrix to check, the second completes it
+    lines = [ln.text for ln in good.lines]
+    i = lines.index("swap R1, R2")
+    assert good.lines[i + 1].kind == "text" and good.lines[i + 2].kind == "step"
+    # one wrong entry in a row written alone is the first wrong step, and the answer line is unaffected
+    completion = row["completion"].split("\n")
+    k = next(j for j, ln in enumerate(completion) if ln.startswith("R3 = ["))
+    left, _, constant = completion[k].partition("| ")
+    completion[k] = f"{left}| {Fraction(constant.rstrip(']')) + 1}]"
+    bad = check_completion(*args, "\n".join(completion), row["prompt"], row["answer"])
+    assert bad.lines[bad.first_bad].text == completion[k] and bad.lines[bad.first_bad].ok is False
+    assert bad.answer_ok and not bad.correct  # the answer line was left right; a step is not

@@ -173,8 +173,9 @@ ARMS["gaussian-2x2"] = {
 }  # fmt: skip
 
 # the gaussian arm with only the rows an operation changed written after it (the rule's `changed_rows`; the
-# whole matrix once at the end): a 3x3 elimination copies ~18 unchanged rows otherwise, and its rows fall
-# from ~760-940 characters to ~590-730 (2x2 rows stay as long); one knob against § 4b's arm at equal steps
+# whole matrix once at the end): a 3x3 elimination copies ~18 unchanged rows otherwise; its rows fall from
+# 768 tokens (median; 627-905 p5-p95) to 601 (504-678), so one fits a 1024 bin beside a 2x2 row (~300, about
+# as long as before); one knob against § 4b's arm at equal steps
 ARMS["gaussian-changed-rows"] = {
     **ARMS["gaussian"],
     "rules": [e + ":changed_rows=true" for e in ARMS["gaussian"]["rules"]],

@@ -23,12 +23,16 @@ from pathlib import Path
 _BIG_NUMBER = re.compile(r"\d{3,}")
 _NUMBER = re.compile(r"-?\d+")
 _NAME = re.compile(r"(?<![A-Za-z])[a-z](?![A-Za-z])")
+_NAMED_ROW = re.compile(r"^(R\d+) = \[")
 
 
 def kind_of(ref: str, got: str | None) -> str:
     """What the first differing line is: a matrix row (constant column alone or not), an operation, ..."""
     if got is None:
         return "completion ends early"
+    named = _NAMED_ROW.match(ref)
+    if named and got.startswith(named.group(1) + " = ["):  # a row an operation wrote: its entries
+        ref, got = ref[named.end(1) + 3 :], got[named.end(1) + 3 :]
     if ref.startswith("[") and got.startswith("["):
         a, b = ref.strip("[]").replace("|", " ").split(), got.strip("[]").replace("|", " ").split()
         if len(a) != len(b):
@@ -64,6 +68,8 @@ def forced_lines(row: dict) -> list[tuple[str, str, str]]:
             stage = "matrix row"
         elif "<-" in line or line.startswith("swap"):
             stage = "row operation"
+        elif _NAMED_ROW.match(line):  # a row an operation wrote (the rule's ``changed_rows``), or R1's copy
+            stage = "matrix row"
         elif " = [" in line:
             stage = "row multiple (R = [...])"
         elif line.endswith(":"):

@@ -68,3 +68,19 @@ def test_gaussian_lines_are_staged_by_shape():
     res = fwl.tally_forced(len(rows), cases, got)
     assert res["wrong_kinds"] == {"matrix row: constant column only": 1}
     assert res["problems_all_right"] == len(rows) - 1
+
+
+def test_a_row_written_alone_is_a_matrix_row():
+    """gaussian_elimination's ``changed_rows``: ``R2 = [...]`` lines are matrix rows, staged and told apart
+    by column like the whole matrices' rows."""
+    rows = common.rows("gaussian_elimination", 3, 3, split="test", seed=12345, knobs={"changed_rows": True})
+    cases = [(k, *c) for k, row in enumerate(rows) for c in fwl.forced_lines(row)]
+    named = [i for i, c in enumerate(cases) if c[2].endswith("\nR2 = ")]  # given up to " = "
+    assert named and all(cases[i][1] == "matrix row" for i in named)
+    got = [c[3] for c in cases]
+    i = named[-1]
+    left, _, constant = got[i].partition("| ")
+    got[i] = f"{left}| 999]"  # the constant column alone wrong
+    res = fwl.tally_forced(len(rows), cases, got)
+    assert res["wrong_kinds"] == {"matrix row: constant column only": 1}
+    assert fwl.kind_of("R2 = [0 1 2 | 3]", "R2 = [0 1 5 | 3]") == "matrix row: a coefficient"

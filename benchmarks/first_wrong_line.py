@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=12345, help="12345: the dev problems")
     p.add_argument("--max-new-tokens", type=int, default=1000)
     p.add_argument("--show", type=int, default=0, help="print this many failures in full")
+    p.add_argument("--knob", action="append", default=[], metavar="NAME=VALUE",
+                   help="a rule knob the model was trained with (repeatable), e.g. changed_rows=true")  # fmt: skip
     p.add_argument("--teacher-forced", action="store_true",
                    help="each line given the reference before it: accuracy per stage (see above)")  # fmt: skip
     args = p.parse_args(argv)
@@ -157,9 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     from hf_mathrules.modeling import load_for_inference
     from hf_mathrules.rules import ConfigError, make_rule
 
+    knobs = {}
+    for item in args.knob:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            p.error(f"--knob takes NAME=VALUE, got {item!r}")
+        knobs[name] = {"true": True, "false": False}.get(
+            value.lower(), int(value) if value.lstrip("-").isdigit() else value
+        )
     try:
-        rows = make_rule(args.rule, level=args.level).generate(args.n, seed=args.seed, split="test")
-    except (ConfigError, KeyError) as exc:
+        rows = make_rule(args.rule, level=args.level, **knobs).generate(args.n, seed=args.seed, split="test")
+    except (ConfigError, KeyError, TypeError) as exc:
         p.error(str(exc))
     model, tok = load_for_inference(str(args.model))
     if args.teacher_forced:

@@ -84,3 +84,15 @@ def test_a_row_written_alone_is_a_matrix_row():
     res = fwl.tally_forced(len(rows), cases, got)
     assert res["wrong_kinds"] == {"matrix row: constant column only": 1}
     assert fwl.kind_of("R2 = [0 1 2 | 3]", "R2 = [0 1 5 | 3]") == "matrix row: a coefficient"
+
+
+def test_bad_knob_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "config.json").write_text("{}")
+    for knob, message in (("changed_rows", "NAME=VALUE"), ("bogus=1", "unknown knob")):
+        try:
+            fwl.main([str(tmp_path), "gaussian_elimination", "3", "--knob", knob])
+        except SystemExit as exc:
+            assert exc.code == 2
+        else:
+            raise AssertionError("no usage error")
+        assert message in capsys.readouterr().err

@@ -154,19 +154,16 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--n and --max-new-tokens must be at least 1")
     import torch
 
+    from hf_mathrules.commands.options import parse_knob
     from hf_mathrules.evaluation.generation import generate
     from hf_mathrules.evaluation.scoring import score_batch
     from hf_mathrules.modeling import load_for_inference
     from hf_mathrules.rules import ConfigError, make_rule
 
-    knobs = {}
-    for item in args.knob:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            p.error(f"--knob takes NAME=VALUE, got {item!r}")
-        knobs[name] = {"true": True, "false": False}.get(
-            value.lower(), int(value) if value.lstrip("-").isdigit() else value
-        )
+    try:
+        knobs = dict(parse_knob(k) for k in args.knob)
+    except ValueError as exc:
+        p.error(str(exc))
     try:
         rows = make_rule(args.rule, level=args.level, **knobs).generate(args.n, seed=args.seed, split="test")
     except (ConfigError, KeyError, TypeError) as exc:

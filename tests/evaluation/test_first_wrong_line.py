@@ -88,7 +88,11 @@ def test_a_row_written_alone_is_a_matrix_row():
 
 def test_bad_knob_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "config.json").write_text("{}")
-    for knob, message in (("changed_rows", "NAME=VALUE"), ("bogus=1", "unknown knob")):
+    for knob, message in (
+        ("changed_rows", "NAME=VALUE"),
+        ("bogus=1", "unknown knob"),
+        ("changed_rows=maybe", "true or false"),
+    ):
         try:
             fwl.main([str(tmp_path), "gaussian_elimination", "3", "--knob", knob])
         except SystemExit as exc:

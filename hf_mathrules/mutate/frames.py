@@ -1550,19 +1550,38 @@ _Q_RE = [_Frame(f[:-1] + "{unit}" + f[-1], {"unit": "(?P<unit>(?:, in [a-z ]+)?)
 _SENTENCE_MAX = 1 << 13
 
 
+#
+# Each keeps what ``parse_text`` reads of a match (strings, tuples of them, a relation's groups as a dict), not
+# the ``re.Match``: the cyclic garbage collector tracks every match, and ~20,000 kept ones were walked by every
+# full collection; the strings and the tuples and dicts of them it stops tracking (issue 19 round 17)
+_SLOTS = ("X", "x", "y", "z")
+
+
 @lru_cache(maxsize=_SENTENCE_MAX)
 def _relation_matches(s: str) -> tuple:
-    return tuple((kind, m) for kind, rx in _REL_ALL if rx.key in s and (m := rx.match(s)))
+    """(kind, the match's groups, its quantity slots in the order the sentence says them) per frame."""
+    out = []
+    for kind, rx in _REL_ALL:
+        if rx.key in s and (m := rx.match(s)):
+            g = m.groupdict()
+            out.append((kind, g, tuple(sorted((k for k in _SLOTS if g.get(k) is not None), key=m.start))))
+    return tuple(out)
 
 
 @lru_cache(maxsize=_SENTENCE_MAX)
 def _state_matches(s: str) -> tuple:
-    return tuple(m for rx in _STATE_RE if (m := rx.match(s)))
+    """(the quantity's text, the value's text) per statement frame that reads ``s``."""
+    return tuple(
+        (m.group("x") if "x" in m.groupdict() else m.group("X"), m.group("v"))
+        for rx in _STATE_RE
+        if (m := rx.match(s))
+    )
 
 
 @lru_cache(maxsize=_SENTENCE_MAX)
 def _question_matches(s: str) -> tuple:
-    return tuple(m for rx in _Q_RE if (m := rx.match(s)))
+    """The quantity's text per question frame that reads ``s``."""
+    return tuple(m.group("x") for rx in _Q_RE if (m := rx.match(s)))
 
 
 _unstory_relations = lru_cache(maxsize=_SENTENCE_MAX)(unstory_relations)
@@ -2030,11 +2049,10 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
                 relations.append(read_relation(kind, t, "", params))
                 continue
         # the relation frames in order, those whose longest literal piece the sentence lacks left out
-        for kind, m in _relation_matches(s):
-            g = m.groupdict()
+        for kind, g, slots in _relation_matches(s):
             got: dict[str, str | None] = {}
             first: str | None = None
-            for slot in sorted((k for k in ("X", "x", "y", "z") if g.get(k) is not None), key=m.start):
+            for slot in slots:
                 # "It" opening the sentence, or "it" as the source (round 10): the quantity stated before
                 it_ref[0] = it if slot in ("X", "x") or g[slot] == IT_SOURCE else None
                 got[slot] = resolve_near(g[slot], first)
@@ -2054,11 +2072,11 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
             break
         if done:
             continue
-        for m in _state_matches(s):
-            t = resolve(m.group("x") if "x" in m.groupdict() else m.group("X"))
+        for said_x, said_v in _state_matches(s):
+            t = resolve(said_x)
             if t is None:
                 continue
-            got = value_in(m.group("v"), shown_unit(qs[t].desc, qs[t].unit))
+            got = value_in(said_v, shown_unit(qs[t].desc, qs[t].unit))
             if got is None:
                 continue
             v, unit = got
@@ -2083,8 +2101,8 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
             if len(got) == 1:
                 query = got.pop()
                 continue
-        for m in _question_matches(s):
-            if (t := resolve(m.group("x"))) is not None:
+        for said_x in _question_matches(s):
+            if (t := resolve(said_x)) is not None:
                 query = t
                 done = True
                 break
@@ -2092,11 +2110,15 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
             out.problems.append(f"no frame reads the sentence {s!r}")
     if query is None:
         out.problems.append("no question recognised")
-        return out
-    out.program = Program(
-        seed_id="parsed", family="word", quantities=tuple(qs.values()), relations=tuple(relations),
-        query=(query,), intros=tuple(intro_list),
-    )  # fmt: skip
+    else:
+        out.program = Program(
+            seed_id="parsed", family="word", quantities=tuple(qs.values()), relations=tuple(relations),
+            query=(query,), intros=tuple(intro_list),
+        )  # fmt: skip
+    # ``resolve`` and ``resolve_near`` call each other through their closures' cells: a reference cycle that
+    # held this call's quantities and dicts until the cyclic garbage collector ran, and made its collections
+    # long (issue 19 round 17).  Emptying the cell breaks it
+    resolve = None  # noqa: F841
     return out
 
 

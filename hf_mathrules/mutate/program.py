@@ -301,52 +301,56 @@ class Program:
 
     def structure(self) -> str:
         memo: dict[str, str] = {}
-
-        def node(e: Expr, depth: int) -> str:
-            if isinstance(e, Sym):
-                return qty(e.name, depth)
-            if isinstance(e, Num):
-                return "k"
-            if isinstance(e, Add):
-                return "add(" + ",".join(sorted(node(t, depth) for t in e.terms)) + ")"
-            if isinstance(e, Mul):
-                return "mul(" + ",".join(sorted(node(t, depth) for t in e.factors)) + ")"
-            if isinstance(e, Neg):
-                return "neg(" + node(e.arg, depth) + ")"
-            if isinstance(e, Div):
-                return f"div({node(e.num, depth)},{node(e.den, depth)})"
-            if isinstance(e, Pow):
-                return f"pow({node(e.base, depth)},{node(e.exp, depth)})"
-            return type(e).__name__
-
-        def qty(name: str, depth: int) -> str:
-            if name in memo:
-                return memo[name]
-            x = self.q(name)
-            if depth > 40:
-                return x.role
-            if x.kind == "given":
-                out = x.role
-            elif x.kind == "derived":
-                out = node(x.expr, depth + 1)
-            elif x.kind == "observed":
-                out = f"obs[{x.role}]({node(x.expr, depth + 1)})"
-            else:
-                memo[name] = f"u[{x.role}]"
-                rels = [r for r in self.relations if name in (r.lhs.free_symbols() | r.rhs.free_symbols())]
-                out = (
-                    "solve["
-                    + ";".join(
-                        sorted(f"{r.kind}:{node(r.lhs, depth + 1)}={node(r.rhs, depth + 1)}" for r in rels)
-                    )
-                    + "]"
-                )
-            memo[name] = out
-            return out
-
-        parts = [qty(n, 0) for n in self.query]
+        parts = [_structure_of_quantity(self, memo, n, 0) for n in self.query]
         n_distract = sum(1 for x in self.quantities if x.distractor)
         return self.family + "|" + "|".join(parts) + f"|d{n_distract}"
+
+
+# ``Program.structure``'s two halves, module functions rather than nested ones that call each other: nested,
+# each call made a reference cycle (the closures' cells hold each other and the program) that only the cyclic
+# garbage collector frees, and that kept every solved program alive until it ran (issue 19 round 17)
+def _structure_of_node(p: Program, memo: dict[str, str], e: Expr, depth: int) -> str:
+    if isinstance(e, Sym):
+        return _structure_of_quantity(p, memo, e.name, depth)
+    if isinstance(e, Num):
+        return "k"
+    if isinstance(e, Add):
+        return "add(" + ",".join(sorted(_structure_of_node(p, memo, t, depth) for t in e.terms)) + ")"
+    if isinstance(e, Mul):
+        return "mul(" + ",".join(sorted(_structure_of_node(p, memo, t, depth) for t in e.factors)) + ")"
+    if isinstance(e, Neg):
+        return "neg(" + _structure_of_node(p, memo, e.arg, depth) + ")"
+    if isinstance(e, Div):
+        return f"div({_structure_of_node(p, memo, e.num, depth)},{_structure_of_node(p, memo, e.den, depth)})"
+    if isinstance(e, Pow):
+        return (
+            f"pow({_structure_of_node(p, memo, e.base, depth)},{_structure_of_node(p, memo, e.exp, depth)})"
+        )
+    return type(e).__name__
+
+
+def _structure_of_quantity(p: Program, memo: dict[str, str], name: str, depth: int) -> str:
+    if name in memo:
+        return memo[name]
+    x = p.q(name)
+    if depth > 40:
+        return x.role
+    if x.kind == "given":
+        out = x.role
+    elif x.kind == "derived":
+        out = _structure_of_node(p, memo, x.expr, depth + 1)
+    elif x.kind == "observed":
+        out = f"obs[{x.role}]({_structure_of_node(p, memo, x.expr, depth + 1)})"
+    else:
+        memo[name] = f"u[{x.role}]"
+        rels = [r for r in p.relations if name in (r.lhs.free_symbols() | r.rhs.free_symbols())]
+        sides = (
+            f"{r.kind}:{_structure_of_node(p, memo, r.lhs, depth + 1)}={_structure_of_node(p, memo, r.rhs, depth + 1)}"
+            for r in rels
+        )
+        out = "solve[" + ";".join(sorted(sides)) + "]"
+    memo[name] = out
+    return out
 
 
 _FREE: dict[int, tuple[Expr, frozenset[str]]] = {}

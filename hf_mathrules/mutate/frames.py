@@ -1550,10 +1550,10 @@ _Q_RE = [_Frame(f[:-1] + "{unit}" + f[-1], {"unit": "(?P<unit>(?:, in [a-z ]+)?)
 _SENTENCE_MAX = 1 << 13
 
 
-#
 # Each keeps what ``parse_text`` reads of a match (strings, tuples of them, a relation's groups as a dict), not
 # the ``re.Match``: the cyclic garbage collector tracks every match, and ~20,000 kept ones were walked by every
-# full collection; the strings and the tuples and dicts of them it stops tracking (issue 19 round 17)
+# full collection; it stops tracking the strings, the dicts and the tuples of strings (a relation's entry,
+# holding a dict, stays tracked; issue 19 round 17)
 _SLOTS = ("X", "x", "y", "z")
 
 

@@ -36,6 +36,7 @@ from hf_mathrules.mutate.frames import (
     SUFFIXES,
     _story,
     _ValueFrames,
+    frame_value,
     parse_text,
     qualified,
     split_sentences,
@@ -127,7 +128,7 @@ def test_value_frames_find_what_the_plain_loop_finds(corpus):
         assert k >= 1
         index = _ValueFrames(frames_)
         for s in sentences:
-            plain = next(((n, v) for f, n in frames_ if (v := f.value(s)) is not None), None)
+            plain = next(((n, v) for f, n in frames_ if (v := frame_value(f, s)) is not None), None)
             assert index.first(s) == plain, s
             found += plain is not None
     assert found >= 1000

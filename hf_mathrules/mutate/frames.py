@@ -1442,50 +1442,53 @@ def _regex(frame: str, slots: dict[str, str]) -> re.Pattern:
     return re.compile("^" + "".join(out) + "$")
 
 
-class _ValueFrame:
-    """A seed's sentence stating one given (``{v}`` once, people filled in): the literal text around a
-    number.  Matching by slicing is what ``_regex(frame, {"v": named("v")})`` does with its anchors, without
-    compiling a pattern for every item's names."""
+def _value_frame(frame: str) -> tuple[str, str]:
+    """A seed's sentence stating one given (``{v}`` once, people filled in) as the literal text before and
+    after its number (``frame_value`` reads it).  A tuple of two strings, which the cyclic collector stops
+    tracking (a class's instances stay tracked: ~8,000 were walked by every full collection; issue 19
+    round 18)."""
+    head, _, tail = frame.partition("{v}")  # seeds.py checks: {v} once, no other slot
+    return head, tail
 
-    __slots__ = ("head", "tail")
 
-    def __init__(self, frame: str) -> None:
-        self.head, _, self.tail = frame.partition("{v}")  # seeds.py checks: {v} once, no other slot
-
-    def value(self, sentence: str) -> str | None:
-        """The number the sentence states in this frame, or None."""
-        h, t = len(self.head), len(self.tail)
-        if len(sentence) <= h + t or not (sentence.startswith(self.head) and sentence.endswith(self.tail)):
-            return None
-        middle = sentence[h : len(sentence) - t]
-        return middle if _NUMBER_ONLY.fullmatch(middle) else None
+def frame_value(frame: tuple[str, str], sentence: str) -> str | None:
+    """The number ``sentence`` states in the value frame ``frame`` (``_value_frame``), or None.  Matching
+    by slicing is what ``_regex(frame, {"v": named("v")})`` does with its anchors, without compiling a
+    pattern for every item's names."""
+    head, tail = frame
+    h, t = len(head), len(tail)
+    if len(sentence) <= h + t or not (sentence.startswith(head) and sentence.endswith(tail)):
+        return None
+    middle = sentence[h : len(sentence) - t]
+    return middle if _NUMBER_ONLY.fullmatch(middle) else None
 
 
 _NUMBER_ONLY = re.compile(NUM)
 
 
 class _ValueFrames:
-    """A text's value frames (``_ValueFrame``, quantity name), in order, indexed by the first 4 characters
+    """A text's value frames (``_value_frame``, quantity name), in order, indexed by the first 4 characters
     of their text before the number: a sentence can only match a frame whose text before the number
     starts as the sentence does, so it tries those and the frames with less text before the number, in
     the frames' order.  ``first`` is what the plain loop over the frames found (issue 19 round 5)."""
 
     __slots__ = ("frames", "by_head", "loose")
 
-    def __init__(self, frames: list[tuple[_ValueFrame, str]]) -> None:
+    def __init__(self, frames: list[tuple[tuple[str, str], str]]) -> None:
         self.frames = frames
         by_head: dict[str, list[int]] = {}
-        for i, (frame, _n) in enumerate(frames):
-            by_head.setdefault(frame.head[:4] if len(frame.head) >= 4 else "", []).append(i)
-        self.loose = by_head.pop("", [])
-        self.by_head = by_head
+        for i, ((head, _tail), _n) in enumerate(frames):
+            by_head.setdefault(head[:4] if len(head) >= 4 else "", []).append(i)
+        # tuples of ints: what the collector stops tracking (round 18)
+        self.loose = tuple(by_head.pop("", ()))
+        self.by_head = {k: tuple(v) for k, v in by_head.items()}
 
     def first(self, s: str) -> tuple[str, str] | None:
         """(the quantity, the number's text) of the first frame that reads ``s``, or None."""
         near, loose = self.by_head.get(s[:4], ()), self.loose
         for i in sorted((*near, *loose)) if near and loose else near or loose:
             frame, n = self.frames[i]
-            v = frame.value(s)
+            v = frame_value(frame, s)
             if v is not None:
                 return n, v
         return None
@@ -1550,21 +1553,23 @@ _Q_RE = [_Frame(f[:-1] + "{unit}" + f[-1], {"unit": "(?P<unit>(?:, in [a-z ]+)?)
 _SENTENCE_MAX = 1 << 13
 
 
-# Each keeps what ``parse_text`` reads of a match (strings, tuples of them, a relation's groups as a dict), not
-# the ``re.Match``: the cyclic garbage collector tracks every match, and ~20,000 kept ones were walked by every
-# full collection; it stops tracking the strings, the dicts and the tuples of strings (a relation's entry,
-# holding a dict, stays tracked; issue 19 round 17)
+# Each keeps what ``parse_text`` reads of a match (strings and tuples of them), not the ``re.Match``: the
+# cyclic garbage collector tracks every match, and ~20,000 kept ones were walked by every full collection; it
+# stops tracking the strings and the tuples of strings (issue 19 rounds 17 and 18)
 _SLOTS = ("X", "x", "y", "z")
 
 
 @lru_cache(maxsize=_SENTENCE_MAX)
 def _relation_matches(s: str) -> tuple:
-    """(kind, the match's groups, its quantity slots in the order the sentence says them) per frame."""
+    """(kind, the match's groups as (name, text) pairs, its quantity slots in the order the sentence says
+    them) per frame.  Pairs, not the dict: a tuple holding a dict stays tracked by the collector even when
+    the dict is not (issue 19 round 18)."""
     out = []
     for kind, rx in _REL_ALL:
         if rx.key in s and (m := rx.match(s)):
             g = m.groupdict()
-            out.append((kind, g, tuple(sorted((k for k in _SLOTS if g.get(k) is not None), key=m.start))))
+            slots = tuple(sorted((k for k in _SLOTS if g.get(k) is not None), key=m.start))
+            out.append((kind, tuple(g.items()), slots))
     return tuple(out)
 
 
@@ -1643,7 +1648,7 @@ def _story(first: str, k: int, intros, plans: dict) -> tuple | None:
             if key is None:
                 key = keys[f.people] = tuple([who.get(p) for p in f.people])
             got = f.made.get(key)
-            made.append((got if got is not None else f.remember(key, _ValueFrame(f.fill(who))), n))
+            made.append((got if got is not None else f.remember(key, _value_frame(f.fill(who))), n))
         frames = tuple(made)
     else:
         frames = tuple((f.value_frame(who), n) for f, n in plan[1])
@@ -1691,11 +1696,11 @@ class _Template:
         self.made[key] = made
         return made
 
-    def value_frame(self, who: dict[str, str]) -> _ValueFrame:
-        """``_ValueFrame(self.fill(who))``, one per filling (a ``_ValueFrame`` is immutable)."""
+    def value_frame(self, who: dict[str, str]) -> tuple[str, str]:
+        """``_value_frame(self.fill(who))``, one per filling."""
         key = tuple([who.get(p) for p in self.people])
         got = self.made.get(key)
-        return got if got is not None else self.remember(key, _ValueFrame(self.fill(who)))
+        return got if got is not None else self.remember(key, _value_frame(self.fill(who)))
 
 
 # ``_story`` works out the key of each set of people its value frames name once per story (False: once per
@@ -2049,7 +2054,8 @@ def parse_text(text: str, seeds: list[Seed], numbers_in_text: int | None = None)
                 relations.append(read_relation(kind, t, "", params))
                 continue
         # the relation frames in order, those whose longest literal piece the sentence lacks left out
-        for kind, g, slots in _relation_matches(s):
+        for kind, groups, slots in _relation_matches(s):
+            g = dict(groups)
             got: dict[str, str | None] = {}
             first: str | None = None
             for slot in slots:

@@ -353,7 +353,10 @@ def _structure_of_quantity(p: Program, memo: dict[str, str], name: str, depth: i
     return out
 
 
-_FREE: dict[int, tuple[Expr, frozenset[str]]] = {}
+_FREE: dict[int, frozenset[str]] = {}
+# the nodes of ``_FREE``'s ids, kept so that an id cannot be reused, apart from the entries: a tuple holding
+# a node stays tracked by the collector and was walked by every full collection (issue 19 round 18)
+_FREE_NODES: dict[int, Expr] = {}
 # a name's ``free_names`` (the frozenset of it alone) made once per name, not once per call (issue 19 round 14:
 # ~40% of the calls are on a ``Sym``; a frozenset is immutable).  False: a new one each call (the tests compare
 # the two).  Bounded
@@ -363,7 +366,7 @@ _SYM_FREE: dict[str, frozenset[str]] = {}
 
 def free_names(e: Expr) -> frozenset[str]:
     """``e.free_symbols()``, remembered per node: a chain's programs share their quantities' trees, and
-    each is read many times.  The node is kept with its entry so that its ``id`` cannot be reused."""
+    each is read many times.  The node is kept (``_FREE_NODES``) so that its ``id`` cannot be reused."""
     if type(e) is Sym:
         if SYM_NAMES:
             got = _SYM_FREE.get(e.name)
@@ -374,12 +377,14 @@ def free_names(e: Expr) -> frozenset[str]:
             return got
         return frozenset((e.name,))
     hit = _FREE.get(id(e))
-    if hit is not None and hit[0] is e:
-        return hit[1]
+    if hit is not None:  # its id is a node kept in ``_FREE_NODES``: ``e`` itself
+        return hit
     if len(_FREE) > 100_000:
         _FREE.clear()
+        _FREE_NODES.clear()
     out = frozenset(e.free_symbols())
-    _FREE[id(e)] = (e, out)
+    _FREE_NODES[id(e)] = e
+    _FREE[id(e)] = out
     return out
 
 

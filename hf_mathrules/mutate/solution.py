@@ -26,11 +26,14 @@ def _shown(v: Fraction):
 # ``_show`` remembered per (expression node, what each name it reads is shown as): a chain's variants show
 # the same definitions with the numbers that were not redrawn (rates, factors, conversions), and a row shows
 # one expression in several lines; about half the calls in level-3 items repeat one (issue 19 round 13).
-# The node is kept with its entry so that its ``id`` cannot be reused.  False: every call renders afresh
-# (the tests compare the two)
+# The node is kept (``_SHOWN_NODES``, by ``id``, cleared with the entries) so that its ``id`` cannot be reused.
+# False: every call renders afresh (the tests compare the two)
 SHOW_MEMO = True
 _SHOW_MAX = 1 << 14
-_SHOWN: dict[tuple, tuple] = {}
+# entries hold ints and strings only, which the cyclic collector stops tracking: ~20,000 tuples holding
+# nodes and ``Fraction`` objects were walked by every full collection (issue 19 round 18)
+_SHOWN: dict[tuple, str] = {}
+_SHOWN_NODES: dict[int, object] = {}
 
 
 def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None) -> str:
@@ -45,20 +48,22 @@ def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None)
         id(e),
         tuple(
             (n, letters[n]) if letters and n in letters
-            else (n, v) if (v := values.get(n)) is not None
+            else (n, v.numerator, v.denominator) if (v := values.get(n)) is not None
             else (n,)
             for n in names
         ),
     )  # fmt: skip
     hit = _SHOWN.get(key)
-    if hit is not None and hit[0] is e:
-        return hit[1]
+    if hit is not None:  # the key's id is a node kept in ``_SHOWN_NODES``: ``e`` itself
+        return hit
     out = _show_filled(e, values, names, letters) if SHOW_TEMPLATES else None
     if out is None:
         out = _show_plain(e, values, names, letters)
     if len(_SHOWN) >= _SHOW_MAX:
         _SHOWN.clear()
-    _SHOWN[key] = (e, out)
+        _SHOWN_NODES.clear()
+    _SHOWN_NODES[id(e)] = e
+    _SHOWN[key] = out
     return out
 
 
@@ -72,7 +77,8 @@ def _show(e, values: dict[str, Fraction], letters: dict[str, str] | None = None)
 # and never next to another digit).  Issue 19 round 16.  False: every new (node, values) rendered (the tests
 # compare the two on every expression the engine shows)
 SHOW_TEMPLATES = True
-_TEMPLATES: dict[tuple, tuple] = {}
+_TEMPLATES: dict[tuple, str] = {}  # untracked entries, their nodes kept apart, as ``_SHOWN``'s
+_TEMPLATE_NODES: dict[int, object] = {}
 _SENTINELS = tuple(str(7_301_000_000_000_000_000 + 7 * i) for i in range(32))
 
 
@@ -97,15 +103,16 @@ def _show_filled(e, values: dict, names, letters: dict[str, str] | None) -> str 
     if len(fill) > len(_SENTINELS):
         return None
     key = (id(e), tuple(shape))
-    hit = _TEMPLATES.get(key)
-    if hit is None or hit[0] is not e:
+    out = _TEMPLATES.get(key)  # the key's id is a node kept in ``_TEMPLATE_NODES``: ``e`` itself
+    if out is None:
         it = iter(_SENTINELS)
         vals = {st[0]: int(next(it)) for st in shape if len(st) == 2 and st[1] == 0}
-        hit = (e, _show_plain(e, vals, names, letters))
+        out = _show_plain(e, vals, names, letters)
         if len(_TEMPLATES) >= _SHOW_MAX:
             _TEMPLATES.clear()
-        _TEMPLATES[key] = hit
-    out = hit[1]
+            _TEMPLATE_NODES.clear()
+        _TEMPLATE_NODES[id(e)] = e
+        _TEMPLATES[key] = out
     for slot, digits in zip(_SENTINELS, fill):
         out = out.replace(slot, digits)
     return out

@@ -113,8 +113,15 @@ def _build_model(margs: MathRulesArguments, model_args, train_ds):
 def _run_sft_config(sft, model_args, margs: MathRulesArguments):
     """A copy of ``sft`` for this run (the caller's object is never changed): no push by the trainer (we
     push once, at the end, with the card), token counting on, evaluation on the save cadence when asked
-    for, and the base model's loading arguments as TRL's ``sft.py`` builds them."""
+    for, no row cut shorter than a packed bin, and the base model's loading arguments as TRL's ``sft.py``
+    builds them."""
     changes: dict[str, Any] = {"push_to_hub": False, "include_num_input_tokens_seen": "non_padding"}
+    if margs.pack_length and sft.max_length is not None and sft.max_length < margs.pack_length:
+        # TRL cuts every row to max_length before the rows are packed, silently: with the tiny preset's 512
+        # and 1,024-token bins, 3x3 elimination and in-place linear-system rows (~600-785 tokens) lost their
+        # last steps and their answers (EXPERIMENTS § 3k).  A bin bounds a row's length already, and a row
+        # longer than a bin is refused by name (``pack_examples``), so nothing is cut
+        changes["max_length"] = None
     if sft.eval_strategy != "no" and sft.eval_steps is None:
         changes["eval_steps"] = sft.save_steps
     if margs.preset != "tiny":

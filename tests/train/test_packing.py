@@ -129,3 +129,34 @@ def test_train_cli_trains_on_packed_rows_and_counts_real_tokens(tmp_path, capsys
     assert 0.8 * 3 * 4 * 256 < results["train_tokens"] <= 3 * 4 * 256
     assert main([*args[:-2], "--pack_length", "20", "--overwrite", "--output_dir", str(tmp_path / "b")]) == 2
     assert "pack_length 20 is shorter than the longest training row" in capsys.readouterr().err
+
+
+def test_rows_longer_than_max_length_are_packed_whole(rows):
+    """TRL cuts rows to ``max_length`` before they are packed; a packed run lifts a ``max_length`` shorter
+    than its bins, so a row longer than it keeps its last steps and its answer (the tiny preset's 512 cut the
+    3x3 elimination rows in 1,024-token bins)."""
+    from datasets import Dataset
+    from trl import SFTTrainer
+
+    from hf_mathrules.train.config import MathRulesArguments, tiny_sft_config
+    from hf_mathrules.train.data import sft_row
+    from hf_mathrules.train.sft import _run_sft_config
+
+    tok = make_tokenizer("math", [r["prompt"] + "\n" + r["completion"] for r in rows])
+    model = tiny_llama(tok, TinyModelConfig(hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                                            intermediate_size=64))  # fmt: skip
+    sft = tiny_sft_config(output_dir="unused", per_device_train_batch_size=2, max_steps=1, report_to="none",
+                          max_length=24)  # fmt: skip
+    unpacked = _run_sft_config(sft, None, MathRulesArguments(preset="tiny"))
+    packed = _run_sft_config(sft, None, MathRulesArguments(preset="tiny", pack_length=256))
+    assert unpacked.max_length == 24 and packed.max_length is None and sft.max_length == 24
+    wide = _run_sft_config(sft, None, MathRulesArguments(preset="tiny", pack_length=16))
+    assert wide.max_length == 24  # bins shorter than max_length: the packing refuses longer rows itself
+    lengths = {}
+    for name, args in (("cut", unpacked), ("packed", packed)):
+        trainer = SFTTrainer(
+            model=model, args=args, train_dataset=Dataset.from_list([sft_row(r) for r in rows]),
+            processing_class=tok,
+        )  # fmt: skip
+        lengths[name] = max(len(x) for x in trainer.train_dataset["input_ids"])
+    assert lengths["cut"] == 24 < lengths["packed"] <= 256

@@ -1,6 +1,7 @@
 """What the mutation speed rounds' tests compare: level-3 rows as JSON text item by item (the shortcuts must
 leave them unchanged) and programs with their givens drawn again (issue 19 rounds 10-12)."""
 
+import gc
 import json
 import random
 
@@ -105,3 +106,11 @@ def make_items(items: int, levels=(1, 3, 5), k: int = 16, seed: int = 1):
         for i in range(items):
             eng.item(seed, i)
     return eng
+
+
+def tracked(x) -> bool:
+    """Whether the cyclic collector tracks ``x`` or anything in it (dicts' values, tuples' items; rounds 17-18)."""
+    if gc.is_tracked(x):
+        return True
+    items = x.values() if isinstance(x, dict) else x if isinstance(x, tuple) else ()
+    return any(tracked(y) for y in items)

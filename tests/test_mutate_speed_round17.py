@@ -14,7 +14,7 @@ assume the repository's history.
 
 import gc
 
-from mutation_rows import make_items
+from mutation_rows import make_items, tracked
 
 from hf_mathrules.mutate import MutationEngine, frames
 
@@ -33,14 +33,6 @@ def test_making_items_leaves_no_cyclic_garbage():
     assert found == 0, f"{found} objects in reference cycles after 90 items"
 
 
-def _tracked(x) -> bool:
-    """Whether the collector tracks ``x`` or anything in it."""
-    if gc.is_tracked(x):
-        return True
-    items = x.values() if isinstance(x, dict) else x if isinstance(x, tuple) else ()
-    return any(_tracked(y) for y in items)
-
-
 def test_the_sentence_caches_hold_nothing_the_collector_tracks():
     eng = MutationEngine(level=3, second_opinion="none", variants_per_chain=4)
     texts = [r["prompt"] for i in range(20) for r in eng.item(1, i).rows]
@@ -55,4 +47,4 @@ def test_the_sentence_caches_hold_nothing_the_collector_tracks():
     assert sum(bool(rel) for rel, _, _ in got) > 20 and sum(bool(st) for _, st, _ in got) > 20
     for rel, st, q in got:
         # every entry whole (round 18: a relation's groups as pairs; a tuple holding a dict stays tracked)
-        assert not _tracked(rel) and not _tracked(st) and not _tracked(q), (rel, st, q)
+        assert not tracked(rel) and not tracked(st) and not tracked(q), (rel, st, q)

@@ -20,18 +20,10 @@ memos on and off.
 import gc
 from fractions import Fraction
 
-from mutation_rows import make_items
+from mutation_rows import make_items, tracked
 
 from hf_mathrules.expr.nodes import Add, Num, Sym
 from hf_mathrules.mutate import frames, program, solution
-
-
-def _tracked(x) -> bool:
-    """Whether the collector tracks ``x`` or anything in it."""
-    if gc.is_tracked(x):
-        return True
-    items = x.values() if isinstance(x, dict) else x if isinstance(x, tuple) else ()
-    return any(_tracked(y) for y in items)
 
 
 def test_the_caches_entries_are_untracked_and_their_nodes_kept():
@@ -43,7 +35,7 @@ def test_the_caches_entries_are_untracked_and_their_nodes_kept():
     assert len(shown) > 200 and len(templates) > 50 and len(free) > 200
     for cache, nodes in ((shown, solution._SHOWN_NODES), (templates, solution._TEMPLATE_NODES)):
         for key, text in cache.items():
-            assert not _tracked(key) and type(text) is str, (key, text)
+            assert not tracked(key) and type(text) is str, (key, text)
             assert key[0] in nodes and id(nodes[key[0]]) == key[0]
     for key in free:
         assert id(program._FREE_NODES[key]) == key

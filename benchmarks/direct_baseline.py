@@ -4,8 +4,7 @@
 ``LEVEL_OF_SIZE[n]``); its "direct" cell asks the model to answer in one completion written the default way,
 which leaves the smaller system's answer to a one-line guess. A model trained with ``inline=true`` rows
 works the smaller system in place instead; this scores such a model on the *same* problems (the prompts are
-checked equal), so its accuracy pairs problem for problem with the recursion experiment's recursive-call
-cell of that seed.
+checked equal), so its accuracy is measured on exactly the problems of that seed's recursive-call cell.
 
     python benchmarks/direct_baseline.py "outputs/training_recipe/linear-systems-inline+max_length=1024" \
         --seed 0 --unknowns 3 --knob pairwise_sums=true --knob inline=true --max-new-tokens 800
@@ -72,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{a.model}: {a.unknowns} unknowns, seed {a.seed}'s test problems, worked in one completion: "
           f"{common.accuracy_text(cell)}")  # fmt: skip
     if a.out:
+        a.out.parent.mkdir(parents=True, exist_ok=True)
         tmp = a.out.with_suffix(a.out.suffix + ".tmp")
         tmp.write_text(json.dumps(cell, indent=1))
         tmp.replace(a.out)

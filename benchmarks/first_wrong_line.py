@@ -24,12 +24,15 @@ _BIG_NUMBER = re.compile(r"\d{3,}")
 _NUMBER = re.compile(r"-?\d+")
 _NAME = re.compile(r"(?<![A-Za-z])[a-z](?![A-Za-z])")
 _NAMED_ROW = re.compile(r"^(R\d+) = \[")
+_ENTRY_SUMS = re.compile(r"^R\d+ [+-] .*R\d+ = \[")  # the rule's ``entry_sums``: R2 - 2*R1 = [2 - 2, ...]
 
 
 def kind_of(ref: str, got: str | None) -> str:
     """What the first differing line is: a matrix row (constant column alone or not), an operation, ..."""
     if got is None:
         return "completion ends early"
+    if _ENTRY_SUMS.match(ref):
+        return "entry sums"
     named = _NAMED_ROW.match(ref)
     if named and got.startswith(named.group(1) + " = ["):  # a row an operation wrote: its entries
         ref, got = ref[named.end(1) + 3 :], got[named.end(1) + 3 :]
@@ -68,6 +71,8 @@ def forced_lines(row: dict) -> list[tuple[str, str, str]]:
             stage = "matrix row"
         elif "<-" in line or line.startswith("swap"):
             stage = "row operation"
+        elif _ENTRY_SUMS.match(line):
+            stage = "entry sums (R + cR = [a + b, ...])"
         elif _NAMED_ROW.match(line):  # a row an operation wrote (the rule's ``changed_rows``), or R1's copy
             stage = "matrix row"
         elif " = [" in line:

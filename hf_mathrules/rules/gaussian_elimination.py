@@ -35,8 +35,12 @@ class GaussianEliminationConfig(RuleConfig):
     # after each operation only the rows it changed (``R2 = [0 3 3 | 3]``), the whole matrix once at the
     # end: a 3x3 elimination rewrites ~18 unchanged rows otherwise, half its tokens copies
     changed_rows: bool = False
+    # before the row an addition writes, the line ``R2 - 2*R1 = [2 - 2, 4 + 4 | -15 + 28]``: each entry as
+    # the two numbers it adds, side by side; a model that adds a row multiple to a row written many lines
+    # back otherwise looks up both numbers and adds them in one token (EXPERIMENTS § 4f)
+    entry_sums: bool = False
 
-    LATER_KNOBS = {"changed_rows": False}
+    LATER_KNOBS = {"changed_rows": False, "entry_sums": False}
 
     LEVEL_KNOBS = {
         1: dict(n_unknowns=2, max_coeff=3, max_value=5, max_denominator=1, p_zero_pivot=0.0,
@@ -61,7 +65,7 @@ class GaussianEliminationConfig(RuleConfig):
         p = k["p_zero_pivot"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ConfigError(f"p_zero_pivot must be a probability from 0 to 1, got {p!r}")
-        check_bool(k, "aligned", "show_products", "changed_rows")
+        check_bool(k, "aligned", "show_products", "changed_rows", "entry_sums")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
         if k["max_coeff"] == 1 and k["n_unknowns"] > 3 and p > 0:
             # with entries in {-1, 0, 1} a zero first pivot leaves too few non-singular matrices to vary
@@ -86,6 +90,18 @@ def operation_text(op: tuple) -> str:
     _, target, source, c = op
     sign = "-" if c < 0 else "+"
     return f"R{target + 1} <- R{target + 1} {sign} {_coef(abs(c))}R{source + 1}"
+
+
+def entry_sums_line(op: tuple, before: Matrix) -> str:
+    """``R2 - 2*R1 = [2 - 2, 4 + 4 | -15 + 28]`` for the addition ``op`` on the matrix ``before`` it: each
+    entry of the target row beside the signed entry of the multiple it adds (``a + t`` or ``a - |t|``)."""
+    _, target, source, c = op
+    cells = []
+    for a, s in zip(before.rows[target], before.rows[source]):
+        t = c * s
+        cells.append(f"{_num(a)} {'-' if t < 0 else '+'} {_num(abs(t))}")
+    body = ", ".join(cells[:-1]) + " | " + cells[-1] if len(cells) > 1 else cells[0]
+    return operation_text(op).split(" <- ", 1)[1] + " = [" + body + "]"
 
 
 def changed_rows(op: tuple) -> tuple[int, ...]:
@@ -184,6 +200,8 @@ class GaussianElimination(Rule):
                 lines.append(
                     f"{_coef(abs(c))}R{source + 1} = " + row_text([abs(c) * v for v in prev.rows[source]])
                 )
+            if op[0] == "add" and self.k["entry_sums"]:
+                lines.append(entry_sums_line(op, prev))
             if self.k["changed_rows"]:
                 lines.extend(f"R{i + 1} = " + row_text(m.rows[i]) for i in changed_rows(op))
             else:

@@ -86,6 +86,22 @@ def test_a_row_written_alone_is_a_matrix_row():
     assert fwl.kind_of("R2 = [0 1 2 | 3]", "R2 = [0 1 5 | 3]") == "matrix row: a coefficient"
 
 
+def test_entry_sums_lines_are_their_own_stage():
+    """gaussian_elimination's ``entry_sums``: ``R2 - 2*R1 = [2 - 2, ...]`` lines are a stage of their own
+    (given up to " = "), apart from the row multiples and the rows they give, and a wrong one is named so."""
+    rows = common.rows("gaussian_elimination", 3, 3, split="test", seed=12345,
+                       knobs={"changed_rows": True, "entry_sums": True})  # fmt: skip
+    cases = [(k, *c) for k, row in enumerate(rows) for c in fwl.forced_lines(row)]
+    sums = [i for i, c in enumerate(cases) if c[1].startswith("entry sums")]
+    assert len(sums) >= 3 * 4 and all(re.search(r"\nR\d [+-] .*R\d = $", cases[i][2]) for i in sums)
+    assert all(" + " in cases[i][3] or " - " in cases[i][3] for i in sums)
+    assert {"matrix row", "row multiple (R = [...])", "row operation"} <= {c[1] for c in cases}
+    got = [c[3] for c in cases]
+    got[sums[0]] = got[sums[0]].replace(" ", "", 1)
+    res = fwl.tally_forced(len(rows), cases, got)
+    assert res["wrong_kinds"] == {"entry sums": 1} and res["problems_all_right"] == len(rows) - 1
+
+
 def test_bad_knob_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "config.json").write_text("{}")
     for knob, message in (

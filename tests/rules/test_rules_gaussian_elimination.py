@@ -148,3 +148,46 @@ def test_step_checker_reads_a_changed_row_into_its_matrix():
     bad = check_completion(*args, "\n".join(completion), row["prompt"], row["answer"])
     assert bad.lines[bad.first_bad].text == completion[k] and bad.lines[bad.first_bad].ok is False
     assert bad.answer_ok and not bad.correct  # the answer line was left right; a step is not
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_entry_sums_write_each_sum_before_the_row_it_gives(changed):
+    """``entry_sums``: before each row an addition writes, ``R2 - 2*R1 = [2 - 2, 4 + 4 | -15 + 28]``, whose
+    sums are that row's entries; the problems, matrices and answers are the rows' without it, both readers
+    see the same matrices, and the step checker reads the sums line as text, not a step."""
+    from hf_mathrules.experiments.gaussian import parse_steps
+    from hf_mathrules.rules import get_rule
+    from hf_mathrules.verify.steps import check_completion
+
+    knobs = {"p_zero_pivot": 0.5, "changed_rows": changed}
+    plain = make_rule(RULE, level=3, **knobs).generate(30, seed=5)
+    rule = make_rule(RULE, level=3, entry_sums=True, **knobs)
+    rows = rule.generate(30, seed=5)
+    assert validate_rows(rows, rule).ok
+    assert [r["steps"] for r in rows] == [r["steps"] for r in plain]
+    assert [r["answer"] for r in rows] == [r["answer"] for r in plain]
+    assert all(parse_steps(r["completion"]) == parse_steps(p["completion"]) for r, p in zip(rows, plain))
+    n_sums = 0
+    for row in rows:
+        lines = row["completion"].splitlines()
+        ops = [ln for ln in lines if "<-" in ln and " + " in ln or "<-" in ln and " - " in ln]
+        sums = [(i, ln) for i, ln in enumerate(lines) if ln.startswith("R") and " = [" in ln and "," in ln]
+        assert len(sums) == len(ops) and [s.split(" = ")[0] for _, s in sums] == [
+            o.split(" <- ")[1] for o in ops
+        ]
+        for i, ln in sums:
+            cells = ln.split(" = [", 1)[1].rstrip("]").replace(" | ", ", ").split(", ")
+            got = [Fraction(a) + (1 if op == "+" else -1) * Fraction(b) for a, op, b in map(str.split, cells)]
+            target = int(ln[1]) - 1
+            after = lines[i + 1] if changed else lines[i + 1 + target]  # the row written, or the matrix's
+            assert [Fraction(x) for x in after.split("[", 1)[1].rstrip("]").replace("|", " ").split()] == got
+            n_sums += 1
+        checked = check_completion(
+            get_rule(RULE), row["problem"], row["completion"], row["prompt"], row["answer"]
+        )
+        assert checked.correct and all(c.ok for c in checked.lines if c.kind == "step")
+        assert all(c.kind == "text" for c in checked.lines if c.text in dict(sums).values())
+    assert n_sums >= 30 * 4
+    assert not any("entry_sums" in json.loads(p["meta"]) for p in plain)  # older rows stay byte-identical
+    with pytest.raises(ConfigError, match="entry_sums"):
+        make_rule(RULE, level=1, entry_sums="yes")

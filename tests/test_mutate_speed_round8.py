@@ -436,6 +436,7 @@ def _plain_everything(monkeypatch):
     monkeypatch.setattr(gates, "free_names", lambda e: e.free_symbols())
     monkeypatch.setattr(engine, "_META_JSON", _PlainEncoder)
     monkeypatch.setattr(engine, "GC_GEN0", None)
+    monkeypatch.setattr(engine, "GC_FREEZE", False)
 
 
 def test_item_puts_the_collector_thresholds_back(monkeypatch):
@@ -462,6 +463,40 @@ def test_item_puts_the_collector_thresholds_back(monkeypatch):
     monkeypatch.setattr(engine, "GC_GEN0", None)
     eng.item(SEED, 1)
     assert seen[-1] == before
+
+
+def test_item_freezes_the_older_objects_only_while_it_is_made(monkeypatch):
+    """``GC_FREEZE``: the objects alive before an item are out of the collector's generations while it is
+    made and back after (an error too); a caller's own freeze is left as it was."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    eng = MutationEngine(level=LEVEL, second_opinion="none", variants_per_chain=4)
+    seen = []
+    real = MutationEngine._item
+
+    def spy(self, seed, index):
+        seen.append(gc.get_freeze_count())
+        if index == 2:
+            raise RuntimeError("boom")
+        return real(self, seed, index)
+
+    monkeypatch.setattr(MutationEngine, "_item", spy)
+    eng.item(SEED, 0)
+    assert seen[-1] > 1000 and gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError):
+        eng.item(SEED, 2)
+    assert gc.get_freeze_count() == 0  # unfrozen on an error too
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        eng.item(SEED, 1)
+        assert seen[-1] == frozen and gc.get_freeze_count() > 0  # the caller's freeze left on
+    finally:
+        gc.unfreeze()
+    monkeypatch.setattr(engine, "GC_FREEZE", False)
+    eng.item(SEED, 3)
+    assert seen[-1] == 0
 
 
 def _rows(k: int, items) -> dict[int, list[str]]:

@@ -494,9 +494,17 @@ def test_item_freezes_the_older_objects_only_while_it_is_made(monkeypatch):
         assert seen[-1] == frozen and gc.get_freeze_count() > 0  # the caller's freeze left on
     finally:
         gc.unfreeze()
+    # a freeze zeroes the generations' counts: one full collection every GC_FULL_EVERY frozen items
+    fulls = []
+    monkeypatch.setattr(engine, "GC_FULL_EVERY", 2)
+    monkeypatch.setattr(engine, "_FROZEN_ITEMS", [0])
+    monkeypatch.setattr(gc, "collect", lambda *a: fulls.append(a) or 0)
+    for i in (4, 5, 6, 7, 8):
+        eng.item(SEED, i)
+    assert fulls == [(), ()] and engine._FROZEN_ITEMS[0] == 1
     monkeypatch.setattr(engine, "GC_FREEZE", False)
     eng.item(SEED, 3)
-    assert seen[-1] == 0
+    assert seen[-1] == 0 and len(fulls) == 2
 
 
 def _rows(k: int, items) -> dict[int, list[str]]:

@@ -240,7 +240,10 @@ class MutationEngine:
         old = gc.get_threshold()
         # the objects alive before the item are frozen (``gc.freeze``: moved out of every generation in
         # O(1)) while it is made, so the collections it triggers walk its own objects only, and unfrozen
-        # after (O(1)); not when the caller has frozen objects itself, whose freeze would be undone
+        # after (O(1)); not when the caller has frozen objects itself, whose freeze would be undone.  A
+        # freeze also zeroes the generations' counts, so items made back to back never reach a collection
+        # of the older generations: one full collection every ``GC_FULL_EVERY`` frozen items frees what
+        # cyclic garbage they left (none today: issue 19 round 17) and bounds what stays tracked
         freeze = GC_FREEZE and gc.get_freeze_count() == 0
         raise_gen0 = GC_GEN0 is not None and old[0] < GC_GEN0
         if not (freeze or raise_gen0):
@@ -255,6 +258,11 @@ class MutationEngine:
             if freeze:
                 gc.unfreeze()
             gc.set_threshold(*old)
+            if freeze:
+                _FROZEN_ITEMS[0] += 1
+                if _FROZEN_ITEMS[0] >= GC_FULL_EVERY:
+                    _FROZEN_ITEMS[0] = 0
+                    gc.collect()
 
     def _item(self, seed: int, index: int) -> Item:
         cfg = self.config
@@ -584,8 +592,13 @@ VARIANT_DRAWS = 32
 # the collector's first-generation threshold while an item is made (``MutationEngine.item``); None: the
 # interpreter's thresholds left alone
 GC_GEN0: int | None = 10_000
-# the older objects frozen while an item is made (``MutationEngine.item``; False: not)
+# the older objects frozen while an item is made (``MutationEngine.item``; False: not), and one full
+# collection every ``GC_FULL_EVERY`` such items (the interpreter's own thresholds gave ~4 a 1,000 items at
+# level 3, K = 16, each walking every object of the process; at 1,000 the one collection cost about as much
+# as those four, as dicts left tracked add up between collections; issue 19 round 19)
 GC_FREEZE = True
+GC_FULL_EVERY = 5000
+_FROZEN_ITEMS = [0]  # frozen items since the last of those collections (all engines of the process)
 # a row's meta: what ``json.dumps(meta, sort_keys=True)`` writes (that makes this very encoder per call;
 # issue 19 round 8)
 _META_JSON = json.JSONEncoder(sort_keys=True)

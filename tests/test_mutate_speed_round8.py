@@ -502,6 +502,12 @@ def test_item_freezes_the_older_objects_only_while_it_is_made(monkeypatch):
     for i in (4, 5, 6, 7, 8):
         eng.item(SEED, i)
     assert fulls == [(), ()] and engine._FROZEN_ITEMS[0] == 1
+    gc.disable()
+    try:
+        eng.item(SEED, 9)  # the collector turned off by the caller: no freeze, no collection
+    finally:
+        gc.enable()
+    assert seen[-1] == 0 and len(fulls) == 2
     monkeypatch.setattr(engine, "GC_FREEZE", False)
     eng.item(SEED, 3)
     assert seen[-1] == 0 and len(fulls) == 2

@@ -243,8 +243,9 @@ class MutationEngine:
         # after (O(1)); not when the caller has frozen objects itself, whose freeze would be undone.  A
         # freeze also zeroes the generations' counts, so items made back to back never reach a collection
         # of the older generations: one full collection every ``GC_FULL_EVERY`` frozen items frees what
-        # cyclic garbage they left (none today: issue 19 round 17) and bounds what stays tracked
-        freeze = GC_FREEZE and gc.get_freeze_count() == 0
+        # cyclic garbage they left (none today: issue 19 round 17) and bounds what stays tracked; nothing of
+        # this when the caller has turned the collector off
+        freeze = GC_FREEZE and gc.isenabled() and gc.get_freeze_count() == 0
         raise_gen0 = GC_GEN0 is not None and old[0] < GC_GEN0
         if not (freeze or raise_gen0):
             return self._item(seed, index)

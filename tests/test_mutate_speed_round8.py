@@ -439,21 +439,27 @@ def _plain_everything(monkeypatch):
     monkeypatch.setattr(engine, "GC_FREEZE", False)
 
 
-def test_item_puts_the_collector_thresholds_back(monkeypatch):
-    import gc
-
-    before = gc.get_threshold()
-    eng = MutationEngine(level=LEVEL, second_opinion="none", variants_per_chain=4)
+def _spy_items(monkeypatch, probe) -> list:
+    """What ``probe()`` reads inside each ``MutationEngine._item`` call (item index 2 raises)."""
     seen = []
     real = MutationEngine._item
 
     def spy(self, seed, index):
-        seen.append(gc.get_threshold())
+        seen.append(probe())
         if index == 2:
             raise RuntimeError("boom")
         return real(self, seed, index)
 
     monkeypatch.setattr(MutationEngine, "_item", spy)
+    return seen
+
+
+def test_item_puts_the_collector_thresholds_back(monkeypatch):
+    import gc
+
+    before = gc.get_threshold()
+    eng = MutationEngine(level=LEVEL, second_opinion="none", variants_per_chain=4)
+    seen = _spy_items(monkeypatch, gc.get_threshold)
     eng.item(SEED, 0)
     assert gc.get_threshold() == before
     with pytest.raises(RuntimeError):
@@ -472,16 +478,7 @@ def test_item_freezes_the_older_objects_only_while_it_is_made(monkeypatch):
 
     assert gc.get_freeze_count() == 0
     eng = MutationEngine(level=LEVEL, second_opinion="none", variants_per_chain=4)
-    seen = []
-    real = MutationEngine._item
-
-    def spy(self, seed, index):
-        seen.append(gc.get_freeze_count())
-        if index == 2:
-            raise RuntimeError("boom")
-        return real(self, seed, index)
-
-    monkeypatch.setattr(MutationEngine, "_item", spy)
+    seen = _spy_items(monkeypatch, gc.get_freeze_count)
     eng.item(SEED, 0)
     assert seen[-1] > 1000 and gc.get_freeze_count() == 0
     with pytest.raises(RuntimeError):

@@ -24,7 +24,8 @@ _BIG_NUMBER = re.compile(r"\d{3,}")
 _NUMBER = re.compile(r"-?\d+")
 _NAME = re.compile(r"(?<![A-Za-z])[a-z](?![A-Za-z])")
 _NAMED_ROW = re.compile(r"^(R\d+) = \[")
-_ENTRY_SUMS = re.compile(r"^R\d+ [+-] .*R\d+ = \[")  # the rule's ``entry_sums``: R2 - 2*R1 = [2 - 2, ...]
+# the rule's ``entry_sums``: R2 - 2*R1 = [2 - 2, ...], or with ``fraction_free`` 3*R2 - 2*R1 = [6 - 6, ...]
+_ENTRY_SUMS = re.compile(r"^(?:\d+\*)?R\d+ [+-] .*R\d+ = \[")
 
 
 def kind_of(ref: str, got: str | None) -> str:

@@ -35,7 +35,8 @@ _ROW = re.compile(r"^\s*\[(.*)\]\s*$")
 _NAMED_ROW = re.compile(r"^\s*R(\d+) = \[(.*)\]\s*$")
 _SWAP = re.compile(r"^\s*swap R(\d+), R(\d+)\s*$")
 _SCALE = re.compile(r"^\s*R(\d+) <- (-?(?:\d+(?:/\d+)?\*)?|-)R(\d+)\s*$")
-_ADD = re.compile(r"^\s*R(\d+) <- R(\d+) ([+-]) ((?:\d+(?:/\d+)?\*)?)R(\d+)\s*$")
+# ``R2 <- R2 - 3*R1``, or scaling the target first (the rule's ``fraction_free``) ``R2 <- 3*R2 - 2*R1``
+_ADD = re.compile(r"^\s*R(\d+) <- ((?:\d+\*)?)R(\d+) ([+-]) ((?:\d+(?:/\d+)?\*)?)R(\d+)\s*$")
 
 
 def _matrix_row(text: str) -> tuple[Fraction, ...] | None:
@@ -110,11 +111,11 @@ def apply_op(op: str, m: list) -> list | None:
                 return None
             rows[i] = [c * x for x in rows[i]]
         elif s := _ADD.match(op):
-            i, c, j = int(s.group(1)) - 1, _coef(s.group(4)), int(s.group(5)) - 1
-            if int(s.group(2)) - 1 != i:
+            i, u, c, j = int(s.group(1)) - 1, _coef(s.group(2)), _coef(s.group(5)), int(s.group(6)) - 1
+            if int(s.group(3)) - 1 != i:
                 return None
-            c = -c if s.group(3) == "-" else c
-            rows[i] = [a + c * b for a, b in zip(rows[i], rows[j])]
+            c = -c if s.group(4) == "-" else c
+            rows[i] = [u * a + c * b for a, b in zip(rows[i], rows[j])]
         else:
             return None
         return [tuple(r) for r in rows]

@@ -10,6 +10,7 @@ integer matrix, so the answer is right by construction; validation re-checks it 
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from dataclasses import dataclass
@@ -39,8 +40,13 @@ class GaussianEliminationConfig(RuleConfig):
     # the two numbers it adds, side by side; a model that adds a row multiple to a row written many lines
     # back otherwise looks up both numbers and adds them in one token (EXPERIMENTS § 4f)
     entry_sums: bool = False
+    # integer rows throughout: a row is cleared by a whole multiple of itself, ``R2 <- 3*R2 - 2*R1``, and
+    # divided by the common factor of its entries (``R2 <- 1/4*R2``) instead of by its pivot, so the model
+    # adds and multiplies integers where the pivot-1 reduction adds fractions over two denominators, the
+    # line a tiny model loses most (EXPERIMENTS § 4i); with ``show_products`` both multiples are written
+    fraction_free: bool = False
 
-    LATER_KNOBS = {"changed_rows": False, "entry_sums": False}
+    LATER_KNOBS = {"changed_rows": False, "entry_sums": False, "fraction_free": False}
 
     LEVEL_KNOBS = {
         1: dict(n_unknowns=2, max_coeff=3, max_value=5, max_denominator=1, p_zero_pivot=0.0,
@@ -65,7 +71,7 @@ class GaussianEliminationConfig(RuleConfig):
         p = k["p_zero_pivot"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ConfigError(f"p_zero_pivot must be a probability from 0 to 1, got {p!r}")
-        check_bool(k, "aligned", "show_products", "changed_rows", "entry_sums")
+        check_bool(k, "aligned", "show_products", "changed_rows", "entry_sums", "fraction_free")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
         if k["max_coeff"] == 1 and k["n_unknowns"] > 3 and p > 0:
             # with entries in {-1, 0, 1} a zero first pivot leaves too few non-singular matrices to vary
@@ -82,24 +88,28 @@ def _coef(c: Fraction) -> str:
 
 
 def operation_text(op: tuple) -> str:
-    """``swap R1, R2``, ``R1 <- 1/2*R1``, ``R2 <- R2 - 3*R1`` (rows numbered from 1)."""
+    """``swap R1, R2``, ``R1 <- 1/2*R1``, ``R2 <- R2 - 3*R1``, ``R2 <- 3*R2 - 2*R1`` (rows numbered from
+    1).  An addition is ``("add", target, source, c)`` or, scaling the target first, ``(..., c, u)``."""
     if op[0] == "swap":
         return f"swap R{op[1] + 1}, R{op[2] + 1}"
     if op[0] == "scale":
         return f"R{op[1] + 1} <- {_coef(op[2])}R{op[1] + 1}"
-    _, target, source, c = op
+    _, target, source, c, *u = op
     sign = "-" if c < 0 else "+"
-    return f"R{target + 1} <- R{target + 1} {sign} {_coef(abs(c))}R{source + 1}"
+    own = _coef(Fraction(u[0])) if u else ""
+    return f"R{target + 1} <- {own}R{target + 1} {sign} {_coef(abs(c))}R{source + 1}"
 
 
 def entry_sums_line(op: tuple, before: Matrix) -> str:
     """``R2 - 2*R1 = [2 - 2, 4 + 4 | -15 + 28]`` for the addition ``op`` on the matrix ``before`` it: each
-    entry of the target row beside the signed entry of the multiple it adds (``a + t`` or ``a - |t|``)."""
-    _, target, source, c = op
+    entry of the (scaled) target row beside the signed entry of the multiple it adds (``a + t`` or
+    ``a - |t|``)."""
+    _, target, source, c, *u = op
+    scale = u[0] if u else 1
     cells = []
     for a, s in zip(before.rows[target], before.rows[source]):
         t = c * s
-        cells.append(f"{_num(a)} {'-' if t < 0 else '+'} {_num(abs(t))}")
+        cells.append(f"{_num(scale * a)} {'-' if t < 0 else '+'} {_num(abs(t))}")
     body = ", ".join(cells[:-1]) + " | " + cells[-1] if len(cells) > 1 else cells[0]
     return operation_text(op).split(" <- ", 1)[1] + " = [" + body + "]"
 
@@ -129,6 +139,54 @@ def gauss_jordan(m: Matrix) -> list[tuple[tuple, Matrix]]:
                 c = -m.rows[i][j]
                 m = m.add_multiple(i, j, c)
                 out.append((("add", i, j, c), m))
+    return out
+
+
+def _common_factor(row) -> int:
+    """The largest integer dividing every entry of an integer row (0 for a zero row)."""
+    g = 0
+    for v in row:
+        g = math.gcd(g, int(v))
+    return g
+
+
+def gauss_jordan_fraction_free(m: Matrix) -> list[tuple[tuple, Matrix]]:
+    """The row operations (and the matrix after each) that bring a non-singular integer augmented matrix
+    to reduced row echelon form with integer rows until the last scaling: per column, a swap if the pivot
+    is 0, the pivot row divided by its entries' common factor, then each other row with a non-zero entry
+    in the column replaced by ``u*R_i + w*R_j`` (``u > 0`` and ``w`` the smallest integers that clear it)
+    and divided by its common factor (signed to make its leading entry positive); at the end each row
+    still not 1 on the diagonal divided by its pivot."""
+    out: list[tuple[tuple, Matrix]] = []
+    n = m.shape[0]
+
+    def reduce(m: Matrix, i: int) -> Matrix:
+        g = _common_factor(m.rows[i])
+        if g > 1:  # and the leading entry made positive on the way: one scaling, not two
+            c = Fraction(1 if next(v for v in m.rows[i] if v) > 0 else -1, g)
+            m = m.scale(i, c)
+            out.append((("scale", i, c), m))
+        return m
+
+    for j in range(n):
+        if m.rows[j][j] == 0:
+            p = next(i for i in range(j + 1, n) if m.rows[i][j] != 0)
+            m = m.swap(j, p)
+            out.append((("swap", j, p), m))
+        m = reduce(m, j)
+        for i in range(n):
+            a, p = int(m.rows[i][j]), int(m.rows[j][j])
+            if i != j and a != 0:
+                g = math.gcd(a, p)
+                u, w = abs(p) // g, -a * (1 if p > 0 else -1) // g
+                m = m.scale(i, u).add_multiple(i, j, w) if u != 1 else m.add_multiple(i, j, w)
+                out.append((("add", i, j, Fraction(w), u) if u != 1 else ("add", i, j, Fraction(w)), m))
+                m = reduce(m, i)
+    for i in range(n):
+        if m.rows[i][i] != 1:
+            c = 1 / m.rows[i][i]
+            m = m.scale(i, c)
+            out.append((("scale", i, c), m))
     return out
 
 
@@ -188,7 +246,7 @@ class GaussianElimination(Rule):
         coeffs, rhs, solution = self.build(rng, n)
         eqs = [linear_eq(r, names, b) for r, b in zip(coeffs, rhs)]
         start = Matrix([[*r, b] for r, b in zip(coeffs, rhs)])
-        ops = gauss_jordan(start)
+        ops = (gauss_jordan_fraction_free if self.k["fraction_free"] else gauss_jordan)(start)
         answer = ", ".join(f"{v} = {machine(number(x))}" for v, x in zip(names, solution))
         aligned = self.k["aligned"]
         lines = [header(names), start.text(aligned=aligned)]
@@ -196,7 +254,9 @@ class GaussianElimination(Rule):
         for op, m in ops:
             lines.append(operation_text(op))
             if op[0] == "add" and self.k["show_products"]:
-                _, _, source, c = op
+                _, target, source, c, *u = op
+                if u:
+                    lines.append(f"{u[0]}*R{target + 1} = " + row_text([u[0] * v for v in prev.rows[target]]))
                 lines.append(
                     f"{_coef(abs(c))}R{source + 1} = " + row_text([abs(c) * v for v in prev.rows[source]])
                 )

@@ -1,6 +1,7 @@
 """gaussian_elimination: SymPy-valid rows at every level, determinism, knob errors, RREF form check."""
 
 import json
+import re
 from fractions import Fraction
 
 import pytest
@@ -86,7 +87,7 @@ def test_rows_unpadded_and_products_on_their_own_line(level):
             if not add:
                 assert not lines[i + 1].split(" = ")[0].endswith(("R1", "R2", "R3"))
                 continue
-            coef, source = add.group(4).rstrip("*") or "1", int(add.group(5)) - 1
+            coef, source = add.group(5).rstrip("*") or "1", int(add.group(6)) - 1
             name, _, product = lines[i + 1].partition(" = ")
             assert name == ("" if coef == "1" else coef + "*") + f"R{source + 1}", lines[i + 1]
             got = [Fraction(t) for t in product.strip("[]").replace("|", " ").split()]
@@ -191,3 +192,54 @@ def test_entry_sums_write_each_sum_before_the_row_it_gives(changed):
     assert not any("entry_sums" in json.loads(p["meta"]) for p in plain)  # older rows stay byte-identical
     with pytest.raises(ConfigError, match="entry_sums"):
         make_rule(RULE, level=1, entry_sums="yes")
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 6])
+def test_fraction_free_rows_stay_integer_and_reach_the_same_answer(level):
+    """``fraction_free``: ``R2 <- 3*R2 - 2*R1`` and division by a row's common factor; the problems and
+    answers are the plain rows', every matrix but those after the last scalings is integer (all of them
+    for an integer solution), each operation as the experiment reads it gives the matrix written after it,
+    each sums line adds up to the row it precedes, and the step checker passes every step."""
+    from hf_mathrules.experiments.gaussian import _SCALE, apply_op, parse_steps
+    from hf_mathrules.rules import get_rule
+    from hf_mathrules.verify.steps import check_completion
+
+    knobs = {"p_zero_pivot": 0.5} if level > 1 else {}
+    n = 40 if level < 5 else 15
+    plain = make_rule(RULE, level=level, **knobs).generate(n, seed=8)
+    rule = make_rule(RULE, level=level, changed_rows=True, entry_sums=True, fraction_free=True, **knobs)
+    rows = rule.generate(n, seed=8)
+    assert validate_rows(rows, rule).ok
+    assert [r["answer"] for r in rows] == [p["answer"] for p in plain]
+    n_scaled_first = 0
+    for row in rows:
+        start, steps = parse_steps(row["completion"])
+        before = start
+        for op, after in steps:
+            assert apply_op(op, before) == after, (op, row["completion"])
+            before = after
+        integer = [all(v.denominator == 1 for r in m for v in r) for _, m in steps]
+        last_scalings = len(steps) - max(
+            (k + 1 for k, (op, _) in enumerate(steps) if not _SCALE.match(op)), default=0
+        )
+        assert all(integer[: len(steps) - last_scalings]), row["completion"]
+        assert all(integer) or "/" in row["answer"]
+        lines = row["completion"].splitlines()
+        for i, ln in enumerate(lines):
+            if " = [" in ln and "," in ln:  # a sums line, then the row it gives
+                cells = ln.split(" = [", 1)[1].rstrip("]").replace(" | ", ", ").split(", ")
+                got = [
+                    Fraction(a) + (1 if o == "+" else -1) * Fraction(b) for a, o, b in map(str.split, cells)
+                ]
+                written = lines[i + 1].split("[", 1)[1].rstrip("]").replace("|", " ").split()
+                assert [Fraction(x) for x in written] == got
+        n_scaled_first += any(re.search(r"<- \d+\*R", ln) for ln in lines)
+        checked = check_completion(
+            get_rule(RULE), row["problem"], row["completion"], row["prompt"], row["answer"]
+        )
+        assert checked.correct and all(c.ok for c in checked.lines if c.kind == "step"), row["completion"]
+    assert n_scaled_first > 0  # a target row scaled by an integer, where the plain rows hold fractions:
+    assert any("/" in m for p in plain for m in p["steps"][1:-1])
+    assert not any("fraction_free" in json.loads(p["meta"]) for p in plain)  # older rows stay byte-identical
+    with pytest.raises(ConfigError, match="fraction_free"):
+        make_rule(RULE, level=1, fraction_free=1)

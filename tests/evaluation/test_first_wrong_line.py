@@ -6,6 +6,8 @@ import importlib.util
 import re
 from pathlib import Path
 
+import pytest
+
 from hf_mathrules.experiments import common
 from hf_mathrules.prompting import model_prompt
 
@@ -86,14 +88,17 @@ def test_a_row_written_alone_is_a_matrix_row():
     assert fwl.kind_of("R2 = [0 1 2 | 3]", "R2 = [0 1 5 | 3]") == "matrix row: a coefficient"
 
 
-def test_entry_sums_lines_are_their_own_stage():
-    """gaussian_elimination's ``entry_sums``: ``R2 - 2*R1 = [2 - 2, ...]`` lines are a stage of their own
-    (given up to " = "), apart from the row multiples and the rows they give, and a wrong one is named so."""
-    rows = common.rows("gaussian_elimination", 3, 3, split="test", seed=12345,
-                       knobs={"changed_rows": True, "entry_sums": True})  # fmt: skip
+@pytest.mark.parametrize("fraction_free", [False, True])
+def test_entry_sums_lines_are_their_own_stage(fraction_free):
+    """gaussian_elimination's ``entry_sums``: ``R2 - 2*R1 = [2 - 2, ...]`` lines (``3*R2 - 2*R1 = [...]``
+    with ``fraction_free``) are a stage of their own (given up to " = "), apart from the row multiples and
+    the rows they give, and a wrong one is named so."""
+    knobs = {"changed_rows": True, "entry_sums": True, "fraction_free": fraction_free}
+    rows = common.rows("gaussian_elimination", 3, 3, split="test", seed=12345, knobs=knobs)
     cases = [(k, *c) for k, row in enumerate(rows) for c in fwl.forced_lines(row)]
     sums = [i for i, c in enumerate(cases) if c[1].startswith("entry sums")]
-    assert len(sums) >= 3 * 4 and all(re.search(r"\nR\d [+-] .*R\d = $", cases[i][2]) for i in sums)
+    assert len(sums) >= 3 * 4 and all(re.search(r"\n(\d+\*)?R\d [+-] .*R\d = $", cases[i][2]) for i in sums)
+    assert fraction_free == any(re.search(r"\n\d+\*R\d [+-] .*R\d = $", cases[i][2]) for i in sums)
     assert all(" + " in cases[i][3] or " - " in cases[i][3] for i in sums)
     assert {"matrix row", "row multiple (R = [...])", "row operation"} <= {c[1] for c in cases}
     got = [c[3] for c in cases]

@@ -57,6 +57,34 @@ def stage_name(line: str) -> str:
     return _NUMBER.sub("N", _NAME.sub("_", label.strip()))
 
 
+def row_stage(ref: list[str], i: int) -> str:
+    """A matrix row's stage by what it takes to write it, read from the nearest line above that is no row:
+    the problem's (read from the equations), a sum (an addition's row), scaled, swapped, or copied (the
+    whole matrix written again at the end after only changed rows)."""
+    first = i  # the first row of its block
+    while first > 0 and ref[first - 1].startswith("["):
+        first -= 1
+    named = _NAMED_ROW.match(ref[i] if not ref[i].startswith("[") else ref[first - 1] if first else "")
+    if named:  # a row written by name: the last operation's (or, before a block, the block is its copy)
+        op = next((ln for ln in reversed(ref[:first]) if "<-" in ln or ln.startswith("swap")), "")
+        written = named.group(1) in re.findall(r"R\d+", op.split("<-")[0])
+        if ref[i].startswith("[") and written:
+            return "matrix row: copied"
+        if not ref[i].startswith("[") and not written:  # ``R1 = [...]``: the multiple 1*R1 an addition adds
+            return "row multiple (R = [...])"
+    j = i - 1
+    while j >= 0 and (ref[j].startswith("[") or _NAMED_ROW.match(ref[j])):
+        j -= 1
+    above = ref[j] if j >= 0 else ""
+    if above.startswith("swap"):
+        return "matrix row: swapped"
+    if "<-" in above:  # an addition written without its terms, or a scaling
+        return "matrix row: a sum" if re.search(r"R\d+ [+-] ", above) else "matrix row: scaled"
+    if " = [" in above:  # the terms or the multiple it adds, on the line above
+        return "matrix row: a sum"
+    return "matrix row: the problem's"
+
+
 def forced_lines(row: dict) -> list[tuple[str, str, str]]:
     """``(stage, prefix, expected)`` for each line of ``row``'s reference completion: the text the model is
     given (the prompt, the lines before, the line up to its first " = ") and what it should write next; a
@@ -69,13 +97,13 @@ def forced_lines(row: dict) -> list[tuple[str, str, str]]:
         if line.startswith("  "):  # the smaller system's prompt block, copied from the line above it
             stage = "(sub-problem block)"
         elif line.startswith("["):  # Gaussian elimination's lines, by shape
-            stage = "matrix row"
+            stage = row_stage(ref, i)
         elif "<-" in line or line.startswith("swap"):
             stage = "row operation"
         elif _ENTRY_SUMS.match(line):
             stage = "entry sums (R + cR = [a + b, ...])"
         elif _NAMED_ROW.match(line):  # a row an operation wrote (the rule's ``changed_rows``), or R1's copy
-            stage = "matrix row"
+            stage = row_stage(ref, i)
         elif " = [" in line:
             stage = "row multiple (R = [...])"
         elif line.endswith(":"):

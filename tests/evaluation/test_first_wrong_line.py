@@ -61,8 +61,8 @@ def test_gaussian_lines_are_staged_by_shape():
     rows = common.rows("gaussian_elimination", 2, 4, split="test", seed=12345)
     cases = [(k, *c) for k, row in enumerate(rows) for c in fwl.forced_lines(row)]
     stages = {c[1] for c in cases}
-    assert {"matrix row", "row operation", "Answer"} <= stages
-    rows_at = [i for i, c in enumerate(cases) if c[1] == "matrix row"]
+    assert {"matrix row: the problem's", "matrix row: a sum", "row operation", "Answer"} <= stages
+    rows_at = [i for i, c in enumerate(cases) if c[1].startswith("matrix row")]
     got = [c[3] for c in cases]
     i = rows_at[-1]
     entries = cases[i][3].strip("[]").split()
@@ -77,8 +77,12 @@ def test_a_row_written_alone_is_a_matrix_row():
     by column like the whole matrices' rows."""
     rows = common.rows("gaussian_elimination", 3, 3, split="test", seed=12345, knobs={"changed_rows": True})
     cases = [(k, *c) for k, row in enumerate(rows) for c in fwl.forced_lines(row)]
-    named = [i for i, c in enumerate(cases) if c[2].endswith("\nR2 = ")]  # given up to " = "
-    assert named and all(cases[i][1] == "matrix row" for i in named)
+    given = [i for i, c in enumerate(cases) if c[2].endswith("\nR2 = ")]  # given up to " = "
+    # R2 written by its operation, or added to another row as it is (the multiple 1*R2 on its own line)
+    named = [i for i in given if cases[i][1].startswith("matrix row")]
+    multiples = [i for i in given if cases[i][1] == "row multiple (R = [...])"]
+    assert named and len(named) + len(multiples) == len(given)
+    assert all(re.search(r"<- R\d+ [+-] R2$", cases[i][2].splitlines()[-2]) for i in multiples)
     got = [c[3] for c in cases]
     i = named[-1]
     left, _, constant = got[i].partition("| ")
@@ -100,7 +104,7 @@ def test_entry_sums_lines_are_their_own_stage(fraction_free):
     assert len(sums) >= 3 * 4 and all(re.search(r"\n(\d+\*)?R\d [+-] .*R\d = $", cases[i][2]) for i in sums)
     assert fraction_free == any(re.search(r"\n\d+\*R\d [+-] .*R\d = $", cases[i][2]) for i in sums)
     assert all(" + " in cases[i][3] or " - " in cases[i][3] for i in sums)
-    assert {"matrix row", "row multiple (R = [...])", "row operation"} <= {c[1] for c in cases}
+    assert {"matrix row: a sum", "row multiple (R = [...])", "row operation"} <= {c[1] for c in cases}
     got = [c[3] for c in cases]
     got[sums[0]] = got[sums[0]].replace(" ", "", 1)
     res = fwl.tally_forced(len(rows), cases, got)
@@ -121,3 +125,27 @@ def test_bad_knob_is_a_usage_error(tmp_path, capsys):
         else:
             raise AssertionError("no usage error")
         assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("knobs", [{}, {"changed_rows": True, "entry_sums": True, "fraction_free": True}])
+def test_matrix_rows_are_staged_by_what_they_take(knobs):
+    """A matrix row is the problem's (read from its equations: the first n rows), a sum (an addition's row:
+    the line above it holds its terms or the multiple added), scaled, swapped, or copied (changed rows'
+    final whole matrix), in either layout."""
+    rows = common.rows(
+        "gaussian_elimination", 3, 6, split="test", seed=12345, knobs={"p_zero_pivot": 1.0, **knobs}
+    )
+    for row in rows:
+        ref = row["completion"].splitlines()
+        cases = fwl.forced_lines(row)
+        stages = [c[0] for c in cases]
+        at = [k for k, s in enumerate(stages) if s.startswith("matrix row")]
+        assert [stages[k] for k in at[:3]] == ["matrix row: the problem's"] * 3
+        assert "matrix row: the problem's" not in stages[at[3] :]
+        assert {"matrix row: a sum", "matrix row: scaled", "matrix row: swapped"} <= set(stages), ref
+        assert ("matrix row: copied" in stages) == bool(knobs)
+        for k in at:
+            if stages[k] == "matrix row: a sum" and knobs:
+                assert fwl._ENTRY_SUMS.match(ref[k - 1]), ref[k - 1]
+            if stages[k] == "matrix row: scaled" and knobs:
+                assert "<-" in ref[k - 1] and not re.search(r"R\d+ [+-] ", ref[k - 1])

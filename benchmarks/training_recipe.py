@@ -195,7 +195,8 @@ ARMS["gaussian-entry-sums"] = {
 # where a row has a common factor): with entry sums the rows were still lost at the constant column (36 of 54
 # first wrong lines, EXPERIMENTS § 4i), where the pivot-1 reduction adds two fractions over different
 # denominators; here each entry is products of integers and one integer sum. 3x3 rows 751 tokens (median;
-# 954 max of 4,000), about the entry-sums rows
+# 954 max of 4,000), about the entry-sums rows. Measured no better (40% against 43% at 3x3, EXPERIMENTS § 4j):
+# the integer sums and the problem's own rows (a 0 in the wrong column) are the lines lost
 ARMS["gaussian-fraction-free"] = {
     **ARMS["gaussian"],
     "rules": [e + ":changed_rows=true,entry_sums=true,fraction_free=true" for e in ARMS["gaussian"]["rules"]],

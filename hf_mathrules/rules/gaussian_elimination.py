@@ -43,7 +43,8 @@ class GaussianEliminationConfig(RuleConfig):
     # integer rows throughout: a row is cleared by a whole multiple of itself, ``R2 <- 3*R2 - 2*R1``, and
     # divided by the common factor of its entries (``R2 <- 1/4*R2``) instead of by its pivot, so the model
     # adds and multiplies integers where the pivot-1 reduction adds fractions over two denominators, the
-    # line a tiny model loses most (EXPERIMENTS § 4i); with ``show_products`` both multiples are written
+    # line a tiny model lost most (EXPERIMENTS § 4i; no better at equal steps, § 4j); with ``show_products``
+    # both multiples are written
     fraction_free: bool = False
 
     LATER_KNOBS = {"changed_rows": False, "entry_sums": False, "fraction_free": False}

@@ -21,7 +21,7 @@ from ..expr.matrix import Matrix, is_rref, row_text
 from ..expr.nodes import number
 from ..expr.render import _num, machine, text
 from .base import ConfigError, Problem, Rule, RuleConfig, check_bool, check_int, register
-from .terms import determinant, integer_row, linear_eq, nonsingular_int_matrix, rational_value
+from .terms import common_factor, determinant, integer_row, linear_eq, nonsingular_int_matrix, rational_value
 
 
 @dataclass(frozen=True)
@@ -143,14 +143,6 @@ def gauss_jordan(m: Matrix) -> list[tuple[tuple, Matrix]]:
     return out
 
 
-def _common_factor(row) -> int:
-    """The largest integer dividing every entry of an integer row (0 for a zero row)."""
-    g = 0
-    for v in row:
-        g = math.gcd(g, int(v))
-    return g
-
-
 def gauss_jordan_fraction_free(m: Matrix) -> list[tuple[tuple, Matrix]]:
     """The row operations (and the matrix after each) that bring a non-singular integer augmented matrix
     to reduced row echelon form with integer rows until the last scaling: per column, a swap if the pivot
@@ -162,7 +154,7 @@ def gauss_jordan_fraction_free(m: Matrix) -> list[tuple[tuple, Matrix]]:
     n = m.shape[0]
 
     def reduce(m: Matrix, i: int) -> Matrix:
-        g = _common_factor(m.rows[i])
+        g = common_factor(m.rows[i])
         if g > 1:  # and the leading entry made positive on the way: one scaling, not two
             c = Fraction(1 if next(v for v in m.rows[i] if v) > 0 else -1, g)
             m = m.scale(i, c)

@@ -362,6 +362,14 @@ def rational_value(rng: random.Random, max_value: int, max_denominator: int = 1)
     return int(v) if v.denominator == 1 else v
 
 
+def common_factor(ints) -> int:
+    """The largest integer dividing every one of ``ints`` (0 when all are 0)."""
+    g = 0
+    for v in ints:
+        g = gcd(g, int(v))
+    return g
+
+
 def integer_row(coeffs: list, rhs, reduce: bool = True) -> tuple[list[int], int]:
     """Scale an equation with rational coefficients to integers: ``1/2*x - 3/4*y = 1`` -> ``2*x - 3*y = 4``.
     With ``reduce`` the integers are made coprime and the first coefficient positive; without it the
@@ -373,10 +381,7 @@ def integer_row(coeffs: list, rhs, reduce: bool = True) -> tuple[list[int], int]
     ints = [int(v * den) for v in vals]
     if not reduce:
         return ints[:-1], ints[-1]
-    g = 0
-    for v in ints:
-        g = gcd(g, v)
-    g = g or 1
+    g = common_factor(ints) or 1
     lead = next((v for v in ints[:-1] if v), 1)
     if lead < 0:
         g = -g

@@ -100,7 +100,13 @@ def rows_the_same_when(monkeypatch, switches, items: int = 40, ks=(1, 8, 16)) ->
 
 def make_items(items: int, levels=(1, 3, 5), k: int = 16, seed: int = 1):
     """Items 0..items-1 of each level at ``variants_per_chain`` k (what the speed tests record while it
-    runs); the last level's engine."""
+    runs); the last level's engine.  The solver's plan caches start empty: they are bounded (cleared at
+    20,000 plans), so plans an earlier test left there would make what a test records here depend on which
+    tests its process ran first (CI's worker forgot some plans mid-run: 3,918 affine replays, not ~4,400)."""
+    from hf_mathrules.mutate import solver
+
+    solver._PLANS.clear()
+    solver._SHAPES.clear()
     for level in levels:
         eng = MutationEngine(level=level, second_opinion="none", variants_per_chain=k)
         for i in range(items):

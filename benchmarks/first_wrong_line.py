@@ -20,6 +20,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from hf_mathrules.rules.gaussian_elimination import EVERY_UNKNOWN_HEADER
+
 _BIG_NUMBER = re.compile(r"\d{3,}")
 _NUMBER = re.compile(r"-?\d+")
 _NAME = re.compile(r"(?<![A-Za-z])[a-z](?![A-Za-z])")
@@ -55,6 +57,10 @@ def stage_name(line: str) -> str:
     equation N", "Back-substitute into _")."""
     label = line.split(": ")[0].rstrip(":").split(" = ")[0]
     return _NUMBER.sub("N", _NAME.sub("_", label.strip()))
+
+
+# the rule's ``every_unknown`` lines (``0b - 4p + 3v = -4``): asked whole, not right side given left
+_EVERY_UNKNOWN = stage_name(EVERY_UNKNOWN_HEADER)
 
 
 def row_stage(ref: list[str], i: int) -> str:
@@ -113,6 +119,9 @@ def forced_lines(row: dict) -> list[tuple[str, str, str]]:
         else:
             stage = header
         before = model_prompt(row["prompt"]) + "".join(r + "\n" for r in ref[:i])
+        if header == _EVERY_UNKNOWN:  # an equation written again with every unknown: its left side is the test
+            out.append((stage, before, line))
+            continue
         left, sep, right = line.partition(" = ")
         out.append((stage, before + left + sep, right) if sep else (stage, before, line))
     return out

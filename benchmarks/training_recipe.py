@@ -202,6 +202,17 @@ ARMS["gaussian-fraction-free"] = {
     "rules": [e + ":changed_rows=true,entry_sums=true,fraction_free=true" for e in ARMS["gaussian"]["rules"]],
 }
 
+# the fraction-free arm aimed at the two lines its probe lost (EXPERIMENTS § 4j): each equation first written
+# with every unknown in column order (the rule's `every_unknown`: `0b - 4p + 3v = -4`, so a missing unknown's 0
+# is a named cell, not a column inferred), and the linear arms' arithmetic drill rows (`-22 - 4 = -26`, the
+# integer sums its rows lost; ~9% of the tokens)
+ARMS["gaussian-every-unknown"] = {
+    **ARMS["gaussian"],
+    "rules": [e + ":changed_rows=true,entry_sums=true,fraction_free=true,every_unknown=true"
+              for e in ARMS["gaussian"]["rules"]],
+    "arithmetic_rows": 150000,
+}  # fmt: skip
+
 
 def parse_value(text: str):
     if text.startswith("["):  # a list, e.g. rules=["distributivity:1-2", "factorization:1-2"]

@@ -46,8 +46,13 @@ class GaussianEliminationConfig(RuleConfig):
     # line a tiny model lost most (EXPERIMENTS § 4i; no better at equal steps, § 4j); with ``show_products``
     # both multiples are written
     fraction_free: bool = False
+    # before the matrix, each equation again with every unknown in column order and every coefficient
+    # written (``-4p + 3v = -4`` as ``0b - 4p + 3v = -4``): a model that reads a row straight from an
+    # equation missing an unknown puts its 0 in the wrong column (EXPERIMENTS § 4j); here each cell is the
+    # coefficient of a named unknown, looked up by its name, and the row is the numbers of the line above
+    every_unknown: bool = False
 
-    LATER_KNOBS = {"changed_rows": False, "entry_sums": False, "fraction_free": False}
+    LATER_KNOBS = {"changed_rows": False, "entry_sums": False, "fraction_free": False, "every_unknown": False}
 
     LEVEL_KNOBS = {
         1: dict(n_unknowns=2, max_coeff=3, max_value=5, max_denominator=1, p_zero_pivot=0.0,
@@ -72,7 +77,7 @@ class GaussianEliminationConfig(RuleConfig):
         p = k["p_zero_pivot"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ConfigError(f"p_zero_pivot must be a probability from 0 to 1, got {p!r}")
-        check_bool(k, "aligned", "show_products", "changed_rows", "entry_sums", "fraction_free")
+        check_bool(k, "aligned", "show_products", "changed_rows", "entry_sums", "fraction_free", "every_unknown")
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
         if k["max_coeff"] == 1 and k["n_unknowns"] > 3 and p > 0:
             # with entries in {-1, 0, 1} a zero first pivot leaves too few non-singular matrices to vary
@@ -190,6 +195,20 @@ _INSTRUCTION = (
 _COLUMNS = re.compile(r"columns\s+(?P<names>[A-Za-z][\w, ]*?)\s*\|")
 
 
+EVERY_UNKNOWN_HEADER = "Each equation with every unknown, in column order:"
+
+
+def every_unknown_line(coeffs: list[int], names: list[str], rhs: int) -> str:
+    """``0b - 4p + 3v = -4``: the equation with each unknown's coefficient written, 0 and 1 included."""
+    out = []
+    for c, name in zip(coeffs, names):
+        if not out:
+            out.append(f"{c}{name}")
+        else:
+            out.append(f"{'-' if c < 0 else '+'} {abs(c)}{name}")
+    return " ".join(out) + f" = {rhs}"
+
+
 def header(names: list[str]) -> str:
     """``Augmented matrix (columns a, b | constant):``, the line above the first matrix."""
     return f"Augmented matrix (columns {', '.join(names)} | constant):"
@@ -243,6 +262,8 @@ class GaussianElimination(Rule):
         answer = ", ".join(f"{v} = {machine(number(x))}" for v, x in zip(names, solution))
         aligned = self.k["aligned"]
         lines = [header(names), start.text(aligned=aligned)]
+        if self.k["every_unknown"]:
+            lines[:0] = [EVERY_UNKNOWN_HEADER, *(every_unknown_line(r, names, b) for r, b in zip(coeffs, rhs))]
         prev = start
         for op, m in ops:
             lines.append(operation_text(op))

@@ -149,3 +149,17 @@ def test_matrix_rows_are_staged_by_what_they_take(knobs):
                 assert fwl._ENTRY_SUMS.match(ref[k - 1]), ref[k - 1]
             if stages[k] == "matrix row: scaled" and knobs:
                 assert "<-" in ref[k - 1] and not re.search(r"R\d+ [+-] ", ref[k - 1])
+
+
+def test_every_unknown_lines_are_asked_whole():
+    """gaussian_elimination's ``every_unknown``: each equation written again (``0b - 4p + 3v = -4``) is a
+    stage of its own asked whole (its left side is what the model reads into columns), and the problem's
+    matrix rows below it keep their stage."""
+    knobs = {"changed_rows": True, "every_unknown": True}
+    rows = common.rows("gaussian_elimination", 3, 4, split="test", seed=12345, knobs=knobs)
+    cases = [(k, *c) for k, row in enumerate(rows) for c in fwl.forced_lines(row)]
+    stage = "Each equation with every unknown, in column order"
+    eqs = [c for c in cases if c[1] == stage and not c[3].endswith(":")]
+    assert len(eqs) == 3 * len(rows)
+    assert all(re.fullmatch(r"-?\d+[a-z]( [+-] \d+[a-z]){2} = -?\d+", c[3]) for c in eqs)
+    assert sum(c[1] == "matrix row: the problem's" for c in cases) == 3 * len(rows)

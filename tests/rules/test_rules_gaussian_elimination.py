@@ -243,3 +243,47 @@ def test_fraction_free_rows_stay_integer_and_reach_the_same_answer(level):
     assert not any("fraction_free" in json.loads(p["meta"]) for p in plain)  # older rows stay byte-identical
     with pytest.raises(ConfigError, match="fraction_free"):
         make_rule(RULE, level=1, fraction_free=1)
+
+
+@pytest.mark.parametrize("level", [1, 3, 6])
+def test_every_unknown_writes_each_equation_in_column_order_before_the_matrix(level):
+    """``every_unknown``: the completion opens with each equation again, every unknown in the prompt's
+    column order with its coefficient (0 and 1 written); those numbers are the first matrix's rows, the rest
+    of the completion is the rows without the knob, the step checker passes each equation line and fails
+    one whose 0 moved to another column (the error § 4j's probe found in reading rows)."""
+    from hf_mathrules.rules import get_rule
+    from hf_mathrules.rules.gaussian_elimination import EVERY_UNKNOWN_HEADER, every_unknown_line
+    from hf_mathrules.verify.steps import check_completion
+
+    knobs = {"p_zero_pivot": 0.5, "changed_rows": True} if level > 1 else {}
+    plain = make_rule(RULE, level=level, **knobs).generate(30, seed=9)
+    rule = make_rule(RULE, level=level, every_unknown=True, **knobs)
+    rows = rule.generate(30, seed=9)
+    assert validate_rows(rows, rule).ok
+    term = re.compile(r"(-?)(\d+)([a-z])")
+    moved = 0
+    for row, p in zip(rows, plain):
+        assert (row["prompt"], row["answer"], row["steps"]) == (p["prompt"], p["answer"], p["steps"])
+        names = re.search(r"order (.*?)\)", row["prompt"]).group(1).split(", ")
+        lines = row["completion"].splitlines()
+        n = len(names)
+        assert lines[0] == EVERY_UNKNOWN_HEADER
+        assert "\n".join(lines[1 + n :]) == p["completion"]
+        checked = check_completion(get_rule(RULE), p["problem"], row["completion"], row["prompt"], row["answer"])
+        assert checked.correct and all(line.ok for line in checked.lines[1 : 1 + n]), row["completion"]
+        for k, (eq, matrix_row) in enumerate(zip(lines[1 : 1 + n], lines[2 + n : 2 + 2 * n])):
+            left, rhs = eq.split(" = ")
+            terms = term.findall(left.replace("- ", "-").replace("+ ", ""))
+            assert [v for _, _, v in terms] == names, eq
+            cells = [int(s + c) for s, c, _ in terms]
+            assert matrix_row == "[" + " ".join(map(str, cells)) + " | " + rhs + "]"
+            if 0 in cells and not moved:  # the 0 swapped with its neighbour's coefficient
+                z = cells.index(0)
+                cells[z], cells[(z + 1) % n] = cells[(z + 1) % n], 0
+                bad = lines[: 1 + k] + [every_unknown_line(cells, names, int(rhs))] + lines[2 + k :]
+                checked = check_completion(get_rule(RULE), p["problem"], "\n".join(bad), row["prompt"])
+                assert checked.lines[1 + k].ok is False, bad[1 + k]
+                moved += 1
+    assert moved or level == 1  # levels 3 and 6 draw equations without an unknown
+    with pytest.raises(ConfigError, match="every_unknown"):
+        make_rule(RULE, level=1, every_unknown="yes")

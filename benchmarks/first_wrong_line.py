@@ -119,7 +119,7 @@ def forced_lines(row: dict) -> list[tuple[str, str, str]]:
         else:
             stage = header
         before = model_prompt(row["prompt"]) + "".join(r + "\n" for r in ref[:i])
-        if header == _EVERY_UNKNOWN:  # an equation written again with every unknown: its left side is the test
+        if header == _EVERY_UNKNOWN:  # an equation written again: its left side is what is tested
             out.append((stage, before, line))
             continue
         left, sep, right = line.partition(" = ")

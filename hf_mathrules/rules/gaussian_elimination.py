@@ -77,7 +77,9 @@ class GaussianEliminationConfig(RuleConfig):
         p = k["p_zero_pivot"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ConfigError(f"p_zero_pivot must be a probability from 0 to 1, got {p!r}")
-        check_bool(k, "aligned", "show_products", "changed_rows", "entry_sums", "fraction_free", "every_unknown")
+        check_bool(
+            k, "aligned", "show_products", "changed_rows", "entry_sums", "fraction_free", "every_unknown"
+        )
         self.check_vocab_size("n_unknowns", k["n_unknowns"])
         if k["max_coeff"] == 1 and k["n_unknowns"] > 3 and p > 0:
             # with entries in {-1, 0, 1} a zero first pivot leaves too few non-singular matrices to vary
@@ -263,7 +265,8 @@ class GaussianElimination(Rule):
         aligned = self.k["aligned"]
         lines = [header(names), start.text(aligned=aligned)]
         if self.k["every_unknown"]:
-            lines[:0] = [EVERY_UNKNOWN_HEADER, *(every_unknown_line(r, names, b) for r, b in zip(coeffs, rhs))]
+            again = [every_unknown_line(r, names, b) for r, b in zip(coeffs, rhs)]
+            lines[:0] = [EVERY_UNKNOWN_HEADER, *again]
         prev = start
         for op, m in ops:
             lines.append(operation_text(op))

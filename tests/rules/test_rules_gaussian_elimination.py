@@ -269,7 +269,9 @@ def test_every_unknown_writes_each_equation_in_column_order_before_the_matrix(le
         n = len(names)
         assert lines[0] == EVERY_UNKNOWN_HEADER
         assert "\n".join(lines[1 + n :]) == p["completion"]
-        checked = check_completion(get_rule(RULE), p["problem"], row["completion"], row["prompt"], row["answer"])
+        checked = check_completion(
+            get_rule(RULE), p["problem"], row["completion"], row["prompt"], row["answer"]
+        )
         assert checked.correct and all(line.ok for line in checked.lines[1 : 1 + n]), row["completion"]
         for k, (eq, matrix_row) in enumerate(zip(lines[1 : 1 + n], lines[2 + n : 2 + 2 * n])):
             left, rhs = eq.split(" = ")

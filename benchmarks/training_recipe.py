@@ -207,7 +207,7 @@ ARMS["gaussian-fraction-free"] = {
 # is a named cell, not a column inferred), and the linear arms' arithmetic drill rows (`-22 - 4 = -26`, the
 # integer sums its rows lost; ~9% of the tokens). 3x3 rows 826 tokens (median; 959 p95, 1,025 max of 2,000),
 # so rows pack to 1088 x 6 (6% more tokens a step than 1024 x 6; no row is cut, one longer than a bin is
-# refused; 1280 x 5 ran 1.7 s a step against 1.4 here: attention grows with the bin)
+# refused; 1280 x 5 ran 1.7 s a step against 1.5 here: attention grows with the bin)
 ARMS["gaussian-every-unknown"] = {
     **ARMS["gaussian"],
     "rules": [e + ":changed_rows=true,entry_sums=true,fraction_free=true,every_unknown=true"
